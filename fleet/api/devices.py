@@ -1,0 +1,82 @@
+"""Devices: register, read, list, history, and lifecycle actions (also reached through /scan)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, jsonify, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fleet import db, devices, lifecycle, policy, resolvers
+from fleet.api import bp, body, created, endpoint, render
+from fleet.errors import FleetError, invalid
+from fleet.models import Device, Event
+
+
+def visible_device(session: Session, ref: str) -> Device:
+    """The device ``ref`` names, if this principal may see it; otherwise ``not_found``."""
+    device = resolvers.resolve(session, ref)
+    if not policy.can_see_device(g.principal, device):
+        raise FleetError("not_found", f"no device matches {ref!r}", {"ref": ref})
+    return device
+
+
+def perform(session: Session, device: Device, action: str, params: dict[str, Any], nonce: Any) -> lifecycle.Outcome:
+    """Apply a lifecycle action for the current principal and commit it."""
+    if nonce is not None and (not isinstance(nonce, str) or not 1 <= len(nonce) <= 100):
+        raise invalid("nonce must be a string of 1-100 characters", [{"field": "nonce"}])
+    if action in lifecycle.ACTIONS and lifecycle.ACTIONS[action].owner is None:
+        policy.require_action(g.principal, action)
+    outcome = lifecycle.apply(session, device, action, params, g.principal.name, nonce=nonce)
+    session.commit()
+    return outcome
+
+
+@bp.post("/devices")
+@endpoint("devices:write")
+def create_devices():
+    rows, many = devices.create_devices(db.session(), body(), g.principal.name)
+    db.session().commit()
+    if many:
+        return created({"items": [render.device(d) for d in rows], "count": len(rows)})
+    return created(render.device(rows[0]))
+
+
+@bp.get("/devices")
+@endpoint("devices:read")
+def list_devices():
+    args = request.args
+    rows, cursor = devices.list_devices(
+        db.session(), policy.device_filter(g.principal),
+        status=args.get("status"), school=args.get("school"),
+        limit=devices.parse_limit(args.get("limit")), after=args.get("after"),
+    )
+    return jsonify(render.page([render.device(d) for d in rows], cursor))
+
+
+@bp.get("/devices/<path:ref>/events")
+@endpoint("devices:read")
+def device_events(ref: str):
+    s = db.session()
+    device = visible_device(s, ref)
+    rows = s.scalars(select(Event).where(Event.device_id == device.id).order_by(Event.seq))
+    return jsonify(render.page([render.event(e) for e in rows], None))
+
+
+@bp.get("/devices/<path:ref>")
+@endpoint("devices:read")
+def get_device(ref: str):
+    return jsonify(render.device(visible_device(db.session(), ref)))
+
+
+@bp.post("/devices/<path:ref>/actions/<action>")
+@endpoint("devices:act")
+def device_action(ref: str, action: str):
+    data = request.get_json(silent=True) if request.content_length else {}
+    if not isinstance(data, dict):
+        raise invalid("the request body must be a JSON object of the action's parameters")
+    s = db.session()
+    nonce = data.pop("nonce", None)
+    outcome = perform(s, visible_device(s, ref), action, data, nonce)
+    return jsonify(render.outcome(outcome))

@@ -1,0 +1,53 @@
+"""JSON representations of the models, as the API answers them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fleet.models import Contract, Device, Event, Founder, School
+
+
+def when(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def founder(f: Founder) -> dict:
+    return {"code": f.code, "name": f.name}
+
+
+def school(s: School) -> dict:
+    return {"registration_number": s.registration_number, "name": s.name, "founder": s.founder.code}
+
+
+def contract(c: Contract) -> dict:
+    return {
+        "number": c.number, "supplier": c.supplier, "funding_source": c.funding_source,
+        "unit_price": f"{c.unit_price:.2f}", "signed_on": c.signed_on.isoformat() if c.signed_on else None,
+    }
+
+
+def device(d: Device) -> dict:
+    return {
+        "serial": d.serial, "asset_tag": d.asset_tag, "status": d.status,
+        "manufacturer": d.manufacturer, "model": d.model,
+        "school": d.school.registration_number if d.school else None,
+        "contract": d.contract.number if d.contract else None,
+        "loan": None,
+        "created_at": when(d.created_at), "updated_at": when(d.updated_at),
+    }
+
+
+def event(e: Event) -> dict:
+    return {
+        "seq": e.seq, "action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+        "at": when(e.at), "actor": e.actor, "data": e.data, "hash": e.hash,
+    }
+
+
+def page(items: list[dict], next_cursor: str | None) -> dict:
+    return {"items": items, "next": next_cursor}
+
+
+def outcome(o) -> dict:
+    """The answer to a lifecycle action, from ``/devices/{ref}/actions/…`` and ``/scan`` alike."""
+    return {"device": device(o.device), "applied": o.applied, "already": o.already, "event": event(o.event)}

@@ -1,0 +1,30 @@
+"""``POST /scan``: whatever the scanner typed — URL, asset tag or serial — optionally with an action."""
+
+from __future__ import annotations
+
+from flask import g, jsonify
+
+from fleet import db, policy
+from fleet.api import bp, body, endpoint, render
+from fleet.api.devices import perform, visible_device
+from fleet.errors import invalid
+
+
+@bp.post("/scan")
+@endpoint("devices:read")
+def scan():
+    data = body()
+    if not isinstance(data, dict):
+        raise invalid("the request body must be a JSON object {code, action?, …}")
+    s = db.session()
+    code, action, nonce = data.pop("code", None), data.pop("action", None), data.pop("nonce", None)
+    device = visible_device(s, code)
+    if action is None:
+        if data:
+            raise invalid("parameters given without an action", [{"field": k} for k in sorted(data)])
+        return jsonify({"device": render.device(device), "applied": False, "already": False, "event": None})
+    if not isinstance(action, str):
+        raise invalid("action must be a string", [{"field": "action"}])
+    policy.require(g.principal, "devices:act")
+    outcome = perform(s, device, action, data, nonce)
+    return jsonify(render.outcome(outcome))

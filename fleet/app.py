@@ -1,0 +1,57 @@
+"""The application factory: the one place that wires Fleet together."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
+
+from fleet import db
+from fleet.config import Config, instance_secret
+
+
+def create_app(config: Config | None = None, instance_path: str | None = None) -> Flask:
+    config = config or Config.from_env()
+    config.validate()
+    instance_path = instance_path or os.environ.get("FLEET_INSTANCE_PATH") or None
+    app = Flask("fleet", instance_path=instance_path, instance_relative_config=True)
+    app.config["FLEET"] = config
+    _configure_flask(app, config)
+    db.init_app(app, config.database_url or db.default_sqlite_url(app.instance_path))
+    app.extensions["fleet.sessionmaker"].configure(info={"asset_tag_prefix": config.asset_tag_prefix})
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    return app
+
+
+def _configure_flask(app: Flask, config: Config) -> None:
+    app.config.update(
+        SECRET_KEY=config.secret_key or instance_secret(app.instance_path),
+        MAX_CONTENT_LENGTH=config.max_request_bytes,
+        TESTING=config.env == "test",
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    app.url_map.merge_slashes = False  # "/devices/https://host/d/TAG" must reach the resolver intact
+    if config.env != "test":
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from fleet import api, web
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(web.bp)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from fleet.api import http_error_json
+
+    @app.errorhandler(HTTPException)
+    def _http_error(e: HTTPException):
+        if request.path.startswith("/api/"):
+            return http_error_json(e)
+        return e

@@ -1,0 +1,84 @@
+"""Authentication: bearer API tokens (stored only as SHA-256) and the users they act for."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fleet.errors import FleetError, invalid
+from fleet.models import ROLES, ApiToken, School, User, utcnow
+from fleet.policy import Principal
+
+TOKEN_PREFIX = "flt_"
+LAST_USED_RESOLUTION = timedelta(minutes=1)  # write last_used_at at most this often
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_user(session: Session, name: str, role: str, school_regs: list[str] = ()) -> User:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise invalid("user name must be 1-100 characters", {"field": "name"})
+    if role not in ROLES:
+        raise invalid(f"role must be one of {', '.join(ROLES)}", {"field": "role"})
+    if role == "school_it" and not school_regs:
+        raise invalid("a school_it user needs --school REGNR", {"field": "school"})
+    if role != "school_it" and school_regs:
+        raise invalid("only school_it users are tied to schools", {"field": "school"})
+    if session.scalar(select(User).where(User.name == name)):
+        raise FleetError("duplicate", f"user {name!r} already exists", {"field": "name"})
+    schools = []
+    for reg in school_regs:
+        school = session.scalar(select(School).where(School.registration_number == reg))
+        if school is None:
+            raise FleetError("not_found", f"school {reg!r} not found", {"field": "school"})
+        schools.append(school)
+    user = User(name=name, role=role, schools=schools)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def create_token(session: Session, user_name: str, label: str = "cli") -> tuple[ApiToken, str]:
+    """A new token for the user; the plain token is returned once and never stored."""
+    user = session.scalar(select(User).where(User.name == user_name))
+    if user is None:
+        raise FleetError("not_found", f"user {user_name!r} not found")
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=label, token_hash=hash_token(plain))
+    session.add(token)
+    session.flush()
+    return token, plain
+
+
+def revoke_token(session: Session, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise FleetError("not_found", f"token {token_id} not found")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
+
+
+def authenticate_bearer(session: Session, header: str | None) -> Principal:
+    """The principal behind an ``Authorization: Bearer`` header, or ``unauthorized``."""
+    if not header:
+        raise FleetError("unauthorized", "authentication required: send Authorization: Bearer <token>")
+    scheme, _, plain = header.partition(" ")
+    if scheme.lower() != "bearer" or not plain.strip():
+        raise FleetError("unauthorized", "the Authorization header must be 'Bearer <token>'")
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain.strip())))
+    if token is None or token.revoked_at is not None:
+        raise FleetError("unauthorized", "the token is unknown or revoked")
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        session.commit()
+    user = token.user
+    return Principal(user.id, user.name, user.role, frozenset(s.id for s in user.schools))

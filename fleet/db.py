@@ -1,0 +1,72 @@
+"""The database: engine set-up for SQLite and PostgreSQL, and the per-request session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def default_sqlite_url(instance_path: str) -> str:
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(instance_path) / 'fleet.sqlite3'}"
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL, a busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` transactions.
+
+    SQLite has no ``SELECT … FOR UPDATE``: a transaction that begins IMMEDIATE takes the
+    database's write lock at once, so two lifecycle transactions on one device run one after
+    the other instead of both reading the old status (the SQLAlchemy "serializable isolation"
+    recipe for pysqlite).
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # let the "begin" hook below issue BEGIN
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def init_app(app, url: str) -> None:
+    engine = make_engine(url)
+    app.extensions["fleet.engine"] = engine
+    app.extensions["fleet.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    app.teardown_appcontext(_close_session)
+
+
+def engine() -> Engine:
+    return current_app.extensions["fleet.engine"]
+
+
+def session() -> Session:
+    """The session of this request or CLI command; closed (and rolled back) at teardown."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["fleet.sessionmaker"]()
+    return g.db_session
+
+
+def _close_session(_exc=None) -> None:
+    s = g.pop("db_session", None)
+    if s is not None:
+        s.close()

@@ -1,0 +1,316 @@
+"""The device lifecycle: every action as data, and the one function that applies them.
+
+``apply`` is the only code that writes ``Device.status``. In one transaction it locks the device
+row, checks who may use the action, the parameters, the source status and every guard (reporting
+all failures at once), sets the new status and appends a hash-chained event; or it raises a
+``FleetError`` and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fleet import history
+from fleet.asset_tags import allocate_tag
+from fleet.errors import FleetError, invalid
+from fleet.models import Device, Event, School, utcnow
+
+STATUSES = (
+    "expected", "in_warehouse", "imaged", "labelled", "in_transit", "at_school",
+    "on_loan", "in_repair", "lost", "stolen", "written_off",
+)
+INITIAL_STATUS = "expected"
+ANY = frozenset(STATUSES)
+
+
+# --- parameters ---------------------------------------------------------------------------
+
+@dataclass
+class Context:
+    """What guards, targets and effects see while an action is being applied."""
+
+    session: Session
+    device: Device
+    params: dict[str, Any]  # canonical JSON values, as stored in the event
+    objects: dict[str, Any] = field(default_factory=dict)  # rows the parameters named
+    data: dict[str, Any] = field(default_factory=dict)  # what effects add to the event
+
+
+def text(max_length: int = 200) -> Callable[[Session, Any], tuple[str, None]]:
+    def parse(_session: Session, value: Any) -> tuple[str, None]:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("must be a non-empty string")
+        if len(value.strip()) > max_length:
+            raise ValueError(f"must be at most {max_length} characters")
+        return value.strip(), None
+
+    return parse
+
+
+def school(session: Session, value: Any) -> tuple[str, School]:
+    if not isinstance(value, str):
+        raise ValueError("must be a school registration number (10 digits)")
+    row = session.scalar(select(School).where(School.registration_number == value.strip()))
+    if row is None:
+        raise ValueError(f"no school with registration number {value!r}")
+    return row.registration_number, row
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    parse: Callable[[Session, Any], tuple[Any, Any]]
+    required: bool = True
+
+
+# --- guards (each returns None when satisfied, else the reason) --------------------------
+
+def has_asset_tag(ctx: Context) -> str | None:
+    return None if ctx.device.asset_tag else "the device has no asset tag yet (receive it first)"
+
+
+def other_school(ctx: Context) -> str | None:
+    if ctx.objects["school"].id == ctx.device.school_id:
+        return f"the device is already at school {ctx.params['school']}"
+    return None
+
+
+def arrives_at_its_school(ctx: Context) -> str | None:
+    dest = ctx.objects.get("school")
+    if dest is not None and dest.id != ctx.device.school_id:
+        headed = ctx.device.school.registration_number if ctx.device.school else "no school"
+        return f"the device was sent to {headed}, not to {ctx.params['school']}"
+    return None
+
+
+def belongs_to_a_school(ctx: Context) -> str | None:
+    return None if ctx.device.school_id else "the device belongs to no school; say where it was found by transferring it"
+
+
+# --- targets and effects --------------------------------------------------------------------
+
+def back_from_repair(ctx: Context) -> str:
+    """Where the device was before it went to repair (a repair from a loan goes back to school)."""
+    came_from = ctx.session.scalar(
+        select(Event.from_status)
+        .where(Event.device_id == ctx.device.id, Event.to_status == "in_repair")
+        .order_by(Event.seq.desc())
+        .limit(1)
+    )
+    return "in_warehouse" if came_from == "in_warehouse" else "at_school"
+
+
+def after_return(ctx: Context) -> str:
+    return "in_repair" if ctx.params.get("condition") == "damaged" else "at_school"
+
+
+def assign_asset_tag(ctx: Context) -> None:
+    if ctx.device.asset_tag is None:
+        ctx.device.asset_tag = allocate_tag(ctx.session, ctx.session.info["asset_tag_prefix"])
+        ctx.data["asset_tag"] = ctx.device.asset_tag
+
+
+def move_to_school(ctx: Context) -> None:
+    ctx.device.school_id = ctx.objects["school"].id
+    ctx.device.school = ctx.objects["school"]
+
+
+# --- the action table --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    sources: frozenset[str]
+    target: str | Callable[[Context], str] | None  # None: a fact, the status stays
+    params: tuple[Param, ...] = ()
+    guards: tuple[Callable[[Context], str | None], ...] = ()
+    effects: tuple[Callable[[Context], None], ...] = ()
+    owner: str | None = None  # set: only the code that names this owner may apply it
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def _a(name, sources, target, **kw) -> Action:
+    return Action(name, frozenset(sources), target, **kw)
+
+
+ACTIONS: dict[str, Action] = {a.name: a for a in [
+    _a("receive", {"expected"}, "in_warehouse", effects=(assign_asset_tag,)),
+    _a("image", {"in_warehouse", "imaged"}, "imaged",
+       params=(Param("image", text(100)), Param("station", text(100), required=False))),
+    _a("label", {"imaged"}, "labelled", guards=(has_asset_tag,)),
+    _a("ship", {"labelled"}, "in_transit", params=(Param("school", school),),
+       guards=(has_asset_tag,), effects=(move_to_school,)),
+    _a("arrive", {"in_transit"}, "at_school", params=(Param("school", school, required=False),),
+       guards=(arrives_at_its_school,)),
+    _a("hand_over", {"at_school"}, "on_loan", owner="loans"),
+    _a("return", {"on_loan"}, after_return, owner="loans",
+       params=(Param("condition", text(20)), Param("notes", text(1000), required=False))),
+    _a("wipe", {"at_school"}, "at_school", params=(Param("method", text(100), required=False),)),
+    _a("repair", {"at_school", "in_warehouse"}, "in_repair", params=(Param("fault", text(1000), required=False),)),
+    _a("repaired", {"in_repair"}, back_from_repair, params=(Param("notes", text(1000), required=False),)),
+    _a("report_lost", {"on_loan", "at_school", "in_transit"}, "lost",
+       params=(Param("notes", text(1000), required=False),)),
+    _a("report_stolen", {"on_loan", "at_school", "in_transit"}, "stolen",
+       params=(Param("police_report", text(50), required=False), Param("notes", text(1000), required=False))),
+    _a("found", {"lost", "stolen"}, "at_school", guards=(belongs_to_a_school,),
+       params=(Param("notes", text(1000), required=False),)),
+    _a("transfer", {"at_school"}, "in_transit", params=(Param("school", school),),
+       guards=(other_school,), effects=(move_to_school,)),
+    _a("write_off", ANY - {"on_loan", "written_off"}, "written_off", params=(Param("reason", text(1000)),)),
+    # Facts: recorded in the history, the status stays.
+    _a("audited", ANY, None, owner="stocktakes"),
+    _a("label_printed", ANY, None, owner="labels"),
+    _a("note", ANY, None, params=(Param("text", text(2000)),)),
+]}
+
+
+def allowed_actions(status: str, via: str | None = None) -> list[str]:
+    """The actions whose source states include ``status`` and that ``via`` may use."""
+    return sorted(a.name for a in ACTIONS.values() if status in a.sources and a.owner in (None, via))
+
+
+# --- applying ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Outcome:
+    device: Device
+    event: Event | None
+    already: bool
+
+    @property
+    def applied(self) -> bool:
+        return not self.already
+
+
+def lock_device(session: Session, device_id: int) -> Device:
+    """The device row, re-read and locked (``FOR UPDATE`` on PostgreSQL) for this transaction."""
+    stmt = (
+        select(Device).where(Device.id == device_id)
+        .with_for_update(of=Device)
+        .execution_options(populate_existing=True)
+    )
+    return session.execute(stmt).unique().scalar_one()
+
+
+def apply(
+    session: Session,
+    device: Device,
+    action_name: str,
+    params: dict[str, Any] | None,
+    actor: str,
+    *,
+    nonce: str | None = None,
+    via: str | None = None,
+) -> Outcome:
+    """Apply one action to one device inside the caller's transaction (the caller commits)."""
+    action = ACTIONS.get(action_name)
+    if action is None:
+        raise invalid(f"unknown action {action_name!r}", {"field": "action", "actions": sorted(ACTIONS)})
+    if action.owner is not None and action.owner != via:
+        raise FleetError(
+            "forbidden",
+            f"{action_name} is applied only through {action.owner}, not directly",
+            {"action": action_name, "owner": action.owner},
+        )
+    device = lock_device(session, device.id)
+    latest = _latest_event(session, device)
+
+    if nonce is not None:
+        seen = session.scalar(select(Event).where(Event.nonce == nonce))
+        if seen is not None:
+            if seen.device_id == device.id and seen.action == action_name:
+                return Outcome(device, seen, already=True)
+            raise FleetError("conflict", "this nonce was already used for another scan", {"nonce": nonce})
+
+    ctx = Context(session, device, {})
+    _parse_params(action, params or {}, ctx)
+
+    if latest is not None and latest.action == action_name and _same_params(action, latest.data, ctx.params):
+        return Outcome(device, latest, already=True)
+
+    if device.status not in action.sources:
+        raise FleetError(
+            "invalid_transition",
+            f"cannot {action_name} a device that is {device.status}",
+            {"status": device.status, "allowed": allowed_actions(device.status, via)},
+        )
+    failed = [{"guard": g.__name__, "message": msg} for g in action.guards if (msg := g(ctx))]
+    if failed:
+        raise FleetError("conflict", "; ".join(f["message"] for f in failed), {"failed": failed})
+
+    from_status = device.status
+    to_status = action.target(ctx) if callable(action.target) else action.target
+    for effect in action.effects:
+        effect(ctx)
+    if to_status is not None:
+        device.status = to_status
+    device.updated_at = utcnow()
+    event = append_event(session, device, action_name, from_status, to_status, actor, {**ctx.params, **ctx.data}, nonce)
+    return Outcome(device, event, already=False)
+
+
+def register(session: Session, devices: Iterable[Device], actor: str) -> list[Device]:
+    """Record new devices as ``expected``, each with the first event of its history."""
+    devices = list(devices)
+    for d in devices:
+        d.status = INITIAL_STATUS
+        d.history_head, d.history_length = "", 0
+    session.add_all(devices)
+    session.flush()
+    for d in devices:
+        data = {"manufacturer": d.manufacturer, "model": d.model}
+        if d.contract is not None:
+            data["contract"] = d.contract.number
+        append_event(session, d, "register", None, INITIAL_STATUS, actor, data, None)
+    return devices
+
+
+def append_event(session, device, action, from_status, to_status, actor, data, nonce) -> Event:
+    event = Event(
+        device_id=device.id, seq=device.history_length + 1, action=action,
+        from_status=from_status, to_status=to_status, at=utcnow(), actor=actor,
+        data=data, nonce=nonce,
+    )
+    event.hash = history.chain_hash(device.history_head, event, device.serial)
+    device.history_head = event.hash
+    device.history_length = event.seq
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _latest_event(session: Session, device: Device) -> Event | None:
+    if device.history_length == 0:
+        return None
+    return session.scalar(select(Event).where(Event.device_id == device.id, Event.seq == device.history_length))
+
+
+def _parse_params(action: Action, raw: dict[str, Any], ctx: Context) -> None:
+    errors = []
+    for name in sorted(set(raw) - {p.name for p in action.params}):
+        errors.append({"field": name, "message": f"{action.name} takes no parameter {name!r}"})
+    for p in action.params:
+        value = raw.get(p.name)
+        if value is None:
+            if p.required:
+                errors.append({"field": p.name, "message": "is required"})
+            continue
+        try:
+            ctx.params[p.name], obj = p.parse(ctx.session, value)
+        except ValueError as e:
+            errors.append({"field": p.name, "message": str(e)})
+            continue
+        if obj is not None:
+            ctx.objects[p.name] = obj
+    if errors:
+        raise invalid(f"invalid parameters for {action.name}", errors)
+
+
+def _same_params(action: Action, recorded: dict, given: dict) -> bool:
+    return all(recorded.get(p.name) == given.get(p.name) for p in action.params)

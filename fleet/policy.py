@@ -1,0 +1,78 @@
+"""Authorisation in one place: what each role may do, and which devices it may see.
+
+Every API endpoint declares the permission it needs (``fleet.api.endpoint``); a test walks the URL
+map so that an endpoint without a declared rule fails the suite. Data outside a user's scope is
+answered as ``not_found``, never as ``forbidden``, so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, true
+
+from fleet.errors import FleetError
+from fleet.models import Device
+
+READ = {"catalog:read", "devices:read"}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset(READ | {"catalog:write", "contracts:write", "devices:write", "devices:act"}),
+    "warehouse": frozenset(READ | {"contracts:write", "devices:write", "devices:act"}),
+    "school_it": frozenset(READ | {"devices:act"}),
+    "ministry": frozenset(READ),
+}
+
+# The lifecycle actions each role may apply (besides the lifecycle's own rules).
+ACTIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset({
+        "receive", "image", "label", "ship", "arrive", "wipe", "repair", "repaired",
+        "report_lost", "report_stolen", "found", "transfer", "write_off", "note",
+    }),
+    "warehouse": frozenset({
+        "receive", "image", "label", "ship", "repair", "repaired", "report_lost",
+        "report_stolen", "write_off", "note",
+    }),
+    "school_it": frozenset({
+        "arrive", "wipe", "repair", "repaired", "report_lost", "report_stolen", "found",
+        "transfer", "note",
+    }),
+    "ministry": frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a user with a role, and for school_it the schools it may see."""
+
+    user_id: int
+    name: str
+    role: str
+    school_ids: frozenset[int] = frozenset()
+
+    @property
+    def school_scoped(self) -> bool:
+        return self.role == "school_it"
+
+
+def require(principal: Principal, permission: str) -> None:
+    if permission not in PERMISSIONS.get(principal.role, ()):
+        raise FleetError("forbidden", f"the {principal.role} role may not do this", {"needs": permission})
+
+
+def require_action(principal: Principal, action: str) -> None:
+    if action not in ACTIONS.get(principal.role, ()):
+        raise FleetError("forbidden", f"the {principal.role} role may not apply {action}", {"action": action})
+
+
+def device_filter(principal: Principal) -> ColumnElement[bool]:
+    """The devices this principal may see, as a WHERE clause."""
+    if not principal.school_scoped:
+        return true()
+    if not principal.school_ids:
+        return false()
+    return Device.school_id.in_(sorted(principal.school_ids))
+
+
+def can_see_device(principal: Principal, device: Device) -> bool:
+    return not principal.school_scoped or device.school_id in principal.school_ids

@@ -1,0 +1,1 @@
+"""Getting laptops from the supplier's truck to "labelled" (deliveries, intake, imaging)."""
