@@ -19,8 +19,7 @@ def create_app(config: Config | None = None, instance_path: str | None = None) -
     app = Flask("fleet", instance_path=instance_path, instance_relative_config=True)
     app.config["FLEET"] = config
     _configure_flask(app, config)
-    db.init_app(app, config.database_url or db.default_sqlite_url(app.instance_path))
-    app.extensions["fleet.sessionmaker"].configure(info={"asset_tag_prefix": config.asset_tag_prefix})
+    db.init_app(app, config.database_url or db.default_sqlite_url(app.instance_path), {"asset_tag_prefix": config.asset_tag_prefix})
     _register_blueprints(app)
     _register_error_handlers(app)
     return app

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from fleet.errors import FleetError, invalid
@@ -79,6 +80,9 @@ def authenticate_bearer(session: Session, header: str | None) -> Principal:
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now
-        session.commit()
+        try:
+            session.commit()
+        except OperationalError:  # best effort: a busy SQLite must not refuse the request
+            session.rollback()
     user = token.user
     return Principal(user.id, user.name, user.role, frozenset(s.id for s in user.schools))

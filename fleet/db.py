@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,12 +25,12 @@ def make_engine(url: str) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, a busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` transactions.
+    """WAL, a busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for writing transactions.
 
     SQLite has no ``SELECT … FOR UPDATE``: a transaction that begins IMMEDIATE takes the
     database's write lock at once, so two lifecycle transactions on one device run one after
     the other instead of both reading the old status (the SQLAlchemy "serializable isolation"
-    recipe for pysqlite).
+    recipe for pysqlite). Sessions for reading begin DEFERRED and never block a writer.
     """
 
     @event.listens_for(engine, "connect")
@@ -45,13 +45,20 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITES) else "BEGIN")
 
 
-def init_app(app, url: str) -> None:
+WRITES = "fleet_writes"
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def init_app(app, url: str, info: dict) -> None:
     engine = make_engine(url)
     app.extensions["fleet.engine"] = engine
-    app.extensions["fleet.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    app.extensions["fleet.sessionmaker"] = sessionmaker(
+        engine.execution_options(**{WRITES: True}), expire_on_commit=False, info=info
+    )
+    app.extensions["fleet.read_sessionmaker"] = sessionmaker(engine, expire_on_commit=False, info=info)
     app.teardown_appcontext(_close_session)
 
 
@@ -60,9 +67,13 @@ def engine() -> Engine:
 
 
 def session() -> Session:
-    """The session of this request or CLI command; closed (and rolled back) at teardown."""
+    """The session of this request or CLI command; closed (and rolled back) at teardown.
+
+    Requests that only read (GET) get a session that does not take SQLite's write lock.
+    """
     if "db_session" not in g:
-        g.db_session = current_app.extensions["fleet.sessionmaker"]()
+        reads = has_request_context() and request.method in READ_METHODS
+        g.db_session = current_app.extensions["fleet.read_sessionmaker" if reads else "fleet.sessionmaker"]()
     return g.db_session
 
 

@@ -1,0 +1,14 @@
+# Sourced by scripts/run and scripts/test: a local virtualenv with the project installed.
+# Reinstalls only when pyproject.toml changed since the last install.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+fi
+extras="${1:-}"
+stamp=".venv/.installed${extras:+-$extras}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/pip install -q -e ".${extras:+[$extras]}"
+  touch "$stamp"
+fi

@@ -1,0 +1,186 @@
+"""Fixtures: an app per test on SQLite and on PostgreSQL, schemas built by the migrations.
+
+PostgreSQL comes from FLEET_TEST_POSTGRES_URL (a scratch database this suite may wipe), else a
+database the suite creates on 127.0.0.1:5432 and drops afterwards. When it cannot be reached the
+PostgreSQL half is skipped, except under CI=true, where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from fleet import create_app
+from fleet.config import Config
+from fleet.db import make_engine
+from fleet.migrations import upgrade
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def _unavailable(what: str):
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI (CI=true) but unavailable", pytrace=False)
+    pytest.skip(f"{what} unavailable")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()  # the last connection to close checkpoints the WAL into the file
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A migrated PostgreSQL database for the whole run."""
+    given = os.environ.get("FLEET_TEST_POSTGRES_URL")
+    created = None
+    try:
+        if given:
+            url = given
+            engine = make_engine(url)
+            with engine.begin() as conn:  # a scratch database: start from nothing
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+                conn.exec_driver_sql("CREATE SCHEMA public")
+        else:
+            admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            created = f"fleet_test_{uuid.uuid4().hex[:10]}"
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f"CREATE DATABASE {created}")
+            url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + created
+            engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+    except sa.exc.OperationalError as e:
+        _unavailable(f"PostgreSQL ({type(e).__name__}: {str(e).splitlines()[0]})")
+    yield url
+    if created:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {created} WITH (FORCE)")
+
+
+def _wipe_postgres(engine: sa.Engine) -> None:
+    tables = [t for t in sa.inspect(engine).get_table_names() if t != "alembic_version"]
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        conn.exec_driver_sql("ALTER SEQUENCE asset_tag_seq RESTART")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        path = tmp_path / "fleet.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        engine = make_engine(url)
+        _wipe_postgres(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def postgres_only_url(request, tmp_path):
+    url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    _wipe_postgres(engine)
+    engine.dispose()
+    return url
+
+
+def _make_app(url, tmp_path):
+    config = Config(env="test", database_url=url, secret_key="t" * 40, public_url="https://fleet.example.lv")
+    app = create_app(config, instance_path=str(tmp_path / "instance"))
+    return app
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = _make_app(database_url, tmp_path)
+    yield from _bind_factories(app)
+
+
+@pytest.fixture
+def pg_app(postgres_only_url, tmp_path):
+    app = _make_app(postgres_only_url, tmp_path)
+    yield from _bind_factories(app)
+
+
+@pytest.fixture
+def sqlite_app(sqlite_template, tmp_path):
+    path = tmp_path / "fleet.sqlite3"
+    shutil.copy(sqlite_template, path)
+    yield from _bind_factories(_make_app(f"sqlite:///{path}", tmp_path))
+
+
+def _bind_factories(app):
+    session = app.extensions["fleet.read_sessionmaker"]()  # BEGIN DEFERRED: never blocks requests
+    factories.bind(session)
+    with app.app_context():
+        yield app
+    factories.bind(None)
+    session.close()
+    app.extensions["fleet.engine"].dispose()
+
+
+@pytest.fixture
+def session(app):
+    """The session the factories write through (committed, so requests see the rows)."""
+    return factories.current_session()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Api:
+    """A test client that speaks to /api/v1 as one user."""
+
+    def __init__(self, client, token: str | None):
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _url(self, path: str) -> str:
+        return path if path.startswith("/") and path.startswith(("/api/", "/d/", "/D/", "/healthz")) else f"/api/v1/{path.lstrip('/')}"
+
+    def get(self, path, **kw):
+        return self.client.get(self._url(path), headers=self.headers, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self.client.post(self._url(path), json=json, headers=self.headers, **kw)
+
+
+@pytest.fixture
+def api_as(client):
+    """``api_as("warehouse")`` or ``api_as("school_it", school=s)``: a client with a fresh token."""
+
+    def make(role: str = "admin", school=None, user=None) -> Api:
+        user = user or factories.UserFactory(role=role, schools=[school] if school else [])
+        return Api(client, factories.token_for(user))
+
+    return make
+
+
+@pytest.fixture
+def api(api_as):
+    return api_as("admin")
+
+
+def error_code(response) -> str:
+    return response.get_json()["error"]["code"]

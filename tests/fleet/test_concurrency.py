@@ -1,0 +1,85 @@
+"""Races for one device: exactly one request wins, the others get a coded error, the chain holds."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import event
+
+from fleet import history, lifecycle
+from tests.factories import DeviceFactory, SchoolFactory, UserFactory, current_session, token_for
+
+THREADS = 16
+
+
+def _race(app, device, requests):
+    """Fire ``requests`` [(action, body)] at once, each from its own thread and client."""
+    token = token_for(UserFactory(role="admin"))
+    barrier = threading.Barrier(len(requests))
+
+    def fire(req):
+        action, body = req
+        client = app.test_client()
+        barrier.wait()
+        r = client.post(f"/api/v1/devices/{device.serial}/actions/{action}", json=body,
+                        headers={"Authorization": f"Bearer {token}"})
+        return r.status_code, r.get_json()
+
+    with ThreadPoolExecutor(len(requests)) as pool:
+        return list(pool.map(fire, requests))
+
+
+def _assert_one_winner(app, results):
+    winners = [body for status, body in results if status == 200 and body["applied"]]
+    losers = [body for status, body in results if status != 200]
+    assert len(winners) == 1, results
+    assert len(losers) == len(results) - 1
+    assert {b["error"]["code"] for b in losers} == {"invalid_transition"}
+    with app.extensions["fleet.read_sessionmaker"]() as s:
+        checked, broken = history.verify_all(s)
+    assert broken is None and checked >= 1
+    return winners[0]
+
+
+def _race_ships(app):
+    device = DeviceFactory(status="labelled")
+    schools = [SchoolFactory() for _ in range(THREADS)]
+    results = _race(app, device, [("ship", {"school": s.registration_number}) for s in schools])
+    winner = _assert_one_winner(app, results)
+    assert winner["device"]["status"] == "in_transit"
+    assert winner["device"]["school"] == winner["event"]["data"]["school"]
+    assert winner["event"]["seq"] == 5
+
+
+def test_conflicting_ships_on_postgres(pg_app):
+    _race_ships(pg_app)
+
+
+def test_conflicting_ships_on_sqlite(sqlite_app):
+    _race_ships(sqlite_app)
+
+
+def test_mixed_conflicting_actions_on_postgres(pg_app):
+    device = DeviceFactory(status="at_school")
+    requests = ([("report_stolen", {"police_report": f"P-{i}"}) for i in range(5)]
+                + [("report_lost", {"notes": f"n{i}"}) for i in range(5)]
+                + [("repair", {"fault": f"f{i}"}) for i in range(6)])
+    _assert_one_winner(pg_app, _race(pg_app, device, requests))
+
+
+def test_lock_is_select_for_update_on_postgres(pg_app):
+    session = current_session()
+    device = DeviceFactory(status="in_warehouse")
+    statements = []
+    engine = pg_app.extensions["fleet.engine"]
+
+    def capture(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        lifecycle.apply(session, device, "image", {"image": "v9"}, "w")
+        session.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    locks = [s for s in statements if "FOR UPDATE" in s]
+    assert locks and "FROM devices" in locks[0] and "FOR UPDATE OF devices" in locks[0]

@@ -1,0 +1,261 @@
+"""The state machine: every allowed action, every refused one, guards, double scans, nonces."""
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from fleet import lifecycle
+from fleet.errors import FleetError
+from fleet.lifecycle import ACTIONS, STATUSES, allowed_actions, apply
+from fleet.models import Event
+from tests.factories import PATHS, DeviceFactory, SchoolFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# (action, from status, params, expected status); "{new}" is a school other than the device's.
+ALLOWED = [
+    ("receive", "expected", {}, "in_warehouse"),
+    ("image", "in_warehouse", {"image": "win11-edu"}, "imaged"),
+    ("image", "imaged", {"image": "win11-edu-v2", "station": "st-3"}, "imaged"),
+    ("label", "imaged", {}, "labelled"),
+    ("ship", "labelled", {"school": "{new}"}, "in_transit"),
+    ("arrive", "in_transit", {}, "at_school"),
+    ("hand_over", "at_school", {}, "on_loan"),
+    ("return", "on_loan", {"condition": "good"}, "at_school"),
+    ("return", "on_loan", {"condition": "damaged"}, "in_repair"),
+    ("wipe", "at_school", {}, "at_school"),
+    ("repair", "at_school", {"fault": "klaviatūra"}, "in_repair"),
+    ("repair", "in_warehouse", {}, "in_repair"),
+    ("repaired", "in_repair", {}, "at_school"),
+    ("report_lost", "on_loan", {}, "lost"),
+    ("report_lost", "at_school", {}, "lost"),
+    ("report_lost", "in_transit", {}, "lost"),
+    ("report_stolen", "on_loan", {"police_report": "11-2023-7"}, "stolen"),
+    ("report_stolen", "at_school", {}, "stolen"),
+    ("report_stolen", "in_transit", {}, "stolen"),
+    ("found", "lost", {}, "at_school"),
+    ("found", "stolen", {}, "at_school"),
+    ("transfer", "at_school", {"school": "{new}"}, "in_transit"),
+    *[("write_off", s, {"reason": "bojāts"}, "written_off") for s in STATUSES if s not in ("on_loan", "written_off")],
+    *[("note", s, {"text": "piezīme"}, s) for s in STATUSES],
+    *[("audited", s, {}, s) for s in ("in_warehouse", "at_school", "on_loan")],
+    *[("label_printed", s, {}, s) for s in ("in_warehouse", "imaged", "labelled")],
+]
+VIA = {"hand_over": "loans", "return": "loans", "audited": "stocktakes", "label_printed": "labels"}
+
+
+def _params(params, school_reg):
+    return {k: (school_reg if v == "{new}" else v) for k, v in params.items()}
+
+
+def _event_count(session, device):
+    return session.scalar(select(func.count()).select_from(Event).where(Event.device_id == device.id))
+
+
+def test_every_action_of_the_design_is_declared():
+    design = {"receive", "image", "label", "ship", "arrive", "hand_over", "return", "wipe", "repair",
+              "repaired", "report_lost", "report_stolen", "found", "transfer", "write_off",
+              "audited", "label_printed", "note"}
+    assert set(ACTIONS) == design
+    covered = {(a, s) for a, s, _, _ in ALLOWED}
+    declared = {(a.name, s) for a in ACTIONS.values() for s in a.sources}
+    assert declared - covered == {(a, s) for a, s in declared if a in ("audited", "label_printed")} - covered
+
+
+@pytest.mark.parametrize("action, source, params, target", ALLOWED, ids=lambda v: v if isinstance(v, str) else None)
+def test_allowed_action(app, session, action, source, params, target):
+    device = DeviceFactory(status=source)
+    before = _event_count(session, device)
+    new_school = SchoolFactory()
+    outcome = apply(session, device, action, _params(params, new_school.registration_number), "tester", via=VIA.get(action))
+    session.commit()
+    assert outcome.applied and not outcome.already
+    assert device.status == target
+    assert outcome.event.action == action
+    assert (outcome.event.from_status, outcome.event.to_status) == (source, target if ACTIONS[action].target else None)
+    assert outcome.event.actor == "tester"
+    assert outcome.event.seq == before + 1 == _event_count(session, device)
+    if "school" in params:
+        assert device.school_id == new_school.id
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_every_other_action_is_an_invalid_transition_listing_the_allowed_ones(app, session, status):
+    device = DeviceFactory(status=status)
+    events = _event_count(session, device)
+    allowed = allowed_actions(status)
+    assert allowed == sorted(a for a, s, _, _ in ALLOWED if s == status and a not in VIA)
+    last = PATHS[status][-1][0] if PATHS[status] else None  # repeating it is a double scan
+    for action in sorted(set(ACTIONS) - set(VIA) - set(allowed) - {last}):
+        params = {p.name: "x" for p in ACTIONS[action].params if p.required and p.name != "school"}
+        if any(p.name == "school" for p in ACTIONS[action].params):
+            params["school"] = device.school.registration_number if device.school else SchoolFactory().registration_number
+        with pytest.raises(FleetError) as e:
+            apply(session, device, action, params, "tester")
+        session.rollback()
+        assert e.value.code == "invalid_transition", action
+        assert e.value.details == {"status": status, "allowed": allowed}
+    session.refresh(device)
+    assert device.status == status and _event_count(session, device) == events
+
+
+def test_receive_assigns_a_checked_asset_tag(app, session):
+    a, b = DeviceFactory(), DeviceFactory()
+    ea = apply(session, a, "receive", {}, "w").event
+    eb = apply(session, b, "receive", {}, "w").event
+    session.commit()
+    assert a.asset_tag.startswith("DIB-") and a.asset_tag != b.asset_tag
+    assert ea.data == {"asset_tag": a.asset_tag}
+    assert eb.data == {"asset_tag": b.asset_tag}
+
+
+def test_repaired_goes_back_where_it_came_from(app, session):
+    from_warehouse = DeviceFactory(status="in_warehouse")
+    apply(session, from_warehouse, "repair", {}, "w")
+    apply(session, from_warehouse, "repaired", {}, "w")
+    returned_damaged = DeviceFactory(status="on_loan")
+    apply(session, returned_damaged, "return", {"condition": "damaged"}, "s", via="loans")
+    apply(session, returned_damaged, "repaired", {}, "s")
+    session.commit()
+    assert from_warehouse.status == "in_warehouse"
+    assert returned_damaged.status == "at_school"
+
+
+def test_owned_actions_need_their_owner(app, session):
+    device = DeviceFactory(status="at_school")
+    for action, owner in VIA.items():
+        with pytest.raises(FleetError) as e:
+            apply(session, device, action, {}, "tester")
+        assert e.value.code == "forbidden"
+        assert e.value.details == {"action": action, "owner": owner}
+    assert "hand_over" not in allowed_actions("at_school")
+    assert "hand_over" in allowed_actions("at_school", via="loans")
+
+
+def test_parameters_are_checked_all_at_once(app, session):
+    device = DeviceFactory(status="labelled")
+    with pytest.raises(FleetError) as e:
+        apply(session, device, "ship", {"colour": "red", "shelf": 3}, "w")
+    assert e.value.code == "invalid_input"
+    assert {d["field"] for d in e.value.details} == {"colour", "shelf", "school"}
+    with pytest.raises(FleetError) as e:
+        apply(session, device, "ship", {"school": "0000000000"}, "w")
+    assert e.value.details == [{"field": "school", "message": "no school with registration number '0000000000'"}]
+    with pytest.raises(FleetError) as e:
+        apply(session, DeviceFactory(status="in_warehouse"), "image", {"image": "  ", "station": 7}, "w")
+    assert [d["field"] for d in e.value.details] == ["image", "station"]
+
+
+def test_unknown_action(app, session):
+    with pytest.raises(FleetError) as e:
+        apply(session, DeviceFactory(), "teleport", {}, "w")
+    assert e.value.code == "invalid_input"
+    assert "receive" in e.value.details["actions"]
+
+
+def test_guards_refuse_with_conflict(app, session):
+    device = DeviceFactory(status="in_transit")
+    elsewhere = SchoolFactory()
+    with pytest.raises(FleetError) as e:
+        apply(session, device, "arrive", {"school": elsewhere.registration_number}, "s")
+    assert e.value.code == "conflict"
+    assert e.value.details["failed"][0]["guard"] == "arrives_at_its_school"
+    assert apply(session, device, "arrive", {"school": device.school.registration_number}, "s").applied
+    with pytest.raises(FleetError) as e:
+        apply(session, device, "transfer", {"school": device.school.registration_number}, "s")
+    assert e.value.details["failed"][0]["guard"] == "other_school"
+
+
+def test_all_failed_guards_are_reported_at_once(app, session, monkeypatch):
+    def never(ctx):
+        return "never allowed"
+
+    def nor_this(ctx):
+        return "not this either"
+
+    monkeypatch.setitem(ACTIONS, "polish", lifecycle.Action("polish", frozenset({"expected"}), "expected", guards=(never, nor_this)))
+    device = DeviceFactory()
+    with pytest.raises(FleetError) as e:
+        apply(session, device, "polish", {}, "w")
+    assert e.value.code == "conflict"
+    assert [f["guard"] for f in e.value.details["failed"]] == ["never", "nor_this"]
+    assert e.value.message == "never allowed; not this either"
+
+
+def test_a_refused_action_changes_nothing(app, session):
+    device = DeviceFactory(status="imaged")
+    head, length = device.history_head, device.history_length
+    device.asset_tag = None  # a label guard failure
+    with pytest.raises(FleetError):
+        apply(session, device, "label", {}, "w")
+    session.rollback()
+    session.refresh(device)
+    assert (device.status, device.history_head, device.history_length) == ("imaged", head, length)
+
+
+def test_double_scan_is_already_and_writes_no_event(app, session):
+    device = DeviceFactory(status="expected")
+    first = apply(session, device, "receive", {}, "w")
+    again = apply(session, device, "receive", {}, "w")
+    session.commit()
+    assert again.already and not again.applied
+    assert again.event.id == first.event.id
+    assert _event_count(session, device) == 2
+
+
+def test_same_action_with_other_parameters_is_new(app, session):
+    device = DeviceFactory(status="in_warehouse")
+    apply(session, device, "image", {"image": "v1"}, "w")
+    assert apply(session, device, "image", {"image": "v1"}, "w").already
+    assert apply(session, device, "image", {"image": "v2"}, "w").applied
+    session.commit()
+    assert _event_count(session, device) == 4
+
+
+def test_self_loop_is_possible_again_after_something_else(app, session):
+    device = DeviceFactory(status="in_warehouse")
+    apply(session, device, "image", {"image": "v1"}, "w")
+    apply(session, device, "note", {"text": "ekrāns mirgo"}, "w")
+    again = apply(session, device, "image", {"image": "v1"}, "w")
+    session.commit()
+    assert again.applied and again.event.seq == 5
+
+
+def test_nonce_makes_a_retry_idempotent(app, session):
+    device = DeviceFactory(status="expected")
+    first = apply(session, device, "receive", {}, "w", nonce="scan-1")
+    apply(session, device, "image", {"image": "v1"}, "w")
+    retry = apply(session, device, "receive", {}, "w", nonce="scan-1")  # a late retry: no invalid_transition
+    session.commit()
+    assert retry.already and retry.event.id == first.event.id
+    assert first.event.nonce == "scan-1"
+
+
+def test_nonce_reused_for_another_scan_is_a_conflict(app, session):
+    a, b = DeviceFactory(status="expected"), DeviceFactory(status="expected")
+    apply(session, a, "receive", {}, "w", nonce="n-7")
+    session.commit()
+    with pytest.raises(FleetError) as e:
+        apply(session, b, "receive", {}, "w", nonce="n-7")
+    assert e.value.code == "conflict"
+    with pytest.raises(FleetError):
+        apply(session, a, "note", {"text": "x"}, "w", nonce="n-7")
+
+
+def test_factory_paths_reach_every_status():
+    assert set(PATHS) == set(STATUSES)
+
+
+def test_nothing_but_the_lifecycle_writes_status():
+    writes = re.compile(r"\.status\s*=(?!=)|[\"']status[\"']\s*:\s*[^,}]*\bupdate\b|update\(.*status")
+    offenders = []
+    for package in ("fleet", "provisioning", "labels"):
+        for path in (ROOT / package).rglob("*.py"):
+            if path.name == "lifecycle.py" or "migrations" in path.parts:
+                continue
+            for n, line in enumerate(path.read_text().splitlines(), 1):
+                if writes.search(line):
+                    offenders.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
+    assert offenders == []
