@@ -126,8 +126,7 @@ def sqlite_app(sqlite_template, tmp_path):
 def _bind_factories(app):
     session = app.extensions["fleet.read_sessionmaker"]()  # BEGIN DEFERRED: never blocks requests
     factories.bind(session)
-    with app.app_context():
-        yield app
+    yield app  # no app context stays pushed: each request gets its own, as in production
     factories.bind(None)
     session.close()
     app.extensions["fleet.engine"].dispose()
