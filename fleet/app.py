@@ -19,7 +19,8 @@ def create_app(config: Config | None = None, instance_path: str | None = None) -
     app = Flask("fleet", instance_path=instance_path, instance_relative_config=True)
     app.config["FLEET"] = config
     _configure_flask(app, config)
-    db.init_app(app, config.database_url or db.default_sqlite_url(app.instance_path), {"asset_tag_prefix": config.asset_tag_prefix})
+    url = config.database_url or db.default_sqlite_url(app.instance_path)
+    db.init_app(app, url, {"asset_tag_prefix": config.asset_tag_prefix})
     _register_blueprints(app)
     _register_error_handlers(app)
     return app

@@ -15,6 +15,8 @@ from fleet.models import FUNDING_SOURCES, Contract, Founder, School
 
 REGISTRATION_RE = re.compile(r"^\d{10}$")
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+MONEY_RE = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$", re.ASCII)  # "612.40"; not "1e2", "1_000" or "６１２"
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)  # not "20220915", which fromisoformat takes
 
 
 class Fields:
@@ -60,7 +62,7 @@ class Fields:
             self.errors.append({"field": name, "message": "must be a decimal string in EUR, e.g. \"612.40\""})
             return None
         try:
-            amount = Decimal(value.strip())
+            amount = Decimal(value.strip()) if MONEY_RE.match(value.strip()) else None
         except InvalidOperation:
             amount = None
         if amount is None or not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2 or amount >= 10**10:
@@ -73,6 +75,8 @@ class Fields:
         if value is None:
             return None
         try:
+            if not DATE_RE.match(value):
+                raise ValueError(value)
             return date.fromisoformat(value)
         except ValueError:
             self.errors.append({"field": name, "message": "must be a date YYYY-MM-DD"})
@@ -107,10 +111,12 @@ def create_school(session: Session, body: Any) -> School:
     reg = f.matching("registration_number", REGISTRATION_RE, "must be the 10-digit VIIS registration number")
     name = f.text("name")
     founder_code = f.text("founder", 32)
+    founder = None
+    if founder_code is not None:
+        founder = session.scalar(select(Founder).where(Founder.code == founder_code))
+        if founder is None:
+            f.errors.append({"field": "founder", "message": f"unknown founder {founder_code!r}"})
     f.done({"registration_number", "name", "founder"})
-    founder = session.scalar(select(Founder).where(Founder.code == founder_code))
-    if founder is None:
-        raise invalid(f"no founder with code {founder_code!r}", [{"field": "founder", "message": "unknown founder"}])
     _ensure_new(session, School.registration_number, reg, "school")
     school = School(registration_number=reg, name=name, founder=founder)
     session.add(school)

@@ -24,7 +24,7 @@ class Config:
     max_request_bytes: int = 16 * 1024 * 1024
 
     @classmethod
-    def from_env(cls, environ: os._Environ | dict | None = None) -> "Config":
+    def from_env(cls, environ: os._Environ | dict | None = None) -> Config:
         env = os.environ if environ is None else environ
         return cls(
             env=env.get("FLEET_ENV", "development"),

@@ -96,6 +96,7 @@ def _device_from(item: Any, contracts: dict[str, Contract]) -> Device:
 # --- listing with keyset pagination ---------------------------------------------------------
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+MAX_ID = 2**31 - 1  # devices.id is a 32-bit integer on PostgreSQL
 
 
 def encode_cursor(last_id: int) -> str:
@@ -106,7 +107,7 @@ def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         last_id = json.loads(raw)["id"]
-        if not isinstance(last_id, int) or isinstance(last_id, bool):
+        if not isinstance(last_id, int) or isinstance(last_id, bool) or not 0 <= last_id <= MAX_ID:
             raise ValueError
         return last_id
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
@@ -116,7 +117,7 @@ def decode_cursor(cursor: str) -> int:
 def parse_limit(raw: str | None) -> int:
     if raw is None:
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
         raise invalid(f"limit must be a whole number 1-{MAX_LIMIT}", [{"field": "limit"}])
     return int(raw)
 

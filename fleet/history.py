@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from fleet.models import Device, Event
 
 
 def canonical(event: Event, serial: str) -> bytes:
-    at = event.at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    at = event.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     body = {
         "device": serial,
         "seq": event.seq,
@@ -56,16 +56,19 @@ def verify_device(device: Device, events: list[Event]) -> Break | None:
     status = None
     for expected_seq, ev in enumerate(events, start=1):
         if ev.seq != expected_seq:
-            return Break(device.serial, ev.seq, ev.id, f"sequence jumps from {expected_seq - 1} to {ev.seq}: an event was deleted")
+            reason = f"sequence jumps from {expected_seq - 1} to {ev.seq}: an event was deleted"
+            return Break(device.serial, ev.seq, ev.id, reason)
         if chain_hash(previous, ev, device.serial) != ev.hash:
             return Break(device.serial, ev.seq, ev.id, "hash does not match its content: the event was edited")
         previous = ev.hash
         if ev.to_status is not None:
             status = ev.to_status
     if len(events) != device.history_length or previous != device.history_head:
-        return Break(device.serial, None, None, f"history ends at seq {len(events)} but the device records {device.history_length} events: events were deleted")
+        reason = f"history ends at seq {len(events)} but the device records {device.history_length}: events were deleted"
+        return Break(device.serial, None, None, reason)
     if status != device.status:
-        return Break(device.serial, None, None, f"status {device.status!r} differs from the history's {status!r}: the status was edited")
+        reason = f"status {device.status!r} differs from the history's {status!r}: the status was edited"
+        return Break(device.serial, None, None, reason)
     return None
 
 

@@ -8,7 +8,7 @@ and returns a device, or ``None`` when the text is not its kind.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import select

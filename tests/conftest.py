@@ -156,7 +156,8 @@ class Api:
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def _url(self, path: str) -> str:
-        return path if path.startswith("/") and path.startswith(("/api/", "/d/", "/D/", "/healthz")) else f"/api/v1/{path.lstrip('/')}"
+        """Relative paths are under /api/v1; absolute ones are taken as they are."""
+        return path if path.startswith("/") else f"/api/v1/{path}"
 
     def get(self, path, **kw):
         return self.client.get(self._url(path), headers=self.headers, **kw)

@@ -7,10 +7,11 @@ render JSON. Every handler declares the permission it needs; ``fleet.policy`` de
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from fleet import db, policy
@@ -37,10 +38,40 @@ def endpoint(permission: str) -> Callable:
 
 
 def body() -> Any:
-    data = request.get_json(silent=True)
+    data = json_or_none()
     if data is None:
         raise invalid("the request body must be JSON (Content-Type: application/json)")
     return data
+
+
+def json_or_none() -> Any:
+    """The request's JSON, or None when there is none or it does not parse.
+
+    Refuses JSON nested too deeply to parse (the parser's RecursionError would be a 500) and
+    text holding NUL characters, which PostgreSQL cannot store (a 500 there, stored on SQLite).
+    """
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise invalid("the JSON body is nested too deeply") from None
+    if _holds_nul(data):
+        raise invalid("the JSON body holds a NUL character (\\u0000), which no field accepts")
+    return data
+
+
+def _holds_nul(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def created(payload: dict) -> tuple[Response, int]:
@@ -49,13 +80,24 @@ def created(payload: dict) -> tuple[Response, int]:
 
 @bp.errorhandler(FleetError)
 def _fleet_error(e: FleetError):
-    return jsonify(e.to_json()), e.status
+    response = jsonify(e.to_json())
+    if e.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="fleet"'  # RFC 9110: a 401 must say how
+    return response, e.status
 
 
 @bp.errorhandler(IntegrityError)
 def _integrity(e: IntegrityError):
     db.session().rollback()
     err = FleetError("conflict", "the change conflicts with one made at the same moment; nothing was changed")
+    return jsonify(err.to_json()), err.status
+
+
+@bp.errorhandler(DataError)
+def _data_error(e: DataError):
+    """A value the database refuses (out of range, a NUL in a URL parameter): the client's input."""
+    db.session().rollback()
+    err = FleetError("invalid_input", "a value in the request cannot be stored or compared; nothing was changed")
     return jsonify(err.to_json()), err.status
 
 
@@ -68,9 +110,13 @@ def _operational(e: OperationalError):
 
 def http_error_json(e: HTTPException):
     """Werkzeug's own errors (unknown URL, wrong method, body too large) in the API's format."""
-    code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(e.code, "invalid_input")
+    code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(e.code)
+    code = code or ("invalid_input" if e.code < 500 else "internal_error")
     message = {413: "the request body is too large"}.get(e.code, e.description)
-    return jsonify({"error": {"code": code, "message": message, "details": None}}), e.code
+    response = jsonify({"error": {"code": code, "message": message, "details": None}})
+    if e.code == 405 and getattr(e, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(e.valid_methods)  # RFC 9110: a 405 must list them
+    return response, e.code
 
 
 from fleet.api import catalog, devices, scan  # noqa: E402,F401  (register the routes)

@@ -6,7 +6,7 @@ from flask import jsonify
 from sqlalchemy import select
 
 from fleet import catalog, db
-from fleet.api import bp, body, created, endpoint, render
+from fleet.api import body, bp, created, endpoint, render
 from fleet.models import Contract, Founder, School
 
 
@@ -68,7 +68,7 @@ def list_contracts():
     return jsonify(render.page([render.contract(c) for c in rows], None))
 
 
-@bp.get("/contracts/<number>")
+@bp.get("/contracts/<path:number>")
 @endpoint("catalog:read")
 def get_contract(number: str):
     return jsonify(render.contract(catalog.get_by(db.session(), Contract.number, number, "contract")))

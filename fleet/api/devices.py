@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fleet import db, devices, lifecycle, policy, resolvers
-from fleet.api import bp, body, created, endpoint, render
+from fleet.api import body, bp, created, endpoint, json_or_none, render
 from fleet.errors import FleetError, invalid
 from fleet.models import Device, Event
 
@@ -18,7 +18,8 @@ def visible_device(session: Session, ref: str) -> Device:
     """The device ``ref`` names, if this principal may see it; otherwise ``not_found``."""
     device = resolvers.resolve(session, ref)
     if not policy.can_see_device(g.principal, device):
-        raise FleetError("not_found", f"no device matches {ref!r}", {"ref": ref})
+        code = ref.strip()  # word for word what resolve() says of an unknown code: no leak
+        raise FleetError("not_found", f"no device matches {code!r}", {"ref": code})
     return device
 
 
@@ -73,7 +74,7 @@ def get_device(ref: str):
 @bp.post("/devices/<path:ref>/actions/<action>")
 @endpoint("devices:act")
 def device_action(ref: str, action: str):
-    data = request.get_json(silent=True) if request.content_length else {}
+    data = json_or_none() if request.content_length else {}
     if not isinstance(data, dict):
         raise invalid("the request body must be a JSON object of the action's parameters")
     s = db.session()

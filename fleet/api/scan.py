@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, jsonify
 
 from fleet import db, policy
-from fleet.api import bp, body, endpoint, render
+from fleet.api import body, bp, endpoint, render
 from fleet.api.devices import perform, visible_device
 from fleet.errors import invalid
 

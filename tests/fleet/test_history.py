@@ -123,7 +123,7 @@ def test_verify_sees_a_deleted_last_event(app, session, raw, verify):
 def test_verify_sees_a_status_edited_behind_the_lifecycle(app, session, verify):
     device = DeviceFactory(status="at_school")
     with app.extensions["fleet.engine"].begin() as conn:
-        conn.exec_driver_sql("UPDATE devices SET status = 'written_off' WHERE id = %d" % device.id)
+        conn.execute(sa.text("UPDATE devices SET status = 'written_off' WHERE id = :id"), {"id": device.id})
     result = verify()
     assert result.exit_code == 1
     assert "status 'written_off' differs from the history's 'at_school'" in result.output

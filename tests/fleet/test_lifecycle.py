@@ -175,7 +175,8 @@ def test_all_failed_guards_are_reported_at_once(app, session, monkeypatch):
     def nor_this(ctx):
         return "not this either"
 
-    monkeypatch.setitem(ACTIONS, "polish", lifecycle.Action("polish", frozenset({"expected"}), "expected", guards=(never, nor_this)))
+    polish = lifecycle.Action("polish", frozenset({"expected"}), "expected", guards=(never, nor_this))
+    monkeypatch.setitem(ACTIONS, "polish", polish)
     device = DeviceFactory()
     with pytest.raises(FleetError) as e:
         apply(session, device, "polish", {}, "w")

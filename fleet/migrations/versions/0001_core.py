@@ -1,14 +1,14 @@
 """core: founders, schools, contracts, devices, events, users, tokens
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-28
 
 Also: the asset tag sequence, and triggers that keep ``events`` append-only.
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0001'
