@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from fleet.errors import FleetError, invalid, not_found
 from fleet.models import FUNDING_SOURCES, Contract, Founder, School
 
-REGISTRATION_RE = re.compile(r"^\d{10}$")
+REGISTRATION_RE = re.compile(r"^\d{10}$", re.ASCII)  # \d alone takes "４１１３…" too
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MONEY_RE = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$", re.ASCII)  # "612.40"; not "1e2", "1_000" or "６１２"
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)  # not "20220915", which fromisoformat takes

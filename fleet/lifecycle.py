@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from fleet import history
@@ -257,22 +257,37 @@ def apply(
 
 
 def register(session: Session, devices: Iterable[Device], actor: str) -> list[Device]:
-    """Record new devices as ``expected``, each with the first event of its history."""
+    """Record new devices as ``expected``, each with the first event of its history.
+
+    Built for batches of thousands: the devices go in one multi-row INSERT, their first events
+    in one executemany (the hash does not depend on database ids, so it is computed first).
+    """
     devices = list(devices)
+    first_events = []
     for d in devices:
         d.status = INITIAL_STATUS
         d.history_head, d.history_length = "", 0
-    session.add_all(devices)
-    session.flush()
-    for d in devices:
         data = {"manufacturer": d.manufacturer, "model": d.model}
         if d.contract is not None:
             data["contract"] = d.contract.number
-        append_event(session, d, "register", None, INITIAL_STATUS, actor, data, None)
+        first_events.append(chain_event(d, "register", None, INITIAL_STATUS, actor, data, None))
+    session.add_all(devices)
+    session.flush()
+    columns = [c.key for c in Event.__table__.columns if c.key != "id"]
+    rows = [{**{c: getattr(e, c) for c in columns}, "device_id": d.id} for d, e in zip(devices, first_events)]
+    session.execute(insert(Event), rows)
     return devices
 
 
 def append_event(session, device, action, from_status, to_status, actor, data, nonce) -> Event:
+    event = chain_event(device, action, from_status, to_status, actor, data, nonce)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def chain_event(device, action, from_status, to_status, actor, data, nonce) -> Event:
+    """The device's next event, hashed onto its chain; the device's head moves to it."""
     event = Event(
         device_id=device.id, seq=device.history_length + 1, action=action,
         from_status=from_status, to_status=to_status, at=utcnow(), actor=actor,
@@ -281,8 +296,6 @@ def append_event(session, device, action, from_status, to_status, actor, data, n
     event.hash = history.chain_hash(device.history_head, event, device.serial)
     device.history_head = event.hash
     device.history_length = event.seq
-    session.add(event)
-    session.flush()
     return event
 
 

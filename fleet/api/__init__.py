@@ -88,16 +88,13 @@ def _fleet_error(e: FleetError):
 
 @bp.errorhandler(IntegrityError)
 def _integrity(e: IntegrityError):
+    """A constraint that a concurrent request won: a unique one is ``duplicate``."""
     db.session().rollback()
-    err = FleetError("conflict", "the change conflicts with one made at the same moment; nothing was changed")
-    return jsonify(err.to_json()), err.status
-
-
-@bp.errorhandler(DataError)
-def _data_error(e: DataError):
-    """A value the database refuses (out of range, a NUL in a URL parameter): the client's input."""
-    db.session().rollback()
-    err = FleetError("invalid_input", "a value in the request cannot be stored or compared; nothing was changed")
+    unique = getattr(e.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(e.orig)
+    err = FleetError(
+        "duplicate" if unique else "conflict",
+        "the change conflicts with one made at the same moment; nothing was changed",
+    )
     return jsonify(err.to_json()), err.status
 
 
