@@ -83,3 +83,28 @@ def test_lock_is_select_for_update_on_postgres(pg_app):
         event.remove(engine, "before_cursor_execute", capture)
     locks = [s for s in statements if "FOR UPDATE" in s]
     assert locks and "FROM devices" in locks[0] and "FOR UPDATE OF devices" in locks[0]
+
+
+def _race_registrations(app):
+    token = token_for(UserFactory(role="warehouse"))
+    barrier = threading.Barrier(8)
+
+    def register(_):
+        client = app.test_client()
+        barrier.wait()
+        r = client.post("/api/v1/devices", json={"serial": "RACE-0001", "model": "Latitude 3120"},
+                        headers={"Authorization": f"Bearer {token}"})
+        return r.status_code, r.get_json()
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(register, range(8)))
+    assert sorted(status for status, _ in results) == [201] + [409] * 7
+    assert {body["error"]["code"] for status, body in results if status == 409} == {"duplicate"}
+
+
+def test_concurrent_registrations_of_one_serial_on_postgres(pg_app):
+    _race_registrations(pg_app)
+
+
+def test_concurrent_registrations_of_one_serial_on_sqlite(sqlite_app):
+    _race_registrations(sqlite_app)
