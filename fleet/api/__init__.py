@@ -98,6 +98,14 @@ def _integrity(e: IntegrityError):
     return jsonify(err.to_json()), err.status
 
 
+@bp.errorhandler(DataError)
+def _data_error(e: DataError):
+    """A value PostgreSQL refuses (a NUL in a URL parameter, out of range): the client's input."""
+    db.session().rollback()
+    err = FleetError("invalid_input", "a value in the request cannot be stored or compared; nothing was changed")
+    return jsonify(err.to_json()), err.status
+
+
 @bp.errorhandler(OperationalError)
 def _operational(e: OperationalError):
     db.session().rollback()

@@ -1,0 +1,377 @@
+"""Who may do what: bearer tokens, the role × endpoint table, lifecycle actions per role, and the
+school_it scope (another school's device is ``not_found``, never ``forbidden``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pytest
+
+from fleet import auth, lifecycle, policy
+from fleet.models import Contract, Device, Event, Founder, School
+from tests.conftest import Api, error_code
+from tests.factories import ContractFactory, DeviceFactory, SchoolFactory, UserFactory
+
+ROLES = ("admin", "warehouse", "school_it", "ministry")
+EVERYONE = frozenset(ROLES)
+
+
+# --- the role × endpoint table --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Route:
+    """One call of one API route; ``roles`` get ``ok``, every other role gets 403 ``forbidden``.
+
+    ``rule`` is the route as ``app.url_map`` spells it, so that a route missing from this table
+    fails ``test_table_covers_every_api_route``. Strings in ``path`` and ``body`` may name the
+    ``world`` fixture's objects: {founder}, {school}, {contract}, {serial}.
+    """
+
+    method: str
+    rule: str
+    path: str
+    body: dict | None
+    ok: int
+    roles: frozenset[str]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+WRITE_CATALOG = frozenset({"admin"})
+WRITE_DEVICES = frozenset({"admin", "warehouse"})
+ACT = frozenset({"admin", "warehouse", "school_it"})
+
+ROUTES = [
+    Route("POST", "/api/v1/founders", "founders", {"code": "JNV", "name": "Jaunais novads"}, 201, WRITE_CATALOG),
+    Route("GET", "/api/v1/founders", "founders", None, 200, EVERYONE),
+    Route("GET", "/api/v1/founders/<code>", "founders/{founder}", None, 200, EVERYONE),
+    Route("POST", "/api/v1/schools", "schools",
+          {"registration_number": "4113900999", "name": "Jaunā skola", "founder": "{founder}"}, 201, WRITE_CATALOG),
+    Route("GET", "/api/v1/schools", "schools", None, 200, EVERYONE),
+    Route("GET", "/api/v1/schools/<registration_number>", "schools/{school}", None, 200, EVERYONE),
+    Route("POST", "/api/v1/contracts", "contracts",
+          {"number": "K-NEW", "supplier": "SIA Piegādātājs", "funding_source": "state_budget", "unit_price": "499.00"},
+          201, WRITE_DEVICES),
+    Route("GET", "/api/v1/contracts", "contracts", None, 200, EVERYONE),
+    Route("GET", "/api/v1/contracts/<path:number>", "contracts/{contract}", None, 200, EVERYONE),
+    Route("POST", "/api/v1/devices", "devices",
+          {"serial": "NEW-0001", "manufacturer": "Dell", "model": "Latitude 3120"}, 201, WRITE_DEVICES),
+    Route("GET", "/api/v1/devices", "devices", None, 200, EVERYONE),
+    Route("GET", "/api/v1/devices/<path:ref>", "devices/{serial}", None, 200, EVERYONE),
+    Route("GET", "/api/v1/devices/<path:ref>/events", "devices/{serial}/events", None, 200, EVERYONE),
+    Route("POST", "/api/v1/devices/<path:ref>/actions/<action>", "devices/{serial}/actions/note",
+          {"text": "pārbaudīts"}, 200, ACT),
+    Route("POST", "/api/v1/scan", "scan", {"code": "{serial}"}, 200, EVERYONE),
+    Route("POST", "/api/v1/scan", "scan", {"code": "{serial}", "action": "note", "text": "pārbaudīts"}, 200, ACT),
+]
+
+
+@pytest.fixture
+def world():
+    """A founder, a school, a contract, and a device at that school (so school_it sees it)."""
+    school = SchoolFactory()
+    contract = ContractFactory(number="IZM-2022/017")  # a slash: read back percent-encoded
+    device = DeviceFactory(status="at_school", school=school)
+    return {
+        "founder": school.founder.code, "school": school.registration_number,
+        "contract": quote(contract.number, safe=""), "serial": device.serial, "_school": school,
+    }
+
+
+def fill(value, world):
+    if isinstance(value, str):
+        return value.format(**world)
+    if isinstance(value, dict):
+        return {k: fill(v, world) for k, v in value.items()}
+    return value
+
+
+def call(api: Api, route: Route, world: dict):
+    path = fill(route.path, world)
+    if route.method == "GET":
+        return api.get(path)
+    return api.post(path, json=fill(route.body, world))
+
+
+def client_for(api_as, role: str, world: dict) -> Api:
+    return api_as(role, school=world["_school"] if role == "school_it" else None)
+
+
+TABLES = (Founder, School, Contract, Device, Event)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_role_may_use_route(api_as, world, count, route, role):
+    api = client_for(api_as, role, world)
+    before = [count(t) for t in TABLES]
+    r = call(api, route, world)
+    if role in route.roles:
+        assert r.status_code == route.ok, r.get_json()
+    else:
+        assert r.status_code == 403, r.get_json()
+        assert error_code(r) == "forbidden"
+        assert [count(t) for t in TABLES] == before  # a refused write stores nothing
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_route_needs_a_token(client, world, count, route):
+    before = [count(t) for t in TABLES]
+    r = call(Api(client, None), route, world)
+    assert r.status_code == 401
+    assert error_code(r) == "unauthorized"
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
+    assert [count(t) for t in TABLES] == before
+
+
+def api_rules(app) -> dict[tuple[str, str], object]:
+    """(method, rule) → view function, for every route of the ``api`` blueprint."""
+    found = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] == "api":
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                found[(method, rule.rule)] = app.view_functions[rule.endpoint]
+    return found
+
+
+def test_every_api_endpoint_declares_a_known_permission(app):
+    known = set().union(*policy.PERMISSIONS.values())
+    rules = api_rules(app)
+    assert rules, "the api blueprint has no routes?"
+    for (method, rule), view in rules.items():
+        permission = getattr(view, "permission", None)
+        assert permission is not None, f"{method} {rule} has no @endpoint(permission)"
+        assert permission in known, f"{method} {rule} needs {permission!r}, which no role in fleet.policy has"
+
+
+def test_table_covers_every_api_route(app):
+    """A new route fails here until it is added to ROUTES with the roles that may use it."""
+    assert set(api_rules(app)) == {(r.method, r.rule) for r in ROUTES}
+
+
+def test_every_role_has_permissions_and_actions():
+    from fleet.models import ROLES as MODEL_ROLES
+
+    assert set(policy.PERMISSIONS) == set(policy.ACTIONS) == set(MODEL_ROLES) == set(ROLES)
+
+
+# --- tokens -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("header", [
+    None, "", "Bearer", "Bearer ", "Bearer    ", "Token {token}", "Basic dXNlcjpwYXNz", "{token}",
+    "Bearer flt_unknown-token", "Bearer {token}x",
+])
+def test_missing_malformed_or_unknown_token_is_unauthorized(client, api, header):
+    token = api.headers["Authorization"].removeprefix("Bearer ")
+    headers = {} if header is None else {"Authorization": header.format(token=token)}
+    r = client.get("/api/v1/founders", headers=headers)
+    assert r.status_code == 401
+    assert error_code(r) == "unauthorized"
+    assert r.get_json()["error"]["message"]
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_valid_token_passes(client, api):
+    assert api.get("founders").status_code == 200
+    token = api.headers["Authorization"].removeprefix("Bearer ")
+    assert client.get("/api/v1/founders", headers={"Authorization": f"bearer {token}"}).status_code == 200
+
+
+def test_revoked_token_is_unauthorized(client, session):
+    user = UserFactory(role="admin")
+    token, plain = auth.create_token(session, user.name, "skeneris")
+    _, other = auth.create_token(session, user.name, "klēpjdators")
+    session.commit()
+    headers = {"Authorization": f"Bearer {plain}"}
+    assert client.get("/api/v1/founders", headers=headers).status_code == 200
+
+    auth.revoke_token(session, token.id)
+    session.commit()
+
+    r = client.get("/api/v1/founders", headers=headers)
+    assert r.status_code == 401
+    assert error_code(r) == "unauthorized"
+    r = client.post("/api/v1/founders", json={"code": "X", "name": "X"}, headers=headers)
+    assert r.status_code == 401
+    assert client.get("/api/v1/founders", headers={"Authorization": f"Bearer {other}"}).status_code == 200
+
+
+def test_only_the_hash_of_a_token_is_stored(session):
+    user = UserFactory()
+    token, plain = auth.create_token(session, user.name)
+    session.commit()
+    assert plain.startswith("flt_")
+    assert token.token_hash == auth.hash_token(plain) != plain
+
+
+# --- lifecycle actions per role --------------------------------------------------------------------
+
+# action → (the status it is applied in, its parameters, the status it leads to)
+SUCCEEDS = {
+    "receive": ("expected", {}, "in_warehouse"),
+    "image": ("in_warehouse", {"image": "win11-edu-v3"}, "imaged"),
+    "label": ("imaged", {}, "labelled"),
+    "ship": ("labelled", {"school": "{school}"}, "in_transit"),
+    "arrive": ("in_transit", {}, "at_school"),
+    "wipe": ("at_school", {"method": "NIST 800-88"}, "at_school"),
+    "repair": ("at_school", {"fault": "ekrāns"}, "in_repair"),
+    "repaired": ("in_repair", {}, "at_school"),
+    "report_lost": ("at_school", {}, "lost"),
+    "report_stolen": ("at_school", {"police_report": "11-2022-0042"}, "stolen"),
+    "found": ("lost", {}, "at_school"),
+    "transfer": ("at_school", {"school": "{other}"}, "in_transit"),
+    "write_off": ("in_warehouse", {"reason": "DOA"}, "written_off"),
+    "note": ("at_school", {"text": "pārbaude"}, "at_school"),
+}
+
+
+def test_action_table_covers_every_direct_lifecycle_action():
+    direct = {name for name, a in lifecycle.ACTIONS.items() if a.owner is None}
+    assert set(SUCCEEDS) == direct
+    for role, actions in policy.ACTIONS.items():
+        assert actions <= direct, f"{role} lists actions the lifecycle does not have or applies only via others"
+    assert policy.ACTIONS["admin"] == direct
+    assert policy.ACTIONS["ministry"] == frozenset()
+
+
+@pytest.mark.parametrize("action", sorted(SUCCEEDS))
+@pytest.mark.parametrize("role", ["admin", "warehouse", "school_it"])
+def test_role_may_apply_action(api_as, role, action):
+    school, other = SchoolFactory(), SchoolFactory()
+    api = api_as(role, school=school if role == "school_it" else None)
+    start, params, end = SUCCEEDS[action]
+    params = fill(params, {"school": school.registration_number, "other": other.registration_number})
+    if action in policy.ACTIONS[role]:
+        device = DeviceFactory(status=start, school=school)
+        r = api.post(f"devices/{device.serial}/actions/{action}", json=params)
+        assert r.status_code == 200, r.get_json()
+        assert r.get_json()["event"]["action"] == action
+        assert r.get_json()["device"]["status"] == end
+    else:
+        # A device this role can see (school_it sees only its school's), so the answer is the role's.
+        device = DeviceFactory(status="at_school", school=school)
+        for r in (
+            api.post(f"devices/{device.serial}/actions/{action}", json=params),
+            api.post("scan", json={"code": device.serial, "action": action, **params}),
+        ):
+            assert r.status_code == 403, r.get_json()
+            assert error_code(r) == "forbidden"
+            assert r.get_json()["error"]["details"] == {"action": action}
+        assert len(api.get(f"devices/{device.serial}/events").get_json()["items"]) == 6
+
+
+@pytest.mark.parametrize("action", sorted(SUCCEEDS))
+def test_ministry_may_apply_no_action(api_as, action):
+    device = DeviceFactory(status="at_school")
+    ministry = api_as("ministry")
+    r = ministry.post(f"devices/{device.serial}/actions/{action}", json={})
+    assert r.status_code == 403
+    assert r.get_json()["error"]["details"] == {"needs": "devices:act"}
+    r = ministry.post("scan", json={"code": device.serial, "action": action})
+    assert r.status_code == 403
+    assert ministry.get(f"devices/{device.serial}").get_json()["status"] == "at_school"
+
+
+# --- the school_it scope --------------------------------------------------------------------------
+
+@pytest.fixture
+def two_schools():
+    mine, theirs = SchoolFactory(), SchoolFactory()
+    return {
+        "mine": mine, "theirs": theirs,
+        "at_mine": DeviceFactory(status="at_school", school=mine),
+        "coming_to_mine": DeviceFactory(status="in_transit", school=mine),
+        "at_theirs": DeviceFactory(status="at_school", school=theirs),
+        "in_warehouse": DeviceFactory(status="labelled"),
+    }
+
+
+def listed(api, query="") -> list[str]:
+    r = api.get(f"devices{query}")
+    assert r.status_code == 200
+    return [d["serial"] for d in r.get_json()["items"]]
+
+
+def test_school_it_lists_only_its_schools_devices(api_as, two_schools):
+    w = two_schools
+    it = api_as("school_it", school=w["mine"])
+    assert listed(it) == [w["at_mine"].serial, w["coming_to_mine"].serial]
+    assert listed(it, f"?school={w['theirs'].registration_number}") == []
+    assert listed(it, "?status=labelled") == []
+    assert listed(it, "?status=in_transit") == [w["coming_to_mine"].serial]
+
+
+def test_school_it_with_two_schools_sees_both(api_as, two_schools):
+    w = two_schools
+    user = UserFactory(role="school_it", schools=[w["mine"], w["theirs"]])
+    it = api_as(user=user)
+    assert listed(it) == [w["at_mine"].serial, w["coming_to_mine"].serial, w["at_theirs"].serial]
+
+
+def test_school_it_without_a_school_sees_nothing(api_as, two_schools):
+    assert listed(api_as("school_it")) == []
+
+
+@pytest.mark.parametrize("role", ["admin", "warehouse", "ministry"])
+def test_other_roles_see_every_device(api_as, two_schools, role):
+    assert len(listed(api_as(role))) == 4
+
+
+@pytest.mark.parametrize("device", ["at_theirs", "in_warehouse"])
+def test_school_it_cannot_reach_another_schools_device_by_any_code(api_as, two_schools, device):
+    d = two_schools[device]
+    admin = api_as("admin")
+    history = admin.get(f"devices/{d.serial}/events").get_json()["items"]
+    it = api_as("school_it", school=two_schools["mine"])
+    url = quote(f"https://fleet.example.lv/d/{d.asset_tag}", safe="")
+    answers = [
+        it.get(f"devices/{d.serial}"),
+        it.get(f"devices/{d.asset_tag}"),
+        it.get(f"devices/{d.asset_tag.lower()}"),
+        it.get(f"devices/{url}"),
+        it.get(f"devices/{d.serial}/events"),
+        it.post(f"devices/{d.serial}/actions/note", json={"text": "x"}),
+        it.post(f"devices/{d.asset_tag}/actions/report_lost", json={}),
+        it.post(f"devices/{d.serial}/actions/receive", json={}),  # not its role either: still 404
+        it.post("scan", json={"code": d.asset_tag}),
+        it.post("scan", json={"code": d.serial, "action": "note", "text": "x"}),
+    ]
+    for r in answers:
+        assert r.status_code == 404, r.get_json()  # never 403: that would say the device exists
+        assert error_code(r) == "not_found"
+    assert admin.get(f"devices/{d.serial}/events").get_json()["items"] == history
+
+
+def test_another_schools_device_answers_exactly_like_an_unknown_one(api_as, two_schools):
+    it = api_as("school_it", school=two_schools["mine"])
+    theirs = two_schools["at_theirs"].serial
+    for pad in ("", "%20", "%20%20"):  # surrounding blanks, as a scanner may send them
+        hidden = it.get(f"devices/{pad}{theirs}{pad}").get_json()["error"]
+        unknown = it.get(f"devices/{pad}NOPE0001{pad}").get_json()["error"]
+        assert hidden["code"] == unknown["code"] == "not_found"
+        assert hidden["message"] == unknown["message"].replace("NOPE0001", theirs)
+        assert (hidden["details"], unknown["details"]) == ({"ref": theirs}, {"ref": "NOPE0001"})
+
+
+def test_school_it_works_on_its_own_devices(api_as, two_schools):
+    w = two_schools
+    it = api_as("school_it", school=w["mine"])
+    assert it.get(f"devices/{w['at_mine'].asset_tag}").status_code == 200
+    r = it.post("scan", json={"code": w["coming_to_mine"].asset_tag, "action": "arrive"})
+    assert r.status_code == 200
+    assert r.get_json()["device"]["status"] == "at_school"
+
+
+def test_device_transferred_away_leaves_the_school_its_scope(api_as, two_schools):
+    w = two_schools
+    it = api_as("school_it", school=w["mine"])
+    serial = w["at_mine"].serial
+    r = it.post(f"devices/{serial}/actions/transfer", json={"school": w["theirs"].registration_number})
+    assert r.status_code == 200
+    assert r.get_json()["device"]["school"] == w["theirs"].registration_number
+    assert it.get(f"devices/{serial}").status_code == 404
+    assert serial not in listed(it)
+    theirs_it = api_as("school_it", school=w["theirs"])
+    assert theirs_it.post(f"devices/{serial}/actions/arrive", json={}).status_code == 200
