@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from fleet import lifecycle
+from fleet.asset_tags import is_valid_body, looks_like_tag
 from fleet.errors import FleetError, invalid
 from fleet.models import Contract, Device, School
 from fleet.serials import normalize_serial
@@ -74,13 +75,15 @@ def _device_from(item: Any, contracts: dict[str, Contract]) -> Device:
     serial = None
     try:
         serial = normalize_serial(item.get("serial"))
+        if looks_like_tag(serial) and is_valid_body(serial.replace("-", "")):
+            errors.append({"field": "serial", "message": f"{serial} is an asset tag, not a serial number"})
     except FleetError as e:
         errors.append({"field": "serial", "message": e.message})
     texts = {}
     for name in ("manufacturer", "model"):
-        value = item.get(name, "")
-        if not isinstance(value, str) or len(value.strip()) > 100:
-            errors.append({"field": name, "message": "must be a string of at most 100 characters"})
+        value = item.get(name)
+        if not isinstance(value, str) or not 1 <= len(value.strip()) <= 100:
+            errors.append({"field": name, "message": "is required: a string of 1-100 characters"})
         else:
             texts[name] = value.strip()
     contract = None

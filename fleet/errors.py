@@ -41,6 +41,9 @@ class FleetError(Exception):
 
 
 def invalid(message: str, details: Any = None) -> FleetError:
+    """``invalid_input``; its details are always a list of fields (one dict becomes a list of one)."""
+    if isinstance(details, dict):
+        details = [{"message": message, **details}]
     return FleetError("invalid_input", message, details)
 
 

@@ -51,7 +51,7 @@ def test_wrong_check_character_says_so():
     wrong = tag[:-1] + ("0" if tag[-1] != "0" else "1")
     with pytest.raises(FleetError) as e:
         parse_tag(wrong)
-    assert e.value.details["reason"] == "check_character"
+    assert e.value.details[0]["reason"] == "check_character"
     assert not is_valid_body(wrong.replace("-", ""))
 
 

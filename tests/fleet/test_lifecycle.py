@@ -152,7 +152,7 @@ def test_unknown_action(app, session):
     with pytest.raises(FleetError) as e:
         apply(session, DeviceFactory(), "teleport", {}, "w")
     assert e.value.code == "invalid_input"
-    assert "receive" in e.value.details["actions"]
+    assert "receive" in e.value.details[0]["actions"]
 
 
 def test_guards_refuse_with_conflict(app, session):

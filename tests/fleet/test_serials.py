@@ -27,7 +27,7 @@ def test_malformed_serials_are_invalid_input_with_the_reason(raw, reason):
         normalize_serial(raw)
     assert e.value.code == "invalid_input"
     assert reason in e.value.message
-    assert e.value.details["field"] == "serial"
+    assert e.value.details[0]["field"] == "serial"
 
 
 @pytest.mark.parametrize("raw", [None, 12345678, ["AB1234"]])

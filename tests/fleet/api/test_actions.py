@@ -188,8 +188,8 @@ def test_unknown_action_is_invalid_input(api):
     r = act(api, device.serial, "teleport")
     assert r.status_code == 400
     assert error_code(r) == "invalid_input"
-    assert details(r)["field"] == "action"
-    assert "receive" in details(r)["actions"]
+    assert details(r)[0]["field"] == "action"
+    assert "receive" in details(r)[0]["actions"]
     assert len(events(api, device.serial)) == 1
 
 
