@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from flask import Flask, jsonify, request
@@ -60,7 +60,7 @@ def create_app() -> Flask:
                 return jsonify({"error": "invalid_transition"}), 409
             event = SimpleNamespace(
                 seq=device.history_length + 1, action="image", from_status=device.status,
-                to_status="imaged", at=datetime.now(timezone.utc), actor="baseline",
+                to_status="imaged", at=datetime.now(UTC), actor="baseline",
                 data={"image": image}, nonce=None,
             )
             event.hash = chain_hash(device.history_head, event, serial)
