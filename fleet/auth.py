@@ -6,12 +6,12 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from fleet.errors import FleetError, invalid
-from fleet.models import ROLES, ApiToken, School, User, utcnow
+from fleet.models import ROLES, ApiToken, School, User, user_schools, utcnow
 from fleet.policy import Principal
 
 TOKEN_PREFIX = "flt_"
@@ -67,6 +67,14 @@ def revoke_token(session: Session, token_id: int) -> ApiToken:
     return token
 
 
+_tokens, _users = ApiToken.__table__, User.__table__
+_TOKEN_LOOKUP = (  # a plain Core statement: every API request runs it
+    select(_tokens.c.id, _tokens.c.revoked_at, _tokens.c.last_used_at, _users.c.id, _users.c.name, _users.c.role)
+    .join(_users, _tokens.c.user_id == _users.c.id)
+    .where(_tokens.c.token_hash == bindparam("token_hash"))
+)
+
+
 def authenticate_bearer(session: Session, header: str | None) -> Principal:
     """The principal behind an ``Authorization: Bearer`` header, or ``unauthorized``."""
     if not header:
@@ -74,15 +82,18 @@ def authenticate_bearer(session: Session, header: str | None) -> Principal:
     scheme, _, plain = header.partition(" ")
     if scheme.lower() != "bearer" or not plain.strip():
         raise FleetError("unauthorized", "the Authorization header must be 'Bearer <token>'")
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain.strip())))
-    if token is None or token.revoked_at is not None:
+    row = session.execute(_TOKEN_LOOKUP, {"token_hash": hash_token(plain.strip())}).one_or_none()
+    if row is None or row[1] is not None:
         raise FleetError("unauthorized", "the token is unknown or revoked")
+    token_id, _, last_used, user_id, name, role = row
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        token.last_used_at = now
+    if last_used is None or now - last_used > LAST_USED_RESOLUTION:
         try:
+            session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
             session.commit()
         except OperationalError:  # best effort: a busy SQLite must not refuse the request
             session.rollback()
-    user = token.user
-    return Principal(user.id, user.name, user.role, frozenset(s.id for s in user.schools))
+    schools = frozenset()
+    if role == "school_it":
+        schools = frozenset(session.scalars(select(user_schools.c.school_id).where(user_schools.c.user_id == user_id)))
+    return Principal(user_id, name, role, schools)

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, bindparam, insert, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fleet import history
 from fleet.asset_tags import allocate_tag
@@ -39,6 +40,8 @@ class Context:
     params: dict[str, Any]  # canonical JSON values, as stored in the event
     objects: dict[str, Any] = field(default_factory=dict)  # rows the parameters named
     data: dict[str, Any] = field(default_factory=dict)  # what effects add to the event
+    changes: dict[str, Any] = field(default_factory=dict)  # device columns effects set
+    related: dict[str, Any] = field(default_factory=dict)  # device relationships effects set
 
 
 def text(max_length: int = 200) -> Callable[[Session, Any], tuple[str, None]]:
@@ -111,13 +114,13 @@ def after_return(ctx: Context) -> str:
 
 def assign_asset_tag(ctx: Context) -> None:
     if ctx.device.asset_tag is None:
-        ctx.device.asset_tag = allocate_tag(ctx.session, ctx.session.info["asset_tag_prefix"])
-        ctx.data["asset_tag"] = ctx.device.asset_tag
+        ctx.changes["asset_tag"] = allocate_tag(ctx.session, ctx.session.info["asset_tag_prefix"])
+        ctx.data["asset_tag"] = ctx.changes["asset_tag"]
 
 
 def move_to_school(ctx: Context) -> None:
-    ctx.device.school_id = ctx.objects["school"].id
-    ctx.device.school = ctx.objects["school"]
+    ctx.changes["school_id"] = ctx.objects["school"].id
+    ctx.related["school"] = ctx.objects["school"]
 
 
 # --- the action table --------------------------------------------------------------------------
@@ -189,14 +192,37 @@ class Outcome:
         return not self.already
 
 
-def lock_device(session: Session, device_id: int) -> Device:
-    """The device row, re-read and locked (``FOR UPDATE`` on PostgreSQL) for this transaction."""
+def lock_device(session: Session, where: ColumnElement[bool]) -> Device | None:
+    """The device ``where`` names, re-read and locked for this transaction (``SELECT … FOR UPDATE``
+    on PostgreSQL; SQLite's writing transactions hold the database lock), with its latest event
+    read in the same statement. ``apply`` does not lock a device twice in one transaction."""
+    latest = _LATEST_EVENT
     stmt = (
-        select(Device).where(Device.id == device_id)
+        select(Device, latest)
+        .outerjoin(latest, (latest.device_id == Device.id) & (latest.seq == Device.history_length))
+        .where(where)
         .with_for_update(of=Device)
         .execution_options(populate_existing=True)
     )
-    return session.execute(stmt).unique().scalar_one()
+    row = session.execute(stmt).unique().one_or_none()
+    if row is None:
+        return None
+    device, event = row
+    session.info.setdefault(_LOCKED, {})[device.id] = (session.get_transaction(), event)
+    return device
+
+
+_LOCKED = "fleet.locked_devices"
+_LATEST_EVENT = aliased(Event, name="latest_event")  # one alias for all: the statement stays cached
+
+
+def _locked_latest(session: Session, device: Device) -> tuple[Device, Event | None]:
+    """The device locked in this transaction and its latest event; locks it if not yet locked."""
+    held = session.info.get(_LOCKED, {}).get(device.id)
+    if held is None or held[0] is not session.get_transaction():
+        device = lock_device(session, Device.id == device.id)
+        held = session.info[_LOCKED][device.id]
+    return device, held[1]
 
 
 def apply(
@@ -219,8 +245,7 @@ def apply(
             f"{action_name} is applied only through {action.owner}, not directly",
             {"action": action_name, "owner": action.owner},
         )
-    device = lock_device(session, device.id)
-    latest = _latest_event(session, device)
+    device, latest = _locked_latest(session, device)
 
     if nonce is not None:
         seen = session.scalar(select(Event).where(Event.nonce == nonce))
@@ -245,15 +270,28 @@ def apply(
     if failed:
         raise FleetError("conflict", "; ".join(f["message"] for f in failed), {"failed": failed})
 
-    from_status = device.status
     to_status = action.target(ctx) if callable(action.target) else action.target
     for effect in action.effects:
         effect(ctx)
+    event = next_event(device, action_name, device.status, to_status, actor, {**ctx.params, **ctx.data}, nonce)
+    changes = {**ctx.changes, "updated_at": event.at, "history_head": event.hash, "history_length": event.seq}
     if to_status is not None:
-        device.status = to_status
-    device.updated_at = utcnow()
-    event = append_event(session, device, action_name, from_status, to_status, actor, {**ctx.params, **ctx.data}, nonce)
+        changes["status"] = to_status
+    _write(session, device, changes, ctx.related, event)
     return Outcome(device, event, already=False)
+
+
+def _write(session: Session, device: Device, changes: dict, related: dict, event: Event) -> None:
+    """One UPDATE of the device and one INSERT of its event, as plain statements.
+
+    The device object takes the new values as committed ones, so the unit of work has nothing
+    left to write for it (a scan is the hot path: no flush round, no second UPDATE).
+    """
+    session.execute(_UPDATE_DEVICE, {"_device_id": device.id, **changes})
+    for key, value in {**changes, **related}.items():
+        set_committed_value(device, key, value)
+    event.id = session.execute(_INSERT_EVENT, _row(event)).scalar_one()
+    session.info[_LOCKED][device.id] = (session.get_transaction(), event)
 
 
 def register(session: Session, devices: Iterable[Device], actor: str) -> list[Device]:
@@ -270,39 +308,36 @@ def register(session: Session, devices: Iterable[Device], actor: str) -> list[De
         data = {"manufacturer": d.manufacturer, "model": d.model}
         if d.contract is not None:
             data["contract"] = d.contract.number
-        first_events.append(chain_event(d, "register", None, INITIAL_STATUS, actor, data, None))
+        event = next_event(d, "register", None, INITIAL_STATUS, actor, data, None)
+        d.history_head, d.history_length = event.hash, event.seq
+        first_events.append(event)
     session.add_all(devices)
     session.flush()
-    columns = [c.key for c in Event.__table__.columns if c.key != "id"]
-    rows = [{**{c: getattr(e, c) for c in columns}, "device_id": d.id} for d, e in zip(devices, first_events)]
-    session.execute(insert(Event), rows)
+    session.execute(insert(Event), [{**_row(e), "device_id": d.id} for d, e in zip(devices, first_events)])
     return devices
 
 
-def append_event(session, device, action, from_status, to_status, actor, data, nonce) -> Event:
-    event = chain_event(device, action, from_status, to_status, actor, data, nonce)
-    session.add(event)
-    session.flush()
-    return event
+_DEVICES, _EVENTS = Device.__table__, Event.__table__
+_UPDATE_DEVICE = _DEVICES.update().where(_DEVICES.c.id == bindparam("_device_id"))  # SET: the keys given
+_INSERT_EVENT = _EVENTS.insert().returning(_EVENTS.c.id)
 
 
-def chain_event(device, action, from_status, to_status, actor, data, nonce) -> Event:
-    """The device's next event, hashed onto its chain; the device's head moves to it."""
+def _row(event: Event) -> dict:
+    return {c: getattr(event, c) for c in _EVENT_COLUMNS}
+
+
+_EVENT_COLUMNS = [c.key for c in Event.__table__.columns if c.key != "id"]
+
+
+def next_event(device, action, from_status, to_status, actor, data, nonce) -> Event:
+    """The device's next event, hashed onto its chain (not yet written)."""
     event = Event(
         device_id=device.id, seq=device.history_length + 1, action=action,
         from_status=from_status, to_status=to_status, at=utcnow(), actor=actor,
         data=data, nonce=nonce,
     )
     event.hash = history.chain_hash(device.history_head, event, device.serial)
-    device.history_head = event.hash
-    device.history_length = event.seq
     return event
-
-
-def _latest_event(session: Session, device: Device) -> Event | None:
-    if device.history_length == 0:
-        return None
-    return session.scalar(select(Event).where(Event.device_id == device.id, Event.seq == device.history_length))
 
 
 def _parse_params(action: Action, raw: dict[str, Any], ctx: Context) -> None:

@@ -1,19 +1,23 @@
 """What a scanned or typed code means: a chain of small resolvers, the first match wins.
 
 A handheld scanner types whatever the label holds — the QR code's URL, the asset tag, or the
-Code128 serial — and a person may type any of them by hand. Each resolver takes the raw text
-and returns a device, or ``None`` when the text is not its kind.
+Code128 serial — and a person may type any of them by hand. Each resolver looks at the raw text
+alone and returns a ``Match`` (which devices the code names, as a WHERE clause, and what to say
+when none is there) or ``None`` when the text is not its kind. ``resolve`` runs the match in
+one query, within the caller's scope, and with ``lock=True`` as the lifecycle's row lock.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
+from fleet import lifecycle
 from fleet.asset_tags import looks_like_tag, parse_tag
 from fleet.errors import FleetError, invalid
 from fleet.models import Device
@@ -22,51 +26,63 @@ from fleet.serials import SERIAL_RE
 MAX_CODE_LENGTH = 500
 _URL_PATH_RE = re.compile(r"/d/([^/?#]+)/?$", re.IGNORECASE)
 
-Resolver = Callable[[Session, str], "Device | None"]
+
+@dataclass(frozen=True)
+class Match:
+    where: ColumnElement[bool]
+    missing: FleetError | None = None  # said when no device matches; default not_found
 
 
-def by_url(session: Session, code: str) -> Device | None:
+def by_url(code: str) -> Match | None:
     """``https://fleet.example/d/DIB-000123-8`` (any host and case: phones and scanners differ)."""
     if "://" not in code:
         return None
     m = _URL_PATH_RE.search(urlsplit(code).path)
     if not m:
         raise invalid(f"{code!r} is not a Fleet device URL (…/d/ASSET-TAG)", {"field": "code"})
-    return session.scalar(select(Device).where(Device.asset_tag == parse_tag(unquote(m.group(1)))))
+    return Match(Device.asset_tag == parse_tag(unquote(m.group(1))))
 
 
-def by_asset_tag(session: Session, code: str) -> Device | None:
+def by_asset_tag(code: str) -> Match | None:
     if not looks_like_tag(code):
         return None
     try:
-        tag = parse_tag(code)
-    except FleetError:
-        # A wrong check character: a serial may still look like a tag; else it is a typo.
-        if by_serial(session, code) is None:
-            raise
-        return None
-    return session.scalar(select(Device).where(Device.asset_tag == tag))
+        return Match(Device.asset_tag == parse_tag(code))
+    except FleetError as wrong_check:
+        # A serial may look like a tag (registration refuses only valid tags); else it is a typo.
+        return Match(Device.serial == code.upper(), missing=wrong_check)
 
 
-def by_serial(session: Session, code: str) -> Device | None:
-    serial = code.strip().upper()
-    if not SERIAL_RE.match(serial):
-        return None
-    return session.scalar(select(Device).where(Device.serial == serial))
+def by_serial(code: str) -> Match | None:
+    serial = code.upper()
+    return Match(Device.serial == serial) if SERIAL_RE.match(serial) else None
 
 
-RESOLVERS: tuple[Resolver, ...] = (by_url, by_asset_tag, by_serial)
+RESOLVERS: tuple[Callable[[str], Match | None], ...] = (by_url, by_asset_tag, by_serial)
 
 
-def resolve(session: Session, code: object) -> Device:
-    """The device a code names, or ``invalid_input`` / ``not_found``."""
+def match(code: object) -> Match:
+    """What the code names, or ``invalid_input`` when it cannot name a device at all."""
     if not isinstance(code, str) or not code.strip():
         raise invalid("a code (URL, asset tag or serial) is required", {"field": "code"})
     code = code.strip()
     if len(code) > MAX_CODE_LENGTH:
         raise invalid(f"the code is longer than {MAX_CODE_LENGTH} characters", {"field": "code"})
     for resolver in RESOLVERS:
-        device = resolver(session, code)
-        if device is not None:
-            return device
+        found = resolver(code)
+        if found is not None:
+            return found
     raise FleetError("not_found", f"no device matches {code!r}", {"ref": code})
+
+
+def resolve(session: Session, code: object, scope: ColumnElement[bool] = true(), lock: bool = False) -> Device:
+    """The device a code names within ``scope`` (locked for the lifecycle when ``lock``).
+
+    A device outside the scope is answered exactly like one that does not exist.
+    """
+    m = match(code)
+    where = m.where & scope
+    device = lifecycle.lock_device(session, where) if lock else session.scalar(select(Device).where(where))
+    if device is None:
+        raise m.missing or FleetError("not_found", f"no device matches {code.strip()!r}", {"ref": code.strip()})
+    return device

@@ -14,13 +14,9 @@ from fleet.errors import FleetError, invalid
 from fleet.models import Device, Event
 
 
-def visible_device(session: Session, ref: str) -> Device:
+def visible_device(session: Session, ref: str, lock: bool = False) -> Device:
     """The device ``ref`` names, if this principal may see it; otherwise ``not_found``."""
-    device = resolvers.resolve(session, ref)
-    if not policy.can_see_device(g.principal, device):
-        code = ref.strip()  # word for word what resolve() says of an unknown code: no leak
-        raise FleetError("not_found", f"no device matches {code!r}", {"ref": code})
-    return device
+    return resolvers.resolve(session, ref, policy.device_filter(g.principal), lock=lock)
 
 
 def perform(session: Session, device: Device, action: str, params: dict[str, Any], nonce: Any) -> lifecycle.Outcome:
@@ -79,5 +75,5 @@ def device_action(ref: str, action: str):
         raise invalid("the request body must be a JSON object of the action's parameters")
     s = db.session()
     nonce = data.pop("nonce", None)
-    outcome = perform(s, visible_device(s, ref), action, data, nonce)
+    outcome = perform(s, visible_device(s, ref, lock=True), action, data, nonce)
     return jsonify(render.outcome(outcome))

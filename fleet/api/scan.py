@@ -18,13 +18,13 @@ def scan():
         raise invalid("the request body must be a JSON object {code, action?, …}")
     s = db.session()
     code, action, nonce = data.pop("code", None), data.pop("action", None), data.pop("nonce", None)
-    device = visible_device(s, code)
     if action is None:
         if data:
             raise invalid("parameters given without an action", [{"field": k} for k in sorted(data)])
+        device = visible_device(s, code)
         return jsonify({"device": render.device(device), "applied": False, "already": False, "event": None})
     if not isinstance(action, str):
         raise invalid("action must be a string", [{"field": "action"}])
     policy.require(g.principal, "devices:act")
-    outcome = perform(s, device, action, data, nonce)
+    outcome = perform(s, visible_device(s, code, lock=True), action, data, nonce)
     return jsonify(render.outcome(outcome))

@@ -54,9 +54,10 @@ def test_each_event_chains_to_the_previous(app, session):
 
 
 def test_canonical_form_is_stable_and_utf8(app, session):
-    event = apply(session, DeviceFactory(), "note", {"text": "Ķēniņš ūdens"}, "pārbaudītājs").event
+    device = DeviceFactory()
+    event = apply(session, device, "note", {"text": "Ķēniņš ūdens"}, "pārbaudītājs").event
     session.commit()
-    body = history.canonical(event, event.device.serial)
+    body = history.canonical(event, device.serial)
     assert "Ķēniņš ūdens".encode() in body and b" " not in body.replace("Ķēniņš ūdens".encode(), b"")
     assert body.startswith(b'{"action":"note","actor":"p\xc4\x81rbaud')
 
