@@ -313,7 +313,7 @@ def register(session: Session, devices: Iterable[Device], actor: str) -> list[De
         first_events.append(event)
     session.add_all(devices)
     session.flush()
-    session.execute(insert(Event), [{**_row(e), "device_id": d.id} for d, e in zip(devices, first_events)])
+    session.execute(insert(Event), [{**_row(e), "device_id": d.id} for d, e in zip(devices, first_events, strict=True)])
     return devices
 
 

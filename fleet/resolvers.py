@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from fleet import lifecycle
@@ -75,13 +75,13 @@ def match(code: object) -> Match:
     raise FleetError("not_found", f"no device matches {code!r}", {"ref": code})
 
 
-def resolve(session: Session, code: object, scope: ColumnElement[bool] = true(), lock: bool = False) -> Device:
+def resolve(session: Session, code: object, scope: ColumnElement[bool] | None = None, lock: bool = False) -> Device:
     """The device a code names within ``scope`` (locked for the lifecycle when ``lock``).
 
     A device outside the scope is answered exactly like one that does not exist.
     """
     m = match(code)
-    where = m.where & scope
+    where = m.where if scope is None else m.where & scope
     device = lifecycle.lock_device(session, where) if lock else session.scalar(select(Device).where(where))
     if device is None:
         raise m.missing or FleetError("not_found", f"no device matches {code.strip()!r}", {"ref": code.strip()})

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from fleet import db, devices, lifecycle, policy, resolvers
 from fleet.api import body, bp, created, endpoint, json_or_none, render
-from fleet.errors import FleetError, invalid
+from fleet.errors import invalid
 from fleet.models import Device, Event
 
 

@@ -398,7 +398,7 @@ def test_pagination_with_exact_multiple_ends_without_an_empty_page(api):
 def test_pagination_keeps_the_filter(api):
     school = SchoolFactory()
     wanted = []
-    for n in range(5):
+    for _ in range(5):
         DeviceFactory()
         wanted.append(DeviceFactory(status="at_school", school=school).serial)
     seen, pages = walk(api, "status=at_school&limit=2")
