@@ -19,7 +19,8 @@ Method
        open:  an offered load of R scans/s (default 50) from S stations (default 50, so one scan
               per second each). Scan i is due at t0 + i/R and its latency counts from that due
               time, so a server that falls behind cannot hide its queue (no coordinated omission).
-     Each phase runs for Fleet and then for the baseline, in the same run.
+     Each phase runs for both servers in the same run, in rounds whose order alternates (Fleet
+     first, then the baseline first, …); the table shows the median round of each.
   4. Print a Markdown table: Fleet, baseline, their ratio, the target and whether it is met.
      Every answer other than 200 is an error; the table counts them and lists what they said.
 
@@ -262,14 +263,27 @@ def percentile(ordered: list[float], p: float) -> float:
 
 
 def measure(servers: dict, token: str, args) -> dict:
-    res = {name: {} for name in servers}
-    for phase, run in (("peak", closed_loop), ("open", open_loop)):
-        for name, server in servers.items():
-            print(f"{name}: {phase} …", file=sys.stderr)
-            res[name][phase] = run(server.port, token, args, f"{name}-{phase}")
-            if server.proc.poll() is not None:
-                raise RuntimeError(f"the {name} server exited:\n{server.log.read_text()[-3000:]}")
-    return res
+    """Every phase in ``args.rounds`` rounds, the two servers' order alternating (A B, B A, …) so
+    neither always runs first; per phase, the median round (by rate, or by p99 for latency) with
+    the errors of all rounds."""
+    runs = {name: {"peak": [], "open": []} for name in servers}
+    names = list(servers)
+    for r in range(args.rounds):
+        for phase, run in (("peak", closed_loop), ("open", open_loop)):
+            for name in names if r % 2 == 0 else names[::-1]:
+                print(f"{name}: {phase}, round {r + 1} …", file=sys.stderr)
+                runs[name][phase].append(run(servers[name].port, token, args, f"{name}-{phase}-{r}"))
+                if servers[name].proc.poll() is not None:
+                    raise RuntimeError(f"the {name} server exited:\n{servers[name].log.read_text()[-3000:]}")
+    return {name: {"peak": _median(runs[name]["peak"], "rate"), "open": _median(runs[name]["open"], "p99")}
+            for name in names}
+
+
+def _median(rounds: list[dict], key: str) -> dict:
+    chosen = dict(sorted(rounds, key=lambda r: r[key])[len(rounds) // 2])
+    chosen["errors"] = sum((r["errors"] for r in rounds), Counter())
+    chosen["all"] = [r[key] for r in rounds]
+    return chosen
 
 
 # --- the report --------------------------------------------------------------------------------
@@ -305,13 +319,19 @@ def report(args, res: dict) -> list[str]:
     return lines
 
 
+def _rounds(phase: dict) -> str:
+    return "/".join(f"{x:.0f}" for x in phase["all"])
+
+
 def configuration(args, res: dict, engine, checked: int, broken: list[str]) -> str:
     pool = engine.pool
     return (
         f"Configuration: {args.devices} devices; both servers gunicorn gthread, {args.workers} workers × "
         f"{args.threads} threads, engine from fleet.db.make_engine (pool_size {pool.size()}, max_overflow "
         f"{pool._max_overflow}, pre-ping {'on' if pool._pre_ping else 'off'}); peak: {args.clients} "
-        f"closed-loop clients, {args.warmup:g} s warm-up + {args.duration:g} s; latency: {args.rate:g} "
+        f"closed-loop clients, {args.warmup:g} s warm-up + {args.duration:g} s, median of {args.rounds} rounds "
+        f"(Fleet {_rounds(res['Fleet']['peak'])}, baseline {_rounds(res['baseline']['peak'])} scans/s); "
+        f"latency: {args.rate:g} "
         f"scans/s offered by {args.stations} stations for {args.duration:g} s (achieved "
         f"{res['Fleet']['open']['rate']:.1f} and {res['baseline']['open']['rate']:.1f}/s); "
         f"{os.cpu_count()} CPUs shared by both servers, PostgreSQL and this client (which used "
@@ -325,7 +345,8 @@ def configuration(args, res: dict, engine, checked: int, broken: list[str]) -> s
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--devices", type=int, default=100_000)
-    p.add_argument("--duration", type=float, default=15, help="seconds per measured phase")
+    p.add_argument("--duration", type=float, default=10, help="seconds per measured phase")
+    p.add_argument("--rounds", type=int, default=3, help="rounds of every phase, order alternating")
     p.add_argument("--warmup", type=float, default=3, help="seconds of closed-loop warm-up")
     p.add_argument("--clients", type=int, default=16, help="closed-loop clients for the peak")
     p.add_argument("--rate", type=float, default=50, help="offered scans/s for the latency phase")
