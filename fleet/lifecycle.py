@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -192,19 +192,12 @@ class Outcome:
         return not self.already
 
 
-def lock_device(session: Session, where: ColumnElement[bool]) -> Device | None:
-    """The device ``where`` names, re-read and locked for this transaction (``SELECT … FOR UPDATE``
-    on PostgreSQL; SQLite's writing transactions hold the database lock), with its latest event
-    read in the same statement. ``apply`` does not lock a device twice in one transaction."""
-    latest = _LATEST_EVENT
-    stmt = (
-        select(Device, latest)
-        .outerjoin(latest, (latest.device_id == Device.id) & (latest.seq == Device.history_length))
-        .where(where)
-        .with_for_update(of=Device)
-        .execution_options(populate_existing=True)
-    )
-    row = session.execute(stmt).unique().one_or_none()
+def lock_device(session: Session, column: str, value: Any) -> Device | None:
+    """The device whose ``column`` ("id", "serial" or "asset_tag") is ``value``, re-read and locked
+    for this transaction (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's writing transactions
+    hold the database lock), with its latest event read in the same statement. ``apply`` does not
+    lock a device twice in one transaction."""
+    row = session.execute(_LOCK_BY[column], {"value": value}).unique().one_or_none()
     if row is None:
         return None
     device, event = row
@@ -213,14 +206,22 @@ def lock_device(session: Session, where: ColumnElement[bool]) -> Device | None:
 
 
 _LOCKED = "fleet.locked_devices"
-_LATEST_EVENT = aliased(Event, name="latest_event")  # one alias for all: the statement stays cached
+_LATEST_EVENT = aliased(Event, name="latest_event")
+_LOCK = (
+    select(Device, _LATEST_EVENT)
+    .outerjoin(_LATEST_EVENT, (_LATEST_EVENT.device_id == Device.id) & (_LATEST_EVENT.seq == Device.history_length))
+    .with_for_update(of=Device)
+    .execution_options(populate_existing=True)
+)
+# Built once: a scan is the hot path, and a prebuilt statement is not compiled or hashed again.
+_LOCK_BY = {c: _LOCK.where(getattr(Device, c) == bindparam("value")) for c in ("id", "serial", "asset_tag")}
 
 
 def _locked_latest(session: Session, device: Device) -> tuple[Device, Event | None]:
     """The device locked in this transaction and its latest event; locks it if not yet locked."""
     held = session.info.get(_LOCKED, {}).get(device.id)
     if held is None or held[0] is not session.get_transaction():
-        device = lock_device(session, Device.id == device.id)
+        device = lock_device(session, "id", device.id)
         held = session.info[_LOCKED][device.id]
     return device, held[1]
 

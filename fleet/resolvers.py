@@ -2,9 +2,9 @@
 
 A handheld scanner types whatever the label holds — the QR code's URL, the asset tag, or the
 Code128 serial — and a person may type any of them by hand. Each resolver looks at the raw text
-alone and returns a ``Match`` (which devices the code names, as a WHERE clause, and what to say
-when none is there) or ``None`` when the text is not its kind. ``resolve`` runs the match in
-one query, within the caller's scope, and with ``lock=True`` as the lifecycle's row lock.
+alone and returns a ``Match`` (the column and value that name the device, and what to say when
+none is there) or ``None`` when the text is not its kind. ``resolve`` runs the match in one
+query, with ``lock=True`` as the lifecycle's row lock.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fleet import lifecycle
@@ -29,7 +29,8 @@ _URL_PATH_RE = re.compile(r"/d/([^/?#]+)/?$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Match:
-    where: ColumnElement[bool]
+    column: str  # "serial" or "asset_tag"
+    value: str
     missing: FleetError | None = None  # said when no device matches; default not_found
 
 
@@ -40,22 +41,22 @@ def by_url(code: str) -> Match | None:
     m = _URL_PATH_RE.search(urlsplit(code).path)
     if not m:
         raise invalid(f"{code!r} is not a Fleet device URL (…/d/ASSET-TAG)", {"field": "code"})
-    return Match(Device.asset_tag == parse_tag(unquote(m.group(1))))
+    return Match("asset_tag", parse_tag(unquote(m.group(1))))
 
 
 def by_asset_tag(code: str) -> Match | None:
     if not looks_like_tag(code):
         return None
     try:
-        return Match(Device.asset_tag == parse_tag(code))
+        return Match("asset_tag", parse_tag(code))
     except FleetError as wrong_check:
         # A serial may look like a tag (registration refuses only valid tags); else it is a typo.
-        return Match(Device.serial == code.upper(), missing=wrong_check)
+        return Match("serial", code.upper(), missing=wrong_check)
 
 
 def by_serial(code: str) -> Match | None:
     serial = code.upper()
-    return Match(Device.serial == serial) if SERIAL_RE.match(serial) else None
+    return Match("serial", serial) if SERIAL_RE.match(serial) else None
 
 
 RESOLVERS: tuple[Callable[[str], Match | None], ...] = (by_url, by_asset_tag, by_serial)
@@ -75,14 +76,19 @@ def match(code: object) -> Match:
     raise FleetError("not_found", f"no device matches {code!r}", {"ref": code})
 
 
-def resolve(session: Session, code: object, scope: ColumnElement[bool] | None = None, lock: bool = False) -> Device:
-    """The device a code names within ``scope`` (locked for the lifecycle when ``lock``).
+def resolve(
+    session: Session, code: object, visible: Callable[[Device], bool] | None = None, lock: bool = False
+) -> Device:
+    """The device a code names (locked for the lifecycle when ``lock``).
 
-    A device outside the scope is answered exactly like one that does not exist.
+    A device that ``visible`` says the caller may not see is answered exactly like one that does
+    not exist.
     """
     m = match(code)
-    where = m.where if scope is None else m.where & scope
-    device = lifecycle.lock_device(session, where) if lock else session.scalar(select(Device).where(where))
-    if device is None:
+    if lock:
+        device = lifecycle.lock_device(session, m.column, m.value)
+    else:
+        device = session.scalar(select(Device).where(getattr(Device, m.column) == m.value))
+    if device is None or (visible is not None and not visible(device)):
         raise m.missing or FleetError("not_found", f"no device matches {code.strip()!r}", {"ref": code.strip()})
     return device

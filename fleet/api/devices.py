@@ -16,7 +16,8 @@ from fleet.models import Device, Event
 
 def visible_device(session: Session, ref: str, lock: bool = False) -> Device:
     """The device ``ref`` names, if this principal may see it; otherwise ``not_found``."""
-    return resolvers.resolve(session, ref, policy.device_filter(g.principal), lock=lock)
+    principal = g.principal
+    return resolvers.resolve(session, ref, lambda d: policy.can_see_device(principal, d), lock=lock)
 
 
 def perform(session: Session, device: Device, action: str, params: dict[str, Any], nonce: Any) -> lifecycle.Outcome:
