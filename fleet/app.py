@@ -31,7 +31,6 @@ def _configure_flask(app: Flask, config: Config) -> None:
         SECRET_KEY=config.secret_key or instance_secret(app.instance_path),
         MAX_CONTENT_LENGTH=config.max_request_bytes,
         TESTING=config.env == "test",
-        JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
     app.json.ensure_ascii = False

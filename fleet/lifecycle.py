@@ -197,7 +197,7 @@ def lock_device(session: Session, column: str, value: Any) -> Device | None:
     for this transaction (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's writing transactions
     hold the database lock), with its latest event read in the same statement. ``apply`` does not
     lock a device twice in one transaction."""
-    row = session.execute(_LOCK_BY[column], {"value": value}).unique().one_or_none()
+    row = session.execute(_LOCK_BY[column], {"value": value}).one_or_none()
     if row is None:
         return None
     device, event = row
