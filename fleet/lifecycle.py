@@ -200,15 +200,15 @@ def lock_device(session: Session, column: str, value: Any) -> Device | None:
     row = session.execute(_LOCK_BY[column], {"value": value}).one_or_none()
     if row is None:
         return None
-    device, event = row
-    session.info.setdefault(_LOCKED, {})[device.id] = (session.get_transaction(), event)
+    device, action, data = row
+    session.info.setdefault(_LOCKED, {})[device.id] = (session.get_transaction(), (action, data))
     return device
 
 
 _LOCKED = "fleet.locked_devices"
 _LATEST_EVENT = aliased(Event, name="latest_event")
 _LOCK = (
-    select(Device, _LATEST_EVENT)
+    select(Device, _LATEST_EVENT.action, _LATEST_EVENT.data)
     .outerjoin(_LATEST_EVENT, (_LATEST_EVENT.device_id == Device.id) & (_LATEST_EVENT.seq == Device.history_length))
     .with_for_update(of=Device)
     .execution_options(populate_existing=True)
@@ -217,8 +217,9 @@ _LOCK = (
 _LOCK_BY = {c: _LOCK.where(getattr(Device, c) == bindparam("value")) for c in ("id", "serial", "asset_tag")}
 
 
-def _locked_latest(session: Session, device: Device) -> tuple[Device, Event | None]:
-    """The device locked in this transaction and its latest event; locks it if not yet locked."""
+def _locked_latest(session: Session, device: Device) -> tuple[Device, tuple[str | None, Any]]:
+    """The device locked in this transaction and its latest event's action and data; locks the
+    device if it is not locked yet."""
     held = session.info.get(_LOCKED, {}).get(device.id)
     if held is None or held[0] is not session.get_transaction():
         device = lock_device(session, "id", device.id)
@@ -258,8 +259,9 @@ def apply(
     ctx = Context(session, device, {})
     _parse_params(action, params or {}, ctx)
 
-    if latest is not None and latest.action == action_name and _same_params(action, latest.data, ctx.params):
-        return Outcome(device, latest, already=True)
+    latest_action, latest_data = latest
+    if latest_action == action_name and _same_params(action, latest_data, ctx.params):
+        return Outcome(device, _latest_event(session, device), already=True)
 
     if device.status not in action.sources:
         raise FleetError(
@@ -292,7 +294,7 @@ def _write(session: Session, device: Device, changes: dict, related: dict, event
     for key, value in {**changes, **related}.items():
         set_committed_value(device, key, value)
     event.id = session.execute(_INSERT_EVENT, _row(event)).scalar_one()
-    session.info[_LOCKED][device.id] = (session.get_transaction(), event)
+    session.info[_LOCKED][device.id] = (session.get_transaction(), (event.action, event.data))
 
 
 def register(session: Session, devices: Iterable[Device], actor: str) -> list[Device]:
@@ -321,6 +323,10 @@ def register(session: Session, devices: Iterable[Device], actor: str) -> list[De
 _DEVICES, _EVENTS = Device.__table__, Event.__table__
 _UPDATE_DEVICE = _DEVICES.update().where(_DEVICES.c.id == bindparam("_device_id"))  # SET: the keys given
 _INSERT_EVENT = _EVENTS.insert().returning(_EVENTS.c.id)
+
+
+def _latest_event(session: Session, device: Device) -> Event:
+    return session.scalar(select(Event).where(Event.device_id == device.id, Event.seq == device.history_length))
 
 
 def _row(event: Event) -> dict:
