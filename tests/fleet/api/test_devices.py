@@ -505,3 +505,13 @@ def test_events_of_unknown_device_are_not_found(api):
     r = api.get("devices/NOPE-0001/events")
     assert r.status_code == 404
     assert error_code(r) == "not_found"
+
+
+def test_a_serial_that_is_a_valid_asset_tag_is_refused(api, count):
+    from fleet.asset_tags import format_tag
+
+    tag = format_tag("DIB", 4711)
+    r = api.post("devices", json={"serial": tag.lower(), "manufacturer": "HP", "model": "ProBook"})
+    assert r.status_code == 400 and error_code(r) == "invalid_input"
+    assert details(r) == [{"field": "serial", "message": f"{tag} is an asset tag, not a serial number"}]
+    assert count(Device) == 0
