@@ -81,7 +81,7 @@ class School(Base):
     registration_number: Mapped[str] = mapped_column(String(10), unique=True)  # VIIS
     name: Mapped[str] = mapped_column(String(200))
     founder_id: Mapped[int] = mapped_column(ForeignKey("founders.id"))
-    founder: Mapped[Founder] = relationship(lazy="joined")
+    founder: Mapped[Founder] = relationship()  # loaded where it is shown (schools list, device page)
 
 
 class Contract(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from fleet import catalog, db
 from fleet.api import body, bp, created, endpoint, render
@@ -42,7 +43,7 @@ def create_school():
 @bp.get("/schools")
 @endpoint("catalog:read")
 def list_schools():
-    rows = db.session().scalars(select(School).order_by(School.registration_number))
+    rows = db.session().scalars(select(School).options(joinedload(School.founder)).order_by(School.registration_number))
     return jsonify(render.page([render.school(s) for s in rows], None))
 
 
