@@ -6,6 +6,7 @@ import logging
 import os
 
 from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
 from fleet import db
@@ -34,9 +35,20 @@ def _configure_flask(app: Flask, config: Config) -> None:
     )
     app.json.sort_keys = False
     app.json.ensure_ascii = False
+    app.session_interface = CookieSessions()
     app.url_map.merge_slashes = False  # "/devices/https://host/d/TAG" must reach the resolver intact
     if config.env != "test":
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building the signer for requests that carry no
+    session cookie (API clients with a token): same behaviour, less work per scan."""
+
+    def open_session(self, app: Flask, request):
+        if app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def _register_blueprints(app: Flask) -> None:
