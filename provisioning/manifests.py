@@ -1,0 +1,200 @@
+"""Supplier manifests: the serial list a delivery should bring, read from what suppliers send.
+
+CSV with ``,`` or ``;`` (the Latvian Excel default), in UTF-8 with or without a BOM or in
+Windows-1257 (Baltic); or XLSX. Header names in English or Latvian. Columns: serial (required),
+manufacturer, model, MAC addresses and purchase-order line (optional). A file is taken whole or
+not at all: every bad line is reported with its number (the header is line 1) and its reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+
+from fleet.errors import FleetError, invalid
+from fleet.serials import normalize_serial
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_ROWS = 50_000
+
+# Normalised header (lower case, no diacritics or punctuation) → field.
+HEADERS = {
+    "serial": "serial", "serial number": "serial", "serial no": "serial", "serialnumber": "serial",
+    "sn": "serial", "s n": "serial", "serijas numurs": "serial", "serijas nr": "serial", "serijas nr.": "serial",
+    "manufacturer": "manufacturer", "make": "manufacturer", "vendor": "manufacturer", "brand": "manufacturer",
+    "razotajs": "manufacturer", "zimols": "manufacturer",
+    "model": "model", "modelis": "model",
+    "mac": "macs", "mac address": "macs", "mac addresses": "macs", "macs": "macs",
+    "mac adrese": "macs", "mac adreses": "macs",
+    "po line": "po_line", "purchase order line": "po_line", "po": "po_line",
+    "pasutijuma rinda": "po_line", "pasutijuma pozicija": "po_line",
+}
+_MAC_RE = re.compile(r"^[0-9A-F]{2}([:-]?)[0-9A-F]{2}(\1[0-9A-F]{2}){4}$")
+_MAC_SPLIT = re.compile(r"[\s,;|/]+")
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    line: int
+    serial: str
+    manufacturer: str = ""
+    model: str = ""
+    macs: tuple[str, ...] = ()
+    po_line: str = ""
+
+
+@dataclass
+class _Errors:
+    items: list[dict] = field(default_factory=list)
+
+    def add(self, line: int, message: str) -> None:
+        self.items.append({"line": line, "message": message})
+
+
+def header_key(name: object) -> str:
+    text = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9.]+", " ", text.lower()).split()).rstrip(".")
+
+
+def parse_manifest(data: bytes, filename: str = "") -> list[ManifestRow]:
+    """The rows of a manifest file, or ``invalid_input`` listing every bad line (or ``too_large``)."""
+    if len(data) > MAX_BYTES:
+        raise FleetError("too_large", f"a manifest may be at most {MAX_BYTES // (1024 * 1024)} MiB")
+    if data[:4] == b"PK\x03\x04":  # by content, not by name: XLSX is a ZIP
+        table = _xlsx_rows(data)
+    else:
+        table = _csv_rows(_decode(data))
+    return rows_from_table(table)
+
+
+def parse_manifest_json(items: object) -> list[ManifestRow]:
+    """``[{serial, manufacturer?, model?, macs?, po_line?}, …]`` as sent in a JSON body."""
+    if not isinstance(items, list) or not items:
+        raise invalid("manifest must be a non-empty list of {serial, manufacturer, model}")
+    header = ["serial", "manufacturer", "model", "macs", "po_line"]
+    table = [(1, header)]
+    for i, item in enumerate(items, start=2):
+        if not isinstance(item, dict):
+            table.append((i, _NOT_AN_OBJECT))
+            continue
+        macs = item.get("macs", "")
+        macs = " ".join(macs) if isinstance(macs, list) and all(isinstance(m, str) for m in macs) else macs
+        table.append((i, [item.get(k, "") for k in header[:3]] + [macs, item.get("po_line", "")]))
+    try:
+        return rows_from_table(table)
+    except FleetError as e:  # a list has items, not lines: report each bad item by its index
+        e.details = [{"index": d["line"] - 2, "message": d["message"]} for d in e.details]
+        raise
+
+
+_NOT_AN_OBJECT = [None] * 5  # stands in the table for a JSON item that is not an object
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1257")  # Windows-1257, what Baltic Excel saves as "CSV"
+
+
+def _csv_rows(text: str) -> list[tuple[int, list]]:
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, start = [], 1
+    try:
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as e:
+        raise invalid("the CSV file cannot be read", [{"line": reader.line_num, "message": str(e)}]) from None
+    return rows
+
+
+def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        details = [{"line": 1, "message": "not a readable XLSX workbook"}]
+        raise invalid(f"the XLSX file cannot be read ({type(e).__name__})", details) from None
+    sheet = book.worksheets[0]
+    rows = [(n, ["" if v is None else str(v) for v in row]) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    book.close()
+    return rows
+
+
+def rows_from_table(table: list[tuple[int, list]]) -> list[ManifestRow]:
+    table = [(n, row) for n, row in table if row is _NOT_AN_OBJECT or any(str(c).strip() for c in row if c is not None)]
+    if not table:
+        raise invalid("the manifest is empty", [{"line": 1, "message": "no header and no rows"}])
+    header_line, header = table[0]
+    columns: dict[str, int] = {}
+    errors = _Errors()
+    for i, name in enumerate(header):
+        key = HEADERS.get(header_key(name))
+        if key and key in columns:
+            errors.add(header_line, f"two columns mean {key}: {header[columns[key]]!r} and {name!r}")
+        elif key:
+            columns[key] = i
+    if "serial" not in columns:
+        errors.add(header_line, "no serial column (expected e.g. 'serial' or 'sērijas numurs'); found "
+                   + ", ".join(repr(str(h)) for h in header))
+        raise invalid("the manifest has no serial column", errors.items)
+    if len(table) - 1 > MAX_ROWS:
+        raise FleetError("too_large", f"a manifest may have at most {MAX_ROWS} rows, this one has {len(table) - 1}")
+
+    rows, first_seen = [], {}
+    for line, raw in table[1:]:
+        if len(raw) < len(header):
+            errors.add(line, f"has {len(raw)} value(s) where the header has {len(header)} columns")
+            continue
+        row = _row(line, raw, columns, errors)
+        if row is None:
+            continue
+        if row.serial in first_seen:
+            errors.add(line, f"serial {row.serial} repeats line {first_seen[row.serial]}")
+            continue
+        first_seen[row.serial] = line
+        rows.append(row)
+    if errors.items:
+        raise invalid(f"{len(errors.items)} bad line(s); nothing was imported", errors.items)
+    return rows
+
+
+def _row(line: int, raw: list, columns: dict[str, int], errors: _Errors) -> ManifestRow | None:
+    def cell(key: str) -> object:
+        i = columns.get(key)
+        return raw[i] if i is not None and i < len(raw) else ""
+
+    if raw is _NOT_AN_OBJECT:
+        errors.add(line, "each item must be an object {serial, manufacturer, model}")
+        return None
+    if any(not isinstance(c, str) for c in raw):
+        errors.add(line, "every value must be text")
+        return None
+    try:
+        serial = normalize_serial(cell("serial"))
+    except FleetError as e:
+        errors.add(line, e.message)
+        return None
+    texts = {k: cell(k).strip() for k in ("manufacturer", "model", "po_line")}
+    for key, value in texts.items():
+        if len(value) > 100:
+            errors.add(line, f"{key} is longer than 100 characters")
+            return None
+    macs = []
+    for mac in filter(None, _MAC_SPLIT.split(cell("macs").strip().upper())):
+        if not _MAC_RE.match(mac):
+            errors.add(line, f"{mac!r} is not a MAC address (12 hexadecimal digits, e.g. 3C:52:82:1A:2B:3C)")
+            return None
+        digits = re.sub(r"[:-]", "", mac)
+        macs.append(":".join(digits[i:i + 2] for i in range(0, 12, 2)))
+    return ManifestRow(line, serial, texts["manufacturer"], texts["model"], tuple(macs), texts["po_line"])
