@@ -4,11 +4,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
-  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -qq --upgrade pip
 fi
 extras="${1:-}"
 stamp=".venv/.installed${extras:+-$extras}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/pip install -q -e ".${extras:+[$extras]}"
+  .venv/bin/pip install -qq -e ".${extras:+[$extras]}"
   touch "$stamp"
 fi
