@@ -53,8 +53,10 @@ class CookieSessions(SecureCookieSessionInterface):
 
 def _register_blueprints(app: Flask) -> None:
     from fleet import api, web
+    from provisioning import api as provisioning_api
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(provisioning_api.bp)
     app.register_blueprint(web.bp)
 
 

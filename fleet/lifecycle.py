@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from fleet import history
 from fleet.asset_tags import allocate_tag
 from fleet.errors import FleetError, invalid
-from fleet.models import Device, Event, School, utcnow
+from fleet.models import Delivery, Device, Event, School, utcnow
 
 STATUSES = (
     "expected", "in_warehouse", "imaged", "labelled", "in_transit", "at_school",
@@ -64,6 +64,15 @@ def school(session: Session, value: Any) -> tuple[str, School]:
     return row.registration_number, row
 
 
+def delivery(session: Session, value: Any) -> tuple[int, Delivery]:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError("must be a delivery id (a whole number)")
+    row = session.get(Delivery, value)
+    if row is None:
+        raise ValueError(f"no delivery {value}")
+    return row.id, row
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -88,6 +97,18 @@ def arrives_at_its_school(ctx: Context) -> str | None:
     if dest is not None and dest.id != ctx.device.school_id:
         headed = ctx.device.school.registration_number if ctx.device.school else "no school"
         return f"the device was sent to {headed}, not to {ctx.params['school']}"
+    return None
+
+
+def delivery_open(ctx: Context) -> str | None:
+    d = ctx.objects.get("delivery")
+    return f"delivery {d.id} is closed" if d is not None and d.closed_at is not None else None
+
+
+def on_this_delivery(ctx: Context) -> str | None:
+    d = ctx.objects.get("delivery")
+    if d is not None and ctx.device.delivery_id not in (None, d.id):
+        return f"the device is on delivery {ctx.device.delivery_id}, not {d.id}"
     return None
 
 
@@ -118,6 +139,12 @@ def assign_asset_tag(ctx: Context) -> None:
         ctx.data["asset_tag"] = ctx.changes["asset_tag"]
 
 
+def attach_to_delivery(ctx: Context) -> None:
+    """A device received against a delivery it was not expected on is counted there (unexpected)."""
+    if "delivery" in ctx.objects and ctx.device.delivery_id is None:
+        ctx.changes["delivery_id"] = ctx.objects["delivery"].id
+
+
 def move_to_school(ctx: Context) -> None:
     ctx.changes["school_id"] = ctx.objects["school"].id
     ctx.related["school"] = ctx.objects["school"]
@@ -144,7 +171,8 @@ def _a(name, sources, target, **kw) -> Action:
 
 
 ACTIONS: dict[str, Action] = {a.name: a for a in [
-    _a("receive", {"expected"}, "in_warehouse", effects=(assign_asset_tag,)),
+    _a("receive", {"expected"}, "in_warehouse", params=(Param("delivery", delivery, required=False),),
+       guards=(delivery_open, on_this_delivery), effects=(assign_asset_tag, attach_to_delivery)),
     _a("image", {"in_warehouse", "imaged"}, "imaged",
        params=(Param("image", text(100)), Param("station", text(100), required=False))),
     _a("label", {"imaged"}, "labelled", guards=(has_asset_tag,)),

@@ -113,6 +113,7 @@ class Device(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     history_head: Mapped[str] = mapped_column(String(64), default="")
@@ -120,6 +121,35 @@ class Device(Base):
 
     school: Mapped[School | None] = relationship(lazy="joined")
     contract: Mapped[Contract | None] = relationship(lazy="joined")
+
+
+class Delivery(Base):
+    """A supplier's delivery against a contract: its manifest is the set of expected serials."""
+
+    __tablename__ = "deliveries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(100))
+    summary: Mapped[dict | None] = mapped_column(JSONType)  # the reconciliation, frozen at closing
+
+    contract: Mapped[Contract] = relationship(lazy="joined")
+
+
+class DeliveryItem(Base):
+    """One manifest line. A serial stands on one manifest at most, ever."""
+
+    __tablename__ = "delivery_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"), index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    serial: Mapped[str] = mapped_column(String(40), unique=True)
+    manufacturer: Mapped[str] = mapped_column(String(100), default="")
+    model: Mapped[str] = mapped_column(String(100), default="")
+    macs: Mapped[list] = mapped_column(JSONType, default=list)
+    po_line: Mapped[str] = mapped_column(String(100), default="")
 
 
 class Event(Base):

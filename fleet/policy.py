@@ -17,10 +17,12 @@ from fleet.models import Device
 READ = {"catalog:read", "devices:read"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset(READ | {"catalog:write", "contracts:write", "devices:write", "devices:act"}),
-    "warehouse": frozenset(READ | {"contracts:write", "devices:write", "devices:act"}),
+    "admin": frozenset(READ | {"catalog:write", "contracts:write", "devices:write", "devices:act",
+                               "deliveries:read", "deliveries:write"}),
+    "warehouse": frozenset(READ | {"contracts:write", "devices:write", "devices:act", "deliveries:read",
+                                   "deliveries:write"}),
     "school_it": frozenset(READ | {"devices:act"}),
-    "ministry": frozenset(READ),
+    "ministry": frozenset(READ | {"deliveries:read"}),
 }
 
 # The lifecycle actions each role may apply (besides the lifecycle's own rules).

@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import func, select
 
 from fleet import create_app
 from fleet.config import Config
@@ -180,6 +181,19 @@ def api_as(client):
 @pytest.fixture
 def api(api_as):
     return api_as("admin")
+
+
+@pytest.fixture
+def count(session):
+    """``count(Model, *where)``: rows in the database now, as committed by the requests so far."""
+
+    def rows(model, *where) -> int:
+        session.commit()  # end any earlier read transaction: its snapshot may predate the request
+        n = session.scalar(select(func.count()).select_from(model).where(*where))
+        session.commit()
+        return n
+
+    return rows
 
 
 def error_code(response) -> str:

@@ -9,7 +9,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from fleet import auth, lifecycle
-from fleet.models import ApiToken, Contract, Device, Event, Founder, School, User
+from fleet.models import ApiToken, Contract, Delivery, Device, Event, Founder, School, User
 
 _session = None
 
@@ -122,6 +122,25 @@ class DeviceFactory(Base):
             lifecycle.apply(session, device, action, params, "factory", via="loans")
         session.commit()
         return device
+
+
+class DeliveryFactory(Base):
+    """A delivery whose manifest lists ``serials`` (registered as expected devices)."""
+
+    class Meta:
+        model = Delivery
+
+    @classmethod
+    def _create(cls, model_class, contract: Contract | None = None, serials=("PFD00001", "PFD00002"), **_):
+        from provisioning.deliveries import create_delivery
+        from provisioning.manifests import ManifestRow
+
+        session = current_session()
+        contract = contract or ContractFactory()
+        rows = [ManifestRow(line, s, "Lenovo", "ThinkPad 11e") for line, s in enumerate(serials, start=2)]
+        delivery = create_delivery(session, contract.number, rows, "factory")
+        session.commit()
+        return delivery
 
 
 class EventFactory(Base):

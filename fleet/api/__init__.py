@@ -78,7 +78,6 @@ def created(payload: dict) -> tuple[Response, int]:
     return jsonify(payload), 201
 
 
-@bp.errorhandler(FleetError)
 def _fleet_error(e: FleetError):
     response = jsonify(e.to_json())
     if e.status == 401:
@@ -86,7 +85,6 @@ def _fleet_error(e: FleetError):
     return response, e.status
 
 
-@bp.errorhandler(IntegrityError)
 def _integrity(e: IntegrityError):
     """A constraint that a concurrent request won: a unique one is ``duplicate``."""
     db.session().rollback()
@@ -98,7 +96,6 @@ def _integrity(e: IntegrityError):
     return jsonify(err.to_json()), err.status
 
 
-@bp.errorhandler(DataError)
 def _data_error(e: DataError):
     """A value PostgreSQL refuses (a NUL in a URL parameter, out of range): the client's input."""
     db.session().rollback()
@@ -106,11 +103,20 @@ def _data_error(e: DataError):
     return jsonify(err.to_json()), err.status
 
 
-@bp.errorhandler(OperationalError)
 def _operational(e: OperationalError):
     db.session().rollback()
     err = FleetError("unavailable", "the database is busy or unreachable; try again")
     return jsonify(err.to_json()), err.status
+
+
+def install_error_handlers(blueprint: Blueprint) -> None:
+    """The API's error format for a blueprint's routes (this one's, and provisioning's)."""
+    for exc, handler in ((FleetError, _fleet_error), (IntegrityError, _integrity), (DataError, _data_error),
+                         (OperationalError, _operational)):
+        blueprint.register_error_handler(exc, handler)
+
+
+install_error_handlers(bp)
 
 
 def http_error_json(e: HTTPException):

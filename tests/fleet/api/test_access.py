@@ -9,9 +9,9 @@ from urllib.parse import quote
 import pytest
 
 from fleet import auth, lifecycle, policy
-from fleet.models import Contract, Device, Event, Founder, School
+from fleet.models import Contract, Delivery, DeliveryItem, Device, Event, Founder, School
 from tests.conftest import Api, error_code
-from tests.factories import ContractFactory, DeviceFactory, SchoolFactory, UserFactory
+from tests.factories import ContractFactory, DeliveryFactory, DeviceFactory, SchoolFactory, UserFactory
 
 ROLES = ("admin", "warehouse", "school_it", "ministry")
 EVERYONE = frozenset(ROLES)
@@ -42,6 +42,7 @@ class Route:
 WRITE_CATALOG = frozenset({"admin"})
 WRITE_DEVICES = frozenset({"admin", "warehouse"})
 ACT = frozenset({"admin", "warehouse", "school_it"})
+READ_DELIVERIES = frozenset({"admin", "warehouse", "ministry"})
 
 ROUTES = [
     Route("POST", "/api/v1/founders", "founders", {"code": "JNV", "name": "Jaunais novads"}, 201, WRITE_CATALOG),
@@ -65,6 +66,14 @@ ROUTES = [
           {"text": "pārbaudīts"}, 200, ACT),
     Route("POST", "/api/v1/scan", "scan", {"code": "{serial}"}, 200, EVERYONE),
     Route("POST", "/api/v1/scan", "scan", {"code": "{serial}", "action": "note", "text": "pārbaudīts"}, 200, ACT),
+    Route("POST", "/api/v1/deliveries", "deliveries",
+          {"contract": "{contract_number}", "manifest": [{"serial": "DLV-0002", "manufacturer": "HP", "model": "x360"}]},
+          201, WRITE_DEVICES),
+    Route("GET", "/api/v1/deliveries", "deliveries", None, 200, READ_DELIVERIES),
+    Route("GET", "/api/v1/deliveries/<int:delivery_id>", "deliveries/{delivery}", None, 200, READ_DELIVERIES),
+    Route("POST", "/api/v1/deliveries/<int:delivery_id>/receive", "deliveries/{delivery}/receive",
+          {"code": "DLV-0001"}, 200, WRITE_DEVICES),
+    Route("POST", "/api/v1/deliveries/<int:delivery_id>/close", "deliveries/{delivery}/close", None, 200, WRITE_DEVICES),
 ]
 
 
@@ -74,9 +83,11 @@ def world():
     school = SchoolFactory()
     contract = ContractFactory(number="IZM-2022/017")  # a slash: read back percent-encoded
     device = DeviceFactory(status="at_school", school=school)
+    delivery = DeliveryFactory(contract=contract, serials=["DLV-0001"])
     return {
         "founder": school.founder.code, "school": school.registration_number,
-        "contract": quote(contract.number, safe=""), "serial": device.serial, "_school": school,
+        "contract": quote(contract.number, safe=""), "contract_number": contract.number,
+        "serial": device.serial, "delivery": delivery.id, "_school": school,
     }
 
 
@@ -99,7 +110,7 @@ def client_for(api_as, role: str, world: dict) -> Api:
     return api_as(role, school=world["_school"] if role == "school_it" else None)
 
 
-TABLES = (Founder, School, Contract, Device, Event)
+TABLES = (Founder, School, Contract, Device, Event, Delivery, DeliveryItem)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -127,10 +138,10 @@ def test_route_needs_a_token(client, world, count, route):
 
 
 def api_rules(app) -> dict[tuple[str, str], object]:
-    """(method, rule) → view function, for every route of the ``api`` blueprint."""
+    """(method, rule) → view function, for every route under /api/ (fleet's and provisioning's)."""
     found = {}
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.split(".")[0] == "api":
+        if rule.rule.startswith("/api/"):
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 found[(method, rule.rule)] = app.view_functions[rule.endpoint]
     return found

@@ -1,0 +1,146 @@
+"""Deliveries through the API: manifests in, intake by scan, the reconciliation out."""
+
+import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import func, select
+
+from fleet.models import Delivery, DeliveryItem, Device, Event
+from tests.conftest import error_code
+from tests.factories import ContractFactory, DeliveryFactory, DeviceFactory, UserFactory, current_session, token_for
+from tests.provisioning.test_manifests import csv_bytes, xlsx_bytes
+
+
+def manifest(*serials):
+    return [{"serial": s, "manufacturer": "Lenovo", "model": "ThinkPad 11e"} for s in serials]
+
+
+def receive(api, delivery_id, code, **kw):
+    return api.post(f"deliveries/{delivery_id}/receive", json={"code": code, **kw})
+
+
+def test_delivery_from_json_registers_expected_devices(api, count):
+    contract = ContractFactory()
+    r = api.post("deliveries", json={"contract": contract.number, "manifest": manifest("PFD00001", "pfd00002")})
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["expected"] == 2
+    devices = api.get("devices?status=expected").get_json()["items"]
+    assert sorted(d["serial"] for d in devices) == ["PFD00001", "PFD00002"]
+    assert {d["contract"] for d in devices} == {contract.number}
+    report = api.get(f"deliveries/{r.get_json()['id']}").get_json()
+    assert report["counts"] == {"expected": 2, "found": 0, "missing": 2, "unexpected": 0, "repeated": 0, "received": 0}
+    assert report["missing"] == ["PFD00001", "PFD00002"]
+
+
+def test_delivery_from_latvian_csv_and_from_xlsx(api, client):
+    contract = ContractFactory()
+    files = {
+        "piegade.csv": csv_bytes(["Sērijas numurs", "Ražotājs", "Modelis"], [("PFC00001", "Dell", "Latitude")],
+                                 ";", "cp1257"),
+        "manifest.xlsx": xlsx_bytes(["Serial", "Manufacturer", "Model"], [("PFX00001", "HP", "ProBook")]),
+    }
+    for name, data in files.items():
+        r = client.post("/api/v1/deliveries", headers=api.headers,
+                        data={"contract": contract.number, "file": (io.BytesIO(data), name)})
+        assert r.status_code == 201, r.get_json()
+        assert r.get_json()["expected"] == 1
+    assert {d["serial"] for d in api.get("devices").get_json()["items"]} == {"PFC00001", "PFX00001"}
+
+
+def test_a_bad_manifest_imports_nothing_and_names_every_line(api, client, count):
+    contract = ContractFactory()
+    DeviceFactory(serial="PFOLD001")
+    DeliveryFactory(contract=contract, serials=["PFOTHER1"])
+    before = (count(Delivery), count(Device), count(DeliveryItem))
+    data = csv_bytes(["serial", "model"], [("PFNEW001", "x"), ("PFOLD001", "x"), ("PFOTHER1", "x"), ("x", "y")])
+    r = client.post("/api/v1/deliveries", headers=api.headers,
+                    data={"contract": contract.number, "file": (io.BytesIO(data), "m.csv")})
+    assert r.status_code == 400 and error_code(r) == "invalid_input"
+    assert [d["line"] for d in r.get_json()["error"]["details"]] == [5]  # the file's own faults first
+    r = client.post("/api/v1/deliveries", headers=api.headers,
+                    data={"contract": contract.number, "file": (io.BytesIO(data.replace(b"x,y\r\n", b"")), "m.csv")})
+    assert r.get_json()["error"]["details"] == [
+        {"line": 3, "message": "serial PFOLD001 is already in the fleet (expected)"},
+        {"line": 4, "message": "serial PFOTHER1 is already on delivery 1"},
+    ]
+    assert (count(Delivery), count(Device), count(DeliveryItem)) == before
+
+
+def test_unknown_contract_and_missing_file(api, client):
+    r = api.post("deliveries", json={"contract": "NAV-TADA", "manifest": manifest("PFD00001")})
+    assert error_code(r) == "invalid_input" and r.get_json()["error"]["details"][0]["field"] == "contract"
+    r = client.post("/api/v1/deliveries", headers=api.headers, data={"contract": "x"})
+    assert error_code(r) == "invalid_input" and r.get_json()["error"]["details"][0]["field"] == "file"
+
+
+def test_intake_receives_tags_and_reconciles(api):
+    delivery = DeliveryFactory(serials=["PFD00001", "PFD00002", "PFD00003"])
+    first = receive(api, delivery.id, "pfd00001")
+    assert first.status_code == 200, first.get_json()
+    body = first.get_json()
+    assert body["applied"] and not body["unexpected"]
+    assert body["device"]["status"] == "in_warehouse" and body["device"]["asset_tag"].startswith("DIB-")
+    again = receive(api, delivery.id, "PFD00001").get_json()
+    assert again["already"] and not again["applied"]
+    surprise = receive(api, delivery.id, "ZZ-NOT-LISTED").get_json()
+    assert surprise["applied"] and surprise["unexpected"]
+    assert surprise["device"]["status"] == "in_warehouse"
+    report = api.get(f"deliveries/{delivery.id}").get_json()
+    assert report["missing"] == ["PFD00002", "PFD00003"]
+    assert report["unexpected"] == ["ZZ-NOT-LISTED"]
+    assert report["counts"]["found"] == 1 and report["counts"]["received"] == 2
+
+
+def test_a_device_of_another_delivery_is_refused(api):
+    mine, theirs = DeliveryFactory(serials=["PFA00001"]), DeliveryFactory(serials=["PFB00001"])
+    r = receive(api, mine.id, "PFB00001")
+    assert r.status_code == 409 and error_code(r) == "conflict"
+    assert "on delivery" in r.get_json()["error"]["message"]
+    assert api.get("devices/PFB00001").get_json()["status"] == "expected"
+    assert theirs.id != mine.id
+
+
+def test_close_freezes_the_result_and_refuses_later_scans(api):
+    delivery = DeliveryFactory(serials=["PFD00001", "PFD00002"])
+    receive(api, delivery.id, "PFD00001")
+    closed = api.post(f"deliveries/{delivery.id}/close").get_json()
+    assert closed["closed_by"] and closed["closed_at"] and closed["missing"] == ["PFD00002"]
+    late = receive(api, delivery.id, "PFD00002")
+    assert late.status_code == 409 and error_code(late) == "conflict"
+    assert api.get("devices/PFD00002").get_json()["status"] == "expected"
+    assert error_code(api.post(f"deliveries/{delivery.id}/close")) == "conflict"
+    assert api.get(f"deliveries/{delivery.id}").get_json()["missing"] == ["PFD00002"]
+
+
+def test_unknown_delivery_and_bad_bodies(api):
+    assert error_code(api.get("deliveries/999")) == "not_found"
+    assert error_code(receive(api, 999, "PFD00001")) == "not_found"
+    delivery = DeliveryFactory()
+    assert error_code(api.post(f"deliveries/{delivery.id}/receive", json={"code": "PFD00001", "colour": 1})) == "invalid_input"
+    assert error_code(receive(api, delivery.id, "DIB-000001-0")) == "invalid_input"  # a mistyped tag
+
+
+def test_two_stations_scan_one_delivery_concurrently(pg_app):
+    serials = [f"PFS{i:05d}" for i in range(40)]
+    delivery = DeliveryFactory(serials=serials)
+    token = token_for(UserFactory(role="warehouse"))
+    stations = [serials[0::2] + serials[:10], serials[1::2] + serials[:10]]  # each also rescans ten
+    barrier = threading.Barrier(2)
+
+    def station(codes):
+        client = pg_app.test_client()
+        barrier.wait()
+        return [client.post(f"/api/v1/deliveries/{delivery.id}/receive", json={"code": c},
+                            headers={"Authorization": f"Bearer {token}"}).status_code for c in codes]
+
+    with ThreadPoolExecutor(2) as pool:
+        statuses = [s for result in pool.map(station, stations) for s in result]
+    assert set(statuses) == {200}
+    session = current_session()
+    session.commit()
+    receives = session.scalar(select(func.count()).select_from(Event).where(Event.action == "receive"))
+    assert receives == 40
+    headers = {"Authorization": f"Bearer {token}"}
+    report = pg_app.test_client().get(f"/api/v1/deliveries/{delivery.id}", headers=headers).get_json()
+    assert report["counts"]["found"] == 40 and report["missing"] == [] and report["unexpected"] == []
