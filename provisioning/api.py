@@ -6,7 +6,7 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from fleet import db
-from fleet.api import body, created, endpoint, install_error_handlers, render
+from fleet.api import body, checked_nonce, created, endpoint, install_error_handlers, render
 from fleet.errors import invalid
 from fleet.models import Delivery
 from provisioning import deliveries
@@ -70,9 +70,7 @@ def receive(delivery_id: int):
     data = body()
     if not isinstance(data, dict) or set(data) - {"code", "nonce"}:
         raise invalid('the body must be {"code": …, "nonce"?: …}')
-    nonce = data.get("nonce")
-    if nonce is not None and (not isinstance(nonce, str) or not 1 <= len(nonce) <= 100):
-        raise invalid("nonce must be a string of 1-100 characters", [{"field": "nonce"}])
+    nonce = checked_nonce(data.get("nonce"))
     s = db.session()
     delivery = deliveries.get_delivery(s, delivery_id, lock="share")
     outcome, unexpected = deliveries.receive(s, delivery, data.get("code"), g.principal.name, nonce)

@@ -74,6 +74,13 @@ def _holds_nul(data: Any) -> bool:
     return False
 
 
+def checked_nonce(value: Any) -> str | None:
+    """A scanning station's retry key: absent, or a string of 1-100 characters."""
+    if value is not None and (not isinstance(value, str) or not 1 <= len(value) <= 100):
+        raise invalid("nonce must be a string of 1-100 characters", [{"field": "nonce"}])
+    return value
+
+
 def created(payload: dict) -> tuple[Response, int]:
     return jsonify(payload), 201
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fleet import db, devices, lifecycle, policy, resolvers
-from fleet.api import body, bp, created, endpoint, json_or_none, render
+from fleet.api import body, bp, checked_nonce, created, endpoint, json_or_none, render
 from fleet.errors import invalid
 from fleet.models import Device, Event
 
@@ -22,8 +22,7 @@ def visible_device(session: Session, ref: str, lock: bool = False) -> Device:
 
 def perform(session: Session, device: Device, action: str, params: dict[str, Any], nonce: Any) -> lifecycle.Outcome:
     """Apply a lifecycle action for the current principal and commit it."""
-    if nonce is not None and (not isinstance(nonce, str) or not 1 <= len(nonce) <= 100):
-        raise invalid("nonce must be a string of 1-100 characters", [{"field": "nonce"}])
+    nonce = checked_nonce(nonce)
     if action in lifecycle.ACTIONS and lifecycle.ACTIONS[action].owner is None:
         policy.require_action(g.principal, action)
     outcome = lifecycle.apply(session, device, action, params, g.principal.name, nonce=nonce)
