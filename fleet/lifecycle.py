@@ -198,6 +198,8 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
     # Facts: recorded in the history, the status stays.
     _a("audited", ANY, None, owner="stocktakes"),
     _a("label_printed", ANY, None, owner="labels"),
+    _a("image_failed", {"in_warehouse", "imaged"}, None, owner="imaging",
+       params=(Param("image", text(100)), Param("station", text(100)), Param("error", text(1000), required=False))),
     _a("note", ANY, None, params=(Param("text", text(2000)),)),
 ]}
 

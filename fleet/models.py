@@ -152,6 +152,25 @@ class DeliveryItem(Base):
     po_line: Mapped[str] = mapped_column(String(100), default="")
 
 
+class ImagingRun(Base):
+    """One run of an imaging station on a laptop: what it installed, and the hardware it saw.
+
+    ``mismatches`` lists where the reported hardware differs from the delivery's manifest.
+    """
+
+    __tablename__ = "imaging_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    station: Mapped[str] = mapped_column(String(100))
+    image: Mapped[str] = mapped_column(String(100))
+    succeeded: Mapped[bool] = mapped_column(default=False)
+    error: Mapped[str] = mapped_column(String(1000), default="")
+    hardware: Mapped[dict] = mapped_column(JSONType, default=dict)
+    mismatches: Mapped[list] = mapped_column(JSONType, default=list)
+    nonce: Mapped[str | None] = mapped_column(String(100), unique=True)
+
+
 class Event(Base):
     """One line of a device's history; append-only and hash-chained (``fleet.history``)."""
 

@@ -18,9 +18,9 @@ READ = {"catalog:read", "devices:read"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(READ | {"catalog:write", "contracts:write", "devices:write", "devices:act",
-                               "deliveries:read", "deliveries:write"}),
+                               "deliveries:read", "deliveries:write", "imaging:write"}),
     "warehouse": frozenset(READ | {"contracts:write", "devices:write", "devices:act", "deliveries:read",
-                                   "deliveries:write"}),
+                                   "deliveries:write", "imaging:write"}),
     "school_it": frozenset(READ | {"devices:act"}),
     "ministry": frozenset(READ | {"deliveries:read"}),
 }

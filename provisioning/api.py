@@ -9,7 +9,7 @@ from fleet import db
 from fleet.api import body, checked_nonce, created, endpoint, install_error_handlers, render
 from fleet.errors import invalid
 from fleet.models import Delivery
-from provisioning import deliveries
+from provisioning import deliveries, imaging
 from provisioning.manifests import parse_manifest, parse_manifest_json
 
 bp = Blueprint("provisioning", __name__, url_prefix="/api/v1")
@@ -85,3 +85,26 @@ def close(delivery_id: int):
     delivery = deliveries.close(s, deliveries.get_delivery(s, delivery_id, lock="update"), g.principal.name)
     s.commit()
     return jsonify(_delivery_json(s, delivery))
+
+
+@bp.post("/imaging")
+@endpoint("imaging:write")
+def report_imaging():
+    """An imaging station's report ``{serial, image, station, result, error?, hardware, nonce?}``."""
+    s = db.session()
+    run, outcome = imaging.record(s, imaging.parse_report(body()), g.principal.name)
+    s.commit()
+    answer = render.outcome(outcome) if outcome else {"applied": False, "already": True}
+    return jsonify({**answer, "run": _run_json(run)})
+
+
+@bp.get("/imaging/mismatches")
+@endpoint("deliveries:read")
+def imaging_mismatches():
+    rows = imaging.mismatches(db.session())
+    return jsonify(render.page([{"serial": d.serial, "asset_tag": d.asset_tag, **_run_json(r)} for r, d in rows], None))
+
+
+def _run_json(run) -> dict:
+    return {"id": run.id, "at": render.when(run.at), "station": run.station, "image": run.image,
+            "succeeded": run.succeeded, "hardware": run.hardware, "mismatches": run.mismatches}

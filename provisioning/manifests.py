@@ -190,11 +190,20 @@ def _row(line: int, raw: list, columns: dict[str, int], errors: _Errors) -> Mani
         if len(value) > 100:
             errors.add(line, f"{key} is longer than 100 characters")
             return None
+    try:
+        macs = normalize_macs(cell("macs"))
+    except ValueError as e:
+        errors.add(line, str(e))
+        return None
+    return ManifestRow(line, serial, texts["manufacturer"], texts["model"], macs, texts["po_line"])
+
+
+def normalize_macs(text: str) -> tuple[str, ...]:
+    """MAC addresses separated by spaces, commas, ``;`` or ``|``, as ``3C:52:82:1A:2B:3C``."""
     macs = []
-    for mac in filter(None, _MAC_SPLIT.split(cell("macs").strip().upper())):
+    for mac in filter(None, _MAC_SPLIT.split(text.strip().upper())):
         if not _MAC_RE.match(mac):
-            errors.add(line, f"{mac!r} is not a MAC address (12 hexadecimal digits, e.g. 3C:52:82:1A:2B:3C)")
-            return None
+            raise ValueError(f"{mac!r} is not a MAC address (12 hexadecimal digits, e.g. 3C:52:82:1A:2B:3C)")
         digits = re.sub(r"[:-]", "", mac)
         macs.append(":".join(digits[i:i + 2] for i in range(0, 12, 2)))
-    return ManifestRow(line, serial, texts["manufacturer"], texts["model"], tuple(macs), texts["po_line"])
+    return tuple(macs)

@@ -74,6 +74,10 @@ ROUTES = [
     Route("POST", "/api/v1/deliveries/<int:delivery_id>/receive", "deliveries/{delivery}/receive",
           {"code": "DLV-0001"}, 200, WRITE_DEVICES),
     Route("POST", "/api/v1/deliveries/<int:delivery_id>/close", "deliveries/{delivery}/close", None, 200, WRITE_DEVICES),
+    Route("POST", "/api/v1/imaging", "imaging",
+          {"serial": "{in_warehouse}", "image": "win11", "station": "st-1", "result": "failure", "hardware": {}}, 200,
+          WRITE_DEVICES),
+    Route("GET", "/api/v1/imaging/mismatches", "imaging/mismatches", None, 200, READ_DELIVERIES),
 ]
 
 
@@ -88,6 +92,7 @@ def world():
         "founder": school.founder.code, "school": school.registration_number,
         "contract": quote(contract.number, safe=""), "contract_number": contract.number,
         "serial": device.serial, "delivery": delivery.id, "_school": school,
+        "in_warehouse": DeviceFactory(status="in_warehouse").serial,
     }
 
 
