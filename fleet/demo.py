@@ -52,7 +52,7 @@ def load(session: Session) -> list[str]:
         Device(serial=f"{maker[:2].upper()}{2022_0000 + n:08d}", manufacturer=maker, model=model, contract=contract)
         for n in range(48) for maker, model in [MODELS[n % 3]]
     ]
-    lifecycle.register(session, devices, ACTOR)
+    devices = lifecycle.register(session, devices, ACTOR)
     imaged = [("receive", {}), ("image", {"image": "Windows 11 Education 23H2 / DIB v3", "station": "noliktava-1"})]
     for n, d in enumerate(devices):
         school = SCHOOLS[n % 3]["registration_number"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from fleet import lifecycle, resolvers
@@ -30,13 +30,14 @@ def create_delivery(session: Session, contract_number: Any, rows: list[ManifestR
     delivery = Delivery(contract=contract, created_by=actor)
     session.add(delivery)
     session.flush()
-    session.add_all(
-        DeliveryItem(delivery_id=delivery.id, line=r.line, serial=r.serial, manufacturer=r.manufacturer,
-                     model=r.model, macs=list(r.macs), po_line=r.po_line)
+    session.execute(insert(DeliveryItem), [
+        {"delivery_id": delivery.id, "line": r.line, "serial": r.serial, "manufacturer": r.manufacturer,
+         "model": r.model, "macs": list(r.macs), "po_line": r.po_line}
         for r in rows
-    )
-    lifecycle.register(session, [
-        Device(serial=r.serial, manufacturer=r.manufacturer, model=r.model, contract=contract, delivery_id=delivery.id)
+    ])
+    lifecycle.register_rows(session, [
+        {"serial": r.serial, "manufacturer": r.manufacturer, "model": r.model, "contract": contract,
+         "delivery_id": delivery.id}
         for r in rows
     ], actor)
     return delivery
@@ -85,9 +86,9 @@ def receive(session: Session, delivery: Delivery, code: Any, actor: str, nonce: 
         match = resolvers.match(code) if e.code == "not_found" else None
         if match is None or match.column != "serial" or match.missing is not None:
             raise
-        device = Device(serial=match.value, manufacturer="", model="", contract_id=delivery.contract_id,
+        device = Device(serial=match.value, manufacturer="", model="", contract=delivery.contract,
                         delivery_id=delivery.id)
-        lifecycle.register(session, [device], actor)
+        device = lifecycle.register(session, [device], actor)[0]
     outcome = lifecycle.apply(session, device, "receive", {"delivery": delivery.id}, actor, nonce=nonce)
     on_manifest = session.scalar(
         select(DeliveryItem.id).where(DeliveryItem.delivery_id == delivery.id, DeliveryItem.serial == device.serial)

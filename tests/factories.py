@@ -112,8 +112,7 @@ class DeviceFactory(Base):
     @classmethod
     def _create(cls, model_class, *args, status: str = "expected", school: School | None = None, **kwargs):
         session = current_session()
-        device = model_class(*args, **kwargs)
-        lifecycle.register(session, [device], "factory")
+        device = lifecycle.register(session, [model_class(*args, **kwargs)], "factory")[0]
         steps = PATHS[status]
         if any(p.get("school") for _, p in steps) and school is None:
             school = SchoolFactory()
