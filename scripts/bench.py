@@ -23,6 +23,8 @@ Method
      first, then the baseline first, …); the table shows the median round of each.
   4. Print a Markdown table: Fleet, baseline, their ratio, the target and whether it is met.
      Every answer other than 200 is an error; the table counts them and lists what they said.
+  5. Then the manifest workload (``bench_manifest.py``): a 30,000-row CSV manifest imported end
+     to end, beside a bare executemany of the same rows into the same tables.
 
 Run: ``.venv/bin/python scripts/bench.py [--devices N] [--duration S] [--clients C] [--rate R]``.
 """
@@ -347,6 +349,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--devices", type=int, default=100_000)
     p.add_argument("--duration", type=float, default=10, help="seconds per measured phase")
     p.add_argument("--rounds", type=int, default=3, help="rounds of every phase, order alternating")
+    p.add_argument("--manifest-rows", type=int, default=30_000, help="rows of the manifest import (0: skip)")
     p.add_argument("--warmup", type=float, default=3, help="seconds of closed-loop warm-up")
     p.add_argument("--clients", type=int, default=16, help="closed-loop clients for the peak")
     p.add_argument("--rate", type=float, default=50, help="offered scans/s for the latency phase")
@@ -378,6 +381,10 @@ def main() -> None:
         res = measure(servers, token, args)
         checked, broken = verify_sample(engine)
         print("\n".join(report(args, res) + ["", configuration(args, res, engine, checked, broken)]))
+        if args.manifest_rows:
+            import bench_manifest
+
+            print("\n" + "\n".join(bench_manifest.run(f"{base}/{name}", engine, args.manifest_rows)))
         print(f"\nTotal run time {time.monotonic() - began:.0f} s.")
     finally:
         for server in servers.values():

@@ -1,0 +1,97 @@
+"""The manifest workload of ``scripts/bench.py``: import an N-row CSV manifest end to end, beside
+a bare executemany of the same rows into the same three tables, in the same database and run.
+
+Fleet: ``POST /api/v1/deliveries`` (multipart CSV, through Flask's test client in this process):
+parse, validate every line, check the serials against the fleet, write the manifest lines, the
+devices and their first events. Baseline: psycopg ``executemany`` of the same rows into
+``delivery_items``, ``devices`` and ``events`` (no parsing, no checks, no hashes), rolled back.
+Peak memory is Python's own allocation peak during a second import (tracemalloc slows it, so it
+is measured apart from the time).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+import time
+import tracemalloc
+
+from sqlalchemy.orm import Session
+
+from fleet import auth, catalog
+from fleet.app import create_app
+from fleet.config import Config
+from fleet.models import utcnow
+
+
+def manifest_csv(n: int, prefix: str) -> bytes:
+    lines = ["sērijas numurs;ražotājs;modelis;MAC adreses"]
+    lines += [f"{prefix}{i:08d};Lenovo;ThinkPad 11e Yoga Gen 6;3C:52:82:{i >> 16 & 255:02X}:{i >> 8 & 255:02X}:{i & 255:02X}"
+              for i in range(n)]
+    return ("\r\n".join(lines) + "\r\n").encode("cp1257")
+
+
+def bare_executemany(engine, n: int, prefix: str) -> float:
+    now = utcnow()
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        t0 = time.perf_counter()
+        cur.execute("INSERT INTO deliveries (contract_id, created_at, created_by) SELECT id, now(), 'bare' FROM contracts "
+                    "LIMIT 1 RETURNING id")
+        delivery = cur.fetchone()[0]
+        cur.executemany(
+            "INSERT INTO delivery_items (delivery_id, line, serial, manufacturer, model, macs, po_line) "
+            "VALUES (%s, %s, %s, 'Lenovo', 'ThinkPad 11e Yoga Gen 6', %s, '')",
+            [(delivery, i + 2, f"{prefix}{i:08d}", json.dumps(["3C:52:82:00:00:00"])) for i in range(n)])
+        cur.execute("SELECT nextval(pg_get_serial_sequence('devices', 'id')) FROM generate_series(1, %s)", (n,))
+        ids = [r[0] for r in cur.fetchall()]
+        cur.executemany(
+            "INSERT INTO devices (id, serial, manufacturer, model, status, created_at, updated_at, history_head, "
+            "history_length, delivery_id) VALUES (%s, %s, 'Lenovo', 'ThinkPad 11e Yoga Gen 6', 'expected', %s, %s, '', 1, %s)",
+            [(ids[i], f"{prefix}{i:08d}", now, now, delivery) for i in range(n)])
+        cur.executemany(
+            "INSERT INTO events (device_id, seq, action, to_status, at, actor, data, hash) "
+            "VALUES (%s, 1, 'register', 'expected', %s, 'bare', '{}', '')", [(i, now) for i in ids])
+        return time.perf_counter() - t0
+    finally:
+        raw.rollback()
+        raw.close()
+
+
+def run(url: str, engine, n: int) -> list[str]:
+    app = create_app(Config(env="production", database_url=url, secret_key=secrets.token_hex(20)))
+    with Session(engine) as s:
+        auth.add_user(s, "manifests", "warehouse")
+        _, token = auth.create_token(s, "manifests", "bench")
+        catalog.create_contract(s, {"number": "BENCH-M", "supplier": "SIA Bench", "funding_source": "rrf",
+                                    "unit_price": "600.00"})
+        s.commit()
+    client = app.test_client()
+
+    def fleet_import(prefix: str) -> float:
+        data = manifest_csv(n, prefix)
+        t0 = time.perf_counter()
+        r = client.post("/api/v1/deliveries", headers={"Authorization": f"Bearer {token}"},
+                        data={"contract": "BENCH-M", "file": (io.BytesIO(data), "manifest.csv")})
+        elapsed = time.perf_counter() - t0
+        if r.status_code != 201:
+            raise RuntimeError(f"the manifest import failed: {r.status_code} {r.get_data(as_text=True)[:500]}")
+        return elapsed
+
+    bare = bare_executemany(engine, n, "BM")
+    fleet = fleet_import("MA")
+    tracemalloc.start()
+    fleet_import("MB")
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    app.extensions["fleet.engine"].dispose()
+    ratio = fleet / bare
+    return [
+        "| metric | Fleet | bare executemany | ratio | target | met? |",
+        "| --- | --- | --- | --- | --- | --- |",
+        f"| import a {n:,}-row CSV manifest (s) | {fleet:.2f} | {bare:.2f} | {ratio:.2f} | < 3 s, ≤ 2 × bare | "
+        f"{'yes' if fleet < 3 and ratio <= 2 else 'NO'} |",
+        f"| peak Python memory of the import (MiB) | {peak:.0f} | — | — | — | — |",
+    ]
