@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 from sqlalchemy import select
 
 from fleet import db
@@ -61,6 +61,15 @@ def list_deliveries():
 def get_delivery(delivery_id: int):
     s = db.session()
     return jsonify(_delivery_json(s, deliveries.get_delivery(s, delivery_id)))
+
+
+@bp.get("/deliveries/<int:delivery_id>/report.csv")
+@endpoint("deliveries:read")
+def delivery_report_csv(delivery_id: int):
+    s = db.session()
+    text = deliveries.report_csv(s, deliveries.get_delivery(s, delivery_id))
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="delivery-{delivery_id}.csv"'})
 
 
 @bp.post("/deliveries/<int:delivery_id>/receive")

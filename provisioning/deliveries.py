@@ -8,6 +8,8 @@ counted as unexpected. The report compares the manifest with the devices receive
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -116,6 +118,21 @@ def report(session: Session, delivery: Delivery) -> dict:
         "missing": list(r.missing),
         "unexpected": list(r.unexpected),
     }
+
+
+def report_csv(session: Session, delivery: Delivery) -> str:
+    """One line per serial: found, missing or unexpected, with its asset tag and status now."""
+    r = reconciliation(session, delivery)
+    serials = [*r.found, *r.missing, *r.unexpected]
+    devices = {d.serial: d for d in session.scalars(select(Device).where(Device.serial.in_(serials)))} if serials else {}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["serial", "result", "asset_tag", "status"])
+    for result, group in (("found", r.found), ("missing", r.missing), ("unexpected", r.unexpected)):
+        for serial in group:
+            d = devices.get(serial)
+            writer.writerow([serial, result, (d.asset_tag or "") if d else "", d.status if d else ""])
+    return out.getvalue()
 
 
 def close(session: Session, delivery: Delivery, actor: str) -> Delivery:

@@ -144,3 +144,19 @@ def test_two_stations_scan_one_delivery_concurrently(pg_app):
     headers = {"Authorization": f"Bearer {token}"}
     report = pg_app.test_client().get(f"/api/v1/deliveries/{delivery.id}", headers=headers).get_json()
     assert report["counts"]["found"] == 40 and report["missing"] == [] and report["unexpected"] == []
+
+
+def test_the_report_as_csv(api):
+    delivery = DeliveryFactory(serials=["PFD00001", "PFD00002"])
+    receive(api, delivery.id, "PFD00001")
+    receive(api, delivery.id, "ZZ-EXTRA-1")
+    r = api.get(f"deliveries/{delivery.id}/report.csv")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert 'filename="delivery-' in r.headers["Content-Disposition"]
+    lines = [line.split(",") for line in r.get_data(as_text=True).splitlines()]
+    assert lines[0] == ["serial", "result", "asset_tag", "status"]
+    assert [(x[0], x[1], x[3]) for x in lines[1:]] == [
+        ("PFD00001", "found", "in_warehouse"), ("PFD00002", "missing", "expected"), ("ZZ-EXTRA-1", "unexpected", "in_warehouse"),
+    ]
+    assert lines[1][2].startswith("DIB-") and lines[2][2] == ""
+    assert error_code(api.get("deliveries/999/report.csv")) == "not_found"

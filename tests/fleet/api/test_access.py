@@ -71,6 +71,8 @@ ROUTES = [
           201, WRITE_DEVICES),
     Route("GET", "/api/v1/deliveries", "deliveries", None, 200, READ_DELIVERIES),
     Route("GET", "/api/v1/deliveries/<int:delivery_id>", "deliveries/{delivery}", None, 200, READ_DELIVERIES),
+    Route("GET", "/api/v1/deliveries/<int:delivery_id>/report.csv", "deliveries/{delivery}/report.csv", None, 200,
+          READ_DELIVERIES),
     Route("POST", "/api/v1/deliveries/<int:delivery_id>/receive", "deliveries/{delivery}/receive",
           {"code": "DLV-0001"}, 200, WRITE_DEVICES),
     Route("POST", "/api/v1/deliveries/<int:delivery_id>/close", "deliveries/{delivery}/close", None, 200, WRITE_DEVICES),
