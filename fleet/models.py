@@ -152,6 +152,37 @@ class DeliveryItem(Base):
     po_line: Mapped[str] = mapped_column(String(100), default="")
 
 
+class Shipment(Base):
+    """Labelled devices sent to one school; the school scans them in on arrival."""
+
+    __tablename__ = "shipments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+    school: Mapped[School] = relationship(lazy="joined")
+
+
+shipment_items = Table(
+    "shipment_items",
+    Base.metadata,
+    Column("shipment_id", ForeignKey("shipments.id"), primary_key=True),
+    Column("device_id", ForeignKey("devices.id"), primary_key=True),
+)
+
+
+class ArrivalScan(Base):
+    """One scan at a receiving school, kept whether or not the device was on the shipment."""
+
+    __tablename__ = "arrival_scans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), index=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+
+
 class ImagingRun(Base):
     """One run of an imaging station on a laptop: what it installed, and the hardware it saw.
 

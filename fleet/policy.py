@@ -18,11 +18,12 @@ READ = {"catalog:read", "devices:read"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(READ | {"catalog:write", "contracts:write", "devices:write", "devices:act",
-                               "deliveries:read", "deliveries:write", "imaging:write"}),
+                               "deliveries:read", "deliveries:write", "imaging:write", "shipments:read",
+                               "shipments:write", "shipments:arrive"}),
     "warehouse": frozenset(READ | {"contracts:write", "devices:write", "devices:act", "deliveries:read",
-                                   "deliveries:write", "imaging:write"}),
-    "school_it": frozenset(READ | {"devices:act"}),
-    "ministry": frozenset(READ | {"deliveries:read"}),
+                                   "deliveries:write", "imaging:write", "shipments:read", "shipments:write"}),
+    "school_it": frozenset(READ | {"devices:act", "shipments:read", "shipments:arrive"}),
+    "ministry": frozenset(READ | {"deliveries:read", "shipments:read"}),
 }
 
 # The lifecycle actions each role may apply (besides the lifecycle's own rules).

@@ -11,7 +11,7 @@ import pytest
 from fleet import auth, lifecycle, policy
 from fleet.models import Contract, Delivery, DeliveryItem, Device, Event, Founder, School
 from tests.conftest import Api, error_code
-from tests.factories import ContractFactory, DeliveryFactory, DeviceFactory, SchoolFactory, UserFactory
+from tests.factories import ContractFactory, DeliveryFactory, DeviceFactory, SchoolFactory, UserFactory, current_session
 
 ROLES = ("admin", "warehouse", "school_it", "ministry")
 EVERYONE = frozenset(ROLES)
@@ -80,6 +80,10 @@ ROUTES = [
           {"serial": "{in_warehouse}", "image": "win11", "station": "st-1", "result": "failure", "hardware": {}}, 200,
           WRITE_DEVICES),
     Route("GET", "/api/v1/imaging/mismatches", "imaging/mismatches", None, 200, READ_DELIVERIES),
+    Route("POST", "/api/v1/shipments", "shipments", {"school": "{school}", "devices": ["{labelled}"]}, 201, WRITE_DEVICES),
+    Route("GET", "/api/v1/shipments/<int:shipment_id>", "shipments/{shipment}", None, 200, EVERYONE),
+    Route("POST", "/api/v1/shipments/<int:shipment_id>/arrive", "shipments/{shipment}/arrive", {"code": "{in_transit}"},
+          200, frozenset({"admin", "school_it"})),
 ]
 
 
@@ -95,7 +99,19 @@ def world():
         "contract": quote(contract.number, safe=""), "contract_number": contract.number,
         "serial": device.serial, "delivery": delivery.id, "_school": school,
         "in_warehouse": DeviceFactory(status="in_warehouse").serial,
+        "labelled": DeviceFactory(status="labelled").serial,
+        **shipped_to(school),
     }
+
+
+def shipped_to(school) -> dict:
+    from provisioning.shipments import create_shipment
+
+    session = current_session()
+    device = DeviceFactory(status="labelled")
+    shipment = create_shipment(session, school.registration_number, [device.serial], "factory")
+    session.commit()
+    return {"shipment": shipment.id, "in_transit": device.serial}
 
 
 def fill(value, world):
@@ -103,6 +119,8 @@ def fill(value, world):
         return value.format(**world)
     if isinstance(value, dict):
         return {k: fill(v, world) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill(v, world) for v in value]
     return value
 
 
