@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from fleet import db, devices, lifecycle, policy, resolvers
 from fleet.api import body, bp, checked_nonce, created, endpoint, json_or_none, render
-from fleet.errors import invalid
+from fleet.errors import FleetError, invalid
 from fleet.models import Device, Event
 
 
@@ -77,3 +77,39 @@ def device_action(ref: str, action: str):
     nonce = data.pop("nonce", None)
     outcome = perform(s, visible_device(s, ref, lock=True), action, data, nonce)
     return jsonify(render.outcome(outcome))
+
+
+MAX_BULK = 2_000
+
+
+@bp.post("/bulk")
+@endpoint("devices:act")
+def bulk():
+    """``{action, devices: [ref, …], params?}``: the action for each device on its own; one device's
+    refusal never blocks the others, and no device is ever half-changed (a savepoint each)."""
+    data = body()
+    if not isinstance(data, dict) or set(data) - {"action", "devices", "params"}:
+        raise invalid('the body must be {"action": …, "devices": [ … ], "params"?: { … }}')
+    action, refs, params = data.get("action"), data.get("devices"), data.get("params", {})
+    if not isinstance(action, str) or action not in lifecycle.ACTIONS or lifecycle.ACTIONS[action].owner:
+        raise invalid("action must be a lifecycle action that may be applied directly", [{"field": "action"}])
+    if not isinstance(refs, list) or not 1 <= len(refs) <= MAX_BULK:
+        raise invalid(f"devices must be a list of 1-{MAX_BULK} serials, asset tags or URLs", [{"field": "devices"}])
+    if not isinstance(params, dict):
+        raise invalid("params must be an object", [{"field": "params"}])
+    policy.require_action(g.principal, action)
+    s = db.session()
+    items = []
+    for index, ref in enumerate(refs):
+        savepoint = s.begin_nested()
+        try:
+            outcome = lifecycle.apply(s, visible_device(s, ref, lock=True), action, dict(params), g.principal.name)
+            savepoint.commit()
+            items.append({"index": index, "ref": ref, "result": "already" if outcome.already else "applied",
+                          "device": render.device(outcome.device)})
+        except FleetError as e:
+            savepoint.rollback()
+            items.append({"index": index, "ref": ref, "result": "error", "code": e.code, "message": e.message})
+    s.commit()
+    counts = {k: sum(1 for i in items if i["result"] == k) for k in ("applied", "already", "error")}
+    return jsonify({"items": items, "counts": counts})

@@ -66,6 +66,7 @@ ROUTES = [
           {"text": "pārbaudīts"}, 200, ACT),
     Route("POST", "/api/v1/scan", "scan", {"code": "{serial}"}, 200, EVERYONE),
     Route("POST", "/api/v1/scan", "scan", {"code": "{serial}", "action": "note", "text": "pārbaudīts"}, 200, ACT),
+    Route("POST", "/api/v1/bulk", "bulk", {"action": "note", "devices": ["{serial}"], "params": {"text": "x"}}, 200, ACT),
     Route("POST", "/api/v1/deliveries", "deliveries",
           {"contract": "{contract_number}", "manifest": [{"serial": "DLV-0002", "manufacturer": "HP", "model": "x360"}]},
           201, WRITE_DEVICES),
