@@ -65,6 +65,13 @@ def school(session: Session, value: Any) -> tuple[str, School]:
     return row.registration_number, row
 
 
+def reference(_session: Session, value: Any) -> tuple[int, None]:
+    """The id of a record kept by the code that owns the action (a stocktake, say)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError("must be a positive whole number")
+    return value, None
+
+
 def delivery(session: Session, value: Any) -> tuple[int, Delivery]:
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValueError("must be a delivery id (a whole number)")
@@ -197,7 +204,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
        guards=(other_school,), effects=(move_to_school,)),
     _a("write_off", ANY - {"on_loan", "written_off"}, "written_off", params=(Param("reason", text(1000)),)),
     # Facts: recorded in the history, the status stays.
-    _a("audited", ANY, None, owner="stocktakes"),
+    _a("audited", ANY, None, owner="stocktakes", params=(Param("stocktake", reference, required=False),)),
     _a("label_printed", ANY, None, owner="labels"),
     _a("image_failed", {"in_warehouse", "imaged"}, None, owner="imaging",
        params=(Param("image", text(100)), Param("station", text(100)), Param("error", text(1000), required=False))),

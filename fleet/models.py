@@ -183,6 +183,34 @@ class ArrivalScan(Base):
     actor: Mapped[str] = mapped_column(String(100))
 
 
+class Stocktake(Base):
+    """A count (inventarizācija) of one school, or of the warehouse when ``school_id`` is null.
+
+    ``expected`` is the snapshot, taken at the start, of the serials that should be there.
+    """
+
+    __tablename__ = "stocktakes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    expected: Mapped[list] = mapped_column(JSONType, default=list)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(100))
+    summary: Mapped[dict | None] = mapped_column(JSONType)
+
+    school: Mapped[School | None] = relationship(lazy="joined")
+
+
+class StocktakeScan(Base):
+    __tablename__ = "stocktake_scans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stocktake_id: Mapped[int] = mapped_column(ForeignKey("stocktakes.id"), index=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+
+
 class ImagingRun(Base):
     """One run of an imaging station on a laptop: what it installed, and the hardware it saw.
 

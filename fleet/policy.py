@@ -19,10 +19,11 @@ READ = {"catalog:read", "devices:read"}
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(READ | {"catalog:write", "contracts:write", "devices:write", "devices:act",
                                "deliveries:read", "deliveries:write", "imaging:write", "shipments:read",
-                               "shipments:write", "shipments:arrive"}),
+                               "shipments:write", "shipments:arrive", "stocktakes"}),
     "warehouse": frozenset(READ | {"contracts:write", "devices:write", "devices:act", "deliveries:read",
-                                   "deliveries:write", "imaging:write", "shipments:read", "shipments:write"}),
-    "school_it": frozenset(READ | {"devices:act", "shipments:read", "shipments:arrive"}),
+                                   "deliveries:write", "imaging:write", "shipments:read", "shipments:write",
+                                   "stocktakes"}),
+    "school_it": frozenset(READ | {"devices:act", "shipments:read", "shipments:arrive", "stocktakes"}),
     "ministry": frozenset(READ | {"deliveries:read", "shipments:read"}),
 }
 
@@ -75,6 +76,16 @@ def device_filter(principal: Principal) -> ColumnElement[bool]:
     if not principal.school_ids:
         return false()
     return Device.school_id.in_(sorted(principal.school_ids))
+
+
+def may_count(principal: Principal, school_id: int | None) -> bool:
+    """Who may run a stocktake where: school IT its own schools, the warehouse its warehouse
+    (``school_id`` None), admins anywhere."""
+    if principal.role == "admin":
+        return True
+    if principal.role == "warehouse":
+        return school_id is None
+    return principal.role == "school_it" and school_id in principal.school_ids
 
 
 def can_see_device(principal: Principal, device: Device) -> bool:

@@ -1,0 +1,85 @@
+"""Stocktakes (inventarizācija): count what a school or the warehouse holds.
+
+The expected set is taken when the count starts: every device that should be there (a school:
+``at_school`` and ``on_loan``; the warehouse: ``in_warehouse``, ``imaged``, ``labelled``). Each
+scan records an ``audited`` fact in the device's history (the status stays). The result lists
+what was found, what is missing (with its last event), and what turned up unexpected (with
+where the system thinks it is).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fleet import lifecycle, resolvers
+from fleet.errors import FleetError, invalid
+from fleet.models import Device, Event, School, Stocktake, StocktakeScan, utcnow
+from provisioning.reconciliation import reconcile
+
+HELD = {"school": ("at_school", "on_loan"), "warehouse": ("in_warehouse", "imaged", "labelled")}
+
+
+def start(session: Session, school_reg: Any, actor: str, may_count) -> Stocktake:
+    school = None
+    if school_reg is not None:
+        school = session.scalar(select(School).where(School.registration_number == school_reg)) \
+            if isinstance(school_reg, str) else None
+        if school is None:
+            raise invalid(f"no school {school_reg!r}", [{"field": "school", "message": "unknown school"}])
+    if not may_count(school.id if school else None):
+        raise FleetError("forbidden", "you may not count there", {"school": school_reg})
+    where = Device.school_id == school.id if school else Device.school_id.is_(None)
+    statuses = HELD["school" if school else "warehouse"]
+    expected = sorted(session.scalars(select(Device.serial).where(where, Device.status.in_(statuses))))
+    stocktake = Stocktake(school=school, created_by=actor, expected=expected)
+    session.add(stocktake)
+    session.flush()
+    return stocktake
+
+
+def get(session: Session, stocktake_id: int, may_count) -> Stocktake:
+    stocktake = session.get(Stocktake, stocktake_id)
+    if stocktake is None or not may_count(stocktake.school_id):
+        raise FleetError("not_found", f"stocktake {stocktake_id} not found", {"ref": stocktake_id})
+    return stocktake
+
+
+def scan(session: Session, stocktake: Stocktake, code: Any, actor: str, visible) -> lifecycle.Outcome:
+    if stocktake.closed_at is not None:
+        raise FleetError("conflict", f"stocktake {stocktake.id} is closed", {"stocktake": stocktake.id})
+    device = resolvers.resolve(session, code, visible, lock=True)
+    outcome = lifecycle.apply(session, device, "audited", {"stocktake": stocktake.id}, actor, via="stocktakes")
+    session.add(StocktakeScan(stocktake_id=stocktake.id, device_id=device.id, actor=actor))
+    return outcome
+
+
+def result(session: Session, stocktake: Stocktake) -> dict:
+    if stocktake.summary is not None:
+        return stocktake.summary
+    scanned = list(session.scalars(select(Device.serial).join(StocktakeScan, StocktakeScan.device_id == Device.id)
+                                   .where(StocktakeScan.stocktake_id == stocktake.id).order_by(StocktakeScan.id)))
+    r = reconcile(stocktake.expected, scanned)
+    devices = {d.serial: d for d in session.scalars(select(Device).where(Device.serial.in_([*r.missing, *r.unexpected])))}
+    missing = []
+    for serial in r.missing:
+        d = devices[serial]
+        last = session.scalar(select(Event).where(Event.device_id == d.id, Event.to_status.is_not(None))
+                              .order_by(Event.seq.desc()).limit(1))
+        missing.append({"serial": serial, "asset_tag": d.asset_tag, "status": d.status,
+                        "last_event": {"action": last.action, "at": last.at.isoformat(), "actor": last.actor}})
+    unexpected = [{"serial": s, "asset_tag": devices[s].asset_tag, "status": devices[s].status,
+                   "school": devices[s].school.registration_number if devices[s].school else None}
+                  for s in r.unexpected]
+    return {"counts": r.counts(), "found": list(r.found), "missing": missing, "unexpected": unexpected,
+            "repeated": r.repeated}
+
+
+def close(session: Session, stocktake: Stocktake, actor: str) -> Stocktake:
+    if stocktake.closed_at is not None:
+        raise FleetError("conflict", f"stocktake {stocktake.id} is already closed", {"stocktake": stocktake.id})
+    stocktake.summary = result(session, stocktake)
+    stocktake.closed_at, stocktake.closed_by = utcnow(), actor
+    return stocktake
