@@ -1,0 +1,67 @@
+"""Stocktakes (inventarizācija) of a school or the warehouse."""
+
+from __future__ import annotations
+
+from flask import g, jsonify
+
+from fleet import db, policy
+from fleet.api import body, created, endpoint, render
+from fleet.errors import invalid
+from provisioning import stocktakes
+from provisioning.api import bp
+
+
+def _may_count():
+    principal = g.principal
+    return lambda school_id: policy.may_count(principal, school_id)
+
+
+def _stocktake_json(session, stocktake) -> dict:
+    return {"id": stocktake.id, "school": stocktake.school.registration_number if stocktake.school else None,
+            "created_at": render.when(stocktake.created_at), "created_by": stocktake.created_by,
+            "closed_at": render.when(stocktake.closed_at), "closed_by": stocktake.closed_by,
+            **stocktakes.result(session, stocktake)}
+
+
+@bp.post("/stocktakes")
+@endpoint("stocktakes")
+def start_stocktake():
+    """``{school}`` for a school, ``{}`` for the warehouse: the expected set is taken now."""
+    data = body()
+    if not isinstance(data, dict) or set(data) - {"school"}:
+        raise invalid('the body must be {"school": …} or {} for the warehouse')
+    s = db.session()
+    stocktake = stocktakes.start(s, data.get("school"), g.principal.name, _may_count())
+    s.commit()
+    return created(_stocktake_json(s, stocktake))
+
+
+@bp.get("/stocktakes/<int:stocktake_id>")
+@endpoint("stocktakes")
+def get_stocktake(stocktake_id: int):
+    s = db.session()
+    return jsonify(_stocktake_json(s, stocktakes.get(s, stocktake_id, _may_count())))
+
+
+@bp.post("/stocktakes/<int:stocktake_id>/scan")
+@endpoint("stocktakes")
+def stocktake_scan(stocktake_id: int):
+    data = body()
+    if not isinstance(data, dict) or set(data) - {"code"}:
+        raise invalid('the body must be {"code": …}')
+    s = db.session()
+    stocktake = stocktakes.get(s, stocktake_id, _may_count())
+    principal = g.principal
+    outcome = stocktakes.scan(s, stocktake, data.get("code"), principal.name,
+                              lambda d: policy.can_see_device(principal, d))
+    s.commit()
+    return jsonify(render.outcome(outcome))
+
+
+@bp.post("/stocktakes/<int:stocktake_id>/close")
+@endpoint("stocktakes")
+def close_stocktake(stocktake_id: int):
+    s = db.session()
+    stocktake = stocktakes.close(s, stocktakes.get(s, stocktake_id, _may_count()), g.principal.name)
+    s.commit()
+    return jsonify(_stocktake_json(s, stocktake))
