@@ -24,7 +24,8 @@ Method
   4. Print a Markdown table: Fleet, baseline, their ratio, the target and whether it is met.
      Every answer other than 200 is an error; the table counts them and lists what they said.
   5. Then the manifest workload (``bench_manifest.py``): a 30,000-row CSV manifest imported end
-     to end, beside a bare executemany of the same rows into the same tables.
+     to end, beside a bare executemany of the same rows into the same tables; then 2,000 of
+     those laptops received by scan against the served Fleet, 16 stations at once.
 
 Run: ``.venv/bin/python scripts/bench.py [--devices N] [--duration S] [--clients C] [--rate R]``.
 """
@@ -384,7 +385,8 @@ def main() -> None:
         if args.manifest_rows:
             import bench_manifest
 
-            print("\n" + "\n".join(bench_manifest.run(f"{base}/{name}", engine, args.manifest_rows)))
+            port = servers["Fleet"].port
+            print("\n" + "\n".join(bench_manifest.run(f"{base}/{name}", engine, args.manifest_rows, port)))
         print(f"\nTotal run time {time.monotonic() - began:.0f} s.")
     finally:
         for server in servers.values():

@@ -6,14 +6,17 @@ parse, validate every line, check the serials against the fleet, write the manif
 devices and their first events. Baseline: psycopg ``executemany`` of the same rows into
 ``delivery_items``, ``devices`` and ``events`` (no parsing, no checks, no hashes), rolled back.
 Peak memory is Python's own allocation peak during a second import (tracemalloc slows it, so it
-is measured apart from the time).
+is measured apart from the time). Then 2,000 of the imported laptops are received by scan against
+the served Fleet (``POST /deliveries/{id}/receive``), 16 stations at once, as fast as it answers.
 """
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import secrets
+import threading
 import time
 import tracemalloc
 
@@ -60,7 +63,7 @@ def bare_executemany(engine, n: int, prefix: str) -> float:
         raw.close()
 
 
-def run(url: str, engine, n: int) -> list[str]:
+def run(url: str, engine, n: int, port: int, receive: int = 2_000, clients: int = 16) -> list[str]:
     app = create_app(Config(env="production", database_url=url, secret_key=secrets.token_hex(20)))
     with Session(engine) as s:
         auth.add_user(s, "manifests", "warehouse")
@@ -70,7 +73,7 @@ def run(url: str, engine, n: int) -> list[str]:
         s.commit()
     client = app.test_client()
 
-    def fleet_import(prefix: str) -> float:
+    def fleet_import(prefix: str) -> tuple[float, int]:
         data = manifest_csv(n, prefix)
         t0 = time.perf_counter()
         r = client.post("/api/v1/deliveries", headers={"Authorization": f"Bearer {token}"},
@@ -78,10 +81,11 @@ def run(url: str, engine, n: int) -> list[str]:
         elapsed = time.perf_counter() - t0
         if r.status_code != 201:
             raise RuntimeError(f"the manifest import failed: {r.status_code} {r.get_data(as_text=True)[:500]}")
-        return elapsed
+        return elapsed, r.get_json()["id"]
 
     bare = bare_executemany(engine, n, "BM")
-    fleet = fleet_import("MA")
+    fleet, delivery = fleet_import("MA")
+    rate, errors = receive_by_scan(port, token, delivery, [f"MA{i:08d}" for i in range(min(receive, n))], clients)
     tracemalloc.start()
     fleet_import("MB")
     peak = tracemalloc.get_traced_memory()[1] / 2**20
@@ -94,4 +98,29 @@ def run(url: str, engine, n: int) -> list[str]:
         f"| import a {n:,}-row CSV manifest (s) | {fleet:.2f} | {bare:.2f} | {ratio:.2f} | < 3 s, ≤ 2 × bare | "
         f"{'yes' if fleet < 3 and ratio <= 2 else 'NO'} |",
         f"| peak Python memory of the import (MiB) | {peak:.0f} | — | — | — | — |",
+        f"| receiving {min(receive, n):,} of them by scan, {clients} stations (scans/s) | {rate:.0f} | — | — | — | "
+        f"{'errors: ' + str(errors) if errors else '0 errors'} |",
     ]
+
+
+def receive_by_scan(port: int, token: str, delivery: int, serials: list[str], clients: int) -> tuple[float, int]:
+    """Intake scans against the served Fleet, ``clients`` stations at once, as fast as it answers."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    errors = []
+
+    def station(share: list[str]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for code in share:
+            conn.request("POST", f"/api/v1/deliveries/{delivery}/receive", json.dumps({"code": code}), headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(response.status)
+
+    threads = [threading.Thread(target=station, args=(serials[i::clients],)) for i in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(serials) / (time.perf_counter() - t0), len(errors)
