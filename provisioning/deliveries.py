@@ -12,14 +12,14 @@ import csv
 import io
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from fleet import lifecycle, resolvers
 from fleet.errors import FleetError, invalid
-from fleet.models import Contract, Delivery, DeliveryItem, Device, Event, utcnow
+from fleet.models import Contract, Delivery, DeliveryItem, Device, Event
 from provisioning.manifests import ManifestRow
-from provisioning.reconciliation import Reconciliation, reconcile
+from provisioning.reconciliation import Reconciliation, ensure_open, freeze, reconcile
 
 
 def create_delivery(session: Session, contract_number: Any, rows: list[ManifestRow], actor: str) -> Delivery:
@@ -80,8 +80,7 @@ def get_delivery(session: Session, delivery_id: int, lock: str | None = None) ->
 
 def receive(session: Session, delivery: Delivery, code: Any, actor: str, nonce: str | None = None):
     """Intake of one scanned laptop; (outcome, unexpected). Unknown serials are registered first."""
-    if delivery.closed_at is not None:
-        raise FleetError("conflict", f"delivery {delivery.id} is closed", {"delivery": delivery.id})
+    ensure_open(delivery, "delivery")
     try:
         device = resolvers.resolve(session, code, lock=True)
     except FleetError as e:
@@ -137,12 +136,4 @@ def report_csv(session: Session, delivery: Delivery) -> str:
 
 def close(session: Session, delivery: Delivery, actor: str) -> Delivery:
     """Freeze the reconciliation and who closed it; later scans against it are refused."""
-    if delivery.closed_at is not None:
-        raise FleetError("conflict", f"delivery {delivery.id} is already closed", {"delivery": delivery.id})
-    delivery.summary = report(session, delivery)
-    delivery.closed_at, delivery.closed_by = utcnow(), actor
-    return delivery
-
-
-def count_expected(session: Session, delivery: Delivery) -> int:
-    return session.scalar(select(func.count()).select_from(DeliveryItem).where(DeliveryItem.delivery_id == delivery.id))
+    return freeze(delivery, "delivery", report(session, delivery), actor)

@@ -1,11 +1,16 @@
 """One reconciliation for deliveries, shipments and stocktakes: what should be there, against
-what was scanned. Pure: sets of serials in, the discrepancies out."""
+what was scanned (pure: sets of serials in, the discrepancies out), and the closing step that
+freezes a result with who closed it (for any record with ``closed_at``, ``closed_by``, ``summary``)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from fleet.errors import FleetError
+from fleet.models import utcnow
 
 
 @dataclass(frozen=True)
@@ -43,3 +48,17 @@ def reconcile(expected: Iterable[str], scanned: Iterable[str]) -> Reconciliation
         unexpected=tuple(s for s in order if s not in expected),
         repeated={s: n for s, n in times.items() if n > 1},
     )
+
+
+def ensure_open(record: Any, what: str) -> None:
+    """``conflict`` once the count is closed: a closed result no longer changes."""
+    if record.closed_at is not None:
+        raise FleetError("conflict", f"{what} {record.id} is closed", {what: record.id})
+
+
+def freeze(record: Any, what: str, summary: dict, actor: str) -> Any:
+    """Close the record with its result as it stands now, and who closed it."""
+    ensure_open(record, what)
+    record.summary = summary
+    record.closed_at, record.closed_by = utcnow(), actor
+    return record

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from fleet import lifecycle, resolvers
 from fleet.errors import FleetError, invalid
-from fleet.models import Device, Event, School, Stocktake, StocktakeScan, utcnow
-from provisioning.reconciliation import reconcile
+from fleet.models import Device, Event, School, Stocktake, StocktakeScan
+from provisioning.reconciliation import ensure_open, freeze, reconcile
 
 HELD = {"school": ("at_school", "on_loan"), "warehouse": ("in_warehouse", "imaged", "labelled")}
 
@@ -48,8 +48,7 @@ def get(session: Session, stocktake_id: int, may_count) -> Stocktake:
 
 
 def scan(session: Session, stocktake: Stocktake, code: Any, actor: str, visible) -> lifecycle.Outcome:
-    if stocktake.closed_at is not None:
-        raise FleetError("conflict", f"stocktake {stocktake.id} is closed", {"stocktake": stocktake.id})
+    ensure_open(stocktake, "stocktake")
     device = resolvers.resolve(session, code, visible, lock=True)
     outcome = lifecycle.apply(session, device, "audited", {"stocktake": stocktake.id}, actor, via="stocktakes")
     session.add(StocktakeScan(stocktake_id=stocktake.id, device_id=device.id, actor=actor))
@@ -78,8 +77,4 @@ def result(session: Session, stocktake: Stocktake) -> dict:
 
 
 def close(session: Session, stocktake: Stocktake, actor: str) -> Stocktake:
-    if stocktake.closed_at is not None:
-        raise FleetError("conflict", f"stocktake {stocktake.id} is already closed", {"stocktake": stocktake.id})
-    stocktake.summary = result(session, stocktake)
-    stocktake.closed_at, stocktake.closed_by = utcnow(), actor
-    return stocktake
+    return freeze(stocktake, "stocktake", result(session, stocktake), actor)

@@ -27,3 +27,21 @@ def test_nothing_scanned_and_nothing_expected():
     assert reconcile(["A1B2"], []).missing == ("A1B2",)
     empty = reconcile([], [])
     assert empty.complete and empty.counts()["expected"] == 0
+
+
+def test_freezing_records_who_and_refuses_a_second_close():
+    from types import SimpleNamespace
+
+    import pytest
+
+    from fleet.errors import FleetError
+    from provisioning.reconciliation import ensure_open, freeze
+
+    count = SimpleNamespace(id=7, closed_at=None, closed_by=None, summary=None)
+    ensure_open(count, "stocktake")
+    freeze(count, "stocktake", {"missing": ["PF0002"]}, "anna")
+    assert (count.closed_by, count.summary) == ("anna", {"missing": ["PF0002"]}) and count.closed_at is not None
+    with pytest.raises(FleetError) as e:
+        freeze(count, "stocktake", {}, "jānis")
+    assert e.value.code == "conflict" and e.value.details == {"stocktake": 7}
+    assert count.closed_by == "anna" and count.summary == {"missing": ["PF0002"]}
