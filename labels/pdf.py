@@ -1,0 +1,159 @@
+"""Labels as PDF: a run of labels on sheets (starting after `skip` used cells) or on a roll (one
+label a page), shifted by a printer's calibration offsets, and the calibration page.
+
+Symbols are vector rectangles written straight into the content stream (one `re` per run of
+modules, in module units under a scaling matrix), so a page of 24 labels stays small and renders
+fast; text goes through reportlab with DejaVu Sans embedded as a subset.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reportlab import rl_config
+from reportlab.pdfgen.canvas import Canvas
+
+from labels import emblem, fonts, symbols
+from labels.layout import Code128, Emblem, LabelData, Layout, QRCode, Text, layout
+from labels.stocks import Stock
+
+MM = 72 / 25.4  # points per millimetre
+EMBLEM_FORM = "EUEmblem"
+rl_config.useA85 = 0  # binary (deflated) streams: a quarter smaller than ASCII85, and faster
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A printer's shift, in millimetres: positive x moves the print right, positive y down."""
+
+    x: float = 0.0
+    y: float = 0.0
+
+
+NO_SHIFT = Calibration()
+
+
+def labels_pdf(stock: Stock, labels: Iterable[LabelData], skip: int = 0, calibration: Calibration = NO_SHIFT,
+               title: str = "Asset labels") -> bytes:
+    """Every label of `labels` on `stock`; on sheets the first `skip` cells of the first page stay empty."""
+    if skip < 0 or (stock.kind == "sheet" and skip >= stock.per_page) or (stock.kind == "roll" and skip):
+        raise ValueError(f"skip must be 0-{stock.per_page - 1} on {stock.name}" if stock.kind == "sheet"
+                         else f"{stock.name} is a roll: nothing to skip")
+    canvas = _canvas(stock, title)
+    cell = skip
+    for data in labels:
+        if cell and cell % stock.per_page == 0:
+            canvas.showPage()
+        x, y = stock.cell(cell)
+        draw(canvas, layout(stock, data), x + calibration.x, y + calibration.y, stock.page_height)
+        cell += 1
+    canvas.showPage()
+    return _bytes(canvas)
+
+
+def label_pdf(stock: Stock, data: LabelData) -> bytes:
+    """One label on a page of its own size (for a preview, or a PNG)."""
+    drawn = layout(stock, data)
+    canvas = Canvas(io.BytesIO(), pagesize=(drawn.width * MM, drawn.height * MM), pageCompression=1, invariant=1)
+    draw(canvas, drawn, 0, 0, drawn.height)
+    canvas.showPage()
+    return _bytes(canvas)
+
+
+def draw(canvas: Canvas, drawn: Layout, left: float, top: float, page_height: float) -> None:
+    """Draw one laid-out label with its top-left corner at (left, top) mm from the page's top-left."""
+    ops = ["q 0 g"]
+    for item in drawn.items:
+        if isinstance(item, QRCode):
+            ops.append(_matrix(item.module, item.module, left + item.x, top + item.y, page_height))
+            ops.extend(f"{x} {y} {w} 1 re" for x, y, w in symbols.qr_rects(item.symbol))
+            ops.append("f Q")
+        elif isinstance(item, Code128):
+            ops.append(_matrix(item.module, item.height, left + item.x, top + item.y, page_height))
+            ops.extend(f"{x} 0 {w} 1 re" for x, w in symbols.bar_rects(item.symbol))
+            ops.append("f Q")
+    ops.append("Q")
+    canvas.addLiteral("\n".join(ops))
+    for item in drawn.items:
+        if isinstance(item, Emblem):
+            _emblem(canvas, item, left, top, page_height)
+    regular, bold = fonts.register()
+    for item in drawn.items:
+        if isinstance(item, Text):
+            canvas.setFont(bold if item.bold else regular, item.size)
+            canvas.drawString((left + item.x) * MM, (page_height - top - item.baseline) * MM, item.text)
+
+
+def _matrix(sx: float, sy: float, x: float, y: float, page_height: float) -> str:
+    """Save the state and map (1 unit right, 1 unit down) to (sx, sy) mm from (x, y) mm top-left."""
+    return f"q {sx * MM:.4f} 0 0 {-sy * MM:.4f} {x * MM:.3f} {(page_height - y) * MM:.3f} cm"
+
+
+def _emblem(canvas: Canvas, item: Emblem, left: float, top: float, page_height: float) -> None:
+    """The emblem is one form in the document, drawn at unit height and placed by a matrix."""
+    if not canvas.hasForm(EMBLEM_FORM):
+        canvas.beginForm(EMBLEM_FORM, 0, 0, 1.5, 1)
+        ops = [f"{_rgb(emblem.BLUE)} 0 0 1.5 1 re f", _rgb(emblem.GOLD)]
+        for star in emblem.stars(0, 0, 1):
+            ops.append(" ".join(f"{x:.4f} {1 - y:.4f} {op}" for (x, y), op in zip(star, "mlllllllll", strict=True)) + " h f")
+        canvas.addLiteral("\n".join(ops))
+        canvas.endForm()
+    size = item.height * MM
+    canvas.addLiteral(f"q {size:.3f} 0 0 {size:.3f} {(left + item.x) * MM:.3f} "
+                      f"{(page_height - top - item.y - item.height) * MM:.3f} cm")
+    canvas.doForm(EMBLEM_FORM)
+    canvas.addLiteral("Q")
+
+
+def _rgb(colour: tuple[float, float, float]) -> str:
+    return " ".join(f"{c:.3f}" for c in colour) + " rg"
+
+
+def calibration_pdf(stock: Stock, calibration: Calibration = NO_SHIFT) -> bytes:
+    """A ruler grid for `stock`: every cell's outline and centre cross, millimetre rulers along the top
+    and left edges, and how to read the shift. Print it on plain paper, lay it on a sheet of the stock
+    against the light, and measure how far the outlines sit from the die-cut edges."""
+    canvas = _canvas(stock, f"Calibration: {stock.name}")
+    regular, _ = fonts.register()
+    h = stock.page_height
+    canvas.setLineWidth(0.2)
+    for index in range(stock.per_page):
+        x, y = stock.cell(index)
+        x, y = x + calibration.x, y + calibration.y
+        canvas.roundRect(x * MM, (h - y - stock.label_height) * MM, stock.label_width * MM, stock.label_height * MM,
+                         stock.corner_radius * MM)
+        cx, cy = x + stock.label_width / 2, h - y - stock.label_height / 2
+        canvas.line((cx - 2) * MM, cy * MM, (cx + 2) * MM, cy * MM)
+        canvas.line(cx * MM, (cy - 2) * MM, cx * MM, (cy + 2) * MM)
+    canvas.setLineWidth(0.1)
+    for mm in range(int(stock.page_width) + 1):  # ruler along the top edge
+        tick = 3 if mm % 10 == 0 else 1.5 if mm % 5 == 0 else 0.8
+        canvas.line(mm * MM, h * MM, mm * MM, (h - tick) * MM)
+    for mm in range(int(stock.page_height) + 1):  # and the left edge
+        tick = 3 if mm % 10 == 0 else 1.5 if mm % 5 == 0 else 0.8
+        canvas.line(0, (h - mm) * MM, tick * MM, (h - mm) * MM)
+    size = 5 if stock.kind == "roll" else 8
+    lines = [f"{stock.name}: {stock.label_width:g} × {stock.label_height:g} mm",
+             f"Nobīde / shift: x {calibration.x:+.1f} mm, y {calibration.y:+.1f} mm",
+             "Izmēriet, cik tālu rāmji ir no uzlīmju malām / measure the outlines against the label edges"]
+    first_x, first_y = stock.cell(0)
+    for i, line in enumerate(lines):
+        canvas.setFont(regular, size)
+        canvas.drawString((first_x + calibration.x + 4) * MM, (h - first_y - calibration.y - 4 - i * size * 0.45) * MM,
+                          line)
+    canvas.showPage()
+    return _bytes(canvas)
+
+
+def _canvas(stock: Stock, title: str) -> Canvas:
+    canvas = Canvas(io.BytesIO(), pagesize=(stock.page_width * MM, stock.page_height * MM), pageCompression=1,
+                    invariant=1)
+    canvas.setTitle(title)
+    canvas.setCreator("Fleet")
+    return canvas
+
+
+def _bytes(canvas: Canvas) -> bytes:
+    return canvas.getpdfdata()
