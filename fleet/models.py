@@ -152,16 +152,30 @@ class DeliveryItem(Base):
     po_line: Mapped[str] = mapped_column(String(100), default="")
 
 
+class DeliveryScan(Base):
+    """One intake scan against a delivery, repeats included (the reconciliation counts them)."""
+
+    __tablename__ = "delivery_scans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"), index=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+
+
 class Shipment(Base):
-    """Labelled devices sent to one school; the school scans them in on arrival."""
+    """Devices sent to one school, from the warehouse (``from_school_id`` null: labelled devices,
+    ``ship``) or from another school (a transfer); the receiving school scans them in on arrival."""
 
     __tablename__ = "shipments"
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    from_school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(100))
 
-    school: Mapped[School] = relationship(lazy="joined")
+    school: Mapped[School] = relationship(lazy="joined", foreign_keys=[school_id])
+    from_school: Mapped[School | None] = relationship(lazy="joined", foreign_keys=[from_school_id])
 
 
 shipment_items = Table(
