@@ -3,7 +3,8 @@
 Creating a delivery registers every manifest serial as an ``expected`` device (all or nothing:
 a serial already on another manifest or already in the fleet is a bad line). Intake applies
 ``receive`` through the lifecycle; a serial nobody expected is registered and received too, and
-counted as unexpected. The report compares the manifest with the devices received against it.
+counted as unexpected. Every intake scan is kept, repeats too, so the report compares the
+manifest with what was scanned: found, missing, unexpected, and scanned more than once.
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ import csv
 import io
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import exists, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fleet import lifecycle, resolvers
 from fleet.errors import FleetError, invalid
-from fleet.models import Contract, Delivery, DeliveryItem, Device, Event
+from fleet.models import Contract, Delivery, DeliveryItem, DeliveryScan, Device, Event
 from provisioning.manifests import ManifestRow
-from provisioning.reconciliation import Reconciliation, ensure_open, freeze, reconcile
+from provisioning.reconciliation import Reconciliation, ensure_open, freeze, is_retry, reconcile
 
 
 def create_delivery(session: Session, contract_number: Any, rows: list[ManifestRow], actor: str) -> Delivery:
@@ -79,7 +81,8 @@ def get_delivery(session: Session, delivery_id: int, lock: str | None = None) ->
 
 
 def receive(session: Session, delivery: Delivery, code: Any, actor: str, nonce: str | None = None):
-    """Intake of one scanned laptop; (outcome, unexpected). Unknown serials are registered first."""
+    """Intake of one scanned laptop; (outcome, unexpected). Unknown serials are registered first.
+    The scan is kept (a station's retry of the same scan, its nonce seen already, is not)."""
     ensure_open(delivery, "delivery")
     try:
         device = resolvers.resolve(session, code, lock=True)
@@ -87,25 +90,51 @@ def receive(session: Session, delivery: Delivery, code: Any, actor: str, nonce: 
         match = resolvers.match(code) if e.code == "not_found" else None
         if match is None or match.column != "serial" or match.missing is not None:
             raise
-        device = Device(serial=match.value, manufacturer="", model="", contract=delivery.contract,
-                        delivery_id=delivery.id)
-        device = lifecycle.register(session, [device], actor)[0]
+        device = _register_unexpected(session, delivery, match.value, actor)
     outcome = lifecycle.apply(session, device, "receive", {"delivery": delivery.id}, actor, nonce=nonce)
+    if not is_retry(outcome, nonce):
+        session.execute(_SCANS.insert(), {"delivery_id": delivery.id, "device_id": device.id, "actor": actor})
     on_manifest = session.scalar(
         select(DeliveryItem.id).where(DeliveryItem.delivery_id == delivery.id, DeliveryItem.serial == device.serial)
     )
     return outcome, on_manifest is None
 
 
+_SCANS = DeliveryScan.__table__
+
+
+def _register_unexpected(session: Session, delivery: Delivery, serial: str, actor: str) -> Device:
+    """Register a serial nobody expected. When another station registered it a moment ago (its
+    transaction committed while this one waited on the unique serial), take that device: the scan
+    then answers ``already``, as a repeated scan does."""
+    try:
+        with session.begin_nested():
+            device = Device(serial=serial, manufacturer="", model="", contract=delivery.contract,
+                            delivery_id=delivery.id)
+            return lifecycle.register(session, [device], actor)[0]
+    except IntegrityError:
+        device = lifecycle.lock_device(session, "serial", serial)
+        if device is None:
+            raise
+        return device
+
+
 def reconciliation(session: Session, delivery: Delivery) -> Reconciliation:
+    """The manifest against the intake scans, in the order they came. A device of this delivery
+    received by another path (a plain ``receive`` action, a bulk action) counts as one scan."""
     expected = session.scalars(select(DeliveryItem.serial).where(DeliveryItem.delivery_id == delivery.id))
-    received = session.scalars(
-        select(Device.serial)
+    scans = session.execute(
+        select(DeliveryScan.at, Device.serial).join(Device, Device.id == DeliveryScan.device_id)
+        .where(DeliveryScan.delivery_id == delivery.id).order_by(DeliveryScan.id)
+    ).all()
+    scanned_here = exists().where(DeliveryScan.delivery_id == delivery.id, DeliveryScan.device_id == Device.id)
+    elsewhere = session.execute(
+        select(Event.at, Device.serial)
         .join(Event, (Event.device_id == Device.id) & (Event.action == "receive"))
-        .where(Device.delivery_id == delivery.id)
+        .where(Device.delivery_id == delivery.id, ~scanned_here)
         .order_by(Event.id)
-    )
-    return reconcile(expected, received)
+    ).all()
+    return reconcile(expected, [serial for _, serial in sorted(scans + elsewhere, key=lambda row: row[0])])
 
 
 def report(session: Session, delivery: Delivery) -> dict:
@@ -116,21 +145,24 @@ def report(session: Session, delivery: Delivery) -> dict:
         "counts": {**r.counts(), "received": len(r.found) + len(r.unexpected)},
         "missing": list(r.missing),
         "unexpected": list(r.unexpected),
+        "repeated": r.repeated,
     }
 
 
 def report_csv(session: Session, delivery: Delivery) -> str:
-    """One line per serial: found, missing or unexpected, with its asset tag and status now."""
+    """One line per serial: found, missing or unexpected, with its asset tag and status now, and
+    how often it was scanned at intake (``scans`` above 1: scanned more than once)."""
     r = reconciliation(session, delivery)
     serials = [*r.found, *r.missing, *r.unexpected]
     devices = {d.serial: d for d in session.scalars(select(Device).where(Device.serial.in_(serials)))} if serials else {}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["serial", "result", "asset_tag", "status"])
+    writer.writerow(["serial", "result", "asset_tag", "status", "scans"])
     for result, group in (("found", r.found), ("missing", r.missing), ("unexpected", r.unexpected)):
         for serial in group:
             d = devices.get(serial)
-            writer.writerow([serial, result, (d.asset_tag or "") if d else "", d.status if d else ""])
+            scans = 0 if result == "missing" else r.repeated.get(serial, 1)
+            writer.writerow([serial, result, (d.asset_tag or "") if d else "", d.status if d else "", scans])
     return out.getvalue()
 
 

@@ -50,6 +50,12 @@ def reconcile(expected: Iterable[str], scanned: Iterable[str]) -> Reconciliation
     )
 
 
+def is_retry(outcome: Any, nonce: str | None) -> bool:
+    """Whether a scan's outcome is a station's retry of a scan recorded before under the same
+    nonce: the same scan sent again, not a second one, so it is not kept twice."""
+    return nonce is not None and outcome.already and outcome.event is not None and outcome.event.nonce == nonce
+
+
 def ensure_open(record: Any, what: str) -> None:
     """``conflict`` once the count is closed: a closed result no longer changes."""
     if record.closed_at is not None:

@@ -4,11 +4,19 @@ import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
-from fleet.models import Delivery, DeliveryItem, Device, Event
+from fleet import history
+from fleet.models import Delivery, DeliveryItem, DeliveryScan, Device, Event
 from tests.conftest import error_code
-from tests.factories import ContractFactory, DeliveryFactory, DeviceFactory, UserFactory, current_session, token_for
+from tests.factories import (
+    ContractFactory,
+    DeliveryFactory,
+    DeviceFactory,
+    UserFactory,
+    current_session,
+    token_for,
+)
 from tests.provisioning.test_manifests import csv_bytes, xlsx_bytes
 
 
@@ -30,7 +38,7 @@ def test_delivery_from_json_registers_expected_devices(api, count):
     assert {d["contract"] for d in devices} == {contract.number}
     report = api.get(f"deliveries/{r.get_json()['id']}").get_json()
     assert report["counts"] == {"expected": 2, "found": 0, "missing": 2, "unexpected": 0, "repeated": 0, "received": 0}
-    assert report["missing"] == ["PFD00001", "PFD00002"]
+    assert report["missing"] == ["PFD00001", "PFD00002"] and report["repeated"] == {}
 
 
 def test_delivery_from_latvian_csv_and_from_xlsx(api, client):
@@ -146,17 +154,115 @@ def test_two_stations_scan_one_delivery_concurrently(pg_app):
     assert report["counts"]["found"] == 40 and report["missing"] == [] and report["unexpected"] == []
 
 
+def test_two_stations_racing_on_an_unexpected_serial(pg_app):
+    """Both stations scan a serial that is on no manifest and not in the fleet, at the same moment:
+    one registers and receives it, the other waits on the unique serial and answers ``already``."""
+    delivery = DeliveryFactory(serials=["PFR00001"])
+    token = token_for(UserFactory(role="warehouse"))
+    engine = pg_app.extensions["fleet.engine"]
+    attempts, second_arrived = [], threading.Event()
+
+    def before(conn, cursor, statement, *args):
+        if statement.startswith("INSERT INTO devices"):
+            attempts.append(statement)
+            if len(attempts) == 2:
+                second_arrived.set()
+
+    def after(conn, cursor, statement, *args):
+        if statement.startswith("INSERT INTO devices") and len(attempts) == 1:
+            second_arrived.wait(5)  # hold the first registration uncommitted until the other station tries too
+
+    barrier = threading.Barrier(2)
+
+    def station(_):
+        client = pg_app.test_client()
+        barrier.wait()
+        r = client.post(f"/api/v1/deliveries/{delivery.id}/receive", json={"code": "ZZ-RACE-001"},
+                        headers={"Authorization": f"Bearer {token}"})
+        return r.status_code, r.get_json()
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            results = list(pool.map(station, range(2)))
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    assert len(attempts) == 2, "both stations should have tried to register the serial"
+    assert [status for status, _ in results] == [200, 200], results
+    assert sorted((b["applied"], b["already"], b["unexpected"]) for _, b in results) == [(False, True, True), (True, False, True)]
+    assert len({b["device"]["asset_tag"] for _, b in results}) == 1
+    session = current_session()
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(Device).where(Device.serial == "ZZ-RACE-001")) == 1
+    assert session.scalar(select(func.count()).select_from(Event).where(Event.action == "receive")) == 1
+    report = pg_app.test_client().get(f"/api/v1/deliveries/{delivery.id}",
+                                      headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert report["unexpected"] == ["ZZ-RACE-001"] and report["repeated"] == {"ZZ-RACE-001": 2}
+    assert history.verify_all(session) == (2, None)
+
+
 def test_the_report_as_csv(api):
     delivery = DeliveryFactory(serials=["PFD00001", "PFD00002"])
     receive(api, delivery.id, "PFD00001")
     receive(api, delivery.id, "ZZ-EXTRA-1")
+    receive(api, delivery.id, "pfd00001")
     r = api.get(f"deliveries/{delivery.id}/report.csv")
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert 'filename="delivery-' in r.headers["Content-Disposition"]
     lines = [line.split(",") for line in r.get_data(as_text=True).splitlines()]
-    assert lines[0] == ["serial", "result", "asset_tag", "status"]
-    assert [(x[0], x[1], x[3]) for x in lines[1:]] == [
-        ("PFD00001", "found", "in_warehouse"), ("PFD00002", "missing", "expected"), ("ZZ-EXTRA-1", "unexpected", "in_warehouse"),
+    assert lines[0] == ["serial", "result", "asset_tag", "status", "scans"]
+    assert [(x[0], x[1], x[3], x[4]) for x in lines[1:]] == [
+        ("PFD00001", "found", "in_warehouse", "2"), ("PFD00002", "missing", "expected", "0"),
+        ("ZZ-EXTRA-1", "unexpected", "in_warehouse", "1"),
     ]
     assert lines[1][2].startswith("DIB-") and lines[2][2] == ""
     assert error_code(api.get("deliveries/999/report.csv")) == "not_found"
+
+
+def test_every_intake_scan_is_kept_and_repeats_are_counted(api, count):
+    delivery = DeliveryFactory(serials=["PFD00001", "PFD00002", "PFD00003"])
+    tag = receive(api, delivery.id, "PFD00001").get_json()["device"]["asset_tag"]
+    for code in ("PFD00002", tag, "ZZ-EXTRA-1", "zz-extra-1", f"https://fleet.example.lv/d/{tag}"):
+        r = receive(api, delivery.id, code)
+        assert r.status_code == 200, r.get_json()
+    assert count(DeliveryScan) == 6
+    report = api.get(f"deliveries/{delivery.id}").get_json()
+    assert report["repeated"] == {"PFD00001": 3, "ZZ-EXTRA-1": 2}
+    assert report["counts"] == {"expected": 3, "found": 2, "missing": 1, "unexpected": 1, "repeated": 2, "received": 3}
+    assert report["missing"] == ["PFD00003"] and report["unexpected"] == ["ZZ-EXTRA-1"]
+    receives = count(Event, Event.action == "receive")
+    assert receives == 3  # repeats are kept as scans, never as second receive events
+    closed = api.post(f"deliveries/{delivery.id}/close").get_json()
+    assert closed["repeated"] == {"PFD00001": 3, "ZZ-EXTRA-1": 2} and closed["counts"]["repeated"] == 2
+
+
+def test_a_retried_scan_is_not_a_second_scan(api, count):
+    delivery = DeliveryFactory(serials=["PFD00001"])
+    first = receive(api, delivery.id, "PFD00001", nonce="st1-0001").get_json()
+    retry = receive(api, delivery.id, "PFD00001", nonce="st1-0001").get_json()
+    assert first["applied"] and retry["already"] and retry["event"]["seq"] == first["event"]["seq"]
+    assert count(DeliveryScan) == 1
+    assert api.get(f"deliveries/{delivery.id}").get_json()["repeated"] == {}
+    assert receive(api, delivery.id, "PFD00001", nonce="st2-0001").get_json()["already"]  # scanned again
+    assert api.get(f"deliveries/{delivery.id}").get_json()["repeated"] == {"PFD00001": 2}
+
+
+def test_a_refused_scan_is_not_kept(api, count):
+    mine, theirs = DeliveryFactory(serials=["PFA00001"]), DeliveryFactory(serials=["PFB00001"])
+    assert error_code(receive(api, mine.id, "PFB00001")) == "conflict"
+    assert error_code(receive(api, mine.id, "DIB-000001-0")) == "invalid_input"
+    assert count(DeliveryScan) == 0
+    assert api.get(f"deliveries/{mine.id}").get_json()["counts"]["received"] == 0
+    assert theirs.id != mine.id
+
+
+def test_a_device_received_outside_the_intake_counts_as_found(api):
+    delivery = DeliveryFactory(serials=["PFD00001", "PFD00002"])
+    r = api.post("devices/PFD00001/actions/receive", json={})
+    assert r.status_code == 200, r.get_json()
+    report = api.get(f"deliveries/{delivery.id}").get_json()
+    assert report["counts"]["found"] == 1 and report["missing"] == ["PFD00002"] and report["repeated"] == {}
+    assert error_code(receive(api, delivery.id, "PFD00001")) == "invalid_transition"  # received already, not here
+    assert api.get(f"deliveries/{delivery.id}").get_json()["counts"]["found"] == 1
