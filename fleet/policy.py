@@ -23,7 +23,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "warehouse": frozenset(READ | {"contracts:write", "devices:write", "devices:act", "deliveries:read",
                                    "deliveries:write", "imaging:write", "shipments:read", "shipments:write",
                                    "stocktakes"}),
-    "school_it": frozenset(READ | {"devices:act", "shipments:read", "shipments:arrive", "stocktakes"}),
+    "school_it": frozenset(READ | {"devices:act", "shipments:read", "shipments:write", "shipments:arrive",
+                                   "stocktakes"}),
     "ministry": frozenset(READ | {"deliveries:read", "shipments:read"}),
 }
 
@@ -86,6 +87,26 @@ def may_count(principal: Principal, school_id: int | None) -> bool:
     if principal.role == "warehouse":
         return school_id is None
     return principal.role == "school_it" and school_id in principal.school_ids
+
+
+def may_send(principal: Principal, action: str, from_school_id: int | None) -> bool:
+    """Who may send a shipment from where: the role must apply the sending action (``ship`` from
+    the warehouse, ``from_school_id`` None; ``transfer`` from a school), and school IT sends only
+    from its own schools."""
+    if action not in ACTIONS.get(principal.role, ()):
+        return False
+    return not principal.school_scoped or from_school_id in principal.school_ids
+
+
+def sees_shipment(principal: Principal, school_id: int, from_school_id: int | None) -> bool:
+    """A shipment and its reconciliation are seen by both sides: the receiving school and, for a
+    transfer, the sending one."""
+    return not principal.school_scoped or bool({school_id, from_school_id} & principal.school_ids)
+
+
+def may_receive(principal: Principal, school_id: int) -> bool:
+    """Arrivals are scanned at the receiving school (or by an admin), never by the sender."""
+    return not principal.school_scoped or school_id in principal.school_ids
 
 
 def can_see_device(principal: Principal, device: Device) -> bool:

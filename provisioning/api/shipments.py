@@ -1,46 +1,67 @@
-"""Shipments to schools and their arrival."""
+"""Shipments to schools (from the warehouse, or from another school: a transfer) and their arrival."""
 
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 
-from fleet import db, policy
+from fleet import db, devices, policy
 from fleet.api import body, checked_nonce, created, endpoint, render
-from fleet.errors import invalid
+from fleet.errors import FleetError, invalid
 from provisioning import shipments
 from provisioning.api import bp
 
 
-def _visible_school():
+def _visible():
     principal = g.principal
-    return (lambda school_id: school_id in principal.school_ids) if principal.school_scoped else None
+    return lambda shipment: policy.sees_shipment(principal, shipment.school_id, shipment.from_school_id)
 
 
 def _shipment_json(session, shipment) -> dict:
     r = shipments.reconciliation(session, shipment)
-    return {"id": shipment.id, "school": shipment.school.registration_number, "created_at": render.when(shipment.created_at),
-            "created_by": shipment.created_by, "counts": r.counts(), "missing": list(r.missing),
-            "unexpected": list(r.unexpected), "repeated": r.repeated}
+    return {"id": shipment.id, "school": shipment.school.registration_number,
+            "from_school": shipment.from_school.registration_number if shipment.from_school else None,
+            "created_at": render.when(shipment.created_at), "created_by": shipment.created_by,
+            "counts": r.counts(), "missing": list(r.missing), "unexpected": list(r.unexpected), "repeated": r.repeated}
 
 
 @bp.post("/shipments")
 @endpoint("shipments:write")
 def create_shipment():
-    """``{school, devices: [serial or asset tag, …]}``: every device is shipped, or none."""
+    """``{school, devices: [serial or asset tag, …], from_school?}``: every device is sent, or none.
+    Without ``from_school`` the shipment leaves the warehouse (``ship``), with it that school
+    (``transfer``)."""
     data = body()
-    if not isinstance(data, dict) or set(data) - {"school", "devices"}:
-        raise invalid('the body must be {"school": …, "devices": [ … ]}')
+    if not isinstance(data, dict) or set(data) - {"school", "devices", "from_school"}:
+        raise invalid('the body must be {"school": …, "devices": [ … ], "from_school"?: …}')
     s = db.session()
-    shipment = shipments.create_shipment(s, data.get("school"), data.get("devices"), g.principal.name)
+    principal = g.principal
+    shipment = shipments.create_shipment(
+        s, data.get("school"), data.get("devices"), principal.name, data.get("from_school"),
+        may_send=lambda action, school_id: policy.may_send(principal, action, school_id),
+        visible=lambda d: policy.can_see_device(principal, d))
     s.commit()
     return created(_shipment_json(s, shipment))
+
+
+@bp.get("/shipments")
+@endpoint("shipments:read")
+def list_shipments():
+    """``?limit=&after=``: the shipments the caller sees, newest first (school IT: those to or
+    from its schools), each with its reconciliation."""
+    s = db.session()
+    principal = g.principal
+    after = request.args.get("after")
+    rows, last = shipments.list_shipments(
+        s, set(principal.school_ids) if principal.school_scoped else None,
+        devices.parse_limit(request.args.get("limit")), devices.decode_cursor(after) if after is not None else None)
+    return jsonify(render.page([_shipment_json(s, x) for x in rows], devices.encode_cursor(last) if last else None))
 
 
 @bp.get("/shipments/<int:shipment_id>")
 @endpoint("shipments:read")
 def get_shipment(shipment_id: int):
     s = db.session()
-    return jsonify(_shipment_json(s, shipments.get_shipment(s, shipment_id, _visible_school())))
+    return jsonify(_shipment_json(s, shipments.get_shipment(s, shipment_id, _visible())))
 
 
 @bp.post("/shipments/<int:shipment_id>/arrive")
@@ -51,8 +72,10 @@ def arrive(shipment_id: int):
     if not isinstance(data, dict) or set(data) - {"code", "nonce"}:
         raise invalid('the body must be {"code": …, "nonce"?: …}')
     s = db.session()
-    shipment = shipments.get_shipment(s, shipment_id, _visible_school())
+    shipment = shipments.get_shipment(s, shipment_id, _visible())
     principal = g.principal
+    if not policy.may_receive(principal, shipment.school_id):
+        raise FleetError("forbidden", "arrivals are scanned at the receiving school", {"shipment": shipment_id})
     outcome, unexpected = shipments.arrive(s, shipment, data.get("code"), principal.name,
                                            lambda d: policy.can_see_device(principal, d), checked_nonce(data.get("nonce")))
     s.commit()

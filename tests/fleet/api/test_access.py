@@ -85,6 +85,10 @@ ROUTES = [
           WRITE_DEVICES),
     Route("GET", "/api/v1/imaging/mismatches", "imaging/mismatches", None, 200, READ_DELIVERIES),
     Route("POST", "/api/v1/shipments", "shipments", {"school": "{school}", "devices": ["{labelled}"]}, 201, WRITE_DEVICES),
+    Route("POST", "/api/v1/shipments", "shipments",  # a transfer: the school's own device to another school
+          {"school": "{other_school}", "from_school": "{school}", "devices": ["{serial}"]}, 201,
+          frozenset({"admin", "school_it"})),
+    Route("GET", "/api/v1/shipments", "shipments", None, 200, EVERYONE),
     Route("GET", "/api/v1/shipments/<int:shipment_id>", "shipments/{shipment}", None, 200, EVERYONE),
     Route("POST", "/api/v1/shipments/<int:shipment_id>/arrive", "shipments/{shipment}/arrive", {"code": "{in_transit}"},
           200, frozenset({"admin", "school_it"})),
@@ -106,6 +110,7 @@ def world():
     delivery = DeliveryFactory(contract=contract, serials=["DLV-0001"])
     return {
         "founder": school.founder.code, "school": school.registration_number,
+        "other_school": SchoolFactory().registration_number,
         "contract": quote(contract.number, safe=""), "contract_number": contract.number,
         "serial": device.serial, "delivery": delivery.id, "_school": school,
         "in_warehouse": DeviceFactory(status="in_warehouse").serial,
