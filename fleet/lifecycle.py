@@ -81,6 +81,18 @@ def delivery(session: Session, value: Any) -> tuple[int, Delivery]:
     return row.id, row
 
 
+PRINT_REASONS = ("first_print", "damaged", "replacement", "lost")
+
+
+def choice(values: tuple[str, ...]) -> Callable[[Session, Any], tuple[str, None]]:
+    def parse(_session: Session, value: Any) -> tuple[str, None]:
+        if value not in values:
+            raise ValueError(f"must be one of {', '.join(values)}")
+        return value, None
+
+    return parse
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -147,6 +159,21 @@ def assign_asset_tag(ctx: Context) -> None:
         ctx.data["asset_tag"] = ctx.changes["asset_tag"]
 
 
+def tag_not_printed(ctx: Context) -> str | None:
+    """A pre-printed tag may replace a tag the system allocated, but not one already on a label."""
+    if ctx.device.asset_tag is None:
+        return None
+    printed = ctx.session.scalar(select(Event.id).where(Event.device_id == ctx.device.id,
+                                                        Event.action.in_(("label_printed", "tag_bound"))).limit(1))
+    return f"the device already carries the label {ctx.device.asset_tag}" if printed else None
+
+
+def bind_tag(ctx: Context) -> None:
+    if ctx.device.asset_tag is not None:
+        ctx.data["replaces"] = ctx.device.asset_tag
+    ctx.changes["asset_tag"] = ctx.params["tag"]
+
+
 def attach_to_delivery(ctx: Context) -> None:
     """A device received against a delivery it was not expected on is counted there (unexpected)."""
     if "delivery" in ctx.objects and ctx.device.delivery_id is None:
@@ -205,7 +232,11 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
     _a("write_off", ANY - {"on_loan", "written_off"}, "written_off", params=(Param("reason", text(1000)),)),
     # Facts: recorded in the history, the status stays.
     _a("audited", ANY, None, owner="stocktakes", params=(Param("stocktake", reference, required=False),)),
-    _a("label_printed", ANY, None, owner="labels"),
+    _a("label_printed", ANY, None, owner="labels", guards=(has_asset_tag,),
+       params=(Param("reason", choice(PRINT_REASONS)), Param("stock", text(40)), Param("run", text(40)),
+               Param("printer", text(100), required=False), Param("format", text(10), required=False))),
+    _a("tag_bound", ANY - {"written_off"}, None, owner="labels", guards=(tag_not_printed,),
+       params=(Param("tag", text(20)), Param("batch", reference)), effects=(bind_tag,)),
     _a("image_failed", {"in_warehouse", "imaged"}, None, owner="imaging",
        params=(Param("image", text(100)), Param("station", text(100)), Param("error", text(1000), required=False))),
     _a("note", ANY, None, params=(Param("text", text(2000)),)),

@@ -19,12 +19,13 @@ READ = {"catalog:read", "devices:read"}
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(READ | {"catalog:write", "contracts:write", "devices:write", "devices:act",
                                "deliveries:read", "deliveries:write", "imaging:write", "shipments:read",
-                               "shipments:write", "shipments:arrive", "stocktakes"}),
+                               "shipments:write", "shipments:arrive", "stocktakes", "labels:print",
+                               "labels:preprint"}),
     "warehouse": frozenset(READ | {"contracts:write", "devices:write", "devices:act", "deliveries:read",
                                    "deliveries:write", "imaging:write", "shipments:read", "shipments:write",
-                                   "stocktakes"}),
+                                   "stocktakes", "labels:print", "labels:preprint"}),
     "school_it": frozenset(READ | {"devices:act", "shipments:read", "shipments:write", "shipments:arrive",
-                                   "stocktakes"}),
+                                   "stocktakes", "labels:print"}),
     "ministry": frozenset(READ | {"deliveries:read", "shipments:read"}),
 }
 

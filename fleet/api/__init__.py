@@ -137,4 +137,4 @@ def http_error_json(e: HTTPException):
     return response, e.code
 
 
-from fleet.api import catalog, devices, scan  # noqa: E402,F401  (register the routes)
+from fleet.api import catalog, devices, labels, scan  # noqa: E402,F401  (register the routes)

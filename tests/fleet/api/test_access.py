@@ -46,6 +46,8 @@ ACT = frozenset({"admin", "warehouse", "school_it"})
 READ_DELIVERIES = frozenset({"admin", "warehouse", "ministry"})
 COUNT = frozenset({"admin", "school_it"})  # a school's stocktake; the warehouse counts only its own
 WAREHOUSE = frozenset({"warehouse"})
+PRINT = frozenset({"admin", "warehouse", "school_it"})
+PREPRINT = frozenset({"admin", "warehouse"})
 
 ROUTES = [
     Route("POST", "/api/v1/founders", "founders", {"code": "JNV", "name": "Jaunais novads"}, 201, WRITE_CATALOG),
@@ -92,6 +94,18 @@ ROUTES = [
     Route("GET", "/api/v1/shipments/<int:shipment_id>", "shipments/{shipment}", None, 200, EVERYONE),
     Route("POST", "/api/v1/shipments/<int:shipment_id>/arrive", "shipments/{shipment}/arrive", {"code": "{in_transit}"},
           200, frozenset({"admin", "school_it"})),
+    Route("GET", "/api/v1/label-stocks", "label-stocks", None, 200, EVERYONE),
+    Route("GET", "/api/v1/label-stocks/<stock_id>/calibration.pdf", "label-stocks/avery-l7160/calibration.pdf", None,
+          200, PRINT),
+    Route("GET", "/api/v1/devices/<path:ref>/label.<fmt>", "devices/{serial}/label.pdf", None, 200, EVERYONE),
+    Route("POST", "/api/v1/labels", "labels", {"devices": ["{serial}"], "stock": "avery-l7160"}, 200, PRINT),
+    Route("POST", "/api/v1/label-batches", "label-batches", {"count": 2, "stock": "avery-l7651"}, 200, PREPRINT),
+    Route("GET", "/api/v1/label-batches/<int:batch_id>", "label-batches/{batch}", None, 200, PREPRINT),
+    Route("POST", "/api/v1/scan", "scan", {"code": "{preprinted}", "action": "bind", "serial": "{in_warehouse}"}, 200,
+          PREPRINT),
+    Route("GET", "/api/v1/printers", "printers", None, 200, PRINT),
+    Route("POST", "/api/v1/printers", "printers", {"name": "Jauns printeris", "school": "{school}"}, 201, PRINT),
+    Route("PATCH", "/api/v1/printers/<name>", "printers/{printer}", {"offset_x": 0.5}, 200, PRINT),
     Route("POST", "/api/v1/stocktakes", "stocktakes", {"school": "{school}"}, 201, frozenset({"admin", "school_it"})),
     Route("GET", "/api/v1/stocktakes/<int:stocktake_id>", "stocktakes/{stocktake}", None, 200, COUNT, WAREHOUSE),
     Route("POST", "/api/v1/stocktakes/<int:stocktake_id>/scan", "stocktakes/{stocktake}/scan", {"code": "{serial}"}, 200,
@@ -117,7 +131,19 @@ def world():
         "labelled": DeviceFactory(status="labelled").serial,
         **shipped_to(school),
         "stocktake": counting(school),
+        **label_things(school),
     }
+
+
+def label_things(school) -> dict:
+    from fleet import labelling
+    from fleet.models import Printer
+
+    session = current_session()
+    batch = labelling.create_batch(session, 1, "avery-l7651", "DIB", "factory")
+    session.add(Printer(name="Skolas kopētājs", school_id=school.id, offset_x=0.0, offset_y=0.0))
+    session.commit()
+    return {"batch": batch.id, "preprinted": labelling.batch_tags(session, batch)[0], "printer": "Skolas%20kop%C4%93t%C4%81js"}
 
 
 def shipped_to(school) -> dict:
@@ -153,6 +179,8 @@ def call(api: Api, route: Route, world: dict):
     path = fill(route.path, world)
     if route.method == "GET":
         return api.get(path)
+    if route.method == "PATCH":
+        return api.client.patch(api._url(path), json=fill(route.body, world), headers=api.headers)
     return api.post(path, json=fill(route.body, world))
 
 
