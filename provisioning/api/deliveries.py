@@ -9,7 +9,8 @@ from fleet import db
 from fleet.api import body, checked_nonce, created, endpoint, render
 from fleet.errors import invalid
 from fleet.models import Delivery
-from provisioning import deliveries
+from labels.documents import reconciliation_pdf
+from provisioning import deliveries, documents
 from provisioning.api import bp
 from provisioning.manifests import parse_manifest, parse_manifest_json
 
@@ -68,6 +69,16 @@ def delivery_report_csv(delivery_id: int):
     text = deliveries.report_csv(s, deliveries.get_delivery(s, delivery_id))
     return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="delivery-{delivery_id}.csv"'})
+
+
+@bp.get("/deliveries/<int:delivery_id>/report.pdf")
+@endpoint("deliveries:read")
+def delivery_report_pdf(delivery_id: int):
+    """The reconciliation on one A4 page: the counts, the missing, unexpected and twice-scanned serials."""
+    s = db.session()
+    pdf = reconciliation_pdf(documents.delivery_report(s, deliveries.get_delivery(s, delivery_id)))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="delivery-{delivery_id}.pdf"'})
 
 
 @bp.post("/deliveries/<int:delivery_id>/receive")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import Response, g, jsonify, request
 
 from fleet import db, devices, policy
 from fleet.api import body, checked_nonce, created, endpoint, render
 from fleet.errors import FleetError, invalid
-from provisioning import shipments
+from labels import documents as labels_documents
+from provisioning import documents, shipments
 from provisioning.api import bp
 
 
@@ -62,6 +63,20 @@ def list_shipments():
 def get_shipment(shipment_id: int):
     s = db.session()
     return jsonify(_shipment_json(s, shipments.get_shipment(s, shipment_id, _visible())))
+
+
+@bp.get("/shipments/<int:shipment_id>/packing-list.pdf")
+@endpoint("shipments:read")
+def packing_list_pdf(shipment_id: int):
+    """The packing list with signature lines; ``?box_size=N`` gives each box of N its own page."""
+    s = db.session()
+    box_size = request.args.get("box_size")
+    if box_size is not None and (not box_size.isdigit() or not 1 <= int(box_size) <= 500):
+        raise invalid("box_size must be a whole number 1-500", [{"field": "box_size"}])
+    packing = documents.packing_list(s, shipments.get_shipment(s, shipment_id, _visible()))
+    pdf = labels_documents.packing_list_pdf(packing, int(box_size) if box_size else None)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="shipment-{shipment_id}.pdf"'})
 
 
 @bp.post("/shipments/<int:shipment_id>/arrive")
