@@ -21,6 +21,7 @@ SHEET_DPI = 300  # sheets: module widths are whole dots at 300 dpi, and so at 60
 MIN_QR_MODULE = 0.5  # mm, on sheet stock
 MIN_THERMAL_QR_MODULE = 0.33  # mm: 4 dots at 300 dpi, 3 at 203 dpi, still read by phone cameras at arm's length
 MIN_BAR_MODULE = 0.16  # mm: a narrower Code128 bar blurs on paper and on a 203 dpi head
+TAG_FLOOR = 6.0  # points: the asset tag shrinks below its line's minimum before it loses a character
 FUNDING = ("Finansē Eiropas Savienība –", "NextGenerationEU")
 
 
@@ -111,8 +112,8 @@ def dot(stock: Stock) -> float:
 def layout(stock: Stock, data: LabelData) -> Layout:
     qr_symbol = symbols.qr(data.qr_text)
     lines = _lines(data)
-    barcode = symbols.code128(data.serial)
-    key = (stock, qr_symbol.size, barcode.width, tuple(line.name for line in lines))
+    barcode = symbols.code128(data.serial) if data.serial else None
+    key = (stock, qr_symbol.size, barcode.width if barcode else 0, tuple(line.name for line in lines))
     module = _module_for.get(key)
     if module is None:
         module = _module_for[key] = _best_module(stock, qr_symbol, barcode, lines)
@@ -122,7 +123,7 @@ def layout(stock: Stock, data: LabelData) -> Layout:
 _module_for: dict[tuple, float] = {}  # the choice depends on the stock and the lines' kinds, not their text
 
 
-def _best_module(stock: Stock, qr_symbol: symbols.QR, barcode: symbols.Barcode, lines: list[_Line]) -> float:
+def _best_module(stock: Stock, qr_symbol: symbols.QR, barcode: symbols.Barcode | None, lines: list[_Line]) -> float:
     """The QR module that leaves out the least (a line of higher priority weighs more than all lower
     ones together), and of those the largest: a big QR code is no use if the barcode has to go."""
     dot_mm, minimum = dot(stock), (MIN_QR_MODULE if stock.kind == "sheet" else MIN_THERMAL_QR_MODULE)
@@ -140,7 +141,7 @@ def _best_module(stock: Stock, qr_symbol: symbols.QR, barcode: symbols.Barcode, 
     return best
 
 
-def _attempt(stock: Stock, qr_symbol: symbols.QR, barcode: symbols.Barcode, lines: list[_Line], module: float) -> Layout:
+def _attempt(stock: Stock, qr_symbol: symbols.QR, barcode: symbols.Barcode | None, lines: list[_Line], module: float) -> Layout:
     w, h, margin = stock.label_width, stock.label_height, stock.margin
     quiet = symbols.QR_QUIET * module
     side = qr_symbol.size * module
@@ -185,9 +186,9 @@ _PRIORITY = {"asset_tag": 0, "serial": 1, "barcode": 2, "funding": 3, "model": 4
 
 
 def _lines(data: LabelData) -> list[_Line]:
-    lines = [_Line("asset_tag", 14, 7, data.asset_tag, bold=True),
-             _Line("serial", 7, 5, data.serial),
-             _Line("barcode", 7, 3.5, data.serial)]
+    lines = [_Line("asset_tag", 14, 7, data.asset_tag, bold=True)]
+    if data.serial:  # a pre-printed label has none: the device is bound to it when it is scanned
+        lines += [_Line("serial", 7, 5, data.serial), _Line("barcode", 7, 3.5, data.serial)]
     if data.eu_funded:
         lines.append(_Line("funding", 5.5, 4))
     model = " ".join(p for p in (data.manufacturer, data.model) if p)
@@ -200,10 +201,10 @@ def _lines(data: LabelData) -> list[_Line]:
     return lines
 
 
-def _column(lines: list[_Line], barcode: symbols.Barcode, x0: float, margin: float, width: float, height: float,
+def _column(lines: list[_Line], barcode: symbols.Barcode | None, x0: float, margin: float, width: float, height: float,
             dot_mm: float):
     omitted: list[str] = []
-    bar_module = _bar_module(barcode.width, width, dot_mm)
+    bar_module = _bar_module(barcode.width, width, dot_mm) if barcode else None
     for name, fits in (("barcode", bar_module is not None), ("funding", _funding_fits(width))):
         if not fits and any(line.name == name for line in lines):
             omitted.append(name)
@@ -219,7 +220,7 @@ def _column(lines: list[_Line], barcode: symbols.Barcode, x0: float, margin: flo
     scale = 1.0 if at_nominal <= height else max(0.0, (height - at_min) / (at_nominal - at_min))
     gap = max(0.0, (height - sum(line.height(scale) for line in lines)) / (len(lines) + 1))
     gap = min(gap, 1.2)
-    y, items = margin + gap, []
+    y, items, tag_size = margin + gap, [], float("inf")
     for line in lines:
         size = line.minimum + scale * (line.nominal - line.minimum)
         if line.name == "barcode":
@@ -228,7 +229,10 @@ def _column(lines: list[_Line], barcode: symbols.Barcode, x0: float, margin: flo
         elif line.name == "funding":
             items.extend(_funding(x0, y, width, size))
         else:
-            text, fitted = fonts.fit(line.text, width, size, min(line.minimum, size), line.bold)
+            floor = TAG_FLOOR if line.name == "asset_tag" else line.minimum
+            cap = min(size, tag_size)  # no text is larger than the asset tag (the first line)
+            text, fitted = fonts.fit(line.text, width, cap, min(floor, cap), line.bold)
+            tag_size = fitted if line.name == "asset_tag" else tag_size
             items.append(Text(x0, y + ASCENT * size * PT, fitted, text, line.bold))
         y += line.height(scale) + gap
     return items, tuple(omitted)

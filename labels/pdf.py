@@ -56,7 +56,8 @@ def labels_pdf(stock: Stock, labels: Iterable[LabelData], skip: int = 0, calibra
 def label_pdf(stock: Stock, data: LabelData) -> bytes:
     """One label on a page of its own size (for a preview, or a PNG)."""
     drawn = layout(stock, data)
-    canvas = Canvas(io.BytesIO(), pagesize=(drawn.width * MM, drawn.height * MM), pageCompression=1, invariant=1)
+    canvas = Canvas(io.BytesIO(), pagesize=(drawn.width * MM, drawn.height * MM), pageCompression=1, invariant=1,
+                    initialFontName=fonts.register()[0])
     draw(canvas, drawn, 0, 0, drawn.height)
     canvas.showPage()
     return _bytes(canvas)
@@ -137,19 +138,21 @@ def calibration_pdf(stock: Stock, calibration: Calibration = NO_SHIFT) -> bytes:
     size = 5 if stock.kind == "roll" else 8
     lines = [f"{stock.name}: {stock.label_width:g} × {stock.label_height:g} mm",
              f"Nobīde / shift: x {calibration.x:+.1f} mm, y {calibration.y:+.1f} mm",
-             "Izmēriet, cik tālu rāmji ir no uzlīmju malām / measure the outlines against the label edges"]
+             "Izmēriet, cik tālu rāmji ir no uzlīmju malām", "/ measure the outlines against the label edges"]
     first_x, first_y = stock.cell(0)
+    x = first_x + calibration.x + 4
     for i, line in enumerate(lines):
-        canvas.setFont(regular, size)
-        canvas.drawString((first_x + calibration.x + 4) * MM, (h - first_y - calibration.y - 4 - i * size * 0.45) * MM,
-                          line)
+        line, fitted = fonts.fit(line, stock.page_width - stock.margin - x, size, 3)  # stays on a narrow roll's page
+        canvas.setFont(regular, fitted)
+        canvas.drawString(x * MM, (h - first_y - calibration.y - 4 - i * size * 0.45) * MM, line)
     canvas.showPage()
     return _bytes(canvas)
 
 
 def _canvas(stock: Stock, title: str) -> Canvas:
+    # The initial font is DejaVu Sans: reportlab's default (Helvetica) would put a standard-14 font into every page.
     canvas = Canvas(io.BytesIO(), pagesize=(stock.page_width * MM, stock.page_height * MM), pageCompression=1,
-                    invariant=1)
+                    invariant=1, initialFontName=fonts.register()[0])
     canvas.setTitle(title)
     canvas.setCreator("Fleet")
     return canvas

@@ -1,7 +1,7 @@
 """Labels as ZPL II for Zebra printers: the printer draws the QR code (^BQ) and the Code128 (^BC)
 itself at its own resolution, from the same layout as the PDF; text in the printer's scalable
 font 0 with UTF-8 (^CI28); the EU emblem as a small bitmap (^GF). A calibration shift becomes the
-label home (^LH)."""
+label home (^LH); a negative one, which ^LH cannot take, moves every field origin (^FO) instead."""
 
 from __future__ import annotations
 
@@ -23,24 +23,29 @@ def labels_zpl(stock: Stock, labels: Iterable[LabelData], calibration: Calibrati
     def dots(mm: float) -> int:
         return round(mm * dpi / 25.4)
 
+    shift_x, shift_y = dots(calibration.x), dots(calibration.y)
+
+    def origin(x: float, y: float) -> str:
+        return f"^FO{max(0, dots(x) + min(0, shift_x))},{max(0, dots(y) + min(0, shift_y))}"
+
     out = []
     for data in labels:
         drawn = layout(stock, data)
         cmds = ["^XA", "^CI28", f"^PW{dots(stock.label_width)}", f"^LL{dots(stock.label_height)}",
-                f"^LH{max(0, dots(calibration.x))},{max(0, dots(calibration.y))}"]
+                f"^LH{max(0, shift_x)},{max(0, shift_y)}"]
         for item in drawn.items:
             if isinstance(item, QRCode):
-                cmds.append(f"^FO{dots(item.x)},{dots(item.y)}^BQN,2,{max(1, dots(item.module))}"
+                cmds.append(f"{origin(item.x, item.y)}^BQN,2,{max(1, dots(item.module))}"
                             f"^FH^FDQA,{_field(item.symbol.text)}^FS")
             elif isinstance(item, Code128):
-                cmds.append(f"^FO{dots(item.x)},{dots(item.y)}^BY{max(1, dots(item.module))}"
+                cmds.append(f"{origin(item.x, item.y)}^BY{max(1, dots(item.module))}"
                             f"^BCN,{dots(item.height)},N,N,N,A^FH^FD{_field(item.symbol.text)}^FS")
             elif isinstance(item, Text):
                 height = dots(item.size * PT)
-                cmds.append(f"^FO{dots(item.x)},{dots(item.baseline - ASCENT * item.size * PT)}"
+                cmds.append(f"{origin(item.x, item.baseline - ASCENT * item.size * PT)}"
                             f"^A0N,{height},{height}^FH^FD{_field(item.text)}^FS")
             elif isinstance(item, Emblem):
-                cmds.append(f"^FO{dots(item.x)},{dots(item.y)}{_emblem(dots(1.5 * item.height), dots(item.height))}^FS")
+                cmds.append(f"{origin(item.x, item.y)}{_emblem(dots(1.5 * item.height), dots(item.height))}^FS")
         cmds.append("^PQ1^XZ")
         out.append("\n".join(cmds))
     return ("\n".join(out) + "\n").encode()
@@ -53,12 +58,12 @@ def _field(text: str) -> str:
 
 def _emblem(width: int, height: int) -> str:
     """The emblem for a one-colour head: a dark field with the stars left blank (^GFA, hexadecimal)."""
-    image = Image.new("1", (width, height), 1)
+    row_bytes = (width + 7) // 8
+    image = Image.new("1", (row_bytes * 8, height), 1)  # the padding to a whole byte stays blank
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, width - 1, height - 1), fill=0)
     scale = height
     for star in emblem.stars(0, 0, 1):
         draw.polygon([(x * scale, y * scale) for x, y in star], fill=1)
-    row_bytes = (width + 7) // 8
     data = bytes(b ^ 0xFF for b in image.tobytes())  # ZPL: a set bit prints black
     return f"^GFA,{len(data)},{len(data)},{row_bytes},{data.hex().upper()}"
