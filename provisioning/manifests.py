@@ -35,6 +35,7 @@ HEADERS = {
 }
 _MAC_RE = re.compile(r"^[0-9A-F]{2}([:-]?)[0-9A-F]{2}(\1[0-9A-F]{2}){4}$")
 _MAC_SPLIT = re.compile(r"[\s,;|/]+")
+_MAC_CANONICAL = re.compile(r"[0-9A-F]{2}(?::[0-9A-F]{2}){5}")
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
 
 
 def rows_from_table(table: list[tuple[int, list]]) -> list[ManifestRow]:
-    table = [(n, row) for n, row in table if row is _NOT_AN_OBJECT or any(str(c).strip() for c in row if c is not None)]
+    table = [(n, row) for n, row in table if row is _NOT_AN_OBJECT or _holds_text(row)]
     if not table:
         raise invalid("the manifest is empty", [{"line": 1, "message": "no header and no rows"}])
     header_line, header = table[0]
@@ -151,12 +152,14 @@ def rows_from_table(table: list[tuple[int, list]]) -> list[ManifestRow]:
     if len(table) - 1 > MAX_ROWS:
         raise FleetError("too_large", f"a manifest may have at most {MAX_ROWS} rows, this one has {len(table) - 1}")
 
+    at = tuple(columns.get(key) for key in _FIELDS)
+    width = len(header)
     rows, first_seen = [], {}
     for line, raw in table[1:]:
-        if len(raw) < len(header):
-            errors.add(line, f"has {len(raw)} value(s) where the header has {len(header)} columns")
+        if len(raw) < width:
+            errors.add(line, f"has {len(raw)} value(s) where the header has {width} columns")
             continue
-        row = _row(line, raw, columns, errors)
+        row = _row(line, raw, at, errors)
         if row is None:
             continue
         if row.serial in first_seen:
@@ -169,39 +172,59 @@ def rows_from_table(table: list[tuple[int, list]]) -> list[ManifestRow]:
     return rows
 
 
-def _row(line: int, raw: list, columns: dict[str, int], errors: _Errors) -> ManifestRow | None:
-    def cell(key: str) -> object:
-        i = columns.get(key)
-        return raw[i] if i is not None and i < len(raw) else ""
+def _holds_text(row: list) -> bool:
+    """Whether a row has a cell that is not blank."""
+    try:
+        return bool("".join(row).strip())  # every cell text: the usual case, one join
+    except TypeError:
+        return any(str(c).strip() for c in row if c is not None)
 
+
+_FIELDS = ("serial", "manufacturer", "model", "macs", "po_line")
+
+
+def _row(line: int, raw: list, at: tuple[int | None, ...], errors: _Errors) -> ManifestRow | None:
+    """One line's row, or None with its fault added to ``errors``; ``at`` holds the column of
+    each of ``_FIELDS`` (None: the file has no such column)."""
     if raw is _NOT_AN_OBJECT:
         errors.add(line, "each item must be an object {serial, manufacturer, model}")
         return None
     if any(not isinstance(c, str) for c in raw):
         errors.add(line, "every value must be text")
         return None
+    serial_at, manufacturer_at, model_at, macs_at, po_line_at = at
     try:
-        serial = normalize_serial(cell("serial"))
+        serial = normalize_serial(raw[serial_at])
     except FleetError as e:
         errors.add(line, e.message)
         return None
-    texts = {k: cell(k).strip() for k in ("manufacturer", "model", "po_line")}
-    for key, value in texts.items():
+    manufacturer = raw[manufacturer_at].strip() if manufacturer_at is not None else ""
+    model = raw[model_at].strip() if model_at is not None else ""
+    po_line = raw[po_line_at].strip() if po_line_at is not None else ""
+    for key, value in (("manufacturer", manufacturer), ("model", model), ("po_line", po_line)):
         if len(value) > 100:
             errors.add(line, f"{key} is longer than 100 characters")
             return None
+        if "\x00" in value:
+            errors.add(line, f"{key} holds a NUL character")
+            return None
     try:
-        macs = normalize_macs(cell("macs"))
+        macs = normalize_macs(raw[macs_at]) if macs_at is not None else ()
     except ValueError as e:
         errors.add(line, str(e))
         return None
-    return ManifestRow(line, serial, texts["manufacturer"], texts["model"], macs, texts["po_line"])
+    return ManifestRow(line, serial, manufacturer, model, macs, po_line)
 
 
 def normalize_macs(text: str) -> tuple[str, ...]:
     """MAC addresses separated by spaces, commas, ``;`` or ``|``, as ``3C:52:82:1A:2B:3C``."""
+    text = text.strip().upper()
+    if not text:
+        return ()
+    if _MAC_CANONICAL.fullmatch(text):  # one address, written as it is kept: the usual case
+        return (text,)
     macs = []
-    for mac in filter(None, _MAC_SPLIT.split(text.strip().upper())):
+    for mac in filter(None, _MAC_SPLIT.split(text)):
         if not _MAC_RE.match(mac):
             raise ValueError(f"{mac!r} is not a MAC address (12 hexadecimal digits, e.g. 3C:52:82:1A:2B:3C)")
         digits = re.sub(r"[:-]", "", mac)

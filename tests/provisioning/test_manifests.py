@@ -89,6 +89,25 @@ def test_every_bad_line_is_reported_with_its_number_and_nothing_returned():
     assert "has 1 value(s) where the header has 3 columns" in messages[4]
 
 
+def test_mac_addresses_in_any_spelling_and_text_without_nul():
+    header = ["serial", "model", "mac"]
+    rows = [
+        ("PF000002", "ok", "3c:52:82:1a:2b:3c"),                   # 2: as it is kept, in lower case
+        ("PF000003", "ok", " 3C-52-82-1A-2B-3D|3c52821a2b3e "),     # 3: two, other spellings
+        (" ", "  ", ""),                                            # 4: blank: skipped
+        ("PF000005", "ok", "3C:52:82:1A:2B:3G"),                    # 5: not hexadecimal
+        ("PF000006", "Think\x00Pad", ""),                           # 6: a NUL that PostgreSQL cannot store
+    ]
+    details = bad_lines(csv_bytes(header, rows))
+    assert details == [
+        {"line": 5, "message": "'3C:52:82:1A:2B:3G' is not a MAC address (12 hexadecimal digits, e.g. 3C:52:82:1A:2B:3C)"},
+        {"line": 6, "message": "model holds a NUL character"},
+    ]
+    parsed = parse_manifest(csv_bytes(header, rows[:3]))
+    assert [(r.line, r.macs) for r in parsed] == [
+        (2, ("3C:52:82:1A:2B:3C",)), (3, ("3C:52:82:1A:2B:3D", "3C:52:82:1A:2B:3E"))]
+
+
 def test_line_numbers_count_file_lines_across_quoted_newlines_and_blank_lines():
     data = b'serial,model\r\nPF3A1B2C,"two\r\nlines"\r\n\r\nab,x\r\n'
     assert bad_lines(data) == [{"line": 5, "message": "serial 'ab' must be 4-40 characters long, has 2"}]
