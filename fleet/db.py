@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -60,6 +62,23 @@ def init_app(app, url: str, info: dict) -> None:
     )
     app.extensions["fleet.read_sessionmaker"] = sessionmaker(engine, expire_on_commit=False, info=info)
     app.teardown_appcontext(_close_session)
+
+
+def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Write many rows into ``table`` with PostgreSQL's ``COPY … FROM STDIN``, in the session's
+    transaction. Values go as the database reads them (JSON as its text, aware datetimes); a row
+    the database refuses raises SQLAlchemy's exception (``IntegrityError``, ``DataError``, …) as
+    an INSERT would."""
+    import psycopg
+
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    connection = session.connection().connection.dbapi_connection
+    try:
+        with connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except psycopg.Error as e:
+        raise DBAPIError.instance(statement, None, e, psycopg.Error) from e
 
 
 def engine() -> Engine:

@@ -11,6 +11,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC
+from json.encoder import encode_basestring as _encode_string  # what json.dumps uses for text, ensure_ascii=False
+from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,6 +38,37 @@ def canonical(event: Event, serial: str) -> bytes:
 
 def chain_hash(previous: str, event: Event, serial: str) -> str:
     return hashlib.sha256(previous.encode() + canonical(event, serial)).hexdigest()
+
+
+def dumps(data: dict) -> str:
+    """An event's data as canonical JSON (as it stands inside ``canonical``)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+_DEVICE, _DATA = "\x00device\x00", "\x00data\x00"  # stand-ins no serial or data can hold
+
+
+class SharedEvent:
+    """``chain_hash`` for many events that differ only in their device and data (the first events
+    of a manifest's devices): the rest of the canonical form is encoded once, and each event
+    costs a string join and a SHA-256. The bytes hashed are exactly ``canonical``'s."""
+
+    def __init__(self, event) -> None:
+        stand_in = SimpleNamespace(seq=event.seq, action=event.action, from_status=event.from_status,
+                                   to_status=event.to_status, at=event.at, actor=event.actor, data=_DATA,
+                                   nonce=event.nonce)
+        text = canonical(stand_in, _DEVICE).decode()
+        data_at, device_at = text.index(json.dumps(_DATA)), text.index(json.dumps(_DEVICE))
+        if not data_at < device_at:  # sorted keys: "data" comes before "device"
+            raise AssertionError("canonical key order changed")
+        self._head = text[:data_at]
+        self._middle = text[data_at + len(json.dumps(_DATA)):device_at]
+        self._tail = text[device_at + len(json.dumps(_DEVICE)):]
+
+    def hash(self, previous: str, serial: str, data_json: str) -> str:
+        """The chain hash of this event for device ``serial`` with data ``data_json`` (``dumps``)."""
+        text = previous + self._head + data_json + self._middle + _encode_string(serial) + self._tail
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
-from fleet import history
+from fleet import db, history
 from fleet.asset_tags import allocate_tag
 from fleet.errors import FleetError, invalid
 from fleet.models import Delivery, Device, Event, School, utcnow
@@ -381,38 +381,58 @@ def register_rows(session: Session, rows: list[dict], actor: str) -> list[int]:
     """Record devices ``{serial, manufacturer, model, contract?, delivery_id?}`` as ``expected``,
     each with the first event of its history; their ids, in order.
 
-    Built for manifests of tens of thousands: one multi-row INSERT for the devices, one for their
-    events (the hash does not depend on database ids, so it is computed first), no ORM objects.
+    Built for manifests of tens of thousands: no ORM objects; the hashes come first (they do not
+    depend on database ids), with what the first events share encoded once and each kind of
+    laptop's data once. PostgreSQL takes the ids from the sequence up front and COPYs the devices
+    and their events; SQLite inserts them with one executemany each.
     """
+    if not rows:
+        return []
     now = utcnow()
-    devices, events = [], []
+    first = history.SharedEvent(_EventRow(1, "register", None, INITIAL_STATUS, now, actor, {}, None))
+    kinds: dict[tuple, tuple[dict, str]] = {}  # (manufacturer, model, contract) → the event's data and its JSON
+    heads, datas = [], []
     for r in rows:
         contract = r.get("contract")
-        data = {"manufacturer": r["manufacturer"], "model": r["model"]}
-        if contract is not None:
-            data["contract"] = contract.number
-        event = _EventRow(1, "register", None, INITIAL_STATUS, now, actor, data, None)
-        head = history.chain_hash("", event, r["serial"])
-        devices.append({
-            "serial": r["serial"], "asset_tag": None, "manufacturer": r["manufacturer"], "model": r["model"],
-            "status": INITIAL_STATUS, "school_id": None, "contract_id": contract.id if contract else None,
-            "delivery_id": r.get("delivery_id"), "created_at": now, "updated_at": now,
-            "history_head": head, "history_length": 1,
-        })
-        events.append({**event._asdict(), "hash": head})
-    if not devices:
-        return []
+        key = (r["manufacturer"], r["model"], contract.number if contract is not None else None)
+        kind = kinds.get(key)
+        if kind is None:
+            data = {"manufacturer": key[0], "model": key[1]}
+            if contract is not None:
+                data["contract"] = contract.number
+            kind = kinds[key] = (data, history.dumps(data))
+        heads.append(first.hash("", r["serial"], kind[1]))
+        datas.append(kind)
     if session.get_bind().dialect.name == "postgresql":
-        # Ids from the sequence up front, then a plain executemany: psycopg pipelines it, where a
-        # huge INSERT … VALUES … RETURNING costs more to build than to run.
-        ids = list(session.execute(_NEXT_DEVICE_IDS, {"n": len(devices)}).scalars())
-        session.execute(_DEVICES.insert(), [{**d, "id": i} for d, i in zip(devices, ids, strict=True)])
-    else:
-        ids = list(session.execute(_DEVICES.insert().returning(_DEVICES.c.id, sort_by_parameter_order=True), devices).scalars())
-    session.execute(_EVENTS.insert(), [{**e, "device_id": i} for e, i in zip(events, ids, strict=True)])
+        ids = list(session.execute(_NEXT_DEVICE_IDS, {"n": len(rows)}).scalars())
+        db.copy_rows(session, "devices", _DEVICE_COLUMNS, (
+            (i, r["serial"], r["manufacturer"], r["model"], INITIAL_STATUS, _id_of(r.get("contract")),
+             r.get("delivery_id"), now, now, head, 1)
+            for i, r, head in zip(ids, rows, heads, strict=True)))
+        db.copy_rows(session, "events", _EVENT_COLUMNS_COPIED, (
+            (i, 1, "register", INITIAL_STATUS, now, actor, kind[1], head)
+            for i, kind, head in zip(ids, datas, heads, strict=True)))
+        return ids
+    ids = list(session.execute(_DEVICES.insert().returning(_DEVICES.c.id, sort_by_parameter_order=True), [{
+        "serial": r["serial"], "asset_tag": None, "manufacturer": r["manufacturer"], "model": r["model"],
+        "status": INITIAL_STATUS, "school_id": None, "contract_id": _id_of(r.get("contract")),
+        "delivery_id": r.get("delivery_id"), "created_at": now, "updated_at": now,
+        "history_head": head, "history_length": 1,
+    } for r, head in zip(rows, heads, strict=True)]).scalars())
+    session.execute(_EVENTS.insert(), [{
+        "device_id": i, "seq": 1, "action": "register", "from_status": None, "to_status": INITIAL_STATUS,
+        "at": now, "actor": actor, "data": kind[0], "nonce": None, "hash": head,
+    } for i, kind, head in zip(ids, datas, heads, strict=True)])
     return ids
 
 
+def _id_of(row: Any) -> int | None:
+    return row.id if row is not None else None
+
+
+_DEVICE_COLUMNS = ("id", "serial", "manufacturer", "model", "status", "contract_id", "delivery_id", "created_at",
+                   "updated_at", "history_head", "history_length")
+_EVENT_COLUMNS_COPIED = ("device_id", "seq", "action", "to_status", "at", "actor", "data", "hash")
 _NEXT_DEVICE_IDS = sql("SELECT nextval(pg_get_serial_sequence('devices', 'id')) FROM generate_series(1, :n)")
 
 

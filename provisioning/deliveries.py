@@ -13,11 +13,11 @@ import csv
 import io
 from typing import Any
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import ARRAY, String, any_, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fleet import lifecycle, resolvers
+from fleet import db, lifecycle, resolvers
 from fleet.errors import FleetError, invalid
 from fleet.models import Contract, Delivery, DeliveryItem, DeliveryScan, Device, Event
 from provisioning.manifests import ManifestRow
@@ -34,11 +34,15 @@ def create_delivery(session: Session, contract_number: Any, rows: list[ManifestR
     delivery = Delivery(contract=contract, created_by=actor)
     session.add(delivery)
     session.flush()
-    session.execute(insert(DeliveryItem), [
-        {"delivery_id": delivery.id, "line": r.line, "serial": r.serial, "manufacturer": r.manufacturer,
-         "model": r.model, "macs": list(r.macs), "po_line": r.po_line}
-        for r in rows
-    ])
+    if session.get_bind().dialect.name == "postgresql":
+        db.copy_rows(session, "delivery_items", _ITEM_COLUMNS, (
+            (delivery.id, r.line, r.serial, r.manufacturer, r.model, _macs_json(r.macs), r.po_line) for r in rows))
+    else:
+        session.execute(_ITEMS.insert(), [
+            {"delivery_id": delivery.id, "line": r.line, "serial": r.serial, "manufacturer": r.manufacturer,
+             "model": r.model, "macs": list(r.macs), "po_line": r.po_line}
+            for r in rows
+        ])
     lifecycle.register_rows(session, [
         {"serial": r.serial, "manufacturer": r.manufacturer, "model": r.model, "contract": contract,
          "delivery_id": delivery.id}
@@ -47,25 +51,40 @@ def create_delivery(session: Session, contract_number: Any, rows: list[ManifestR
     return delivery
 
 
+_ITEMS = DeliveryItem.__table__
+_ITEM_COLUMNS = ("delivery_id", "line", "serial", "manufacturer", "model", "macs", "po_line")
+
+
+def _macs_json(macs: tuple[str, ...]) -> str:
+    """Normalised MAC addresses (hexadecimal digits and colons) as a JSON list, for COPY."""
+    return "[" + ",".join(f'"{m}"' for m in macs) + "]"
+
+
 def _refuse_known_serials(session: Session, rows: list[ManifestRow]) -> None:
     line_of = {r.serial: r.line for r in rows}
     errors, reported = [], set()
-    for chunk in _chunks(list(line_of), 1000):
-        for serial, delivery_id in session.execute(
-            select(DeliveryItem.serial, DeliveryItem.delivery_id).where(DeliveryItem.serial.in_(chunk))
-        ):
-            errors.append({"line": line_of[serial], "message": f"serial {serial} is already on delivery {delivery_id}"})
-            reported.add(serial)
-        for serial, status in session.execute(select(Device.serial, Device.status).where(Device.serial.in_(chunk))):
-            if serial not in reported:
-                errors.append({"line": line_of[serial], "message": f"serial {serial} is already in the fleet ({status})"})
+    for serial, delivery_id in _known(session, DeliveryItem.serial, DeliveryItem.delivery_id, list(line_of)):
+        errors.append({"line": line_of[serial], "message": f"serial {serial} is already on delivery {delivery_id}"})
+        reported.add(serial)
+    for serial, status in _known(session, Device.serial, Device.status, list(line_of)):
+        if serial not in reported:
+            errors.append({"line": line_of[serial], "message": f"serial {serial} is already in the fleet ({status})"})
     if errors:
         raise invalid(f"{len(errors)} bad line(s); nothing was imported", sorted(errors, key=lambda e: e["line"]))
 
 
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+def _known(session: Session, serial_column, other, serials: list[str]):
+    """(serial, other) of the rows whose serial is one of ``serials``: one query on PostgreSQL
+    (the serials as one array parameter), chunks of 1,000 on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        yield from session.execute(select(serial_column, other).where(serial_column == any_(_SERIALS)),
+                                   {"serials": serials})
+        return
+    for i in range(0, len(serials), 1000):
+        yield from session.execute(select(serial_column, other).where(serial_column.in_(serials[i:i + 1000])))
+
+
+_SERIALS = bindparam("serials", type_=ARRAY(String))
 
 
 def get_delivery(session: Session, delivery_id: int, lock: str | None = None) -> Delivery:

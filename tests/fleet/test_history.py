@@ -1,5 +1,7 @@
 """The hash chain: append-only events, and ``fleet verify`` naming the first broken event."""
 
+from types import SimpleNamespace
+
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -7,7 +9,7 @@ from click.testing import CliRunner
 from fleet import history
 from fleet.cli import main
 from fleet.lifecycle import apply
-from fleet.models import Event
+from fleet.models import Event, utcnow
 from tests.factories import DeviceFactory
 
 
@@ -60,6 +62,21 @@ def test_canonical_form_is_stable_and_utf8(app, session):
     body = history.canonical(event, device.serial)
     assert "Ķēniņš ūdens".encode() in body and b" " not in body.replace("Ķēniņš ūdens".encode(), b"")
     assert body.startswith(b'{"action":"note","actor":"p\xc4\x81rbaud')
+
+
+def test_shared_event_hashes_exactly_as_chain_hash():
+    """The batch form (a manifest's first events) hashes the very bytes ``canonical`` gives."""
+    now = utcnow()
+    for actor in ("noliktava", 'a"b\\c ā\t😀\u2028'):
+        template = SimpleNamespace(seq=1, action="register", from_status=None, to_status="expected", at=now,
+                                   actor=actor, data={}, nonce=None)
+        shared = history.SharedEvent(template)
+        for serial, data in [("PF3A1B2C", {"manufacturer": "Lenovo", "model": "ThinkPad 11e"}),
+                             ("5CG-1234", {"manufacturer": 'Dell "Latitude"\\', "model": "ģ\n\x01", "contract": "IZM/1"}),
+                             ("ABCD", {})]:
+            event = SimpleNamespace(**{**vars(template), "data": data})
+            for previous in ("", "ab" * 32):
+                assert shared.hash(previous, serial, history.dumps(data)) == history.chain_hash(previous, event, serial)
 
 
 def test_verify_passes_on_an_intact_database(app, verify):

@@ -75,6 +75,25 @@ def test_a_bad_manifest_imports_nothing_and_names_every_line(api, client, count)
     assert (count(Delivery), count(Device), count(DeliveryItem)) == before
 
 
+def test_a_manifest_is_stored_as_given_and_its_histories_verify(api, session):
+    contract = ContractFactory()
+    odd = {"manufacturer": 'Dell "Latitude"\\', "model": "ģimnāzijai\t3120\nA", "macs": ["3c:52:82:1a:2b:3c"],
+           "po_line": "7\\b"}
+    items = [{"serial": f"PFM{i:05d}", "manufacturer": "Lenovo", "model": "ThinkPad 11e"} for i in range(300)]
+    r = api.post("deliveries", json={"contract": contract.number, "manifest": [*items, {"serial": "PFODD001", **odd}]})
+    assert r.status_code == 201, r.get_json()
+    got = api.get("devices/PFODD001").get_json()
+    assert (got["manufacturer"], got["model"], got["status"]) == (odd["manufacturer"], odd["model"], "expected")
+    first = api.get("devices/PFODD001/events").get_json()["items"][0]
+    assert first["action"] == "register"
+    assert first["data"] == {"manufacturer": odd["manufacturer"], "model": odd["model"], "contract": contract.number}
+    session.commit()
+    item = session.scalar(select(DeliveryItem).where(DeliveryItem.serial == "PFODD001"))
+    assert (item.line, item.macs, item.po_line) == (302, ["3C:52:82:1A:2B:3C"], "7\\b")
+    assert history.verify_all(session) == (301, None)
+    assert len(api.get("devices?status=expected&limit=500").get_json()["items"]) == 301
+
+
 def test_unknown_contract_and_missing_file(api, client):
     r = api.post("deliveries", json={"contract": "NAV-TADA", "manifest": manifest("PFD00001")})
     assert error_code(r) == "invalid_input" and r.get_json()["error"]["details"][0]["field"] == "contract"
@@ -160,17 +179,15 @@ def test_two_stations_racing_on_an_unexpected_serial(pg_app):
     delivery = DeliveryFactory(serials=["PFR00001"])
     token = token_for(UserFactory(role="warehouse"))
     engine = pg_app.extensions["fleet.engine"]
-    attempts, second_arrived = [], threading.Event()
+    attempts, second_arrived = [], threading.Event()  # the threads that began to register the serial
 
     def before(conn, cursor, statement, *args):
-        if statement.startswith("INSERT INTO devices"):
-            attempts.append(statement)
+        if "nextval(pg_get_serial_sequence('devices'" in statement:  # a registration begins
+            attempts.append(threading.get_ident())
             if len(attempts) == 2:
                 second_arrived.set()
-
-    def after(conn, cursor, statement, *args):
-        if statement.startswith("INSERT INTO devices") and len(attempts) == 1:
-            second_arrived.wait(5)  # hold the first registration uncommitted until the other station tries too
+        elif statement.startswith("UPDATE devices") and attempts[:1] == [threading.get_ident()]:
+            second_arrived.wait(5)  # the first keeps its new device uncommitted until the other station tries too
 
     barrier = threading.Barrier(2)
 
@@ -182,13 +199,11 @@ def test_two_stations_racing_on_an_unexpected_serial(pg_app):
         return r.status_code, r.get_json()
 
     event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
     try:
         with ThreadPoolExecutor(2) as pool:
             results = list(pool.map(station, range(2)))
     finally:
         event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
     assert len(attempts) == 2, "both stations should have tried to register the serial"
     assert [status for status, _ in results] == [200, 200], results
     assert sorted((b["applied"], b["already"], b["unexpected"]) for _, b in results) == [(False, True, True), (True, False, True)]
