@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reportlab import rl_config
+from reportlab.lib.rl_accel import escapePDF
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from labels import emblem, fonts, symbols
@@ -80,11 +82,27 @@ def draw(canvas: Canvas, drawn: Layout, left: float, top: float, page_height: fl
     for item in drawn.items:
         if isinstance(item, Emblem):
             _emblem(canvas, item, left, top, page_height)
+    texts = [item for item in drawn.items if isinstance(item, Text)]
+    if texts:
+        canvas.addLiteral(_text(canvas, texts, left, top, page_height))
+
+
+def _text(canvas: Canvas, items: list[Text], left: float, top: float, page_height: float) -> str:
+    """All of a label's text as literal operators, through the fonts' subsets as reportlab documents
+    for dynamic (TrueType) fonts: several times faster than a drawString per line."""
     regular, bold = fonts.register()
-    for item in drawn.items:
-        if isinstance(item, Text):
-            canvas.setFont(bold if item.bold else regular, item.size)
-            canvas.drawString((left + item.x) * MM, (page_height - top - item.baseline) * MM, item.text)
+    doc = canvas._doc
+    ops = ["q 0 g"]
+    for item in items:  # a text object per line, so that text extraction sees the lines
+        font = pdfmetrics.getFont(bold if item.bold else regular)
+        position = f"1 0 0 1 {(left + item.x) * MM:.2f} {(page_height - top - item.baseline) * MM:.2f} Tm"
+        ops.append("BT")
+        for subset, chunk in font.splitString(item.text, doc):
+            ops.append(f"{font.getSubsetInternalName(subset, doc)} {item.size:.2f} Tf {position} ({escapePDF(chunk)}) Tj")
+            position = ""  # the font before the position, as reportlab writes it: text extraction keeps lines apart
+        ops.append("ET")
+    ops.append("Q")
+    return "\n".join(ops)
 
 
 def _matrix(sx: float, sy: float, x: float, y: float, page_height: float) -> str:
