@@ -448,6 +448,7 @@ class Agreement(Base):
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    snapshot: Mapped[dict] = mapped_column(JSONType, default=dict)  # what was rendered: re-rendered to sign
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     loan: Mapped[Loan] = relationship(lazy="joined")

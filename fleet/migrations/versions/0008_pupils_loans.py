@@ -127,6 +127,7 @@ def upgrade() -> None:
         sa.Column("signed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("token_hash", sa.String(length=64), nullable=True),
         sa.Column("token_expires_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("snapshot", JSON, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["loan_id"], ["loans.id"], name=op.f("fk_agreements_loan_id_loans")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agreements")),
