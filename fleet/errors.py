@@ -14,6 +14,7 @@ STATUS = {
     "invalid_transition": 409,
     "conflict": 409,
     "too_large": 413,
+    "throttled": 429,
     "unavailable": 503,
 }
 
