@@ -9,7 +9,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from fleet import auth, lifecycle
-from fleet.models import ApiToken, Contract, Delivery, Device, Event, Founder, School, User
+from fleet.models import ApiToken, Contract, Delivery, Device, Event, Founder, Pupil, School, User
 
 _session = None
 
@@ -155,3 +155,19 @@ class EventFactory(Base):
         event = lifecycle.apply(session, device, "note", {"text": text}, "factory").event
         session.commit()
         return event
+
+
+class PupilFactory(Base):
+    """A pupil of a school (a new one unless given), in a target group with no end date."""
+
+    class Meta:
+        model = Pupil
+
+    school = factory.SubFactory(SchoolFactory)
+    register_id = factory.Sequence(lambda n: f"E{n:06d}")
+    given_name = factory.Iterator(["Ērika", "Jānis", "Līga", "Ņikita", "Ģirts"])
+    family_name = factory.Iterator(["Ņikitina", "Bērziņš", "Kalniņa", "Šmits", "Ozoliņš"])
+    grade = "5.b"
+    guardian_name = factory.Iterator(["Jānis Bērziņš", "Anna Ņikitina", "Ilze Kalniņa"])
+    guardian_email = "vecaks@example.lv"
+    eligibility = "large_family"

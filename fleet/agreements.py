@@ -1,0 +1,241 @@
+"""Loan agreements: made with the loan, signed three ways, kept with their hashes.
+
+The agreement's PDF comes from the print shop (``labels.agreements``) with the founder's newest
+template in the agreement's language, or the default one. What was rendered is kept as a snapshot,
+so the signed copy re-renders exactly the original (same bytes, same SHA-256) and adds a signature
+page. Signing: the guardian's link ``/sign/{token}`` (the token random, 256 bits, stored hashed,
+single-use, expiring), the same page at the school's desk, or a paper scan uploaded by the school.
+A signed agreement never changes; re-signing is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Any
+
+import pypdfium2
+from PIL import Image
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fleet import documents
+from fleet.errors import FleetError, invalid
+from fleet.models import Agreement, AgreementTemplate, Founder, Loan, utcnow
+from labels import agreements as paper
+
+LINK_DAYS = 14
+LANGUAGES = ("lv", "en")
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+ACCESSORIES = {  # code → (Latvian, English); the checklist of a hand-over and a return
+    "charger": ("lādētājs", "charger"), "bag": ("soma", "bag"), "mouse": ("pele", "mouse"),
+    "headphones": ("austiņas", "headphones"), "stylus": ("irbulis", "stylus"), "case": ("apvalks", "case"),
+}
+CONDITIONS = {"new": ("jauns", "new"), "good": ("labs", "good"), "worn": ("nolietots", "worn")}
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def template_for(session: Session, founder: Founder, language: str) -> paper.Template:
+    row = session.scalar(select(AgreementTemplate).where(AgreementTemplate.founder_id == founder.id,
+                                                         AgreementTemplate.language == language)
+                         .order_by(AgreementTemplate.id.desc()).limit(1))
+    return paper.template_from_json(row.body) if row is not None else paper.default_template(language)
+
+
+def save_template(session: Session, founder: Founder, body: Any, actor: str) -> AgreementTemplate:
+    """A founder's new template version (the newest is used from now on; signed ones keep theirs)."""
+    try:
+        template = paper.template_from_json(body)
+    except (ValueError, TypeError, KeyError) as e:
+        raise invalid(f"the template is not valid: {e}", [{"field": "template", "message": str(e)}]) from None
+    if template.language not in LANGUAGES:
+        raise invalid("language must be lv or en", [{"field": "language"}])
+    if session.scalar(select(AgreementTemplate.id).where(
+            AgreementTemplate.founder_id == founder.id, AgreementTemplate.language == template.language,
+            AgreementTemplate.version == template.version)):
+        raise FleetError("duplicate", f"version {template.version!r} exists already; give the new text a new version",
+                         {"field": "version"})
+    row = AgreementTemplate(founder_id=founder.id, language=template.language, version=template.version,
+                            body=paper.template_to_json(template), created_by=actor)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _names(codes: list[str], language: str, table: dict) -> tuple[str, ...]:
+    index = 0 if language == "lv" else 1
+    return tuple(table[c][index] if c in table else c for c in codes)
+
+
+def _data(loan: Loan, number: str, language: str, sign_url: str, version: str) -> paper.AgreementData:
+    device, pupil, school = loan.device, loan.pupil, loan.pupil.school
+    lv = language == "lv"
+    condition = CONDITIONS.get(loan.condition, (loan.condition, loan.condition))[0 if lv else 1]
+    return paper.AgreementData(
+        number=number, language=language, date=loan.handed_over_at.strftime("%Y-%m-%d"),
+        founder=paper.Party(school.founder.name, f"{'kods' if lv else 'code'} {school.founder.code}"),
+        school=paper.Party(school.name, f"VIIS {school.registration_number}"),
+        guardian=paper.Party(pupil.guardian_name),
+        pupil=paper.Party(f"{pupil.given_name} {pupil.family_name}", f"{pupil.grade} {'klase' if lv else 'grade'}"),
+        manufacturer=device.manufacturer, model=device.model, serial=device.serial, asset_tag=device.asset_tag or "",
+        accessories=_names(list(loan.accessories), language, ACCESSORIES), condition=condition,
+        eu_funded=device.contract is not None and device.contract.funding_source == "rrf",
+        sign_url=sign_url, template_version=version)
+
+
+def _snapshot(data: paper.AgreementData, template: paper.Template) -> dict:
+    return {"data": asdict(data), "template": paper.template_to_json(template)}
+
+
+def _from_snapshot(snapshot: dict) -> tuple[paper.AgreementData, paper.Template]:
+    d = dict(snapshot["data"])
+    for party in ("founder", "school", "guardian", "pupil"):
+        d[party] = paper.Party(**d[party])
+    d["accessories"] = tuple(d["accessories"])
+    return paper.AgreementData(**d), paper.template_from_json(snapshot["template"])
+
+
+def rendered(agreement: Agreement) -> tuple[paper.AgreementData, paper.Template]:
+    """What the agreement's original was rendered from."""
+    return _from_snapshot(agreement.snapshot)
+
+
+def create(session: Session, loan: Loan, language: str, public_url: str) -> tuple[Agreement, str]:
+    """The loan's agreement, rendered and stored, awaiting signature; with the signing URL (the
+    token is shown this once)."""
+    number = f"L-{loan.handed_over_at.year}-{loan.id:06d}"
+    agreement = Agreement(loan_id=loan.id, number=number, language=language, template_version="",
+                          status="awaiting_signature", original_sha256="")
+    session.add(agreement)
+    sign_url = _render(session, agreement, loan, public_url)
+    return agreement, sign_url
+
+
+def _render(session: Session, agreement: Agreement, loan: Loan, public_url: str) -> str:
+    token = secrets.token_urlsafe(32)
+    sign_url = f"{public_url.rstrip('/')}/sign/{token}"
+    template = template_for(session, loan.pupil.school.founder, agreement.language)
+    data = _data(loan, agreement.number, agreement.language, sign_url, template.version)
+    pdf = paper.agreement_pdf(data, template)
+    agreement.template_version = template.version
+    agreement.original_sha256 = documents.put(session, pdf, "application/pdf")
+    agreement.snapshot = _snapshot(data, template)
+    agreement.token_hash = hash_token(token)
+    agreement.token_expires_at = utcnow() + timedelta(days=LINK_DAYS)
+    session.flush()
+    return sign_url
+
+
+def new_link(session: Session, agreement: Agreement, public_url: str) -> str:
+    """A fresh signing link (the old one stops working); the unsigned agreement is printed anew
+    with the new link's QR code."""
+    _unsigned(agreement)
+    return _render(session, agreement, agreement.loan, public_url)
+
+
+def _unsigned(agreement: Agreement) -> None:
+    if agreement.status == "signed":
+        raise FleetError("conflict", f"agreement {agreement.number} is signed already", {"status": "signed"})
+    if agreement.status == "void":
+        raise FleetError("conflict", f"agreement {agreement.number} is void", {"status": "void"})
+
+
+def by_token(session: Session, token: str, now: datetime | None = None) -> Agreement:
+    """The agreement a signing link opens; a used or expired link says so plainly (``conflict``)."""
+    agreement = session.scalar(select(Agreement).where(Agreement.token_hash == hash_token(token))) \
+        if isinstance(token, str) and 20 <= len(token) <= 100 else None
+    if agreement is None:
+        raise FleetError("not_found", "this signing link is not valid, or it was replaced by a newer one")
+    if agreement.status != "awaiting_signature":
+        raise FleetError("conflict", "this agreement is already signed; the link has been used", {"status": agreement.status})
+    if agreement.token_expires_at <= (now or utcnow()):
+        raise FleetError("conflict", "this signing link has expired; ask the school for a new one", {"expired": True})
+    return agreement
+
+
+def sign(session: Session, agreement: Agreement, method: str, signer_name: Any, image_png: bytes | None = None,
+         scan: bytes | None = None) -> Agreement:
+    """Sign: the original re-rendered plus a signature page; stored, and the link used up."""
+    _unsigned(agreement)
+    errors = []
+    if not isinstance(signer_name, str) or not 2 <= len(signer_name.strip()) <= 200:
+        errors.append({"field": "signer_name", "message": "the signer's full name (2-200 characters) is required"})
+    if method in ("link", "desk") and not _readable_png(image_png):
+        errors.append({"field": "signature", "message": "a drawn signature (PNG) is required"})
+    if method == "paper":
+        if not scan:
+            errors.append({"field": "file", "message": "the signed paper's scan is required"})
+        elif len(scan) > MAX_SCAN_BYTES:
+            raise FleetError("too_large", f"a scan may be at most {MAX_SCAN_BYTES // (1024 * 1024)} MiB")
+        elif documents.sniff(scan) is None or not _scan_pages(scan):
+            errors.append({"field": "file", "message": "the scan must be a readable PDF, PNG or JPEG (checked by content)"})
+    if errors:
+        raise invalid("the signature is not complete; nothing was signed", errors)
+    data, template = _from_snapshot(agreement.snapshot)
+    if method == "paper":
+        agreement.scan_sha256 = documents.put(session, scan, documents.sniff(scan))
+    signed_at = utcnow()
+    signature = paper.Signature(method=method, signer_name=signer_name.strip(),
+                                signed_at=signed_at.strftime("%Y-%m-%d %H:%M UTC"), image_png=image_png,
+                                original_sha256=agreement.original_sha256, scan_pages=_scan_pages(scan) if scan else 0)
+    pdf = paper.signed_agreement_pdf(data, template, signature)
+    agreement.signed_sha256 = documents.put(session, pdf, "application/pdf")
+    agreement.status, agreement.method = "signed", method
+    agreement.signer_name, agreement.signed_at = signer_name.strip(), signed_at
+    agreement.token_expires_at = signed_at  # single use: the link now answers "signed already"
+    session.flush()
+    return agreement
+
+
+def _scan_pages(scan: bytes) -> int:
+    """The pages of a paper scan (0: not readable): a PDF's page count, an image is one page."""
+    if documents.sniff(scan) == "application/pdf":
+        try:
+            document = pypdfium2.PdfDocument(scan)
+        except pypdfium2.PdfiumError:
+            return 0
+        try:
+            return len(document)
+        finally:
+            document.close()
+    try:
+        with Image.open(io.BytesIO(scan)) as image:
+            image.load()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return 0
+    return 1
+
+
+def _readable_png(data: bytes | None) -> bool:
+    if not data or documents.sniff(data) != "image/png":
+        return False
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
+
+
+def for_loan(session: Session, loan: Loan) -> Agreement:
+    agreement = session.scalar(select(Agreement).where(Agreement.loan_id == loan.id))
+    if agreement is None:
+        raise FleetError("not_found", f"loan {loan.id} has no agreement", {"ref": loan.id})
+    return agreement
+
+
+def to_json(agreement: Agreement, sign_url: str | None = None) -> dict:
+    out = {"number": agreement.number, "status": agreement.status, "language": agreement.language,
+           "template_version": agreement.template_version, "sha256": agreement.original_sha256,
+           "signed_sha256": agreement.signed_sha256, "method": agreement.method,
+           "signed_at": agreement.signed_at.isoformat().replace("+00:00", "Z") if agreement.signed_at else None,
+           "pdf": f"/api/v1/loans/{agreement.loan_id}/agreement.pdf"}
+    if sign_url:
+        out["sign_url"] = sign_url
+    return out

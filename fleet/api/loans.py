@@ -1,0 +1,169 @@
+"""Loans: hand-over (one, or a whole class), the agreement and its signing, return, swap, and the
+documents (agreement, signed copy, paper scan, return act) served from the document store."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, g, jsonify, request
+
+from fleet import agreements, db, documents, loans, policy
+from fleet.api import body, bp, created, endpoint
+from fleet.errors import FleetError, invalid
+from fleet.models import Founder
+
+
+def _public_url() -> str:
+    return current_app.config["FLEET"].public_url
+
+
+def _scopes():
+    principal = g.principal
+    return (lambda d: policy.can_see_device(principal, d)), (lambda school_id: policy.sees_school(principal, school_id))
+
+
+def _pdf(digest: str | None, name: str) -> Response:
+    doc = documents.get(db.session(), digest)
+    response = Response(doc.data, mimetype=doc.content_type)
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["X-Content-SHA256"] = doc.sha256
+    return response
+
+
+@bp.post("/loans")
+@endpoint("loans:write")
+def create_loan():
+    data = body()
+    if not isinstance(data, dict):
+        raise invalid("the body must be {device, pupil, accessories, language?, condition?}")
+    s = db.session()
+    devices, schools = _scopes()
+    handed = loans.hand_over(s, data.get("device"), data.get("pupil"), data.get("accessories"), g.principal.name,
+                             devices, schools, _public_url(), data.get("language", "lv"), data.get("condition", "new"))
+    s.commit()
+    return created(loans.to_json(handed.loan, handed.agreement, handed.sign_url))
+
+
+@bp.post("/loans/class")
+@endpoint("loans:write")
+def class_handout():
+    """``{pairs: [{pupil, device}], accessories, language?}`` → one PDF with every agreement; the
+    loans made and the pairs refused are in the ``X-Fleet-Loans`` and ``X-Fleet-Failed`` headers
+    (JSON), or with ``Accept: application/json`` the same as a JSON body with no PDF."""
+    data = body()
+    if not isinstance(data, dict):
+        raise invalid("the body must be {pairs: [{pupil, device}], accessories}")
+    s = db.session()
+    devices, schools = _scopes()
+    done, failed, pdf = loans.class_handout(s, data.get("pairs"), data.get("accessories"), g.principal.name, devices,
+                                            schools, _public_url(), data.get("language", "lv"))
+    s.commit()
+    made = [loans.to_json(h.loan, h.agreement, h.sign_url) for h in done]
+    if pdf is None or request.accept_mimetypes.best == "application/json":
+        return jsonify({"loans": made, "failed": failed}), 200 if done else 400
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'inline; filename="agreements.pdf"'
+    response.headers["X-Fleet-Loans"] = str(len(made))
+    response.headers["X-Fleet-Failed"] = str(len(failed))
+    return response
+
+
+@bp.get("/loans/<int:loan_id>")
+@endpoint("loans:write")
+def get_loan(loan_id: int):
+    s = db.session()
+    loan = loans.get(s, loan_id, _scopes()[1])
+    return jsonify(loans.to_json(loan, agreements.for_loan(s, loan)))
+
+
+@bp.get("/loans/<int:loan_id>/agreement.pdf")
+@endpoint("agreements:read")
+def agreement_pdf(loan_id: int):
+    """The signed copy once signed, else the original awaiting signature; ``?original=1`` the original."""
+    s = db.session()
+    agreement = agreements.for_loan(s, loans.get(s, loan_id, _scopes()[1]))
+    digest = agreement.original_sha256 if request.args.get("original") or not agreement.signed_sha256 \
+        else agreement.signed_sha256
+    return _pdf(digest, f"{agreement.number}.pdf")
+
+
+@bp.get("/loans/<int:loan_id>/agreement/scan")
+@endpoint("agreements:read")
+def agreement_scan(loan_id: int):
+    s = db.session()
+    agreement = agreements.for_loan(s, loans.get(s, loan_id, _scopes()[1]))
+    return _pdf(agreement.scan_sha256, f"{agreement.number}-scan")
+
+
+@bp.post("/loans/<int:loan_id>/agreement/link")
+@endpoint("loans:write")
+def agreement_link(loan_id: int):
+    """A fresh signing link (the old one stops working), for a lost e-mail or the school's tablet."""
+    s = db.session()
+    agreement = agreements.for_loan(s, loans.get(s, loan_id, _scopes()[1]))
+    url = agreements.new_link(s, agreement, _public_url())
+    s.commit()
+    return jsonify(agreements.to_json(agreement, url))
+
+
+@bp.post("/loans/<int:loan_id>/agreement/paper")
+@endpoint("loans:write")
+def agreement_paper(loan_id: int):
+    """Multipart ``file`` (the signed paper: PDF, PNG or JPEG, by content) and ``signer_name``."""
+    s = db.session()
+    agreement = agreements.for_loan(s, loans.get(s, loan_id, _scopes()[1]))
+    upload = request.files.get("file")
+    scan = upload.read(agreements.MAX_SCAN_BYTES + 1) if upload is not None else None
+    agreements.sign(s, agreement, "paper", request.form.get("signer_name"), scan=scan)
+    s.commit()
+    return jsonify(agreements.to_json(agreement))
+
+
+@bp.post("/loans/<int:loan_id>/return")
+@endpoint("loans:write")
+def return_loan(loan_id: int):
+    s = db.session()
+    loan = loans.return_loan(s, loans.get(s, loan_id, _scopes()[1]), body(), g.principal.name, _public_url())
+    s.commit()
+    return jsonify(loans.to_json(loan, agreements.for_loan(s, loan)))
+
+
+@bp.post("/loans/collect")
+@endpoint("loans:write")
+def collect():
+    """End-of-year collection: ``{code, condition, accessories_returned, notes?}`` per scanned laptop."""
+    data = body()
+    if not isinstance(data, dict):
+        raise invalid("the body must be {code, condition, accessories_returned}")
+    s = db.session()
+    loan = loans.collect(s, data.pop("code", None), data, g.principal.name, _scopes()[0], _public_url())
+    s.commit()
+    return jsonify(loans.to_json(loan, agreements.for_loan(s, loan)))
+
+
+@bp.post("/loans/<int:loan_id>/swap")
+@endpoint("loans:write")
+def swap(loan_id: int):
+    s = db.session()
+    devices, schools = _scopes()
+    handed = loans.swap(s, loans.get(s, loan_id, schools), body(), g.principal.name, devices, schools, _public_url())
+    s.commit()
+    return created(loans.to_json(handed.loan, handed.agreement, handed.sign_url))
+
+
+@bp.get("/loans/<int:loan_id>/return-act.pdf")
+@endpoint("agreements:read")
+def return_act(loan_id: int):
+    loan = loans.get(db.session(), loan_id, _scopes()[1])
+    return _pdf(loan.return_act_sha256, f"return-{loan.id}.pdf")
+
+
+@bp.post("/founders/<code>/agreement-templates")
+@endpoint("templates:write")
+def add_template(code: str):
+    """A founder's own agreement text, as a new version (``labels.agreements`` template JSON)."""
+    s = db.session()
+    founder = s.query(Founder).filter_by(code=code).one_or_none()
+    if founder is None:
+        raise FleetError("not_found", f"founder {code!r} not found", {"ref": code})
+    row = agreements.save_template(s, founder, body(), g.principal.name)
+    s.commit()
+    return created({"founder": code, "language": row.language, "version": row.version})

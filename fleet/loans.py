@@ -1,0 +1,226 @@
+"""Loans: a school lends a laptop to a pupil under an agreement the guardian signs.
+
+A hand-over applies ``hand_over`` through the lifecycle (the device row locked) and makes the
+agreement; the database allows one active loan per device and one per pupil (partial unique
+indexes), so concurrent hand-overs cannot both win. A class hand-out pairs pupils with devices,
+each pair on its own (a savepoint each), and prints every agreement into one PDF. A return applies
+``return`` (to school, or to repair when damaged), records the accessories that came back and
+prints the return act. A swap returns the old laptop and lends a new one under a new agreement.
+Lost and stolen end a loan through the lifecycle's own actions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from fleet import agreements, documents, lifecycle, pupils, resolvers
+from fleet.errors import FleetError, invalid
+from fleet.models import Agreement, Device, Document, Loan, Pupil, utcnow
+from labels import agreements as paper
+
+RETURN_CONDITIONS = ("good", "worn", "damaged")  # damaged: to repair
+MAX_CLASS = 60
+
+
+@dataclass(frozen=True)
+class Handed:
+    loan: Loan
+    agreement: Agreement
+    sign_url: str
+
+
+def _accessories(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or any(a not in agreements.ACCESSORIES for a in value) or len(set(value)) != len(value):
+        raise invalid("accessories must be a list of distinct codes: " + ", ".join(agreements.ACCESSORIES),
+                      [{"field": "accessories"}])
+    return list(value)
+
+
+def hand_over(session: Session, device_ref: Any, pupil_id: Any, accessories: Any, actor: str, visible_device,
+              visible_school, public_url: str, language: Any = "lv", condition: Any = "new") -> Handed:
+    """Lend the device to the pupil: the loan, the ``hand_over`` event, the agreement."""
+    items = _accessories(accessories)
+    if language not in agreements.LANGUAGES:
+        raise invalid("language must be lv or en", [{"field": "language"}])
+    if condition not in agreements.CONDITIONS:
+        raise invalid("condition must be one of " + ", ".join(agreements.CONDITIONS), [{"field": "condition"}])
+    if not isinstance(pupil_id, int) or isinstance(pupil_id, bool):
+        raise invalid("pupil must be the pupil's id", [{"field": "pupil"}])
+    pupil = pupils.get(session, pupil_id, visible_school)
+    device = resolvers.resolve(session, device_ref, visible_device, lock=True)
+    if pupil.anonymised_at is not None:
+        raise FleetError("conflict", "the pupil's data was purged", {"pupil": pupil.id})
+    if device.school_id != pupil.school_id:
+        raise FleetError("conflict", "the device belongs to another school than the pupil's",
+                         {"device": device.serial, "pupil": pupil.id})
+    lifecycle.require_source(device, "hand_over", via="loans")  # before the loan row: on loan is not a duplicate
+    if session.scalar(select(Loan.id).where(Loan.pupil_id == pupil.id, Loan.status == "active")):
+        raise FleetError("conflict", "the pupil has a laptop on loan already; return or swap it first",
+                         {"pupil": pupil.id})
+    loan = Loan(device_id=device.id, pupil_id=pupil.id, school_id=pupil.school_id, status="active", accessories=items,
+                condition=condition, handed_over_by=actor, eligible=pupils.eligible_on(pupil, date.today()))
+    session.add(loan)
+    session.flush()  # the partial unique indexes speak here: one active loan per device, per pupil
+    lifecycle.apply(session, device, "hand_over", {"loan": loan.id}, actor, via="loans")
+    agreement, sign_url = agreements.create(session, loan, language, public_url)
+    return Handed(loan, agreement, sign_url)
+
+
+def class_handout(session: Session, pairs: Any, accessories: Any, actor: str, visible_device, visible_school,
+                  public_url: str, language: Any = "lv") -> tuple[list[Handed], list[dict], bytes | None]:
+    """Each {pupil, device} pair on its own: the loans made, the pairs refused (with index and
+    code), and one PDF holding every new agreement."""
+    if not isinstance(pairs, list) or not 1 <= len(pairs) <= MAX_CLASS:
+        raise invalid(f"pairs must be a list of 1-{MAX_CLASS} {{pupil, device}}", [{"field": "pairs"}])
+    _accessories(accessories)
+    done, failed = [], []
+    for index, pair in enumerate(pairs):
+        try:
+            if not isinstance(pair, dict):
+                raise invalid("each pair is {pupil, device}")
+            with session.begin_nested():
+                done.append(hand_over(session, pair.get("device"), pair.get("pupil"), pair.get("accessories", accessories),
+                                      actor, visible_device, visible_school, public_url, language))
+        except FleetError as e:
+            failed.append({"index": index, "code": e.code, "message": e.message,
+                           "pupil": pair.get("pupil") if isinstance(pair, dict) else None})
+        except IntegrityError:
+            failed.append({"index": index, "code": "duplicate", "message": "the device or the pupil is on loan already",
+                           "pupil": pair.get("pupil") if isinstance(pair, dict) else None})
+    pdf = paper.agreements_pdf([agreements.rendered(h.agreement) for h in done]) if done else None
+    return done, failed, pdf
+
+
+
+def get(session: Session, loan_id: int, visible_school) -> Loan:
+    loan = session.get(Loan, loan_id)
+    if loan is None or not visible_school(loan.school_id):
+        raise FleetError("not_found", f"loan {loan_id} not found", {"ref": loan_id})
+    return loan
+
+
+def return_loan(session: Session, loan: Loan, data: Any, actor: str, public_url: str) -> Loan:
+    """Take the laptop back: condition check, accessories, the ``return`` event, the return act."""
+    if not isinstance(data, dict):
+        raise invalid("the body must be {condition, accessories_returned, notes?}")
+    if loan.status != "active":
+        raise FleetError("conflict", f"the loan is {loan.status}, not active", {"status": loan.status})
+    errors = []
+    condition = data.get("condition")
+    if condition not in RETURN_CONDITIONS:
+        errors.append({"field": "condition", "message": "one of " + ", ".join(RETURN_CONDITIONS)})
+    try:
+        returned = _accessories(data.get("accessories_returned", []))
+    except FleetError:
+        errors.append({"field": "accessories_returned", "message": "a list of accessory codes"})
+        returned = []
+    notes = data.get("notes")
+    if notes is not None and (not isinstance(notes, str) or len(notes) > 1000):
+        errors.append({"field": "notes", "message": "text of at most 1000 characters"})
+    if errors:
+        raise invalid("the return is not complete; nothing was changed", errors)
+    device = lifecycle.lock_device(session, "id", loan.device_id)
+    params = {"condition": condition} | ({"notes": notes.strip()} if notes and notes.strip() else {})
+    lifecycle.apply(session, device, "return", params, actor, via="loans")
+    loan.status, loan.ended_at, loan.ended_by = "returned", utcnow(), actor
+    loan.return_condition, loan.notes = condition, notes
+    loan.accessories_returned = returned
+    loan.accessories_missing = [a for a in loan.accessories if a not in returned]
+    loan.return_act_sha256 = documents.put(session, paper.return_act_pdf(_return_data(loan, device)), "application/pdf")
+    session.flush()
+    return loan
+
+
+def _return_data(loan: Loan, device: Device) -> paper.ReturnData:
+    pupil, school = loan.pupil, loan.pupil.school
+    return paper.ReturnData(
+        number=f"A-{loan.ended_at.year}-{loan.id:06d}", language="lv", date=loan.ended_at.strftime("%Y-%m-%d"),
+        school=paper.Party(school.name, f"VIIS {school.registration_number}"), guardian=paper.Party(pupil.guardian_name),
+        pupil=paper.Party(f"{pupil.given_name} {pupil.family_name}", f"{pupil.grade} klase"),
+        manufacturer=device.manufacturer, model=device.model, serial=device.serial, asset_tag=device.asset_tag or "",
+        condition=loan.return_condition, accessories_returned=agreements._names(loan.accessories_returned, "lv",
+                                                                                  agreements.ACCESSORIES),
+        accessories_missing=agreements._names(loan.accessories_missing, "lv", agreements.ACCESSORIES),
+        notes=loan.notes or "", outcome=device.status)
+
+
+def collect(session: Session, code: Any, data: Any, actor: str, visible_device, public_url: str) -> Loan:
+    """End-of-year collection: scan a laptop, its active loan is returned."""
+    device = resolvers.resolve(session, code, visible_device)
+    loan = session.scalar(select(Loan).where(Loan.device_id == device.id, Loan.status == "active"))
+    if loan is None:
+        raise FleetError("conflict", f"{device.serial} is not on loan", {"status": device.status})
+    return return_loan(session, loan, data, actor, public_url)
+
+
+def swap(session: Session, loan: Loan, data: Any, actor: str, visible_device, visible_school, public_url: str) -> Handed:
+    """A replacement laptop: the old one returned (usually damaged), a new loan under a new agreement."""
+    if not isinstance(data, dict):
+        raise invalid("the body must be {device, condition, accessories?, notes?}")
+    old = return_loan(session, loan, {k: data[k] for k in ("condition", "notes", "accessories_returned") if k in data}
+                      | {"accessories_returned": data.get("accessories_returned", loan.accessories)}, actor, public_url)
+    old.status = "replaced"
+    handed = hand_over(session, data.get("device"), loan.pupil_id, data.get("accessories", loan.accessories), actor,
+                       visible_device, visible_school, public_url, agreements.for_loan(session, old).language)
+    old.replaced_by_id = handed.loan.id
+    session.flush()
+    return handed
+
+
+def to_json(loan: Loan, agreement: Agreement | None, sign_url: str | None = None) -> dict:
+    return {"id": loan.id, "status": loan.status, "device": loan.device.serial, "asset_tag": loan.device.asset_tag,
+            "pupil": loan.pupil_id, "school": loan.pupil.school.registration_number, "accessories": loan.accessories,
+            "condition": loan.condition,
+            "handed_over_at": loan.handed_over_at.isoformat().replace("+00:00", "Z"),
+            "ended_at": loan.ended_at.isoformat().replace("+00:00", "Z") if loan.ended_at else None,
+            "return_condition": loan.return_condition, "accessories_missing": loan.accessories_missing,
+            "return_act": f"/api/v1/loans/{loan.id}/return-act.pdf" if loan.return_act_sha256 else None,
+            "agreement": agreements.to_json(agreement, sign_url) if agreement else None}
+
+
+def provided_to_target_group(session: Session, until: date | None = None) -> int:
+    """The milestone count: devices whose first hand-over went to a pupil eligible that day, with
+    the agreement signed; a device lent again counts once."""
+    first = (select(Loan.device_id, func.min(Loan.id).label("loan_id")).group_by(Loan.device_id).subquery())
+    query = (select(func.count()).select_from(first)
+             .join(Loan, Loan.id == first.c.loan_id)
+             .join(Agreement, and_(Agreement.loan_id == Loan.id, Agreement.status == "signed"))
+             .where(Loan.eligible.is_(True)))
+    if until is not None:
+        query = query.where(func.date(Loan.handed_over_at) <= until)
+    return session.scalar(query)
+
+
+def purge(session: Session, months: int, now: datetime | None = None) -> int:
+    """Anonymise pupils with no active loan whose last loan ended more than `months` ago (or who
+    never had one and were added that long ago): names, guardian, codes go; the loans, the counts
+    and the agreements' hashes stay; the stored PDFs that carry the names are deleted. Idempotent:
+    a purged pupil is not touched again. Returns how many pupils were anonymised."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=round(months * 365.25 / 12))
+    last_end = (select(func.max(Loan.ended_at)).where(Loan.pupil_id == Pupil.id).scalar_subquery())
+    active = select(Loan.id).where(Loan.pupil_id == Pupil.id, Loan.status == "active").exists()
+    candidates = session.scalars(select(Pupil).where(
+        Pupil.anonymised_at.is_(None), ~active,
+        or_(last_end < cutoff, and_(last_end.is_(None), Pupil.created_at < cutoff)))).all()
+    for pupil in candidates:
+        pupil.given_name = pupil.family_name = pupil.guardian_name = ""
+        pupil.register_id = f"purged-{pupil.id}"
+        pupil.guardian_email = pupil.guardian_phone = pupil.personal_code = pupil.eligibility_basis = None
+        pupil.anonymised_at = now
+        loans = session.scalars(select(Loan).where(Loan.pupil_id == pupil.id)).all()
+        digests = {loan.return_act_sha256 for loan in loans}
+        for agreement in session.scalars(select(Agreement).where(Agreement.loan_id.in_([x.id for x in loans]))):
+            digests |= {agreement.original_sha256, agreement.signed_sha256, agreement.scan_sha256}
+            agreement.snapshot, agreement.token_hash, agreement.token_expires_at = {}, None, None
+        session.execute(delete(Document).where(Document.sha256.in_([d for d in digests if d])))
+    session.flush()
+    return len(candidates)

@@ -1,0 +1,305 @@
+"""Pupils: the minimum the loan agreement needs, scoped to their school.
+
+A pupil has a school-register id, a name, a class, a guardian (who signs), and an eligibility
+group of the programme with its basis and the date it is valid until. A personal code is never
+required; a school that keeps one has it validated (the old format with its checksum, or the new
+``32…`` one) and it is shown only inside that school. The school register's CSV export imports
+all or nothing, every bad line reported with its number; a pupil already known (by register id)
+is updated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fleet import tables
+from fleet.errors import FleetError, invalid
+from fleet.models import EligibilityGroup, Pupil, School
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 5_000
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+_OLD_CODE = re.compile(r"^(\d{2})(\d{2})(\d{2})-?([012])(\d{4})$")
+_NEW_CODE = re.compile(r"^3[2-9]\d{4}-?\d{5}$")
+_CODE_WEIGHTS = (1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+FIELDS = ("register_id", "given_name", "family_name", "grade", "guardian_name", "guardian_email", "guardian_phone",
+          "eligibility", "eligibility_basis", "eligibility_valid_until", "personal_code")
+LIMITS = {"register_id": 40, "given_name": 100, "family_name": 100, "grade": 10, "guardian_name": 200,
+          "guardian_email": 200, "guardian_phone": 40, "eligibility_basis": 500}
+REQUIRED = ("register_id", "given_name", "family_name", "grade", "guardian_name")
+
+# Normalised header (tables.header_key) → field; English and Latvian as school registers export them.
+HEADERS = {
+    "register id": "register_id", "id": "register_id", "registra id": "register_id", "registra nr": "register_id",
+    "skolena id": "register_id", "skolena nr": "register_id",
+    "given name": "given_name", "first name": "given_name", "vards": "given_name",
+    "family name": "family_name", "last name": "family_name", "surname": "family_name", "uzvards": "family_name",
+    "class": "grade", "grade": "grade", "klase": "grade",
+    "guardian name": "guardian_name", "guardian": "guardian_name", "likumiskais parstavis": "guardian_name",
+    "vecaks": "guardian_name", "aizbildnis": "guardian_name",
+    "guardian email": "guardian_email", "guardian e mail": "guardian_email", "e pasts": "guardian_email",
+    "epasts": "guardian_email", "email": "guardian_email",
+    "guardian phone": "guardian_phone", "phone": "guardian_phone", "talrunis": "guardian_phone",
+    "eligibility group": "eligibility", "eligibility": "eligibility", "merka grupa": "eligibility",
+    "grupa": "eligibility",
+    "eligibility basis": "eligibility_basis", "basis": "eligibility_basis", "pamatojums": "eligibility_basis",
+    "valid until": "eligibility_valid_until", "eligible until": "eligibility_valid_until",
+    "deriga lidz": "eligibility_valid_until", "derigs lidz": "eligibility_valid_until",
+    "personal code": "personal_code", "personas kods": "personal_code",
+}
+
+
+def validate_personal_code(value: str) -> str:
+    """The code in the form ``DDMMYY-CNNNN`` (old, with its checksum and a real date) or
+    ``32NNNN-NNNNN`` (new, since 2017); ValueError otherwise."""
+    code = value.strip()
+    if _NEW_CODE.match(code):
+        digits = code.replace("-", "")
+        return f"{digits[:6]}-{digits[6:]}"
+    m = _OLD_CODE.match(code)
+    if not m:
+        raise ValueError("a personal code is DDMMYY-NNNNN, or 32NNNN-NNNNN since 2017")
+    day, month, year, century = int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4))
+    try:
+        date(1800 + 100 * century + year, month, day)
+    except ValueError:
+        raise ValueError("the personal code's date part is not a date") from None
+    digits = [int(c) for c in code.replace("-", "")]
+    check = (1101 - sum(d * w for d, w in zip(digits[:10], _CODE_WEIGHTS, strict=True))) % 11
+    if check != digits[10]:
+        raise ValueError("the personal code's check digit is wrong")
+    digits_s = "".join(map(str, digits))
+    return f"{digits_s[:6]}-{digits_s[6:]}"
+
+
+@dataclass
+class _Checked:
+    values: dict[str, Any]
+    errors: list[dict]
+
+
+def _check(session: Session, data: dict, partial: bool, groups: dict[str, EligibilityGroup]) -> _Checked:
+    """Validate the fields of `data` (all of them, or for a PATCH those given)."""
+    values: dict[str, Any] = {}
+    errors: list[dict] = []
+    for field in FIELDS:
+        if field not in data:
+            if not partial and field in REQUIRED:
+                errors.append({"field": field, "message": "is required"})
+            continue
+        raw = data[field]
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if field in REQUIRED:
+                errors.append({"field": field, "message": "must not be empty"})
+            else:
+                values[field] = None
+            continue
+        if not isinstance(raw, str):
+            errors.append({"field": field, "message": "must be text"})
+            continue
+        value = raw.strip()
+        if field in LIMITS and len(value) > LIMITS[field]:
+            errors.append({"field": field, "message": f"must be at most {LIMITS[field]} characters"})
+        elif field == "guardian_email" and not _EMAIL.match(value):
+            errors.append({"field": field, "message": "is not an e-mail address"})
+        elif field == "guardian_phone" and not _PHONE.match(value):
+            errors.append({"field": field, "message": "is not a phone number"})
+        elif field == "eligibility" and value not in groups:
+            errors.append({"field": field, "message": f"unknown group; one of {', '.join(sorted(groups))}"})
+        elif field == "eligibility_valid_until":
+            try:
+                values[field] = date.fromisoformat(value)
+            except ValueError:
+                errors.append({"field": field, "message": "must be a date YYYY-MM-DD"})
+        elif field == "personal_code":
+            try:
+                values[field] = validate_personal_code(value)
+            except ValueError as e:
+                errors.append({"field": field, "message": str(e)})
+        else:
+            values[field] = value
+    return _Checked(values, errors)
+
+
+def _needs_basis(values: dict, pupil: Pupil | None, groups: dict[str, EligibilityGroup]) -> str | None:
+    group = values.get("eligibility", pupil.eligibility if pupil else None)
+    basis = values.get("eligibility_basis", pupil.eligibility_basis if pupil else None)
+    if group and groups[group].needs_basis and not basis:
+        return f"the group {group!r} needs its reason in eligibility_basis"
+    return None
+
+
+def flatten(data: Any) -> dict:
+    """The API's nested form ({guardian: {name, email, phone}, eligibility: {group, basis,
+    valid_until}} or eligibility as a code) as the model's flat fields."""
+    if not isinstance(data, dict):
+        raise invalid("the body must be a JSON object")
+    flat = {k: v for k, v in data.items() if k not in ("guardian", "eligibility")}
+    unknown = sorted(set(flat) - set(FIELDS))
+    if unknown:
+        raise invalid("unknown field(s): " + ", ".join(unknown), [{"field": f, "message": "unknown"} for f in unknown])
+    if "guardian" in data:
+        guardian = data["guardian"]
+        if not isinstance(guardian, dict):
+            raise invalid("guardian must be an object {name, email, phone}", [{"field": "guardian"}])
+        for key in ("name", "email", "phone"):
+            if key in guardian:
+                flat[f"guardian_{key}"] = guardian[key]
+    if "eligibility" in data:
+        e = data["eligibility"]
+        if isinstance(e, dict):
+            for key, field in (("group", "eligibility"), ("basis", "eligibility_basis"),
+                               ("valid_until", "eligibility_valid_until")):
+                if key in e:
+                    flat[field] = e[key]
+        else:
+            flat["eligibility"] = e
+    return flat
+
+
+def groups_by_code(session: Session) -> dict[str, EligibilityGroup]:
+    return {g.code: g for g in session.scalars(select(EligibilityGroup).order_by(EligibilityGroup.code))}
+
+
+def school_by_reg(session: Session, reg: str, visible) -> School:
+    school = session.scalar(select(School).where(School.registration_number == reg))
+    if school is None or not visible(school.id):
+        raise FleetError("not_found", f"school {reg!r} not found", {"ref": reg})
+    return school
+
+
+def create(session: Session, school: School, data: Any) -> Pupil:
+    groups = groups_by_code(session)
+    checked = _check(session, flatten(data), partial=False, groups=groups)
+    if not checked.errors and (reason := _needs_basis(checked.values, None, groups)):
+        checked.errors.append({"field": "eligibility_basis", "message": reason})
+    if checked.errors:
+        raise invalid("the pupil is not valid; nothing was saved", checked.errors)
+    if session.scalar(select(Pupil.id).where(Pupil.school_id == school.id,
+                                             Pupil.register_id == checked.values["register_id"])):
+        raise FleetError("duplicate", f"pupil {checked.values['register_id']!r} is already registered at this school",
+                         {"field": "register_id"})
+    pupil = Pupil(school_id=school.id, **checked.values)
+    session.add(pupil)
+    session.flush()
+    return pupil
+
+
+def update(session: Session, pupil: Pupil, data: Any) -> Pupil:
+    if pupil.anonymised_at is not None:
+        raise FleetError("conflict", "the pupil's data was purged; nothing to change", {"ref": pupil.id})
+    groups = groups_by_code(session)
+    flat = flatten(data)
+    if "register_id" in flat:
+        raise invalid("register_id cannot change", [{"field": "register_id"}])
+    checked = _check(session, flat, partial=True, groups=groups)
+    if not checked.errors and (reason := _needs_basis(checked.values, pupil, groups)):
+        checked.errors.append({"field": "eligibility_basis", "message": reason})
+    if checked.errors:
+        raise invalid("the change is not valid; nothing was saved", checked.errors)
+    for field, value in checked.values.items():
+        setattr(pupil, field, value)
+    session.flush()
+    return pupil
+
+
+def get(session: Session, pupil_id: int, visible) -> Pupil:
+    pupil = session.get(Pupil, pupil_id)
+    if pupil is None or not visible(pupil.school_id):
+        raise FleetError("not_found", f"pupil {pupil_id} not found", {"ref": pupil_id})
+    return pupil
+
+
+def listing(session: Session, school: School, grade: str | None = None) -> list[Pupil]:
+    query = select(Pupil).where(Pupil.school_id == school.id, Pupil.anonymised_at.is_(None))
+    if grade:
+        query = query.where(Pupil.grade == grade)
+    return list(session.scalars(query.order_by(Pupil.grade, Pupil.family_name, Pupil.given_name, Pupil.id)))
+
+
+def import_csv(session: Session, school: School, data: bytes) -> dict[str, int]:
+    """The school register's export, all or nothing: ``{created, updated}``."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise FleetError("too_large", f"a pupil list may be at most {MAX_IMPORT_BYTES // (1024 * 1024)} MiB")
+    rows = [(n, row) for n, row in tables.csv_rows(tables.decode(data)) if "".join(row).strip()]
+    if not rows:
+        raise invalid("the file is empty", [{"line": 1, "message": "no header and no rows"}])
+    header_line, header = rows[0]
+    columns, errors = {}, []
+    for i, name in enumerate(header):
+        field = HEADERS.get(tables.header_key(name))
+        if field in columns:
+            errors.append({"line": header_line, "message": f"two columns mean {field}"})
+        elif field:
+            columns[field] = i
+    missing = [f for f in REQUIRED if f not in columns]
+    if missing:
+        errors.append({"line": header_line, "message": "missing column(s): " + ", ".join(missing)})
+    if errors:
+        raise invalid("the file's header is not usable; nothing was imported", errors)
+    if len(rows) - 1 > MAX_IMPORT_ROWS:
+        raise FleetError("too_large", f"a pupil list may have at most {MAX_IMPORT_ROWS} rows")
+    groups = groups_by_code(session)
+    existing = {p.register_id: p for p in session.scalars(select(Pupil).where(Pupil.school_id == school.id))}
+    seen: dict[str, int] = {}
+    checked_rows = []
+    for line, raw in rows[1:]:
+        if len(raw) < len(header):
+            errors.append({"line": line, "message": f"has {len(raw)} value(s) where the header has {len(header)}"})
+            continue
+        values = {field: raw[i] for field, i in columns.items()}
+        checked = _check(session, values, partial=False, groups=groups)
+        pupil = existing.get(checked.values.get("register_id"))
+        if not checked.errors and (reason := _needs_basis(checked.values, pupil, groups)):
+            checked.errors.append({"field": "eligibility_basis", "message": reason})
+        for e in checked.errors:
+            errors.append({"line": line, "message": f"{e['field']} {e['message']}"})
+        register_id = checked.values.get("register_id")
+        if register_id in seen:
+            errors.append({"line": line, "message": f"register id {register_id} repeats line {seen[register_id]}"})
+        elif register_id:
+            seen[register_id] = line
+        if pupil is not None and pupil.anonymised_at is not None:
+            errors.append({"line": line, "message": f"pupil {register_id} was purged and cannot be imported again"})
+        checked_rows.append((pupil, checked.values))
+    if errors:
+        raise invalid(f"{len(errors)} bad line(s); nothing was imported", errors)
+    created = updated = 0
+    for pupil, values in checked_rows:
+        if pupil is None:
+            session.add(Pupil(school_id=school.id, **values))
+            created += 1
+        else:
+            for field, value in values.items():
+                setattr(pupil, field, value)
+            updated += 1
+    session.flush()
+    return {"created": created, "updated": updated}
+
+
+def eligible_on(pupil: Pupil, day: date) -> bool:
+    """Whether the pupil belongs to a target group on `day` (a group without an end date holds)."""
+    return pupil.eligibility is not None and (pupil.eligibility_valid_until is None
+                                              or pupil.eligibility_valid_until >= day)
+
+
+def to_json(pupil: Pupil, show_personal_code: bool) -> dict:
+    out = {
+        "id": pupil.id, "school": pupil.school.registration_number, "register_id": pupil.register_id,
+        "given_name": pupil.given_name, "family_name": pupil.family_name, "grade": pupil.grade,
+        "guardian": {"name": pupil.guardian_name, "email": pupil.guardian_email, "phone": pupil.guardian_phone},
+        "eligibility": {"group": pupil.eligibility, "basis": pupil.eligibility_basis,
+                        "valid_until": pupil.eligibility_valid_until.isoformat()
+                        if pupil.eligibility_valid_until else None},
+    }
+    if show_personal_code:
+        out["personal_code"] = pupil.personal_code
+    return out

@@ -1,0 +1,108 @@
+"""The guardian's signing page, ``/sign/{token}``: no account, on a phone or on the school's tablet.
+
+The page shows the agreement (and its PDF), asks for the signer's name, a drawn signature and an
+explicit consent tick; the form carries a CSRF token bound to the browser's session. Opened by a
+signed-in school user (the tablet at the desk) the signature is recorded as made at the desk,
+otherwise as made through the link. A used, replaced or expired link says so plainly.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import secrets
+
+from flask import Blueprint, Response, render_template, request, session
+
+from fleet import agreements, db, documents
+from fleet.errors import FleetError
+
+bp = Blueprint("signing", __name__)
+MAX_SIGNATURE_BYTES = 512 * 1024
+
+
+def csrf_token() -> str:
+    """The browser session's CSRF token (made on first use), for a form's hidden ``csrf_token``."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def csrf_valid(value: str | None) -> bool:
+    expected = session.get("csrf")
+    return bool(expected and value and hmac.compare_digest(expected, value))
+
+
+def _refused(e: FleetError, language: str = "lv"):
+    status = 410 if e.code == "conflict" else 404
+    return render_template("sign_refused.html", message=e.message, expired=bool((e.details or {}).get("expired")),
+                           language=language), status
+
+
+def _language(agreement) -> str:
+    wanted = request.args.get("lang")
+    return wanted if wanted in agreements.LANGUAGES else agreement.language
+
+
+@bp.get("/sign/<token>")
+def page(token: str):
+    try:
+        agreement = agreements.by_token(db.session(), token)
+    except FleetError as e:
+        return _refused(e)
+    data, _ = agreements.rendered(agreement)
+    return render_template("sign.html", agreement=agreement, data=data, token=token, csrf=csrf_token(),
+                           language=_language(agreement), error=None)
+
+
+@bp.get("/sign/<token>/agreement.pdf")
+def original(token: str):
+    try:
+        agreement = agreements.by_token(db.session(), token)
+    except FleetError as e:
+        return _refused(e)
+    doc = documents.get(db.session(), agreement.original_sha256)
+    return Response(doc.data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{agreement.number}.pdf"'})
+
+
+@bp.post("/sign/<token>")
+def sign(token: str):
+    s = db.session()
+    try:
+        agreement = agreements.by_token(s, token)
+    except FleetError as e:
+        return _refused(e)
+    language = _language(agreement)
+    data, _ = agreements.rendered(agreement)
+
+    def again(message: str, status: int = 400):
+        return render_template("sign.html", agreement=agreement, data=data, token=token, csrf=csrf_token(),
+                               language=language, error=message, name=request.form.get("signer_name", "")), status
+
+    if not csrf_valid(request.form.get("csrf_token")):
+        return again("Forma ir novecojusi; lūdzu, mēģiniet vēlreiz. / The form has expired; please try again.", 403)
+    if request.form.get("consent") != "yes":
+        return again("Lūdzu, apstipriniet piekrišanu. / Please tick that you agree.")
+    image = _png(request.form.get("signature", ""))
+    method = "desk" if session.get("user_id") else "link"
+    try:
+        agreements.sign(s, agreement, method, request.form.get("signer_name"), image_png=image)
+    except FleetError as e:
+        s.rollback()
+        details = e.details if isinstance(e.details, list) else []
+        return again("; ".join(d.get("message", "") for d in details) or e.message)
+    s.commit()
+    return render_template("sign_done.html", agreement=agreement, language=language)
+
+
+def _png(data_url: str) -> bytes | None:
+    """The drawn signature from the canvas's ``data:image/png;base64,…``."""
+    prefix = "data:image/png;base64,"
+    if not data_url.startswith(prefix) or len(data_url) > MAX_SIGNATURE_BYTES * 4 // 3 + len(prefix) + 4:
+        return None
+    try:
+        return base64.b64decode(data_url[len(prefix):], validate=True)
+    except (binascii.Error, ValueError):
+        return None

@@ -1,0 +1,150 @@
+"""Pupils through HTTP: the minimum data, scoped to the school, the register's CSV import."""
+
+from __future__ import annotations
+
+import pytest
+
+from fleet import pupils
+from fleet.models import Pupil
+from tests.conftest import error_code
+from tests.factories import PupilFactory, SchoolFactory
+
+PUPIL = {"register_id": "E-1001", "given_name": "Ērika", "family_name": "Ņikitina", "grade": "5.b",
+         "guardian": {"name": "Jānis Bērziņš", "email": "janis@example.lv", "phone": "+371 20000000"},
+         "eligibility": {"group": "large_family", "valid_until": "2027-08-31"}}
+
+
+def details(r):
+    return r.get_json()["error"]["details"]
+
+
+def test_create_read_and_list_a_pupil(api_as, session):
+    school = SchoolFactory()
+    it = api_as("school_it", school=school)
+    r = it.post(f"schools/{school.registration_number}/pupils", json=PUPIL)
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    assert (body["given_name"], body["family_name"], body["grade"]) == ("Ērika", "Ņikitina", "5.b")
+    assert body["guardian"] == PUPIL["guardian"] and body["eligibility"]["group"] == "large_family"
+    assert it.get(f"pupils/{body['id']}").get_json()["register_id"] == "E-1001"
+    listed = it.get(f"schools/{school.registration_number}/pupils?grade=5.b").get_json()["items"]
+    assert [p["id"] for p in listed] == [body["id"]]
+    assert it.get(f"schools/{school.registration_number}/pupils?grade=6.a").get_json()["items"] == []
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"register_id": ""}, "register_id"), ({"given_name": "x" * 101}, "given_name"),
+    ({"guardian": {"name": "A", "email": "not-an-email"}}, "guardian_email"),
+    ({"guardian": {"name": "A", "phone": "call me"}}, "guardian_phone"),
+    ({"eligibility": {"group": "rich"}}, "eligibility"), ({"eligibility": {"group": "other"}}, "eligibility_basis"),
+    ({"eligibility": {"group": "disability", "valid_until": "31.08.2027"}}, "eligibility_valid_until"),
+    ({"personal_code": "111112-11111"}, "personal_code"), ({"personal_code": "320000-1234"}, "personal_code"),
+    ({"nickname": "Ē"}, "nickname")])
+def test_bad_pupil_is_refused_and_nothing_saved(api, session, count, change, field):
+    school = SchoolFactory()
+    r = api.post(f"schools/{school.registration_number}/pupils", json={**PUPIL, **change})
+    assert r.status_code == 400 and error_code(r) == "invalid_input"
+    assert field in {d["field"] for d in details(r)}
+    assert count(Pupil) == 0
+
+
+def test_a_second_pupil_with_the_same_register_id_is_a_duplicate(api, session):
+    school = SchoolFactory()
+    assert api.post(f"schools/{school.registration_number}/pupils", json=PUPIL).status_code == 201
+    r = api.post(f"schools/{school.registration_number}/pupils", json=PUPIL)
+    assert r.status_code == 409 and error_code(r) == "duplicate"
+
+
+def test_personal_codes_are_validated_and_shown_inside_the_school_only(api, api_as, session):
+    school = SchoolFactory()
+    it = api_as("school_it", school=school)
+    r = it.post(f"schools/{school.registration_number}/pupils", json={**PUPIL, "personal_code": "11111111111"})
+    assert r.status_code == 201 and r.get_json()["personal_code"] == "111111-11111"
+    pupil = r.get_json()["id"]
+    assert "personal_code" not in api.get(f"pupils/{pupil}").get_json()  # an admin is outside the school
+    new = it.post(f"schools/{school.registration_number}/pupils",
+                  json={**PUPIL, "register_id": "E-2", "personal_code": "325499-12345"})
+    assert new.get_json()["personal_code"] == "325499-12345"
+
+
+def test_patch_changes_only_what_is_given(api_as, session):
+    pupil = PupilFactory()
+    it = api_as("school_it", school=pupil.school)
+    r = it.client.patch(f"/api/v1/pupils/{pupil.id}", json={"grade": "6.b", "guardian": {"phone": "+37129999999"}},
+                        headers=it.headers)
+    assert r.status_code == 200
+    assert r.get_json()["grade"] == "6.b" and r.get_json()["guardian"]["phone"] == "+37129999999"
+    assert r.get_json()["family_name"] == pupil.family_name
+    r = it.client.patch(f"/api/v1/pupils/{pupil.id}", json={"register_id": "X"}, headers=it.headers)
+    assert error_code(r) == "invalid_input"
+
+
+def test_other_schools_pupils_are_not_found(api_as, session):
+    pupil = PupilFactory()
+    other = api_as("school_it", school=SchoolFactory())
+    assert error_code(other.get(f"pupils/{pupil.id}")) == "not_found"
+    assert error_code(other.get(f"schools/{pupil.school.registration_number}/pupils")) == "not_found"
+    r = other.post(f"schools/{pupil.school.registration_number}/pupils", json=PUPIL)
+    assert r.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["warehouse", "ministry"])
+def test_roles_without_pupil_access_are_forbidden(api_as, session, role):
+    pupil = PupilFactory()
+    assert error_code(api_as(role).get(f"pupils/{pupil.id}")) == "forbidden"
+
+
+def test_eligibility_groups_are_listed(api):
+    items = {g["code"]: g for g in api.get("eligibility-groups").get_json()["items"]}
+    assert items["large_family"]["name_lv"] == "Daudzbērnu ģimene" and items["other"]["needs_basis"] is True
+
+
+# --- import ------------------------------------------------------------------------------------------
+
+HEADER_LV = "Reģistra Nr.;Vārds;Uzvārds;Klase;Likumiskais pārstāvis;E-pasts;Tālrunis;Mērķa grupa;Pamatojums"
+
+
+def upload(api, school, text: str, encoding: str = "utf-8"):
+    import io
+
+    return api.post(f"schools/{school.registration_number}/pupils/import",
+                    data={"file": (io.BytesIO(text.encode(encoding)), "skoleni.csv")}, content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1257"])
+def test_import_the_registers_export(api, session, count, encoding):
+    school = SchoolFactory()
+    text = "\r\n".join([HEADER_LV, "E1;Ērika;Ņikitina;5.b;Jānis Bērziņš;j@example.lv;;large_family;",
+                        "E2;Ģirts;Ozoliņš;5.b;Līga Ozoliņa;;+371 26000000;other;pašvaldības lēmums 12/2026", ""])
+    r = upload(api, school, text, encoding)
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json() == {"created": 2, "updated": 0}
+    names = {(p.given_name, p.family_name) for p in session.query(Pupil).filter_by(school_id=school.id)}
+    session.commit()
+    assert names == {("Ērika", "Ņikitina"), ("Ģirts", "Ozoliņš")}
+    r = upload(api, school, "register id,given name,family name,class,guardian name\nE1,Ērika,Ņikitina,6.b,Jānis Bērziņš\n")
+    assert r.get_json() == {"created": 0, "updated": 1}
+
+
+def test_import_reports_every_bad_line_and_imports_nothing(api, session, count):
+    school = SchoolFactory()
+    text = "\n".join([HEADER_LV, "E1;Ērika;Ņikitina;5.b;Jānis Bērziņš;;;large_family;",
+                      "E2;;Ozoliņš;5.b;Līga;;;;", "E1;Ērika;Ņikitina;5.b;Jānis Bērziņš;;;;",
+                      "E3;Anna;Kalniņa;5.b;Ilze;nav-epasts;;;", "E4;Ints;Liepa;5.b;Aiga;;;other;", "E5;x"])
+    r = upload(api, school, text)
+    assert r.status_code == 400 and error_code(r) == "invalid_input"
+    assert [d["line"] for d in details(r)] == [3, 4, 5, 6, 7]
+    assert "repeats line 2" in details(r)[1]["message"]
+    assert count(Pupil) == 0
+
+
+def test_import_without_a_required_column_says_which(api, session):
+    r = upload(api, SchoolFactory(), "Vārds;Uzvārds\nĒrika;Ņikitina\n")
+    assert error_code(r) == "invalid_input" and "register_id" in details(r)[0]["message"]
+
+
+def test_personal_code_checksums():
+    assert pupils.validate_personal_code("111111-11111") == "111111-11111"
+    for bad in ("111112-11111", "320000-1234", "310199-11111", "999999-99999"):
+        with pytest.raises(ValueError):
+            pupils.validate_personal_code(bad)
