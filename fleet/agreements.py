@@ -184,7 +184,13 @@ def sign(session: Session, agreement: Agreement, method: str, signer_name: Any, 
     signature = paper.Signature(method=method, signer_name=signer_name.strip(),
                                 signed_at=signed_at.strftime("%Y-%m-%d %H:%M UTC"), image_png=image_png,
                                 original_sha256=agreement.original_sha256, scan_pages=_scan_pages(scan) if scan else 0)
-    pdf = paper.signed_agreement_pdf(data, template, signature)
+    try:
+        pdf = paper.signed_agreement_pdf(data, template, signature)
+    except ValueError:
+        # Rendered again, the original no longer comes out byte for byte (the fonts or the print
+        # shop changed since it was issued). The stored original stays the evidence; the signature
+        # page names its hash, and the pages before it show the same content as drawn today.
+        pdf = paper.signed_agreement_pdf(data, template, signature, check=False)
     agreement.signed_sha256 = documents.put(session, pdf, "application/pdf")
     agreement.status, agreement.method = "signed", method
     agreement.signer_name, agreement.signed_at = signer_name.strip(), signed_at

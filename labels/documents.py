@@ -78,8 +78,10 @@ def _table(rows, widths, header: bool = True, grid: bool = True) -> Table:
 
 
 def _doc(out: io.BytesIO, title: str) -> SimpleDocTemplate:
+    # initialFontName: reportlab would otherwise set Helvetica on every page, a standard-14 font reference
     return SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
-                             bottomMargin=14 * mm, title=title, author="Fleet", invariant=1)
+                             bottomMargin=14 * mm, title=title, author="Fleet", invariant=1, pageCompression=1,
+                             initialFontName=fonts.register()[0])
 
 
 def reconciliation_pdf(report: Reconciliation) -> bytes:

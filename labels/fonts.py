@@ -44,6 +44,8 @@ def register() -> tuple[str, str]:
     if _registered is None:
         for name in (REGULAR, BOLD):
             pdfmetrics.registerFont(TTFont(name, str(font_file(name))))
+        # <b> in a paragraph picks the bold face (there is no italic one: regular stands in)
+        pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
         _registered = REGULAR, BOLD
     return _registered
 

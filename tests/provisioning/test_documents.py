@@ -69,3 +69,14 @@ def test_packing_list_bad_box_size_and_other_schools(api, api_as):
         assert r.status_code == 400 and error_code(r) == "invalid_input"
     r = api_as("school_it", school=SchoolFactory()).get(f"shipments/{shipment}/packing-list.pdf")
     assert r.status_code == 404 and error_code(r) == "not_found"
+
+
+def test_documents_embed_their_fonts_and_name_no_standard_font(api):
+    contract = ContractFactory()
+    manifest = [{"serial": "PFR20001", "manufacturer": "HP", "model": "ProBook"}]
+    delivery = api.post("deliveries", json={"contract": contract.number, "manifest": manifest}).get_json()["id"]
+    data = api.get(f"deliveries/{delivery}/report.pdf").data
+    assert b"/Helvetica" not in data and b"/FontFile2" in data
+    fonts = {str(f["/BaseFont"]) for page in PdfReader(io.BytesIO(data)).pages
+             for f in page["/Resources"]["/Font"].values()}
+    assert any(name.endswith("DejaVuSans-Bold") for name in fonts)  # <b> picks the bold face
