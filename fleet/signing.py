@@ -13,9 +13,9 @@ import binascii
 import hmac
 import secrets
 
-from flask import Blueprint, Response, render_template, request, session
+from flask import Blueprint, Response, current_app, render_template, request, session
 
-from fleet import agreements, db, documents
+from fleet import agreements, db, documents, mail
 from fleet.errors import FleetError
 
 bp = Blueprint("signing", __name__)
@@ -94,6 +94,7 @@ def sign(token: str):
         details = e.details if isinstance(e.details, list) else []
         return again("; ".join(d.get("message", "") for d in details) or e.message)
     s.commit()
+    mail.send_signed(current_app, agreement.loan, agreement, documents.get(s, agreement.signed_sha256).data)
     return render_template("sign_done.html", agreement=agreement, language=language)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, g, jsonify, request
 
-from fleet import agreements, db, documents, loans, policy
+from fleet import agreements, db, documents, loans, mail, policy
 from fleet.api import body, bp, created, endpoint
 from fleet.errors import FleetError, invalid
 from fleet.models import Founder
@@ -39,7 +39,9 @@ def create_loan():
     handed = loans.hand_over(s, data.get("device"), data.get("pupil"), data.get("accessories"), g.principal.name,
                              devices, schools, _public_url(), data.get("language", "lv"), data.get("condition", "new"))
     s.commit()
-    return created(loans.to_json(handed.loan, handed.agreement, handed.sign_url))
+    answer = loans.to_json(handed.loan, handed.agreement, handed.sign_url)
+    answer["agreement"]["mailed"] = mail.send_link(current_app, handed.loan, handed.agreement, handed.sign_url)
+    return created(answer)
 
 
 @bp.post("/loans/class")
@@ -57,6 +59,8 @@ def class_handout():
                                             schools, _public_url(), data.get("language", "lv"))
     s.commit()
     made = [loans.to_json(h.loan, h.agreement, h.sign_url) for h in done]
+    for h, answer in zip(done, made, strict=True):
+        answer["agreement"]["mailed"] = mail.send_link(current_app, h.loan, h.agreement, h.sign_url)
     if pdf is None or request.accept_mimetypes.best == "application/json":
         return jsonify({"loans": made, "failed": failed}), 200 if done else 400
     response = Response(pdf, mimetype="application/pdf")
