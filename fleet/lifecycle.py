@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from fleet import db, history
 from fleet.asset_tags import allocate_tag
 from fleet.errors import FleetError, invalid
-from fleet.models import Delivery, Device, Event, School, utcnow
+from fleet.models import Delivery, Device, Event, Loan, School, utcnow
 
 STATUSES = (
     "expected", "in_warehouse", "imaged", "labelled", "in_transit", "at_school",
@@ -43,6 +43,8 @@ class Context:
     data: dict[str, Any] = field(default_factory=dict)  # what effects add to the event
     changes: dict[str, Any] = field(default_factory=dict)  # device columns effects set
     related: dict[str, Any] = field(default_factory=dict)  # device relationships effects set
+    action: str = ""
+    actor: str = ""
 
 
 def text(max_length: int = 200) -> Callable[[Session, Any], tuple[str, None]]:
@@ -174,6 +176,26 @@ def bind_tag(ctx: Context) -> None:
     ctx.changes["asset_tag"] = ctx.params["tag"]
 
 
+def wiped_after_return(ctx: Context) -> str | None:
+    """A returned device is wiped before it is lent again: the pupil's files go with the pupil."""
+    returned = ctx.session.scalar(select(func.max(Event.seq)).where(Event.device_id == ctx.device.id,
+                                                                    Event.action == "return"))
+    if returned is None:
+        return None
+    wiped = ctx.session.scalar(select(func.max(Event.seq)).where(Event.device_id == ctx.device.id,
+                                                                 Event.action == "wipe", Event.seq > returned))
+    return None if wiped else "the device was returned and must be wiped (wipe) before it is lent again"
+
+
+def close_active_loan(ctx: Context) -> None:
+    """A device lost or stolen while lent ends its loan with that outcome; the loan keeps the pupil."""
+    if ctx.device.status == "on_loan":
+        outcome = "lost" if ctx.action == "report_lost" else "stolen"
+        ctx.session.execute(update(Loan).where(Loan.device_id == ctx.device.id, Loan.status == "active")
+                            .values(status=outcome, ended_at=utcnow(), ended_by=ctx.actor))
+        ctx.data["loan_outcome"] = outcome
+
+
 def attach_to_delivery(ctx: Context) -> None:
     """A device received against a delivery it was not expected on is counted there (unexpected)."""
     if "delivery" in ctx.objects and ctx.device.delivery_id is None:
@@ -215,16 +237,18 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
        guards=(has_asset_tag,), effects=(move_to_school,)),
     _a("arrive", {"in_transit"}, "at_school", params=(Param("school", school, required=False),),
        guards=(arrives_at_its_school,)),
-    _a("hand_over", {"at_school"}, "on_loan", owner="loans"),
+    _a("hand_over", {"at_school"}, "on_loan", owner="loans", params=(Param("loan", reference, required=False),),
+       guards=(wiped_after_return,)),
     _a("return", {"on_loan"}, after_return, owner="loans",
        params=(Param("condition", text(20)), Param("notes", text(1000), required=False))),
     _a("wipe", {"at_school"}, "at_school", params=(Param("method", text(100), required=False),)),
     _a("repair", {"at_school", "in_warehouse"}, "in_repair", params=(Param("fault", text(1000), required=False),)),
     _a("repaired", {"in_repair"}, back_from_repair, params=(Param("notes", text(1000), required=False),)),
     _a("report_lost", {"on_loan", "at_school", "in_transit"}, "lost",
-       params=(Param("notes", text(1000), required=False),)),
+       params=(Param("notes", text(1000), required=False),), effects=(close_active_loan,)),
     _a("report_stolen", {"on_loan", "at_school", "in_transit"}, "stolen",
-       params=(Param("police_report", text(50), required=False), Param("notes", text(1000), required=False))),
+       params=(Param("police_report", text(50), required=False), Param("notes", text(1000), required=False)),
+       effects=(close_active_loan,)),
     _a("found", {"lost", "stolen"}, "at_school", guards=(belongs_to_a_school,),
        params=(Param("notes", text(1000), required=False),)),
     _a("transfer", {"at_school"}, "in_transit", params=(Param("school", school),),
@@ -325,19 +349,14 @@ def apply(
                 return Outcome(device, seen, already=True)
             raise FleetError("conflict", "this nonce was already used for another scan", {"nonce": nonce})
 
-    ctx = Context(session, device, {})
+    ctx = Context(session, device, {}, action=action_name, actor=actor)
     _parse_params(action, params or {}, ctx)
 
     latest_action, latest_data = latest
     if latest_action == action_name and _same_params(action, latest_data, ctx.params):
         return Outcome(device, _latest_event(session, device), already=True)
 
-    if device.status not in action.sources:
-        raise FleetError(
-            "invalid_transition",
-            f"cannot {action_name} a device that is {device.status}",
-            {"status": device.status, "allowed": allowed_actions(device.status, via)},
-        )
+    require_source(device, action_name, via)
     failed = [{"guard": g.__name__, "message": msg} for g in action.guards if (msg := g(ctx))]
     if failed:
         raise FleetError("conflict", "; ".join(f["message"] for f in failed), {"failed": failed})
@@ -351,6 +370,16 @@ def apply(
         changes["status"] = to_status
     _write(session, device, changes, ctx.related, event)
     return Outcome(device, event, already=False)
+
+
+def require_source(device: Device, action_name: str, via: str | None = None) -> None:
+    """``invalid_transition`` unless the action may start from the device's status now."""
+    if device.status not in ACTIONS[action_name].sources:
+        raise FleetError(
+            "invalid_transition",
+            f"cannot {action_name} a device that is {device.status}",
+            {"status": device.status, "allowed": allowed_actions(device.status, via)},
+        )
 
 
 def _write(session: Session, device: Device, changes: dict, related: dict, event: Event) -> None:
