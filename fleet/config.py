@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ENVIRONMENTS = ("development", "test", "production")
@@ -22,6 +24,13 @@ class Config:
     public_url: str = "http://127.0.0.1:5000"
     asset_tag_prefix: str = "DIB"
     max_request_bytes: int = 16 * 1024 * 1024
+    directory: DirectoryConfig | None = None  # None: local accounts only
+    session_minutes: int = 8 * 60  # a browser session ends this long after sign-in …
+    session_idle_minutes: int = 30  # … or after this long without a request
+    signin_failures_per_user: int = 5  # failed sign-ins within signin_throttle_minutes before refusing
+    signin_failures_per_address: int = 20
+    signin_throttle_minutes: int = 15
+    proxy_count: int = 0  # reverse proxies in front that set X-Forwarded-For/-Proto
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None) -> Config:
@@ -32,8 +41,20 @@ class Config:
             secret_key=env.get("FLEET_SECRET_KEY") or None,
             public_url=env.get("FLEET_PUBLIC_URL", cls.public_url).rstrip("/"),
             asset_tag_prefix=env.get("FLEET_ASSET_TAG_PREFIX", cls.asset_tag_prefix),
-            max_request_bytes=int(env.get("FLEET_MAX_REQUEST_BYTES", cls.max_request_bytes)),
+            max_request_bytes=_int(env, "FLEET_MAX_REQUEST_BYTES", cls.max_request_bytes),
+            directory=DirectoryConfig.from_env(env) if env.get("FLEET_LDAP_URL") else None,
+            session_minutes=_int(env, "FLEET_SESSION_MINUTES", cls.session_minutes),
+            session_idle_minutes=_int(env, "FLEET_SESSION_IDLE_MINUTES", cls.session_idle_minutes),
+            signin_failures_per_user=_int(env, "FLEET_SIGNIN_FAILURES_PER_USER", cls.signin_failures_per_user),
+            signin_failures_per_address=_int(env, "FLEET_SIGNIN_FAILURES_PER_ADDRESS", cls.signin_failures_per_address),
+            signin_throttle_minutes=_int(env, "FLEET_SIGNIN_THROTTLE_MINUTES", cls.signin_throttle_minutes),
+            proxy_count=_int(env, "FLEET_PROXY_COUNT", cls.proxy_count, minimum=0),
         )
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS: in production always, elsewhere when the public URL is HTTPS."""
+        return self.env == "production" or self.public_url.startswith("https://")
 
     def validate(self) -> None:
         from fleet.asset_tags import validate_prefix
@@ -45,6 +66,94 @@ class Config:
         if self.env == "production" and self.secret_key and len(self.secret_key) < 32:
             raise ConfigError("FLEET_SECRET_KEY must be at least 32 characters long")
         validate_prefix(self.asset_tag_prefix)
+        if self.directory is not None:
+            self.directory.validate()
+
+
+@dataclass(frozen=True)
+class DirectoryConfig:
+    """``FLEET_LDAP_*``: where the directory is and how its groups and attributes become Fleet's
+    roles and scopes (see ``fleet.directory``)."""
+
+    url: str
+    user_base: str
+    bind_dn: str | None = None
+    bind_password: str | None = None
+    user_filter: str = "(uid={username})"
+    group_base: str | None = None  # None: groups from the user's memberOf only
+    role_groups: dict[str, str] = field(default_factory=dict)  # group DN → role
+    school_attribute: str = "departmentNumber"  # a school_it user's school registration number(s)
+    school_group_pattern: str | None = None  # or a regex over group DNs, capturing the number
+    founder_attribute: str = "departmentNumber"  # a founder_manager's founder code(s)
+    start_tls: bool = False
+    ca_file: str | None = None
+    timeout: float = 5.0  # seconds, for connecting and for each answer
+
+    @classmethod
+    def from_env(cls, env) -> DirectoryConfig:
+        try:
+            groups = json.loads(env.get("FLEET_LDAP_ROLE_GROUPS") or "{}")
+        except ValueError as e:
+            raise ConfigError(f"FLEET_LDAP_ROLE_GROUPS must be a JSON object of group DN to role: {e}") from None
+        try:
+            timeout = float(env.get("FLEET_LDAP_TIMEOUT", cls.timeout))
+        except ValueError:
+            raise ConfigError("FLEET_LDAP_TIMEOUT must be a number of seconds") from None
+        return cls(
+            url=env["FLEET_LDAP_URL"],
+            user_base=env.get("FLEET_LDAP_USER_BASE", ""),
+            bind_dn=env.get("FLEET_LDAP_BIND_DN") or None,
+            bind_password=env.get("FLEET_LDAP_BIND_PASSWORD") or None,
+            user_filter=env.get("FLEET_LDAP_USER_FILTER") or cls.user_filter,
+            group_base=env.get("FLEET_LDAP_GROUP_BASE") or None,
+            role_groups=groups,
+            school_attribute=env.get("FLEET_LDAP_SCHOOL_ATTRIBUTE") or cls.school_attribute,
+            school_group_pattern=env.get("FLEET_LDAP_SCHOOL_GROUP_PATTERN") or None,
+            founder_attribute=env.get("FLEET_LDAP_FOUNDER_ATTRIBUTE") or cls.founder_attribute,
+            start_tls=env.get("FLEET_LDAP_START_TLS", "").lower() in ("1", "true", "yes", "on"),
+            ca_file=env.get("FLEET_LDAP_CA_FILE") or None,
+            timeout=timeout,
+        )
+
+    def validate(self) -> None:
+        from fleet.models import ROLES
+
+        if not re.fullmatch(r"ldaps?://[^/\s]+/?", self.url):
+            raise ConfigError(f"FLEET_LDAP_URL must be ldap://host[:port] or ldaps://host[:port], not {self.url!r}")
+        if self.url.startswith("ldaps://") and self.start_tls:
+            raise ConfigError("FLEET_LDAP_START_TLS does not apply to ldaps:// (already TLS); unset one of them")
+        if not self.user_base:
+            raise ConfigError("FLEET_LDAP_USER_BASE must name where the users are (e.g. ou=people,dc=example,dc=lv)")
+        if self.user_filter.count("{username}") != 1 or not self.user_filter.startswith("("):
+            raise ConfigError("FLEET_LDAP_USER_FILTER must be an LDAP filter with {username} once, e.g. (uid={username})")
+        if bool(self.bind_dn) != bool(self.bind_password):
+            raise ConfigError("FLEET_LDAP_BIND_DN and FLEET_LDAP_BIND_PASSWORD go together")
+        if not isinstance(self.role_groups, dict) or not self.role_groups:
+            raise ConfigError("FLEET_LDAP_ROLE_GROUPS must map group DNs to roles, "
+                              'e.g. {"cn=fleet-it,ou=groups,dc=x": "school_it"}')
+        wrong = sorted(str(r) for r in self.role_groups.values() if r not in ROLES)
+        if wrong:
+            raise ConfigError(f"FLEET_LDAP_ROLE_GROUPS names unknown roles {wrong}; roles: {', '.join(ROLES)}")
+        if self.school_group_pattern:
+            try:
+                if re.compile(self.school_group_pattern).groups != 1:
+                    raise ConfigError("FLEET_LDAP_SCHOOL_GROUP_PATTERN must capture exactly one group: the number")
+            except re.error as e:
+                raise ConfigError(f"FLEET_LDAP_SCHOOL_GROUP_PATTERN is not a regular expression: {e}") from None
+        if self.ca_file and not Path(self.ca_file).is_file():
+            raise ConfigError(f"FLEET_LDAP_CA_FILE {self.ca_file!r} is not a readable file")
+        if not 0 < self.timeout <= 120:
+            raise ConfigError("FLEET_LDAP_TIMEOUT must be between 0 and 120 seconds")
+
+
+def _int(env, name: str, default: int, minimum: int = 1) -> int:
+    try:
+        value = int(env.get(name, default))
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {env.get(name)!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}")
+    return value
 
 
 def instance_secret(instance_path: str) -> str:

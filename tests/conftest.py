@@ -105,6 +105,19 @@ def _make_app(url, tmp_path):
     return app
 
 
+@pytest.fixture(scope="session")
+def slapd():
+    """A real OpenLDAP slapd on loopback ports for the whole run (``tests/directory_server.py``)."""
+    from tests import directory_server
+
+    try:
+        server = directory_server.start()
+    except FileNotFoundError as e:
+        _unavailable(f"slapd ({e})")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = _make_app(database_url, tmp_path)

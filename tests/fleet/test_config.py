@@ -39,3 +39,46 @@ def test_development_keeps_its_secret_in_the_instance_folder(tmp_path):
     assert a.secret_key == b.secret_key and len(a.secret_key) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
     assert a.extensions["fleet.engine"].url.database == str(tmp_path / "fleet.sqlite3")
+
+
+LDAP = {
+    "FLEET_LDAP_URL": "ldap://ldap.skolas.lv:389", "FLEET_LDAP_USER_BASE": "ou=people,dc=skolas,dc=lv",
+    "FLEET_LDAP_BIND_DN": "cn=fleet,ou=services,dc=skolas,dc=lv", "FLEET_LDAP_BIND_PASSWORD": "s",
+    "FLEET_LDAP_ROLE_GROUPS": '{"cn=fleet-it,ou=groups,dc=skolas,dc=lv": "school_it", "cn=izm,dc=lv": "ministry"}',
+}
+
+
+def test_the_directory_is_configured_by_fleet_ldap_variables(tmp_path):
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    config = Config.from_env({**LDAP, "FLEET_LDAP_START_TLS": "true", "FLEET_LDAP_CA_FILE": str(ca),
+                              "FLEET_LDAP_GROUP_BASE": "ou=groups,dc=skolas,dc=lv", "FLEET_LDAP_TIMEOUT": "2.5"})
+    config.validate()
+    d = config.directory
+    assert d.role_groups["cn=izm,dc=lv"] == "ministry" and d.start_tls and d.ca_file == str(ca) and d.timeout == 2.5
+    assert (d.user_filter, d.school_attribute) == ("(uid={username})", "departmentNumber")
+    assert Config.from_env({}).directory is None  # local accounts only
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"FLEET_LDAP_URL": "http://ldap"}, "FLEET_LDAP_URL must be"),
+    ({"FLEET_LDAP_URL": "ldaps://ldap", "FLEET_LDAP_START_TLS": "1"}, "does not apply to ldaps"),
+    ({"FLEET_LDAP_USER_BASE": ""}, "FLEET_LDAP_USER_BASE"),
+    ({"FLEET_LDAP_USER_FILTER": "uid={username}"}, "FLEET_LDAP_USER_FILTER"),
+    ({"FLEET_LDAP_USER_FILTER": "(|(uid={username})(mail={username}))"}, "{username} once"),
+    ({"FLEET_LDAP_BIND_PASSWORD": ""}, "go together"),
+    ({"FLEET_LDAP_ROLE_GROUPS": "{not json"}, "must be a JSON object"),
+    ({"FLEET_LDAP_ROLE_GROUPS": "{}"}, "must map group DNs to roles"),
+    ({"FLEET_LDAP_ROLE_GROUPS": '{"cn=x": "pilot"}'}, "unknown roles ['pilot']"),
+    ({"FLEET_LDAP_SCHOOL_GROUP_PATTERN": "cn=skola-\\d+"}, "capture exactly one group"),
+    ({"FLEET_LDAP_SCHOOL_GROUP_PATTERN": "cn=(("}, "not a regular expression"),
+    ({"FLEET_LDAP_CA_FILE": "/nav/ca.pem"}, "FLEET_LDAP_CA_FILE"),
+    ({"FLEET_LDAP_TIMEOUT": "ātri"}, "FLEET_LDAP_TIMEOUT"),
+    ({"FLEET_LDAP_TIMEOUT": "0"}, "FLEET_LDAP_TIMEOUT"),
+    ({"FLEET_SESSION_MINUTES": "astoņas"}, "FLEET_SESSION_MINUTES must be a whole number"),
+    ({"FLEET_SIGNIN_FAILURES_PER_USER": "0"}, "FLEET_SIGNIN_FAILURES_PER_USER must be at least 1"),
+])
+def test_a_directory_configuration_that_cannot_work_is_refused(change, message):
+    with pytest.raises(ConfigError) as e:
+        Config.from_env({**LDAP, **change}).validate()
+    assert message in str(e.value)
