@@ -1,4 +1,7 @@
-"""Authentication: bearer API tokens (stored only as SHA-256) and the users they act for."""
+"""Authentication: users (local passwords hashed with scrypt), bearer API tokens (stored only as
+SHA-256), and the principal a user acts as: its role, and for scoped roles the schools it sees.
+Browser sessions are in ``fleet.sessions``, the sign-in itself (local or directory) in
+``fleet.signin``."""
 
 from __future__ import annotations
 
@@ -9,41 +12,75 @@ from datetime import timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from fleet.errors import FleetError, invalid
-from fleet.models import ROLES, ApiToken, School, User, user_schools, utcnow
+from fleet.models import ROLES, ApiToken, Founder, School, User, user_founders, user_schools, utcnow
 from fleet.policy import Principal
 
 TOKEN_PREFIX = "flt_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # write last_used_at at most this often
+MIN_PASSWORD, MAX_PASSWORD = 12, 1024
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def add_user(session: Session, name: str, role: str, school_regs: list[str] = ()) -> User:
+def add_user(session: Session, name: str, role: str, school_regs: list[str] = (), founder_codes: list[str] = (),
+             source: str = "local") -> User:
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise invalid("user name must be 1-100 characters", {"field": "name"})
     if role not in ROLES:
         raise invalid(f"role must be one of {', '.join(ROLES)}", {"field": "role"})
+    if session.scalar(select(User).where(User.name == name)):
+        raise FleetError("duplicate", f"user {name!r} already exists", {"field": "name"})
+    user = User(name=name, role=role, source=source)
+    assign_scope(session, user, role, school_regs, founder_codes)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def assign_scope(session: Session, user: User, role: str, school_regs=(), founder_codes=()) -> None:
+    """Set a user's role and what it is tied to: schools for school_it, founders (municipalities)
+    for founder_manager, nothing for the other roles."""
     if role == "school_it" and not school_regs:
         raise invalid("a school_it user needs --school REGNR", {"field": "school"})
     if role != "school_it" and school_regs:
         raise invalid("only school_it users are tied to schools", {"field": "school"})
-    if session.scalar(select(User).where(User.name == name)):
-        raise FleetError("duplicate", f"user {name!r} already exists", {"field": "name"})
-    schools = []
-    for reg in school_regs:
-        school = session.scalar(select(School).where(School.registration_number == reg))
-        if school is None:
-            raise FleetError("not_found", f"school {reg!r} not found", {"field": "school"})
-        schools.append(school)
-    user = User(name=name, role=role, schools=schools)
-    session.add(user)
-    session.flush()
-    return user
+    if role == "founder_manager" and not founder_codes:
+        raise invalid("a founder_manager user needs --founder CODE", {"field": "founder"})
+    if role != "founder_manager" and founder_codes:
+        raise invalid("only founder_manager users are tied to founders", {"field": "founder"})
+    user.role = role
+    user.schools = [_one(session, School, School.registration_number, reg, "school") for reg in school_regs]
+    user.founders = [_one(session, Founder, Founder.code, code, "founder") for code in founder_codes]
+
+
+def _one(session: Session, model, column, value: str, what: str):
+    row = session.scalar(select(model).where(column == value))
+    if row is None:
+        raise FleetError("not_found", f"{what} {value!r} not found", {"field": what})
+    return row
+
+
+def set_password(user: User, password: str) -> None:
+    if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise invalid(f"the password must be at least {MIN_PASSWORD} characters", {"field": "password"})
+    user.password_hash = generate_password_hash(password, method="scrypt")
+
+
+_NO_USER_HASH = generate_password_hash("no such user: spend the same time", method="scrypt")
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """Whether ``password`` is the user's; without a user (or a password hash) it takes as long
+    and says no, so the answer's timing does not tell which names exist."""
+    stored = user.password_hash if user is not None and user.password_hash else None
+    ok = check_password_hash(stored or _NO_USER_HASH, password)
+    return ok and stored is not None
 
 
 def create_token(session: Session, user_name: str, label: str = "cli") -> tuple[ApiToken, str]:
@@ -93,7 +130,20 @@ def authenticate_bearer(session: Session, header: str | None) -> Principal:
             session.commit()
         except OperationalError:  # best effort: a busy SQLite must not refuse the request
             session.rollback()
+    return load_principal(session, user_id, name, role)
+
+
+_SCHOOLS_OF = {
+    "school_it": select(user_schools.c.school_id).where(user_schools.c.user_id == bindparam("user_id")),
+    "founder_manager": select(School.id).join(user_founders, School.founder_id == user_founders.c.founder_id)
+    .where(user_founders.c.user_id == bindparam("user_id")),
+}
+
+
+def load_principal(session: Session, user_id: int, name: str, role: str) -> Principal:
+    """The principal of a user: a scoped role sees its schools (school IT its own, a founder
+    manager its municipalities'), read now, so a change applies to the next request."""
     schools = frozenset()
-    if role == "school_it":
-        schools = frozenset(session.scalars(select(user_schools.c.school_id).where(user_schools.c.user_id == user_id)))
+    if role in _SCHOOLS_OF:
+        schools = frozenset(session.scalars(_SCHOOLS_OF[role], {"user_id": user_id}))
     return Principal(user_id, name, role, schools)

@@ -73,27 +73,51 @@ def users() -> None:
     pass
 
 
-@users.command("add", help="Add a local user with a role (admin, warehouse, school_it, ministry).")
+@users.command("add", help="Add a local user with a role (admin, warehouse, school_it, ministry, founder_manager, "
+                            "auditor).")
 @click.argument("name")
 @click.option("--role", required=True)
-@click.option("--school", "schools", multiple=True, help="school registration number (school_it)")
+@click.option("--school", "schools", multiple=True, help="school registration number (school_it; repeatable)")
+@click.option("--founder", "founders", multiple=True, help="founder code (founder_manager; repeatable)")
 @click.option("--password-stdin", is_flag=True, help="read a password for web sign-in from stdin")
-def users_add(name: str, role: str, schools: tuple[str, ...], password_stdin: bool) -> None:
-    from werkzeug.security import generate_password_hash
-
+def users_add(name: str, role: str, schools: tuple[str, ...], founders: tuple[str, ...], password_stdin: bool) -> None:
     with _app().app_context():
         s = db.session()
         try:
-            user = auth.add_user(s, name, role, list(schools))
+            user = auth.add_user(s, name, role, list(schools), list(founders))
+            if password_stdin:
+                auth.set_password(user, sys.stdin.readline().rstrip("\n"))
         except FleetError as e:
             _fail(e)
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
-            if len(password) < 12:
-                _fail(FleetError("invalid_input", "the password must be at least 12 characters"))
-            user.password_hash = generate_password_hash(password, method="scrypt")
         s.commit()
         click.echo(f"user {user.name} ({user.role}) added", err=True)
+
+
+@users.command("password", help="Set a local user's password for web sign-in, read from stdin.")
+@click.argument("name")
+def users_password(name: str) -> None:
+    with _app().app_context():
+        s = db.session()
+        user = s.scalar(select(User).where(User.name == name))
+        try:
+            if user is None:
+                raise FleetError("not_found", f"user {name!r} not found")
+            if user.source != "local":
+                raise FleetError("conflict", f"{name!r} signs in through the directory; its password is kept there")
+            auth.set_password(user, sys.stdin.readline().rstrip("\n"))
+        except FleetError as e:
+            _fail(e)
+        s.commit()
+        click.echo(f"password of {name} set", err=True)
+
+
+@users.command("list", help="List users: name, role, where they come from, their schools or founders.")
+def users_list() -> None:
+    with _app().app_context():
+        for u in db.session().scalars(select(User).order_by(User.name)):
+            scope = ",".join([s.registration_number for s in u.schools] + [f.code for f in u.founders]) or "-"
+            password = "password" if u.password_hash else "-"
+            click.echo(f"{u.name}\t{u.role}\t{u.source}\t{scope}\t{password}")
 
 
 @main.group(help="API tokens.")
@@ -115,10 +139,14 @@ def tokens_create(name: str, label: str) -> None:
         click.echo(plain)
 
 
-@tokens.command("list", help="List tokens (never the tokens themselves).")
-def tokens_list() -> None:
+@tokens.command("list", help="List tokens (never the tokens themselves): id, user, label, state, last use.")
+@click.option("--user", "user_name", default=None, help="only this user's tokens")
+def tokens_list(user_name: str | None) -> None:
     with _app().app_context():
-        rows = db.session().scalars(select(ApiToken).join(User).order_by(ApiToken.id))
+        query = select(ApiToken).join(User).order_by(ApiToken.id)
+        if user_name:
+            query = query.where(User.name == user_name)
+        rows = db.session().scalars(query)
         for t in rows:
             state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
             used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
@@ -159,3 +187,4 @@ def verify() -> None:
             click.echo(f"BROKEN: {broken}", err=True)
             sys.exit(1)
         click.echo(f"ok: {checked} device histories intact")
+

@@ -1,7 +1,9 @@
 """A small, realistic demo data set: two municipalities, three schools, one contract, 48 laptops
-at every stage of their life, and one user (with an API token) per role."""
+at every stage of their life, and one user (with an API token and a password) per role."""
 
 from __future__ import annotations
+
+import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,11 +26,13 @@ CONTRACT = {
     "funding_source": "rrf", "unit_price": "612.40", "signed_on": "2022-09-14",
 }
 MODELS = [("Lenovo", "ThinkPad 11e Yoga Gen 6"), ("Dell", "Latitude 3120"), ("HP", "ProBook x360 11 G7")]
-USERS = [
-    ("demo-admin", "admin", []),
-    ("noliktava", "warehouse", []),
-    ("purvciems-it", "school_it", ["3113900701"]),
-    ("ministrija", "ministry", []),
+USERS = [  # name, role, schools, founders
+    ("demo-admin", "admin", [], []),
+    ("noliktava", "warehouse", [], []),
+    ("purvciems-it", "school_it", ["3113900701"], []),
+    ("ministrija", "ministry", [], []),
+    ("valmiera-novads", "founder_manager", [], ["VALMIERA"]),
+    ("revidents", "auditor", [], []),
 ]
 ACTOR = "demo"
 
@@ -71,10 +75,13 @@ def load(session: Session) -> list[str]:
             plan = at_school + [("report_lost", {"notes": "Pazaudēts ekskursijā / lost on a school trip"})]
         _walk(session, d, plan)
 
-    lines = ["Demo data loaded: 2 founders, 3 schools, 1 contract, 48 devices.", "API tokens (shown once):"]
-    for name, role, schools in USERS:
-        auth.add_user(session, name, role, schools)
+    lines = ["Demo data loaded: 2 founders, 3 schools, 1 contract, 48 devices.",
+             "Users: name, role, API token, password for /login (shown once):"]
+    for name, role, schools, founders in USERS:
+        user = auth.add_user(session, name, role, schools, founders)
+        password = secrets.token_urlsafe(12)
+        auth.set_password(user, password)
         _, token = auth.create_token(session, name, "demo")
-        lines.append(f"  {name:<14} {role:<10} {token}")
+        lines.append(f"  {name:<15} {role:<15} {token}  {password}")
     session.commit()
     return lines

@@ -14,20 +14,57 @@ from sqlalchemy import ColumnElement, false, true
 from fleet.errors import FleetError
 from fleet.models import Device
 
-READ = {"catalog:read", "devices:read"}
+READ = ("catalog:read", "devices:read")
 
+# One set per role, one line per area, so that a new permission is one line in each role that gets
+# it. Personal data of pupils (permissions starting with PERSONAL_DATA) never goes to a role in
+# NO_PERSONAL_DATA: importing this module fails if it does (and a test says so).
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset(READ | {"catalog:write", "contracts:write", "devices:write", "devices:act",
-                               "deliveries:read", "deliveries:write", "imaging:write", "shipments:read",
-                               "shipments:write", "shipments:arrive", "stocktakes", "labels:print",
-                               "labels:preprint"}),
-    "warehouse": frozenset(READ | {"contracts:write", "devices:write", "devices:act", "deliveries:read",
-                                   "deliveries:write", "imaging:write", "shipments:read", "shipments:write",
-                                   "stocktakes", "labels:print", "labels:preprint"}),
-    "school_it": frozenset(READ | {"devices:act", "shipments:read", "shipments:write", "shipments:arrive",
-                                   "stocktakes", "labels:print"}),
-    "ministry": frozenset(READ | {"deliveries:read", "shipments:read"}),
+    "admin": frozenset({
+        *READ, "catalog:write", "contracts:write", "devices:write", "devices:act",
+        "deliveries:read", "deliveries:write", "imaging:write", "labels:print", "labels:preprint",
+        "shipments:read", "shipments:write", "shipments:arrive", "stocktakes",
+        "access_log:read",
+    }),
+    "warehouse": frozenset({
+        *READ, "contracts:write", "devices:write", "devices:act",
+        "deliveries:read", "deliveries:write", "imaging:write", "labels:print", "labels:preprint",
+        "shipments:read", "shipments:write", "stocktakes",
+    }),
+    "school_it": frozenset({  # its own school(s) only
+        *READ, "devices:act", "labels:print",
+        "shipments:read", "shipments:write", "shipments:arrive", "stocktakes",
+    }),
+    "ministry": frozenset({  # read-only: counts and devices, never pupils
+        *READ, "deliveries:read", "shipments:read",
+    }),
+    "founder_manager": frozenset({  # read-only, its municipality's schools only, never pupils
+        *READ, "shipments:read",
+    }),
+    "auditor": frozenset({  # read-only, plus signed agreements and the access log
+        *READ, "deliveries:read", "shipments:read",
+        "agreements:read", "access_log:read",
+    }),
 }
+
+PERSONAL_DATA = ("pupils:", "loans:", "agreements:")
+NO_PERSONAL_DATA = frozenset({"warehouse", "ministry", "founder_manager"})
+SCOPED_ROLES = frozenset({"school_it", "founder_manager"})  # see only the devices of their schools
+
+
+def is_personal(permission: str) -> bool:
+    """Whether an endpoint needing ``permission`` reads or writes pupils' personal data (its use is
+    recorded in the access log)."""
+    return permission.startswith(PERSONAL_DATA)
+
+
+def _check_no_personal_data() -> None:
+    leaks = {role: sorted(filter(is_personal, PERMISSIONS[role])) for role in NO_PERSONAL_DATA}
+    if any(leaks.values()):
+        raise RuntimeError(f"fleet.policy: roles that must never see pupils hold personal-data permissions: {leaks}")
+
+
+_check_no_personal_data()
 
 # The lifecycle actions each role may apply (besides the lifecycle's own rules).
 ACTIONS: dict[str, frozenset[str]] = {
@@ -44,12 +81,15 @@ ACTIONS: dict[str, frozenset[str]] = {
         "transfer", "note",
     }),
     "ministry": frozenset(),
+    "founder_manager": frozenset(),
+    "auditor": frozenset(),
 }
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is asking: a user with a role, and for school_it the schools it may see."""
+    """Who is asking: a user with a role, and for school_it and founder_manager the schools it may
+    see (a founder manager's are its municipalities' schools)."""
 
     user_id: int
     name: str
@@ -58,7 +98,7 @@ class Principal:
 
     @property
     def school_scoped(self) -> bool:
-        return self.role == "school_it"
+        return self.role in SCOPED_ROLES
 
 
 def require(principal: Principal, permission: str) -> None:
