@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from fleet import db
+from fleet import csrf, db
 from fleet.config import Config, instance_secret
 
 
@@ -24,6 +26,10 @@ def create_app(config: Config | None = None, instance_path: str | None = None) -
     db.init_app(app, url, {"asset_tag_prefix": config.asset_tag_prefix})
     _register_blueprints(app)
     _register_error_handlers(app)
+    csrf.init_app(app)
+    app.after_request(_security_headers)
+    if config.proxy_count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_count, x_proto=config.proxy_count)
     return app
 
 
@@ -32,6 +38,13 @@ def _configure_flask(app: Flask, config: Config) -> None:
         SECRET_KEY=config.secret_key or instance_secret(app.instance_path),
         MAX_CONTENT_LENGTH=config.max_request_bytes,
         TESTING=config.env == "test",
+        # Browser sessions (fleet.sessions): never readable by scripts, not sent along with other
+        # sites' requests, over HTTPS only (then with the __Host- prefix: no Domain, Path=/).
+        SESSION_COOKIE_NAME="__Host-fleet" if config.secure_cookies else "fleet",
+        SESSION_COOKIE_SECURE=config.secure_cookies,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=config.session_minutes),
     )
     app.json.sort_keys = False
     app.json.ensure_ascii = False
@@ -39,6 +52,25 @@ def _configure_flask(app: Flask, config: Config) -> None:
     app.url_map.merge_slashes = False  # "/devices/https://host/d/TAG" must reach the resolver intact
     if config.env != "test":
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+SECURITY_HEADERS = {
+    # Only the app's own scripts, styles and images (and images drawn in the page, data:); no
+    # inline script or style, no plugins, never inside another site's frame.
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # a signing link's token must not leak to another site
+}
+
+
+def _security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
 
 
 class CookieSessions(SecureCookieSessionInterface):

@@ -7,6 +7,7 @@ PostgreSQL half is skipped, except under CI=true, where it fails.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import uuid
@@ -119,6 +120,24 @@ def slapd():
 
 
 @pytest.fixture
+def configure(app):
+    """``configure(directory=…, signin_failures_per_user=…)``: change the app's settings for one test."""
+
+    def change(**settings):
+        app.config["FLEET"] = dataclasses.replace(app.config["FLEET"], **settings)
+        return app.config["FLEET"]
+
+    return change
+
+
+@pytest.fixture
+def directory_app(app, configure, slapd):
+    """The app signing users in against the test slapd (local accounts still work)."""
+    configure(directory=slapd.config())
+    return app
+
+
+@pytest.fixture
 def app(database_url, tmp_path):
     app = _make_app(database_url, tmp_path)
     yield from _bind_factories(app)
@@ -211,3 +230,17 @@ def count(session):
 
 def error_code(response) -> str:
     return response.get_json()["error"]["code"]
+
+
+def csrf_of(client, path: str = "/login") -> str:
+    """The CSRF token a page's form carries (the page is fetched, so the session cookie has it)."""
+    import re
+
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def sign_in(client, username: str, password: str, csrf: str | None = None):
+    """Sign in through the login form, as a browser does; the response (303 on success)."""
+    token = csrf if csrf is not None else csrf_of(client)
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})

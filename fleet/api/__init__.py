@@ -1,7 +1,10 @@
 """The JSON API under ``/api/v1``: the blueprint, authentication per endpoint, and errors.
 
 Handlers are thin: they authenticate through ``endpoint``, call a domain function, commit, and
-render JSON. Every handler declares the permission it needs; ``fleet.policy`` decides.
+render JSON. Every handler declares the permission it needs; ``fleet.policy`` decides. A caller
+is a bearer token, or else a browser session (``fleet.sessions``), whose writes need the
+``X-CSRF-Token`` header. Use of pupils' personal data, and exports (``export=True``), are
+recorded in the access log before the answer is made.
 """
 
 from __future__ import annotations
@@ -10,31 +13,59 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request, session
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from fleet import db, policy
+from fleet import access_log, csrf, db, policy, sessions
 from fleet.auth import authenticate_bearer
 from fleet.errors import FleetError, invalid
+from fleet.policy import Principal
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def endpoint(permission: str) -> Callable:
-    """Authenticate the caller and require ``permission``; the principal is in ``g.principal``."""
+def endpoint(permission: str, export: bool = False) -> Callable:
+    """Authenticate the caller and require ``permission``; the principal is in ``g.principal``.
+    ``export``: the answer is an export (a file of many records), recorded in the access log."""
+    logged = "export" if export else "personal_data" if policy.is_personal(permission) else None
 
     def wrap(view: Callable) -> Callable:
         @functools.wraps(view)
         def run(*args, **kwargs):
-            g.principal = authenticate_bearer(db.session(), request.headers.get("Authorization"))
+            g.principal = authenticate()
             policy.require(g.principal, permission)
+            if logged:
+                record_access(logged)
             return view(*args, **kwargs)
 
         run.permission = permission
         return run
 
     return wrap
+
+
+def authenticate() -> Principal:
+    """The caller: an ``Authorization`` header's token, or else the browser's session."""
+    header = request.headers.get("Authorization")
+    sid = session.get("sid") if header is None else None
+    if sid is None:
+        g.auth_via = "token"
+        return authenticate_bearer(db.session(), header)
+    principal = sessions.principal(db.session(), sid, current_app.config["FLEET"])
+    g.auth_via = "session"
+    csrf.require_header()
+    return principal
+
+
+def record_access(event: str) -> None:
+    """Record who uses personal data or exports, committed before the answer is made (a handler
+    may also call it, e.g. for an export chosen by a query parameter)."""
+    s = db.session()
+    s.commit()  # the authentication's reads end here: the record goes in a transaction of its own
+    access_log.record(s, event, g.principal.name, address=request.remote_addr, via=g.auth_via,
+                      what=f"{request.method} {request.path}")
+    s.commit()
 
 
 def body() -> Any:
@@ -137,4 +168,4 @@ def http_error_json(e: HTTPException):
     return response, e.code
 
 
-from fleet.api import catalog, devices, labels, scan  # noqa: E402,F401  (register the routes)
+from fleet.api import access, catalog, devices, labels, scan  # noqa: E402,F401  (register the routes)

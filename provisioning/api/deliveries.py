@@ -63,7 +63,7 @@ def get_delivery(delivery_id: int):
 
 
 @bp.get("/deliveries/<int:delivery_id>/report.csv")
-@endpoint("deliveries:read")
+@endpoint("deliveries:read", export=True)
 def delivery_report_csv(delivery_id: int):
     s = db.session()
     text = deliveries.report_csv(s, deliveries.get_delivery(s, delivery_id))

@@ -16,7 +16,8 @@ def test_sessions_skip_the_signer_without_a_cookie_and_still_read_a_signed_one(a
     client = app.test_client()
     assert client.get("/_test/session").get_json() == {"seen": 1}
     assert client.get("/_test/session").get_json() == {"seen": 2}  # the signed cookie came back
-    client.delete_cookie("session")
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    client.delete_cookie(cookie)
     assert client.get("/_test/session").get_json() == {"seen": 1}
-    client.set_cookie("session", "forged.value")
+    client.set_cookie(cookie, "forged.value")
     assert client.get("/_test/session").get_json() == {"seen": 1}

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from fleet.auth import hash_token
 from fleet.cli import main
 from fleet.models import ApiToken, Device, User
+from tests.conftest import sign_in
 from tests.factories import SchoolFactory
 
 
@@ -44,6 +45,10 @@ def test_users_add_and_token_create_prints_only_the_token(fleet, session):
     (["users", "add", "x", "--role", "school_it"], "needs --school"),
     (["users", "add", "x", "--role", "school_it", "--school", "9999999999"], "school '9999999999' not found"),
     (["users", "add", "x", "--role", "ministry", "--school", "9999999999"], "only school_it users"),
+    (["users", "add", "x", "--role", "founder_manager"], "needs --founder"),
+    (["users", "add", "x", "--role", "founder_manager", "--founder", "NAV"], "founder 'NAV' not found"),
+    (["users", "add", "x", "--role", "auditor", "--founder", "NAV"], "only founder_manager users"),
+    (["users", "password", "x"], "user 'x' not found"),
     (["tokens", "create", "nobody"], "user 'nobody' not found"),
     (["tokens", "revoke", "999"], "token 999 not found"),
 ])
@@ -83,11 +88,14 @@ def test_tokens_list_and_revoke(fleet, client):
     assert r.status_code == 401 and r.get_json()["error"]["code"] == "unauthorized"
 
 
-def test_demo_loads_once_with_every_status_and_intact_histories(fleet, session):
+def test_demo_loads_once_with_every_status_and_intact_histories(fleet, session, client):
     result = fleet("demo")
     assert result.exit_code == 0, result.output
     assert "48 devices" in result.output
-    assert sum(line.strip().split()[-1].startswith("flt_") for line in result.output.splitlines()) == 4
+    users = [line.split() for line in result.output.splitlines() if " flt_" in line]
+    assert [u[1] for u in users] == ["admin", "warehouse", "school_it", "ministry", "founder_manager", "auditor"]
+    name, _, token, password = users[0]
+    assert sign_in(client, name, password).status_code == 303  # the printed password opens /login
     statuses = set(session.scalars(select(Device.status)))
     assert {"expected", "in_warehouse", "imaged", "labelled", "in_transit", "at_school", "in_repair", "lost"} <= statuses
     assert fleet("verify").exit_code == 0
@@ -101,3 +109,32 @@ def test_production_refuses_to_start_without_a_secret_key(database_url, tmp_path
     result = CliRunner().invoke(main, ["verify"], env=env)
     assert result.exit_code != 0
     assert "FLEET_SECRET_KEY must be set" in str(result.exception)
+
+
+def test_founder_manager_sees_its_municipalitys_schools(fleet, client):
+    from tests.factories import DeviceFactory, FounderFactory
+
+    founder = FounderFactory(code="DKN")
+    mine, other = SchoolFactory(founder=founder), SchoolFactory()
+    at_mine, _ = DeviceFactory(status="at_school", school=mine), DeviceFactory(status="at_school", school=other)
+    assert fleet("users", "add", "māris", "--role", "founder_manager", "--founder", "DKN").exit_code == 0
+    token = fleet("tokens", "create", "māris").stdout.strip()
+    r = client.get("/api/v1/devices", headers={"Authorization": f"Bearer {token}"})
+    assert [d["serial"] for d in r.get_json()["items"]] == [at_mine.serial]
+    assert "māris\tfounder_manager\tlocal\tDKN\t-" in fleet("users", "list").output
+
+
+def test_users_password_sets_a_local_password_and_refuses_a_short_one(fleet, session, client):
+    fleet("users", "add", "ilze", "--role", "auditor")
+    assert fleet("users", "password", "ilze", input="īss\n").exit_code == 1
+    assert fleet("users", "password", "ilze", input="garā-parole-ilzei\n").exit_code == 0
+    assert sign_in(client, "ilze", "garā-parole-ilzei").status_code == 303
+    assert "ilze\tauditor\tlocal\t-\tpassword" in fleet("users", "list").output
+
+
+def test_tokens_list_for_one_user(fleet):
+    for name in ("anna", "ansis"):
+        fleet("users", "add", name, "--role", "warehouse")
+        fleet("tokens", "create", name, "--label", f"skeneris-{name}")
+    listing = fleet("tokens", "list", "--user", "ansis").output.splitlines()
+    assert len(listing) == 1 and "\tansis\tskeneris-ansis\tactive\tlast used never" in listing[0]

@@ -1,5 +1,6 @@
-"""Who may do what: bearer tokens, the role × endpoint table, lifecycle actions per role, and the
-school_it scope (another school's device is ``not_found``, never ``forbidden``)."""
+"""Who may do what: bearer tokens, the role × endpoint × own/other school table, lifecycle actions
+per role, and the school scope of school_it and founder_manager (another school's device is
+``not_found``, never ``forbidden``)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from fleet.models import Contract, Delivery, DeliveryItem, Device, Event, Founde
 from tests.conftest import Api, error_code
 from tests.factories import ContractFactory, DeliveryFactory, DeviceFactory, SchoolFactory, UserFactory, current_session
 
-ROLES = ("admin", "warehouse", "school_it", "ministry")
+ROLES = ("admin", "warehouse", "school_it", "ministry", "founder_manager", "auditor")
 EVERYONE = frozenset(ROLES)
+READ_ONLY = ("ministry", "founder_manager", "auditor")
 
 
 # --- the role × endpoint table --------------------------------------------------------------------
@@ -24,7 +26,9 @@ class Route:
     """One call of one API route; ``roles`` get ``ok``, every other role gets 403 ``forbidden``.
 
     ``rule`` is the route as ``app.url_map`` spells it, so that a route missing from this table
-    fails ``test_table_covers_every_api_route``. Strings in ``path`` and ``body`` may name the
+    fails ``test_table_covers_every_api_route``. Each call is made as every role, and as school_it
+    and founder_manager of another school too: a route touching the world school's data sets
+    ``elsewhere`` (404 where that data is then invisible). Strings in ``path`` and ``body`` may name the
     ``world`` fixture's objects: {founder}, {school}, {contract}, {serial}.
     """
 
@@ -35,6 +39,7 @@ class Route:
     ok: int
     roles: frozenset[str]
     scoped_out: frozenset[str] = frozenset()  # may use the route, but not for this object: 404
+    elsewhere: int | None = None  # the answer for a scoped role of another school (None: as ``ok``)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -43,7 +48,7 @@ class Route:
 WRITE_CATALOG = frozenset({"admin"})
 WRITE_DEVICES = frozenset({"admin", "warehouse"})
 ACT = frozenset({"admin", "warehouse", "school_it"})
-READ_DELIVERIES = frozenset({"admin", "warehouse", "ministry"})
+READ_DELIVERIES = frozenset({"admin", "warehouse", "ministry", "auditor"})
 COUNT = frozenset({"admin", "school_it"})  # a school's stocktake; the warehouse counts only its own
 WAREHOUSE = frozenset({"warehouse"})
 PRINT = frozenset({"admin", "warehouse", "school_it"})
@@ -65,12 +70,13 @@ ROUTES = [
     Route("POST", "/api/v1/devices", "devices",
           {"serial": "NEW-0001", "manufacturer": "Dell", "model": "Latitude 3120"}, 201, WRITE_DEVICES),
     Route("GET", "/api/v1/devices", "devices", None, 200, EVERYONE),
-    Route("GET", "/api/v1/devices/<path:ref>", "devices/{serial}", None, 200, EVERYONE),
-    Route("GET", "/api/v1/devices/<path:ref>/events", "devices/{serial}/events", None, 200, EVERYONE),
+    Route("GET", "/api/v1/devices/<path:ref>", "devices/{serial}", None, 200, EVERYONE, elsewhere=404),
+    Route("GET", "/api/v1/devices/<path:ref>/events", "devices/{serial}/events", None, 200, EVERYONE, elsewhere=404),
     Route("POST", "/api/v1/devices/<path:ref>/actions/<action>", "devices/{serial}/actions/note",
-          {"text": "pārbaudīts"}, 200, ACT),
-    Route("POST", "/api/v1/scan", "scan", {"code": "{serial}"}, 200, EVERYONE),
-    Route("POST", "/api/v1/scan", "scan", {"code": "{serial}", "action": "note", "text": "pārbaudīts"}, 200, ACT),
+          {"text": "pārbaudīts"}, 200, ACT, elsewhere=404),
+    Route("POST", "/api/v1/scan", "scan", {"code": "{serial}"}, 200, EVERYONE, elsewhere=404),
+    Route("POST", "/api/v1/scan", "scan", {"code": "{serial}", "action": "note", "text": "pārbaudīts"}, 200, ACT,
+          elsewhere=404),
     Route("POST", "/api/v1/bulk", "bulk", {"action": "note", "devices": ["{serial}"], "params": {"text": "x"}}, 200, ACT),
     Route("POST", "/api/v1/deliveries", "deliveries",
           {"contract": "{contract_number}", "manifest": [{"serial": "DLV-0002", "manufacturer": "HP", "model": "x360"}]},
@@ -91,31 +97,36 @@ ROUTES = [
     Route("POST", "/api/v1/shipments", "shipments", {"school": "{school}", "devices": ["{labelled}"]}, 201, WRITE_DEVICES),
     Route("POST", "/api/v1/shipments", "shipments",  # a transfer: the school's own device to another school
           {"school": "{other_school}", "from_school": "{school}", "devices": ["{serial}"]}, 201,
-          frozenset({"admin", "school_it"})),
+          frozenset({"admin", "school_it"}), elsewhere=403),  # schools are public: "not from your school"
     Route("GET", "/api/v1/shipments", "shipments", None, 200, EVERYONE),
-    Route("GET", "/api/v1/shipments/<int:shipment_id>", "shipments/{shipment}", None, 200, EVERYONE),
+    Route("GET", "/api/v1/shipments/<int:shipment_id>", "shipments/{shipment}", None, 200, EVERYONE, elsewhere=404),
     Route("GET", "/api/v1/shipments/<int:shipment_id>/packing-list.pdf", "shipments/{shipment}/packing-list.pdf", None,
-          200, EVERYONE),
+          200, EVERYONE, elsewhere=404),
     Route("POST", "/api/v1/shipments/<int:shipment_id>/arrive", "shipments/{shipment}/arrive", {"code": "{in_transit}"},
-          200, frozenset({"admin", "school_it"})),
+          200, frozenset({"admin", "school_it"}), elsewhere=404),
     Route("GET", "/api/v1/label-stocks", "label-stocks", None, 200, EVERYONE),
     Route("GET", "/api/v1/label-stocks/<stock_id>/calibration.pdf", "label-stocks/avery-l7160/calibration.pdf", None,
           200, PRINT),
-    Route("GET", "/api/v1/devices/<path:ref>/label.<fmt>", "devices/{serial}/label.pdf", None, 200, EVERYONE),
-    Route("POST", "/api/v1/labels", "labels", {"devices": ["{serial}"], "stock": "avery-l7160"}, 200, PRINT),
+    Route("GET", "/api/v1/devices/<path:ref>/label.<fmt>", "devices/{serial}/label.pdf", None, 200, EVERYONE,
+          elsewhere=404),
+    Route("POST", "/api/v1/labels", "labels", {"devices": ["{serial}"], "stock": "avery-l7160"}, 200, PRINT,
+          elsewhere=400),  # the device's line says not_found, as for an unknown serial
     Route("POST", "/api/v1/label-batches", "label-batches", {"count": 2, "stock": "avery-l7651"}, 200, PREPRINT),
     Route("GET", "/api/v1/label-batches/<int:batch_id>", "label-batches/{batch}", None, 200, PREPRINT),
     Route("POST", "/api/v1/scan", "scan", {"code": "{preprinted}", "action": "bind", "serial": "{in_warehouse}"}, 200,
           PREPRINT),
     Route("GET", "/api/v1/printers", "printers", None, 200, PRINT),
-    Route("POST", "/api/v1/printers", "printers", {"name": "Jauns printeris", "school": "{school}"}, 201, PRINT),
-    Route("PATCH", "/api/v1/printers/<name>", "printers/{printer}", {"offset_x": 0.5}, 200, PRINT),
-    Route("POST", "/api/v1/stocktakes", "stocktakes", {"school": "{school}"}, 201, frozenset({"admin", "school_it"})),
-    Route("GET", "/api/v1/stocktakes/<int:stocktake_id>", "stocktakes/{stocktake}", None, 200, COUNT, WAREHOUSE),
+    Route("POST", "/api/v1/printers", "printers", {"name": "Jauns printeris", "school": "{school}"}, 201, PRINT,
+          elsewhere=400),
+    Route("PATCH", "/api/v1/printers/<name>", "printers/{printer}", {"offset_x": 0.5}, 200, PRINT, elsewhere=404),
+    Route("POST", "/api/v1/stocktakes", "stocktakes", {"school": "{school}"}, 201, frozenset({"admin", "school_it"}),
+          elsewhere=403),  # schools are public: "you may not count there"
+    Route("GET", "/api/v1/stocktakes/<int:stocktake_id>", "stocktakes/{stocktake}", None, 200, COUNT, WAREHOUSE, 404),
     Route("POST", "/api/v1/stocktakes/<int:stocktake_id>/scan", "stocktakes/{stocktake}/scan", {"code": "{serial}"}, 200,
-          COUNT, WAREHOUSE),
+          COUNT, WAREHOUSE, 404),
     Route("POST", "/api/v1/stocktakes/<int:stocktake_id>/close", "stocktakes/{stocktake}/close", None, 200, COUNT,
-          WAREHOUSE),
+          WAREHOUSE, 404),
+    Route("GET", "/api/v1/access-log", "access-log", None, 200, frozenset({"admin", "auditor"})),
 ]
 
 
@@ -126,9 +137,10 @@ def world():
     contract = ContractFactory(number="IZM-2022/017")  # a slash: read back percent-encoded
     device = DeviceFactory(status="at_school", school=school)
     delivery = DeliveryFactory(contract=contract, serials=["DLV-0001"])
+    other_school = SchoolFactory()  # of another founder
     return {
         "founder": school.founder.code, "school": school.registration_number,
-        "other_school": SchoolFactory().registration_number,
+        "other_school": other_school.registration_number, "_other_school": other_school,
         "contract": quote(contract.number, safe=""), "contract_number": contract.number,
         "serial": device.serial, "delivery": delivery.id, "_school": school,
         "in_warehouse": DeviceFactory(status="in_warehouse").serial,
@@ -188,24 +200,33 @@ def call(api: Api, route: Route, world: dict):
     return api.post(path, json=fill(route.body, world))
 
 
-def client_for(api_as, role: str, world: dict) -> Api:
-    return api_as(role, school=world["_school"] if role == "school_it" else None)
+def client_for(api_as, role: str, world: dict, scope: str = "own") -> Api:
+    """A client of the role; school_it tied to the world's school, founder_manager to its founder —
+    or, with scope "other", to another school and founder."""
+    school = world["_school"] if scope == "own" else world["_other_school"]
+    if role == "founder_manager":
+        return api_as(user=UserFactory(role=role, founders=[school.founder]))
+    return api_as(role, school=school if role == "school_it" else None)
 
 
 TABLES = (Founder, School, Contract, Device, Event, Delivery, DeliveryItem)
+SCOPES = [(role, "own") for role in ROLES] + [(role, "other") for role in sorted(policy.SCOPED_ROLES)]
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role, scope", SCOPES, ids=[f"{role}-{scope}" for role, scope in SCOPES])
 @pytest.mark.parametrize("route", ROUTES, ids=str)
-def test_role_may_use_route(api_as, world, count, route, role):
-    api = client_for(api_as, role, world)
+def test_role_may_use_route(api_as, world, count, route, role, scope):
+    api = client_for(api_as, role, world, scope)
     before = [count(t) for t in TABLES]
     r = call(api, route, world)
-    if role in route.scoped_out:
+    elsewhere = scope == "other" and route.elsewhere == 404
+    if role in route.scoped_out or role in route.roles and elsewhere:
         assert r.status_code == 404 and error_code(r) == "not_found", r.get_json()
         assert [count(t) for t in TABLES] == before
     elif role in route.roles:
-        assert r.status_code == route.ok, r.get_json()
+        assert r.status_code == (route.elsewhere if scope == "other" and route.elsewhere else route.ok), r.get_json()
+        if scope == "other" and route.method == "GET":  # lists and files: nothing of the other school's
+            assert not [serial for serial in (world["serial"], world["in_transit"]) if serial.encode() in r.data]
     else:
         assert r.status_code == 403, r.get_json()
         assert error_code(r) == "forbidden"
@@ -329,7 +350,8 @@ def test_action_table_covers_every_direct_lifecycle_action():
     for role, actions in policy.ACTIONS.items():
         assert actions <= direct, f"{role} lists actions the lifecycle does not have or applies only via others"
     assert policy.ACTIONS["admin"] == direct
-    assert policy.ACTIONS["ministry"] == frozenset()
+    for role in READ_ONLY:
+        assert policy.ACTIONS[role] == frozenset()
 
 
 @pytest.mark.parametrize("action", sorted(SUCCEEDS))

@@ -1,0 +1,64 @@
+"""The access log: who signed in (or failed to), who used pupils' personal data, who exported —
+when, from where, through what. Never the data itself: ``what`` is the method and path (ids, no
+query string), ``details`` a reason or the token's id.
+
+Rows are written in the caller's transaction and committed with it; what must be recorded even
+when the request then fails (a failed sign-in) is committed before the error is raised. The
+sign-in throttle (``fleet.throttle``) counts the ``signin_failed`` rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fleet.errors import invalid
+from fleet.models import ACCESS_EVENTS, AccessLogEntry, utcnow
+
+MAX_LIMIT = 500
+
+
+def record(session: Session, event: str, actor: str, *, address: str | None = None, via: str | None = None,
+           what: str | None = None, details: dict[str, Any] | None = None) -> AccessLogEntry:
+    if event not in ACCESS_EVENTS:
+        raise ValueError(f"unknown access-log event {event!r}")
+    entry = AccessLogEntry(at=utcnow(), event=event, actor=actor[:100], address=(address or None) and address[:45],
+                           via=via, what=what and what[:200], details=details or None)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def listing(session: Session, *, event: str | None = None, actor: str | None = None, after: str | None = None,
+            limit: str | None = None) -> tuple[list[AccessLogEntry], str | None]:
+    """Newest first; ``after`` is the cursor of the previous page."""
+    errors = []
+    if event is not None and event not in ACCESS_EVENTS:
+        errors.append({"field": "event", "message": f"event must be one of {', '.join(ACCESS_EVENTS)}"})
+    size = 100
+    if limit is not None:
+        size = int(limit) if limit.isdigit() else 0
+        if not 1 <= size <= MAX_LIMIT:
+            errors.append({"field": "limit", "message": f"limit must be 1-{MAX_LIMIT}"})
+    if after is not None and not after.isdigit():
+        errors.append({"field": "after", "message": "after must be a cursor from a previous page"})
+    if errors:
+        raise invalid("; ".join(e["message"] for e in errors), errors)
+    query = select(AccessLogEntry).order_by(AccessLogEntry.id.desc()).limit(size + 1)
+    if event:
+        query = query.where(AccessLogEntry.event == event)
+    if actor:
+        query = query.where(AccessLogEntry.actor == actor)
+    if after:
+        query = query.where(AccessLogEntry.id < int(after))
+    rows = list(session.scalars(query))
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (str(rows[-1].id) if more else None)
+
+
+def as_json(entry: AccessLogEntry) -> dict:
+    return {"id": entry.id, "at": entry.at.isoformat(), "event": entry.event, "actor": entry.actor,
+            "address": entry.address, "via": entry.via, "what": entry.what, "details": entry.details}

@@ -1,0 +1,76 @@
+"""Browser sessions: started by a sign-in, kept on the server, ended by signing out or by time.
+
+The browser's (signed, HttpOnly, SameSite=Lax, Secure over HTTPS) session cookie holds a random
+session id and the CSRF token; the database holds only the id's SHA-256, the user, and when the
+session expires: ``FLEET_SESSION_MINUTES`` after sign-in, or ``FLEET_SESSION_IDLE_MINUTES``
+after the last request. Signing out ends the row, so a copied cookie stops working too.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from fleet.auth import LAST_USED_RESOLUTION, hash_token, load_principal
+from fleet.config import Config
+from fleet.errors import FleetError
+from fleet.models import User, WebSession, utcnow
+from fleet.policy import Principal
+
+
+def start(session: Session, user: User, config: Config) -> str:
+    """A new session for ``user``; the plain id (for the cookie) is returned, only its hash stored."""
+    plain = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(WebSession(token_hash=hash_token(plain), user_id=user.id, created_at=now, last_seen_at=now,
+                           expires_at=now + timedelta(minutes=config.session_minutes)))
+    session.flush()
+    return plain
+
+
+_sessions, _users = WebSession.__table__, User.__table__
+_LOOKUP = (
+    select(_sessions.c.id, _sessions.c.expires_at, _sessions.c.last_seen_at, _sessions.c.ended_at,
+           _users.c.id, _users.c.name, _users.c.role)
+    .join(_users, _sessions.c.user_id == _users.c.id)
+    .where(_sessions.c.token_hash == bindparam("token_hash"))
+)
+
+
+def principal(session: Session, plain: str | None, config: Config) -> Principal:
+    """The principal of a live session, or ``unauthorized`` (unknown, ended, expired or idle)."""
+    row = session.execute(_LOOKUP, {"token_hash": hash_token(plain)}).one_or_none() if plain else None
+    now = utcnow()
+    idle = timedelta(minutes=config.session_idle_minutes)
+    if row is None or row.ended_at is not None:
+        raise FleetError("unauthorized", "not signed in: sign in at /login, or send Authorization: Bearer <token>")
+    session_id, expires_at, last_seen, _, user_id, name, role = row
+    if now >= expires_at or now - last_seen > idle:
+        raise FleetError("unauthorized", "the session has expired: sign in again at /login")
+    if now - last_seen > LAST_USED_RESOLUTION:
+        try:
+            session.execute(update(WebSession).where(WebSession.id == session_id).values(last_seen_at=now))
+            session.commit()
+        except OperationalError:  # best effort, as for tokens: a busy SQLite must not refuse the request
+            session.rollback()
+    return load_principal(session, user_id, name, role)
+
+
+def end(session: Session, plain: str | None) -> bool:
+    """End the session (signing out); whether there was a live one."""
+    if not plain:
+        return False
+    result = session.execute(update(WebSession).where(WebSession.token_hash == hash_token(plain),
+                                                      WebSession.ended_at.is_(None)).values(ended_at=utcnow()))
+    return result.rowcount == 1
+
+
+def end_all(session: Session, user_id: int) -> int:
+    """End every live session of a user (their role was taken away, or an admin says so)."""
+    result = session.execute(update(WebSession).where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
+                             .values(ended_at=utcnow()))
+    return result.rowcount

@@ -1,0 +1,137 @@
+"""Signing in with a username and password: a local account, or the directory's word for it.
+
+``sign_in`` decides, in this order, and records every outcome in the access log:
+
+1. the input: a username of 1-100 characters without control characters, a password of 1-1024
+   characters (``invalid_input``; nothing recorded);
+2. the throttle (``fleet.throttle``): too many recent failures for this username or address →
+   ``throttled``, without looking at the password;
+3. a local account of exactly that name → its scrypt hash decides. Local accounts work whether
+   or not the directory is configured or reachable;
+4. otherwise the directory, when configured (``fleet.directory``): a right password gives a Fleet
+   user of that name (lower-cased, as directories compare names), created or updated from what the
+   directory says now — exactly one role from the groups, and for school IT the schools (for a
+   founder manager the founders) Fleet knows among those named; a directory that cannot be
+   asked is ``unavailable``;
+5. otherwise "wrong username or password", after the same hashing work as a real check.
+
+Outcomes: ``signin``; ``signin_failed`` (wrong password or unknown user — the one the throttle
+counts); ``signin_refused`` (throttled, directory unavailable, no role or several, no school Fleet
+knows, a local account's name). When the directory no longer gives an existing user any role, its
+tokens are revoked and its sessions ended. Failures are committed before the error is raised.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from fleet import access_log, auth, directory, sessions, throttle
+from fleet.config import Config
+from fleet.errors import FleetError, invalid
+from fleet.models import ApiToken, Founder, School, User, utcnow
+
+log = logging.getLogger(__name__)
+
+WRONG = "wrong username or password"
+WHAT = "POST /login"
+
+
+def sign_in(session: Session, config: Config, username: str, password: str, address: str | None) -> User:
+    username, password = _checked(username, password)
+    try:
+        throttle.check(session, username, address, config)
+    except FleetError as e:
+        raise _refused(session, username, address, "throttled", e) from None
+    local = session.scalar(select(User).where(User.name == username, User.source == "local"))
+    if local is not None or config.directory is None:
+        if not auth.check_password(local, password):
+            raise _failed(session, username, address)
+        user = local
+    else:
+        user = _from_directory(session, config, username, password, address)
+    access_log.record(session, "signin", user.name, address=address, via="form", what=WHAT,
+                      details={"source": user.source})
+    return user
+
+
+def _checked(username, password) -> tuple[str, str]:
+    errors = []
+    if not isinstance(username, str) or not 1 <= len(username.strip()) <= 100 or _has_control(username):
+        errors.append({"field": "username", "message": "the username must be 1-100 characters"})
+    if not isinstance(password, str) or not 1 <= len(password) <= auth.MAX_PASSWORD:
+        errors.append({"field": "password", "message": "the password must be 1-1024 characters"})
+    if errors:
+        raise invalid("; ".join(e["message"] for e in errors), errors)
+    return username.strip(), password
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(c) == "Cc" for c in text)
+
+
+def _from_directory(session: Session, config: Config, username: str, password: str, address: str | None) -> User:
+    try:
+        found = directory.authenticate(config.directory, username, password)
+    except directory.BadCredentials:
+        raise _failed(session, username, address) from None
+    except directory.DirectoryUnavailable:
+        raise _refused(session, username, address, "directory_unavailable", FleetError(
+            "unavailable", "the directory cannot be reached just now; try again later (local accounts still work)",
+        )) from None
+    name = username.lower()
+    user = session.scalar(select(User).where(User.name == name))
+    if user is not None and user.source != "directory":
+        raise _refused(session, username, address, "local_account", FleetError(
+            "forbidden", f"{name!r} is a local account: sign in with its own name and password"))
+    if len(found.roles) != 1:
+        if user is not None:
+            _withdraw(session, user)
+        reason, message = ("no_role", "the directory gives this account no Fleet role; ask your administrator") \
+            if not found.roles else ("several_roles", f"the directory gives this account several Fleet roles "
+                                                      f"({', '.join(sorted(found.roles))}); it must give one")
+        raise _refused(session, username, address, reason, FleetError("forbidden", message))
+    role = next(iter(found.roles))
+    schools = _known(session, School, School.registration_number, found.school_regs) if role == "school_it" else []
+    founders = _known(session, Founder, Founder.code, found.founder_codes) if role == "founder_manager" else []
+    if role == "school_it" and not schools or role == "founder_manager" and not founders:
+        what = "school registration number" if role == "school_it" else "founder code"
+        raise _refused(session, username, address, "no_scope", FleetError(
+            "forbidden", f"the directory names no {what} Fleet knows for this account; ask your administrator"))
+    if user is None:
+        user = User(name=name, role=role, source="directory")
+        session.add(user)
+    user.role, user.schools, user.founders = role, schools, founders
+    session.flush()
+    return user
+
+
+def _known(session: Session, model, column, values: tuple[str, ...]) -> list:
+    rows = list(session.scalars(select(model).where(column.in_(values)).order_by(column))) if values else []
+    if len(rows) < len(values):
+        log.warning("directory: %d of %d %s values name nothing Fleet knows", len(values) - len(rows), len(values),
+                    column.key)
+    return rows
+
+
+def _withdraw(session: Session, user: User) -> None:
+    """The directory took the user's role away: its tokens and sessions stop working now."""
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=utcnow()))
+    sessions.end_all(session, user.id)
+
+
+def _failed(session: Session, username: str, address: str | None) -> FleetError:
+    access_log.record(session, "signin_failed", throttle.key(username), address=address, via="form", what=WHAT)
+    session.commit()
+    return FleetError("unauthorized", WRONG)
+
+
+def _refused(session: Session, username: str, address: str | None, reason: str, error: FleetError) -> FleetError:
+    access_log.record(session, "signin_refused", throttle.key(username), address=address, via="form", what=WHAT,
+                      details={"reason": reason})
+    session.commit()
+    return error

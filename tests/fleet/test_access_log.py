@@ -1,0 +1,112 @@
+"""The access log: sign-ins, use of pupils' personal data through a token or a session, exports —
+who, when, what, and never the data; read back by admins and auditors."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Blueprint, jsonify
+from sqlalchemy import select
+
+from fleet import auth
+from fleet.api import endpoint, install_error_handlers
+from fleet.models import AccessLogEntry
+from tests.conftest import error_code, sign_in
+from tests.factories import DeliveryFactory, UserFactory, token_for
+
+
+def entries(session) -> list[AccessLogEntry]:
+    session.commit()
+    return list(session.scalars(select(AccessLogEntry).order_by(AccessLogEntry.id)))
+
+
+@pytest.fixture
+def pupil_route(app):
+    """A route needing a personal-data permission (as the pupils' routes do), answering a name."""
+
+    bp = Blueprint("test_personal", __name__, url_prefix="/api/v1/_test")
+    install_error_handlers(bp)
+
+    @bp.get("/pupils/<int:pupil_id>")
+    @endpoint("pupils:read")
+    def pupil(pupil_id: int):
+        return jsonify({"id": pupil_id, "given_name": "Ērika", "family_name": "Ņikitina"})
+
+    app.register_blueprint(bp)
+    return "/api/v1/_test/pupils/17?grade=5.b"
+
+
+def test_token_use_on_personal_data_is_recorded_without_the_data(client, session, pupil_route):
+    user = UserFactory(name="skolas-it", role="school_it")
+    headers = {"Authorization": f"Bearer {token_for(user)}"}
+    assert client.get(pupil_route, headers=headers, environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
+    [entry] = entries(session)
+    assert (entry.event, entry.actor, entry.via, entry.address, entry.what) == (
+        "personal_data", "skolas-it", "token", "10.1.2.3", "GET /api/v1/_test/pupils/17")
+    assert "Ērika" not in repr(vars(entry)) and "5.b" not in repr(vars(entry))  # neither the answer nor the query
+
+
+def test_session_use_on_personal_data_is_recorded_too(client, session, pupil_route):
+    user = UserFactory(name="anna", role="admin")
+    auth.set_password(user, "garā-parole-annai")
+    session.commit()
+    sign_in(client, "anna", "garā-parole-annai")
+    assert client.get(pupil_route).status_code == 200
+    assert [(e.event, e.actor, e.via) for e in entries(session)] == [("signin", "anna", "form"),
+                                                                     ("personal_data", "anna", "session")]
+
+
+@pytest.mark.parametrize("role", ["warehouse", "ministry", "founder_manager"])
+def test_a_refused_request_uses_no_personal_data_and_is_not_recorded_as_use(client, session, pupil_route, role):
+    r = client.get(pupil_route, headers={"Authorization": f"Bearer {token_for(UserFactory(role=role))}"})
+    assert r.status_code == 403 and error_code(r) == "forbidden"
+    assert entries(session) == []
+
+
+def test_routes_without_personal_data_are_not_recorded(api, session):
+    assert api.get("devices").status_code == 200
+    assert entries(session) == []
+
+
+def test_an_export_is_recorded(api_as, session):
+    delivery = DeliveryFactory()
+    warehouse = api_as("warehouse")
+    assert warehouse.get(f"deliveries/{delivery.id}/report.csv").status_code == 200
+    [entry] = entries(session)
+    assert (entry.event, entry.what) == ("export", f"GET /api/v1/deliveries/{delivery.id}/report.csv")
+
+
+def test_sign_out_is_recorded(client, session):
+    user = UserFactory(name="anna", role="admin")
+    auth.set_password(user, "garā-parole-annai")
+    session.commit()
+    sign_in(client, "anna", "garā-parole-annai")
+    import re
+
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    client.post("/logout", data={"csrf_token": token})
+    assert [(e.event, e.actor, e.via) for e in entries(session)][-1] == ("signout", "anna", "session")
+
+
+def test_admins_and_auditors_read_it_newest_first_page_by_page(api_as, session, client):
+    for n in range(5):
+        sign_in(client, f"nav-{n}", "nepareizi")
+    auditor = api_as("auditor")
+    r = auditor.get("access-log?limit=2")
+    assert r.status_code == 200
+    page = r.get_json()
+    assert [e["actor"] for e in page["items"]] == ["nav-4", "nav-3"] and page["next"]
+    rest = auditor.get(f"access-log?limit=10&after={page['next']}").get_json()
+    assert [e["actor"] for e in rest["items"]] == ["nav-2", "nav-1", "nav-0"] and rest["next"] is None
+    item = rest["items"][0]
+    assert set(item) == {"id", "at", "event", "actor", "address", "via", "what", "details"}
+    assert auditor.get("access-log?event=signin").get_json()["items"] == []
+    assert [e["actor"] for e in auditor.get("access-log?actor=nav-1").get_json()["items"]] == ["nav-1"]
+
+
+@pytest.mark.parametrize("query, field", [
+    ("event=nope", "event"), ("limit=0", "limit"), ("limit=501", "limit"), ("limit=x", "limit"), ("after=abc", "after"),
+])
+def test_bad_queries_are_invalid_input(api, query, field):
+    r = api.get(f"access-log?{query}")
+    assert r.status_code == 400 and error_code(r) == "invalid_input"
+    assert [d["field"] for d in r.get_json()["error"]["details"]] == [field]

@@ -1,0 +1,184 @@
+"""Browser sessions: the API through the session cookie, CSRF on forms and on session writes,
+signing out, expiry, the cookie's flags, and the security headers on every response."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from fleet import auth, create_app
+from fleet.config import Config
+from fleet.models import WebSession, utcnow
+from tests.conftest import csrf_of, error_code, sign_in
+from tests.factories import DeviceFactory, SchoolFactory, UserFactory, token_for
+
+PASSWORD = "Rīga-Daugava-1201"
+
+
+@pytest.fixture
+def signed_in(client, session):
+    """A school IT user signed in through the page: ``(client, device of its school, other school's device)``."""
+    school = SchoolFactory()
+    user = UserFactory(name="skolas-it", role="school_it", schools=[school])
+    auth.set_password(user, PASSWORD)
+    session.commit()
+    assert sign_in(client, "skolas-it", PASSWORD).status_code == 303
+    return client, DeviceFactory(status="at_school", school=school), DeviceFactory(status="at_school")
+
+
+def page_csrf(client) -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+
+
+def cookie(client, app):
+    return client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+
+
+def test_the_api_accepts_the_session_and_keeps_its_scope(signed_in):
+    client, mine, theirs = signed_in
+    r = client.get("/api/v1/devices")
+    assert r.status_code == 200 and [d["serial"] for d in r.get_json()["items"]] == [mine.serial]
+    assert client.get(f"/api/v1/devices/{theirs.serial}").status_code == 404
+
+
+def test_a_write_from_a_session_needs_the_csrf_header(signed_in, count):
+    from fleet.models import Event
+
+    client, mine, _ = signed_in
+    url = f"/api/v1/devices/{mine.serial}/actions/note"
+    before = count(Event)
+    for headers in ({}, {"X-CSRF-Token": "nepareizs"}, {"X-CSRF-Token": ""}):
+        r = client.post(url, json={"text": "pārbaude"}, headers=headers)
+        assert r.status_code == 403 and error_code(r) == "forbidden", r.get_json()
+        assert r.get_json()["error"]["details"] == {"csrf": "X-CSRF-Token"}
+    assert count(Event) == before
+    r = client.post(url, json={"text": "pārbaude"}, headers={"X-CSRF-Token": page_csrf(client)})
+    assert r.status_code == 200 and r.get_json()["event"]["actor"] == "skolas-it"
+    assert count(Event) == before + 1
+
+
+def test_a_token_needs_no_csrf_header_even_with_a_session_cookie(signed_in, session):
+    client, mine, _ = signed_in
+    token = token_for(UserFactory(role="admin"))
+    r = client.post(f"/api/v1/devices/{mine.serial}/actions/note", json={"text": "x"},
+                    headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200 and r.get_json()["event"]["actor"] != "skolas-it"  # the token speaks, not the cookie
+
+
+def test_a_form_post_without_the_csrf_token_is_refused(client, session):
+    user = UserFactory(name="anna", role="admin")
+    auth.set_password(user, PASSWORD)
+    session.commit()
+    csrf_of(client)  # the browser has a session with a token, but the post does not carry it
+    for data in ({"username": "anna", "password": PASSWORD},
+                 {"username": "anna", "password": PASSWORD, "csrf_token": "nepareizs"}):
+        r = client.post("/login", data=data)
+        assert r.status_code == 403
+        assert 'data-code="forbidden"' in r.get_data(as_text=True)
+    fresh = client.application.test_client()  # never saw the form: no token in its session at all
+    assert fresh.post("/login", data={"username": "anna", "password": PASSWORD, "csrf_token": ""}).status_code == 403
+    assert client.get("/").status_code == 303  # not signed in
+    from fleet.models import AccessLogEntry
+
+    assert session.scalar(select(AccessLogEntry.id)) is None  # refused before the sign-in ran
+
+
+def test_sign_out_needs_the_token_and_ends_the_session_on_the_server(signed_in, app):
+    client, _, _ = signed_in
+    copied = cookie(client, app).value
+    assert client.post("/logout").status_code == 403  # a forged sign-out
+    assert client.get("/api/v1/devices").status_code == 200
+    r = client.post("/logout", data={"csrf_token": page_csrf(client)})
+    assert r.status_code == 303 and r.headers["Location"] == "/login"
+    assert client.get("/api/v1/devices").status_code == 401
+    thief = app.test_client()
+    thief.set_cookie(app.config["SESSION_COOKIE_NAME"], copied)
+    r = thief.get("/api/v1/devices")
+    assert r.status_code == 401 and error_code(r) == "unauthorized"
+    assert thief.get("/").status_code == 303
+
+
+def test_signing_in_starts_a_new_session_and_token(client, session, app):
+    user = UserFactory(name="anna", role="admin")
+    auth.set_password(user, PASSWORD)
+    session.commit()
+    before = csrf_of(client)
+    cookie_before = cookie(client, app).value
+    assert sign_in(client, "anna", PASSWORD, csrf=before).status_code == 303
+    assert page_csrf(client) != before and cookie(client, app).value != cookie_before
+
+
+@pytest.mark.parametrize("column, shift", [("last_seen_at", timedelta(minutes=-31)), ("expires_at", timedelta(0))])
+def test_a_session_expires_when_idle_or_at_its_end(signed_in, session, column, shift):
+    client, _, _ = signed_in
+    row = session.scalar(select(WebSession))
+    setattr(row, column, utcnow() + shift)
+    session.commit()
+    r = client.get("/api/v1/devices")
+    assert r.status_code == 401 and "expired" in r.get_json()["error"]["message"]
+    assert client.get("/").status_code == 303
+
+
+def test_a_session_in_use_stays_alive_and_ends_at_its_end(signed_in, session):
+    client, _, _ = signed_in
+    row = session.scalar(select(WebSession))
+    assert row.expires_at - row.created_at == timedelta(minutes=8 * 60)
+    row.last_seen_at = utcnow() - timedelta(minutes=20)
+    session.commit()
+    assert client.get("/api/v1/devices").status_code == 200
+    session.expire_all()
+    assert utcnow() - session.scalar(select(WebSession.last_seen_at)) < timedelta(minutes=1)  # seen again
+
+
+def test_the_session_cookie_is_secure_httponly_and_samesite(client, session, app):
+    user = UserFactory(name="anna", role="admin")
+    auth.set_password(user, PASSWORD)
+    session.commit()
+    csrf = csrf_of(client)
+    r = sign_in(client, "anna", PASSWORD, csrf=csrf)
+    set_cookie = r.headers["Set-Cookie"]
+    assert set_cookie.startswith("__Host-fleet=")
+    for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/", "Expires="):
+        assert flag in set_cookie
+    assert "Domain" not in set_cookie
+
+
+def test_without_https_the_cookie_is_not_secure(sqlite_template, tmp_path):
+    shutil.copy(sqlite_template, tmp_path / "fleet.sqlite3")
+    config = Config(env="development", database_url=f"sqlite:///{tmp_path / 'fleet.sqlite3'}", secret_key="d" * 40,
+                    public_url="http://127.0.0.1:5000")
+    app = create_app(config, instance_path=str(tmp_path))
+    set_cookie = app.test_client().get("/login").headers["Set-Cookie"]
+    assert set_cookie.startswith("fleet=") and "Secure" not in set_cookie and "HttpOnly" in set_cookie
+    production = create_app(Config(env="production", database_url=config.database_url, secret_key="p" * 40,
+                                   public_url="http://intranet"), instance_path=str(tmp_path))
+    assert "Secure" in production.test_client().get("/login").headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize("path", ["/login", "/", "/healthz", "/api/v1/devices", "/api/v1/nav", "/nav", "/d/DIB-000001-X",
+                                  "/static/fleet.css"])
+def test_every_response_has_the_security_headers(client, path):
+    r = client.get(path)
+    csp = r.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert "'unsafe-inline'" not in csp and "http" not in csp
+    assert r.headers["X-Frame-Options"] == "DENY"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_https_responses_ask_for_https_from_then_on(client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    assert client.get("/login", base_url="https://fleet.example.lv").headers["Strict-Transport-Security"].startswith(
+        "max-age=")
+
+
+def test_pages_have_no_inline_script_or_style(client, signed_in):
+    for path in ("/login", "/"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<style" not in html and " style=" not in html
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html)
