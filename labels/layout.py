@@ -10,7 +10,8 @@ Every output (PDF, SVG, PNG, ZPL) draws the same items.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from labels import fonts, symbols
 from labels.stocks import Stock
@@ -185,28 +186,54 @@ class _Line:
 _PRIORITY = {"asset_tag": 0, "serial": 1, "barcode": 2, "funding": 3, "model": 4, "owner": 5, "programme": 6}
 
 
+_LINE_KINDS = {line.name: line for line in (  # nominal and smallest size: points for text, mm for the barcode
+    _Line("asset_tag", 14, 7, bold=True), _Line("serial", 7, 5), _Line("barcode", 7, 3.5), _Line("funding", 5.5, 4),
+    _Line("model", 7, 4.5), _Line("owner", 6, 4.5), _Line("programme", 5.5, 4.5))}
+
+
 def _lines(data: LabelData) -> list[_Line]:
-    lines = [_Line("asset_tag", 14, 7, data.asset_tag, bold=True)]
-    if data.serial:  # a pre-printed label has none: the device is bound to it when it is scanned
-        lines += [_Line("serial", 7, 5, data.serial), _Line("barcode", 7, 3.5, data.serial)]
-    if data.eu_funded:
-        lines.append(_Line("funding", 5.5, 4))
     model = " ".join(p for p in (data.manufacturer, data.model) if p)
-    if model:
-        lines.append(_Line("model", 7, 4.5, model))
-    if data.owner:
-        lines.append(_Line("owner", 6, 4.5, data.owner))
-    if data.programme:
-        lines.append(_Line("programme", 5.5, 4.5, data.programme))
-    return lines
+    texts = {"asset_tag": data.asset_tag, "serial": data.serial, "barcode": data.serial, "funding": "",
+             "model": model, "owner": data.owner, "programme": data.programme}
+    present = {"asset_tag": True, "serial": bool(data.serial),  # a pre-printed label has no serial: bound when scanned
+               "barcode": bool(data.serial), "funding": data.eu_funded, "model": bool(model),
+               "owner": bool(data.owner), "programme": bool(data.programme)}
+    return [replace(kind, text=texts[name]) for name, kind in _LINE_KINDS.items() if present[name]]
 
 
 def _column(lines: list[_Line], barcode: symbols.Barcode | None, x0: float, margin: float, width: float, height: float,
             dot_mm: float):
+    """The column's items: where each line goes depends only on which lines there are and the space
+    (planned once per kind of label, ``_plan``); the text is fitted per label."""
+    by_name = {line.name: line for line in lines}
+    placed, omitted = _plan(tuple(by_name), barcode.width if barcode else 0, x0, margin, width, height, dot_mm)
+    items: list[Item] = []
+    tag_size = float("inf")
+    for name, y, size, bar_module in placed:
+        line = by_name[name]
+        if name == "barcode":
+            quiet = symbols.CODE128_QUIET * bar_module
+            items.append(Code128(x0 + quiet, y + 0.6, bar_module, size, barcode))
+        elif name == "funding":
+            items.extend(_funding(x0, y, width, size))
+        else:
+            floor = TAG_FLOOR if name == "asset_tag" else line.minimum
+            cap = min(size, tag_size)  # no text is larger than the asset tag (the first line)
+            text, fitted = fonts.fit(line.text, width, cap, min(floor, cap), line.bold)
+            tag_size = fitted if name == "asset_tag" else tag_size
+            items.append(Text(x0, y + ASCENT * size * PT, fitted, text, line.bold))
+    return items, omitted
+
+
+@lru_cache(maxsize=4096)
+def _plan(names: tuple[str, ...], barcode_width: int, x0: float, margin: float, width: float, height: float,
+          dot_mm: float) -> tuple[tuple[tuple[str, float, float, float | None], ...], tuple[str, ...]]:
+    """Which lines go where: ((name, top, size, barcode module), …) and the names left out."""
+    lines = [_LINE_KINDS[name] for name in names]
     omitted: list[str] = []
-    bar_module = _bar_module(barcode.width, width, dot_mm) if barcode else None
+    bar_module = _bar_module(barcode_width, width, dot_mm) if barcode_width else None
     for name, fits in (("barcode", bar_module is not None), ("funding", _funding_fits(width))):
-        if not fits and any(line.name == name for line in lines):
+        if not fits and name in names:
             omitted.append(name)
             lines = [line for line in lines if line.name != name]
     while True:
@@ -220,22 +247,12 @@ def _column(lines: list[_Line], barcode: symbols.Barcode | None, x0: float, marg
     scale = 1.0 if at_nominal <= height else max(0.0, (height - at_min) / (at_nominal - at_min))
     gap = max(0.0, (height - sum(line.height(scale) for line in lines)) / (len(lines) + 1))
     gap = min(gap, 1.2)
-    y, items, tag_size = margin + gap, [], float("inf")
+    y, placed = margin + gap, []
     for line in lines:
-        size = line.minimum + scale * (line.nominal - line.minimum)
-        if line.name == "barcode":
-            quiet = symbols.CODE128_QUIET * bar_module
-            items.append(Code128(x0 + quiet, y + 0.6, bar_module, size, barcode))
-        elif line.name == "funding":
-            items.extend(_funding(x0, y, width, size))
-        else:
-            floor = TAG_FLOOR if line.name == "asset_tag" else line.minimum
-            cap = min(size, tag_size)  # no text is larger than the asset tag (the first line)
-            text, fitted = fonts.fit(line.text, width, cap, min(floor, cap), line.bold)
-            tag_size = fitted if line.name == "asset_tag" else tag_size
-            items.append(Text(x0, y + ASCENT * size * PT, fitted, text, line.bold))
+        placed.append((line.name, y, line.minimum + scale * (line.nominal - line.minimum),
+                       bar_module if line.name == "barcode" else None))
         y += line.height(scale) + gap
-    return items, tuple(omitted)
+    return tuple(placed), tuple(omitted)
 
 
 def _bar_module(modules: int, width: float, dot_mm: float) -> float | None:
@@ -268,9 +285,10 @@ def _funding_fits(width: float) -> bool:
 _EMBLEM_HEIGHT = 1.8  # lines
 
 
-def _funding(x: float, y: float, width: float, size: float) -> list[Item]:
+@lru_cache(maxsize=1024)
+def _funding(x: float, y: float, width: float, size: float) -> tuple[Item, ...]:
     size = _funding_size(width, size) or FUNDING_MIN
     line = LEADING * size * PT
     emblem = Emblem(x, y + 0.1 * line, _EMBLEM_HEIGHT * line)
     tx = emblem.box[2] + 0.8
-    return [emblem, *(Text(tx, y + i * line + ASCENT * size * PT, size, part) for i, part in enumerate(FUNDING))]
+    return (emblem, *(Text(tx, y + i * line + ASCENT * size * PT, size, part) for i, part in enumerate(FUNDING)))
