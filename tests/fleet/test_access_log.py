@@ -20,44 +20,45 @@ def entries(session) -> list[AccessLogEntry]:
 
 
 @pytest.fixture
-def pupil_route(app):
-    """A route needing a personal-data permission (as the pupils' routes do), answering a name."""
+def personal_route(app):
+    """A route needing a personal-data permission (as those of pupils, loans and agreements do),
+    answering a name: the auditor's signed agreements."""
 
     bp = Blueprint("test_personal", __name__, url_prefix="/api/v1/_test")
     install_error_handlers(bp)
 
-    @bp.get("/pupils/<int:pupil_id>")
-    @endpoint("pupils:read")
-    def pupil(pupil_id: int):
-        return jsonify({"id": pupil_id, "given_name": "Ērika", "family_name": "Ņikitina"})
+    @bp.get("/agreements/<int:agreement_id>")
+    @endpoint("agreements:read")
+    def agreement(agreement_id: int):
+        return jsonify({"id": agreement_id, "signer_name": "Anna Ņikitina", "pupil": "Ērika Ņikitina"})
 
     app.register_blueprint(bp)
-    return "/api/v1/_test/pupils/17?grade=5.b"
+    return "/api/v1/_test/agreements/17?grade=5.b"
 
 
-def test_token_use_on_personal_data_is_recorded_without_the_data(client, session, pupil_route):
-    user = UserFactory(name="skolas-it", role="school_it")
+def test_token_use_on_personal_data_is_recorded_without_the_data(client, session, personal_route):
+    user = UserFactory(name="revidents", role="auditor")
     headers = {"Authorization": f"Bearer {token_for(user)}"}
-    assert client.get(pupil_route, headers=headers, environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
+    assert client.get(personal_route, headers=headers, environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
     [entry] = entries(session)
     assert (entry.event, entry.actor, entry.via, entry.address, entry.what) == (
-        "personal_data", "skolas-it", "token", "10.1.2.3", "GET /api/v1/_test/pupils/17")
+        "personal_data", "revidents", "token", "10.1.2.3", "GET /api/v1/_test/agreements/17")
     assert "Ērika" not in repr(vars(entry)) and "5.b" not in repr(vars(entry))  # neither the answer nor the query
 
 
-def test_session_use_on_personal_data_is_recorded_too(client, session, pupil_route):
-    user = UserFactory(name="anna", role="admin")
+def test_session_use_on_personal_data_is_recorded_too(client, session, personal_route):
+    user = UserFactory(name="anna", role="auditor")
     auth.set_password(user, "garā-parole-annai")
     session.commit()
     sign_in(client, "anna", "garā-parole-annai")
-    assert client.get(pupil_route).status_code == 200
+    assert client.get(personal_route).status_code == 200
     assert [(e.event, e.actor, e.via) for e in entries(session)] == [("signin", "anna", "form"),
                                                                      ("personal_data", "anna", "session")]
 
 
 @pytest.mark.parametrize("role", ["warehouse", "ministry", "founder_manager"])
-def test_a_refused_request_uses_no_personal_data_and_is_not_recorded_as_use(client, session, pupil_route, role):
-    r = client.get(pupil_route, headers={"Authorization": f"Bearer {token_for(UserFactory(role=role))}"})
+def test_a_refused_request_uses_no_personal_data_and_is_not_recorded_as_use(client, session, personal_route, role):
+    r = client.get(personal_route, headers={"Authorization": f"Bearer {token_for(UserFactory(role=role))}"})
     assert r.status_code == 403 and error_code(r) == "forbidden"
     assert entries(session) == []
 
