@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -23,9 +23,13 @@ from fleet.policy import Principal
 
 
 def start(session: Session, user: User, config: Config) -> str:
-    """A new session for ``user``; the plain id (for the cookie) is returned, only its hash stored."""
+    """A new session for ``user``; the plain id (for the cookie) is returned, only its hash stored.
+    The user's sessions that have ended or expired are removed on the way (the access log keeps
+    the sign-ins and sign-outs)."""
     plain = secrets.token_urlsafe(32)
     now = utcnow()
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id,
+                                             or_(WebSession.ended_at.is_not(None), WebSession.expires_at <= now)))
     session.add(WebSession(token_hash=hash_token(plain), user_id=user.id, created_at=now, last_seen_at=now,
                            expires_at=now + timedelta(minutes=config.session_minutes)))
     session.flush()

@@ -182,3 +182,14 @@ def test_pages_have_no_inline_script_or_style(client, signed_in):
         html = client.get(path).get_data(as_text=True)
         assert "<style" not in html and " style=" not in html
         assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+
+
+def test_signing_in_again_clears_the_users_ended_sessions(signed_in, session, app):
+    client, _, _ = signed_in
+    client.post("/logout", data={"csrf_token": page_csrf(client)})
+    assert sign_in(client, "skolas-it", PASSWORD).status_code == 303
+    other = app.test_client()
+    assert sign_in(other, "skolas-it", PASSWORD).status_code == 303  # two browsers at once: both live
+    session.commit()
+    assert [row.ended_at for row in session.scalars(select(WebSession))] == [None, None]
+    assert client.get("/api/v1/devices").status_code == other.get("/api/v1/devices").status_code == 200

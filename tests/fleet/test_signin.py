@@ -153,6 +153,17 @@ def test_each_sign_in_takes_the_directorys_word_anew(directory_app, client, sess
     assert user(session, "lozolina").id == stale.id
 
 
+def test_a_token_acts_with_the_role_and_schools_its_user_has_now(directory_app, client, session, schools):
+    """The directory moved lozolina from school A to B: her token follows at her next sign-in."""
+    moved = UserFactory(name="lozolina", role="school_it", source="directory", schools=[schools["a"]])
+    headers = {"Authorization": f"Bearer {token_for(moved)}"}
+    assert [d["serial"] for d in client.get("/api/v1/devices", headers=headers).get_json()["items"]] == [
+        schools["at_a"].serial]
+    assert sign_in(client, "lozolina", PASSWORD).status_code == 303
+    assert [d["serial"] for d in client.get("/api/v1/devices", headers=headers).get_json()["items"]] == [
+        schools["at_b"].serial]
+
+
 def test_a_role_taken_away_in_the_directory_revokes_tokens_and_sessions(directory_app, client, session, schools):
     former = UserFactory(name="gsmits", role="warehouse", source="directory")
     token = token_for(former)
