@@ -48,6 +48,7 @@ def login():
                                username=username if isinstance(username, str) else "")
         headers = {"Retry-After": str(e.details["retry_after"])} if e.code == "throttled" else {}
         return page, e.status, headers
+    sessions.end(s, session.get("sid"))  # signing in again in the same browser ends its earlier session
     plain = sessions.start(s, user, _config())
     s.commit()
     session.clear()  # a new session: nothing carried over from before the sign-in (fixation)

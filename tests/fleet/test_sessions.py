@@ -110,6 +110,12 @@ def test_signing_in_starts_a_new_session_and_token(client, session, app):
     cookie_before = cookie(client, app).value
     assert sign_in(client, "anna", PASSWORD, csrf=before).status_code == 303
     assert page_csrf(client) != before and cookie(client, app).value != cookie_before
+    first = cookie(client, app).value
+    assert sign_in(client, "anna", PASSWORD).status_code == 303  # again, in the same browser
+    thief = app.test_client()
+    thief.set_cookie(app.config["SESSION_COOKIE_NAME"], first)
+    assert thief.get("/api/v1/devices").status_code == 401  # the earlier session ended
+    assert client.get("/api/v1/devices").status_code == 200
 
 
 @pytest.mark.parametrize("column, shift", [("last_seen_at", timedelta(minutes=-31)), ("expires_at", timedelta(0))])
