@@ -84,12 +84,13 @@ class CookieSessions(SecureCookieSessionInterface):
 
 
 def _register_blueprints(app: Flask) -> None:
-    from fleet import api, web
+    from fleet import api, signing, web
     from provisioning import api as provisioning_api
 
     app.register_blueprint(api.bp)
     app.register_blueprint(provisioning_api.bp)
     app.register_blueprint(web.bp)
+    app.register_blueprint(signing.bp)
 
 
 def _register_error_handlers(app: Flask) -> None:

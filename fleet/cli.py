@@ -188,3 +188,25 @@ def verify() -> None:
             sys.exit(1)
         click.echo(f"ok: {checked} device histories intact")
 
+
+@main.group(help="Personal data of pupils.")
+def privacy() -> None:
+    pass
+
+
+@privacy.command("purge", help="Anonymise pupils whose last loan ended more than the retention ago "
+                               "(FLEET_PUPIL_RETENTION_MONTHS, default 12); counts and agreement hashes stay.")
+@click.option("--months", type=int, default=None, help="the retention in months (overrides the setting)")
+def privacy_purge(months: int | None) -> None:
+    import os
+
+    from fleet import loans
+
+    months = months if months is not None else int(os.environ.get("FLEET_PUPIL_RETENTION_MONTHS", "12"))
+    if months < 1:
+        _fail(FleetError("invalid_input", "the retention must be at least 1 month"))
+    with _app().app_context():
+        session = db.session()
+        purged = loans.purge(session, months)
+        session.commit()
+        click.echo(f"{purged} pupil(s) anonymised (retention {months} months)")

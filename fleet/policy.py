@@ -24,6 +24,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         *READ, "catalog:write", "contracts:write", "devices:write", "devices:act",
         "deliveries:read", "deliveries:write", "imaging:write", "labels:print", "labels:preprint",
         "shipments:read", "shipments:write", "shipments:arrive", "stocktakes",
+        "pupils:read", "pupils:write", "loans:write", "agreements:read", "templates:write",
         "access_log:read",
     }),
     "warehouse": frozenset({
@@ -34,6 +35,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "school_it": frozenset({  # its own school(s) only
         *READ, "devices:act", "labels:print",
         "shipments:read", "shipments:write", "shipments:arrive", "stocktakes",
+        "pupils:read", "pupils:write", "loans:write", "agreements:read",
     }),
     "ministry": frozenset({  # read-only: counts and devices, never pupils
         *READ, "deliveries:read", "shipments:read",
@@ -147,6 +149,12 @@ def sees_shipment(principal: Principal, school_id: int, from_school_id: int | No
 
 def may_receive(principal: Principal, school_id: int) -> bool:
     """Arrivals are scanned at the receiving school (or by an admin), never by the sender."""
+    return not principal.school_scoped or school_id in principal.school_ids
+
+
+def sees_school(principal: Principal, school_id: int | None) -> bool:
+    """A school's own data (pupils, loans): school IT of that school, and roles not tied to schools
+    that hold the permission asked for."""
     return not principal.school_scoped or school_id in principal.school_ids
 
 

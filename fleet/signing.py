@@ -10,28 +10,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
-import secrets
 
 from flask import Blueprint, Response, current_app, render_template, request, session
 
-from fleet import agreements, db, documents, mail
+from fleet import agreements, db, documents, mail, policy, sessions
 from fleet.errors import FleetError
 
 bp = Blueprint("signing", __name__)
 MAX_SIGNATURE_BYTES = 512 * 1024
-
-
-def csrf_token() -> str:
-    """The browser session's CSRF token (made on first use), for a form's hidden ``csrf_token``."""
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return session["csrf"]
-
-
-def csrf_valid(value: str | None) -> bool:
-    expected = session.get("csrf")
-    return bool(expected and value and hmac.compare_digest(expected, value))
 
 
 def _refused(e: FleetError, language: str = "lv"):
@@ -52,8 +38,8 @@ def page(token: str):
     except FleetError as e:
         return _refused(e)
     data, _ = agreements.rendered(agreement)
-    return render_template("sign.html", agreement=agreement, data=data, token=token, csrf=csrf_token(),
-                           language=_language(agreement), error=None)
+    return render_template("sign.html", agreement=agreement, data=data, token=token, language=_language(agreement),
+                           error=None)
 
 
 @bp.get("/sign/<token>/agreement.pdf")
@@ -78,15 +64,13 @@ def sign(token: str):
     data, _ = agreements.rendered(agreement)
 
     def again(message: str, status: int = 400):
-        return render_template("sign.html", agreement=agreement, data=data, token=token, csrf=csrf_token(),
-                               language=language, error=message, name=request.form.get("signer_name", "")), status
+        return render_template("sign.html", agreement=agreement, data=data, token=token, language=language,
+                               error=message, name=request.form.get("signer_name", "")), status
 
-    if not csrf_valid(request.form.get("csrf_token")):
-        return again("Forma ir novecojusi; lūdzu, mēģiniet vēlreiz. / The form has expired; please try again.", 403)
     if request.form.get("consent") != "yes":
         return again("Lūdzu, apstipriniet piekrišanu. / Please tick that you agree.")
     image = _png(request.form.get("signature", ""))
-    method = "desk" if session.get("user_id") else "link"
+    method = "desk" if _school_staff_present(agreement) else "link"
     try:
         agreements.sign(s, agreement, method, request.form.get("signer_name"), image_png=image)
     except FleetError as e:
@@ -96,6 +80,19 @@ def sign(token: str):
     s.commit()
     mail.send_signed(current_app, agreement.loan, agreement, documents.get(s, agreement.signed_sha256).data)
     return render_template("sign_done.html", agreement=agreement, language=language)
+
+
+def _school_staff_present(agreement) -> bool:
+    """Whether this browser is signed in as a user who lends for the pupil's school (the desk)."""
+    sid = session.get("sid")
+    if not sid:
+        return False
+    try:
+        principal = sessions.principal(db.session(), sid, current_app.config["FLEET"])
+    except FleetError:
+        return False
+    return "loans:write" in policy.PERMISSIONS.get(principal.role, ()) and policy.sees_school(
+        principal, agreement.loan.school_id)
 
 
 def _png(data_url: str) -> bytes | None:

@@ -168,4 +168,4 @@ def http_error_json(e: HTTPException):
     return response, e.code
 
 
-from fleet.api import access, catalog, devices, labels, scan  # noqa: E402,F401  (register the routes)
+from fleet.api import access, catalog, devices, labels, loans, pupils, scan  # noqa: E402,F401  (register the routes)

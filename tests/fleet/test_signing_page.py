@@ -115,3 +115,28 @@ def test_an_expired_link_is_refused_in_the_browser(api_as, live, browser, sessio
     assert "novecojusi" in page.content()
     assert session.scalar(select(Document).where(Document.content_type == "image/png")) is None
     page.close()
+
+
+def test_at_the_desk_a_signed_in_school_user_s_tablet_records_desk(api_as, live, browser, session):
+    from fleet import auth
+    from tests.factories import UserFactory
+
+    it, loan = hand_over(api_as)
+    school = session.get(Agreement, 1).loan.pupil.school
+    staff = UserFactory(name="skolas.it", role="school_it", schools=[school])
+    auth.set_password(staff, "garā-parole-skolai")
+    session.commit()
+    page = browser.new_page()
+    page.goto(live + "/login")
+    page.fill("#username", "skolas.it")
+    page.fill("#password", "garā-parole-skolai")
+    page.click("#login button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(live + loan["agreement"]["sign_url"].split("fleet.example.lv", 1)[1])
+    page.fill("#signer_name", "Anna Ņikitina")
+    draw_signature(page)
+    page.check("#consent")
+    page.click("#submit")
+    page.wait_for_selector("#done")
+    assert it.get(f"loans/{loan['id']}").get_json()["agreement"]["method"] == "desk"
+    page.close()
