@@ -8,13 +8,12 @@ not at all: every bad line is reported with its number (the header is line 1) an
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
+from fleet import tables
 from fleet.errors import FleetError, invalid
 from fleet.serials import normalize_serial
 
@@ -56,11 +55,6 @@ class _Errors:
         self.items.append({"line": line, "message": message})
 
 
-def header_key(name: object) -> str:
-    text = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode()
-    return " ".join(re.sub(r"[^a-z0-9.]+", " ", text.lower()).split()).rstrip(".")
-
-
 def parse_manifest(data: bytes, filename: str = "") -> list[ManifestRow]:
     """The rows of a manifest file, or ``invalid_input`` listing every bad line (or ``too_large``)."""
     if len(data) > MAX_BYTES:
@@ -68,7 +62,7 @@ def parse_manifest(data: bytes, filename: str = "") -> list[ManifestRow]:
     if data[:4] == b"PK\x03\x04":  # by content, not by name: XLSX is a ZIP
         table = _xlsx_rows(data)
     else:
-        table = _csv_rows(_decode(data))
+        table = tables.csv_rows(tables.decode(data))
     return rows_from_table(table)
 
 
@@ -95,29 +89,6 @@ def parse_manifest_json(items: object) -> list[ManifestRow]:
 _NOT_AN_OBJECT = [None] * 5  # stands in the table for a JSON item that is not an object
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1257")  # Windows-1257, what Baltic Excel saves as "CSV"
-
-
-def _csv_rows(text: str) -> list[tuple[int, list]]:
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows, start = [], 1
-    try:
-        for row in reader:
-            rows.append((start, row))
-            start = reader.line_num + 1
-    except csv.Error as e:
-        raise invalid("the CSV file cannot be read", [{"line": reader.line_num, "message": str(e)}]) from None
-    return rows
-
-
 def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
     from openpyxl import load_workbook
 
@@ -140,7 +111,7 @@ def rows_from_table(table: list[tuple[int, list]]) -> list[ManifestRow]:
     columns: dict[str, int] = {}
     errors = _Errors()
     for i, name in enumerate(header):
-        key = HEADERS.get(header_key(name))
+        key = HEADERS.get(tables.header_key(name))
         if key and key in columns:
             errors.add(header_line, f"two columns mean {key}: {header[columns[key]]!r} and {name!r}")
         elif key:
