@@ -165,12 +165,12 @@ def swap(session: Session, loan: Loan, data: Any, actor: str, visible_device, vi
     """A replacement laptop: the old one returned (usually damaged), a new loan under a new agreement."""
     if not isinstance(data, dict):
         raise invalid("the body must be {device, condition, accessories?, notes?}")
-    old = return_loan(session, loan, {k: data[k] for k in ("condition", "notes", "accessories_returned") if k in data}
-                      | {"accessories_returned": data.get("accessories_returned", loan.accessories)}, actor, public_url)
-    old.status = "replaced"
+    old_loan = return_loan(session, loan, {k: data[k] for k in ("condition", "notes") if k in data}
+                           | {"accessories_returned": data.get("accessories_returned", loan.accessories)}, actor, public_url)
+    old_loan.status = "replaced"
     handed = hand_over(session, data.get("device"), loan.pupil_id, data.get("accessories", loan.accessories), actor,
-                       visible_device, visible_school, public_url, agreements.for_loan(session, old).language)
-    old.replaced_by_id = handed.loan.id
+                       visible_device, visible_school, public_url, agreements.for_loan(session, old_loan).language)
+    old_loan.replaced_by_id = handed.loan.id
     session.flush()
     return handed
 
