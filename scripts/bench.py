@@ -26,6 +26,8 @@ Method
   5. Then the manifest workload (``bench_manifest.py``): a 30,000-row CSV manifest imported end
      to end, beside a bare executemany of the same rows into the same tables; then 2,000 of
      those laptops received by scan against the served Fleet, 16 stations at once.
+  6. Then the print shop (``bench_labels.py``: 1,000 labels beside reportlab's widgets and qrcode
+     PNGs; ``bench_loans.py``: a class of 30 agreements, and a class hand-out end to end).
 
 Run: ``.venv/bin/python scripts/bench.py [--devices N] [--duration S] [--clients C] [--rate R]``.
 """
@@ -351,6 +353,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--duration", type=float, default=10, help="seconds per measured phase")
     p.add_argument("--rounds", type=int, default=3, help="rounds of every phase, order alternating")
     p.add_argument("--manifest-rows", type=int, default=30_000, help="rows of the manifest import (0: skip)")
+    p.add_argument("--no-documents", dest="documents", action="store_false",
+                   help="skip the labels and agreements benchmarks (bench_labels.py, bench_loans.py)")
     p.add_argument("--warmup", type=float, default=3, help="seconds of closed-loop warm-up")
     p.add_argument("--clients", type=int, default=16, help="closed-loop clients for the peak")
     p.add_argument("--rate", type=float, default=50, help="offered scans/s for the latency phase")
@@ -387,6 +391,12 @@ def main() -> None:
 
             port = servers["Fleet"].port
             print("\n" + "\n".join(bench_manifest.run(f"{base}/{name}", engine, args.manifest_rows, port)))
+        if args.documents:  # the print shop's workloads need no server: run after the servers stop
+            for server in servers.values():
+                stop_server(server)
+            servers.clear()
+            for script in ("bench_labels.py", "bench_loans.py"):
+                subprocess.run([sys.executable, str(Path(__file__).parent / script)], check=False)
         print(f"\nTotal run time {time.monotonic() - began:.0f} s.")
     finally:
         for server in servers.values():
