@@ -7,14 +7,17 @@ PostgreSQL half is skipped, except under CI=true, where it fails.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
+import threading
 import uuid
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
+from werkzeug.serving import make_server
 
 from fleet import create_app
 from fleet.config import Config
@@ -245,3 +248,34 @@ def sign_in(client, username: str, password: str, csrf: str | None = None):
     """Sign in through the login form, as a browser does; the response (303 on success)."""
     token = csrf if csrf is not None else csrf_of(client)
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+@contextlib.contextmanager
+def serving(app):
+    """The app served on a free loopback port while the block runs; it stops by itself."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+CHROMIUM = os.environ.get("FLEET_TEST_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser():
+    """Real Chromium (Debian's) driven by Playwright, headless."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright")
+    if not os.path.exists(CHROMIUM):
+        _unavailable(f"Chromium ({CHROMIUM})")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
+        yield chromium
+        chromium.close()

@@ -4,41 +4,17 @@ and signs out; the Content-Security-Policy blocks nothing of the app's own."""
 
 from __future__ import annotations
 
-import os
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
-from tests.conftest import _unavailable
+from tests.conftest import serving
 from tests.directory_server import PASSWORD, SCHOOL_A, SCHOOL_B
 from tests.factories import DeviceFactory, SchoolFactory
-
-CHROMIUM = os.environ.get("FLEET_TEST_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture
 def live(directory_app):
-    server = make_server("127.0.0.1", 0, directory_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright")
-    if not os.path.exists(CHROMIUM):
-        _unavailable(f"Chromium ({CHROMIUM})")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        yield chromium
-        chromium.close()
+    with serving(directory_app) as url:
+        yield url
 
 
 def test_school_it_signs_in_in_the_browser_and_sees_only_their_school(live, browser):

@@ -5,45 +5,21 @@ the link is used up; an expired link is refused."""
 from __future__ import annotations
 
 import io
-import os
-import threading
 from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from fleet.models import Agreement, Document, utcnow
-from tests.conftest import _unavailable
+from tests.conftest import serving
 from tests.factories import DeviceFactory, PupilFactory, SchoolFactory
-
-CHROMIUM = os.environ.get("FLEET_TEST_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture
 def live(app):
-    """The app served on a free loopback port for the length of a test."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright")
-    if not os.path.exists(CHROMIUM):
-        _unavailable(f"Chromium ({CHROMIUM})")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        yield chromium
-        chromium.close()
+    with serving(app) as url:
+        yield url
 
 
 def hand_over(api_as):

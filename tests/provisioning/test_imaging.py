@@ -1,13 +1,11 @@
 """Imaging reports through the API, and the station agent against a live server."""
 
 import json
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from provisioning import agent
-from tests.conftest import error_code
+from tests.conftest import error_code, serving
 from tests.factories import DeviceFactory, UserFactory, current_session, token_for
 
 
@@ -79,11 +77,8 @@ def test_bad_reports_are_refused_with_every_field(api, received):
 
 @pytest.fixture
 def live(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture
