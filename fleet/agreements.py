@@ -68,9 +68,10 @@ def save_template(session: Session, founder: Founder, body: Any, actor: str) -> 
     return row
 
 
-def _names(codes: list[str], language: str, table: dict) -> tuple[str, ...]:
+def accessory_names(codes: list[str], language: str) -> tuple[str, ...]:
+    """The accessories' names in the document's language (a code unknown to the checklist as itself)."""
     index = 0 if language == "lv" else 1
-    return tuple(table[c][index] if c in table else c for c in codes)
+    return tuple(ACCESSORIES[c][index] if c in ACCESSORIES else c for c in codes)
 
 
 def _data(loan: Loan, number: str, language: str, sign_url: str, version: str) -> paper.AgreementData:
@@ -84,7 +85,7 @@ def _data(loan: Loan, number: str, language: str, sign_url: str, version: str) -
         guardian=paper.Party(pupil.guardian_name),
         pupil=paper.Party(f"{pupil.given_name} {pupil.family_name}", f"{pupil.grade} {'klase' if lv else 'grade'}"),
         manufacturer=device.manufacturer, model=device.model, serial=device.serial, asset_tag=device.asset_tag or "",
-        accessories=_names(list(loan.accessories), language, ACCESSORIES), condition=condition,
+        accessories=accessory_names(list(loan.accessories), language), condition=condition,
         eu_funded=device.contract is not None and device.contract.funding_source == "rrf",
         sign_url=sign_url, template_version=version)
 

@@ -146,9 +146,8 @@ def _return_data(loan: Loan, device: Device) -> paper.ReturnData:
         school=paper.Party(school.name, f"VIIS {school.registration_number}"), guardian=paper.Party(pupil.guardian_name),
         pupil=paper.Party(f"{pupil.given_name} {pupil.family_name}", f"{pupil.grade} klase"),
         manufacturer=device.manufacturer, model=device.model, serial=device.serial, asset_tag=device.asset_tag or "",
-        condition=loan.return_condition, accessories_returned=agreements._names(loan.accessories_returned, "lv",
-                                                                                  agreements.ACCESSORIES),
-        accessories_missing=agreements._names(loan.accessories_missing, "lv", agreements.ACCESSORIES),
+        condition=loan.return_condition, accessories_returned=agreements.accessory_names(loan.accessories_returned, "lv"),
+        accessories_missing=agreements.accessory_names(loan.accessories_missing, "lv"),
         notes=loan.notes or "", outcome=device.status)
 
 
