@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import escapePDF
@@ -67,42 +69,56 @@ def label_pdf(stock: Stock, data: LabelData) -> bytes:
 
 def draw(canvas: Canvas, drawn: Layout, left: float, top: float, page_height: float) -> None:
     """Draw one laid-out label with its top-left corner at (left, top) mm from the page's top-left."""
+    shown = _shown.setdefault(canvas._doc, {})
     ops = ["q 0 g"]
-    for item in drawn.items:
-        if isinstance(item, QRCode):
-            ops.append(_matrix(item.module, item.module, left + item.x, top + item.y, page_height))
-            ops.extend(f"{x} {y} {w} 1 re" for x, y, w in symbols.qr_rects(item.symbol))
-            ops.append("f Q")
-        elif isinstance(item, Code128):
-            ops.append(_matrix(item.module, item.height, left + item.x, top + item.y, page_height))
-            ops.extend(f"{x} 0 {w} 1 re" for x, w in symbols.bar_rects(item.symbol))
-            ops.append("f Q")
+    for item in drawn.items:  # one pass and one literal: at a thousand labels a second, every call per label shows
+        kind = type(item)
+        if kind is QRCode:
+            ops += [_matrix(item.module, item.module, left + item.x, top + item.y, page_height),
+                    _rects(symbols.qr_runs(item.symbol), item.symbol.size + 1, item.symbol.size), "f Q"]
+        elif kind is Code128:
+            ops += [_matrix(item.module, item.height, left + item.x, top + item.y, page_height),
+                    _rects(symbols.bar_runs(item.symbol), item.symbol.width + 1, 1), "f Q"]
+        elif kind is Text:  # a text object per line, so that text extraction sees the lines; literal operators
+            # through the fonts' subsets as reportlab documents them: several times faster than drawString
+            key = (item.text, item.size, item.bold)
+            font, strings = shown.get(key) or shown.setdefault(key, _strings(canvas, *key))
+            ops.append(f"BT\n{font} 1 0 0 1 {(left + item.x) * MM:.2f} {(page_height - top - item.baseline) * MM:.2f} Tm "
+                       f"{strings}\nET")
+        elif kind is Emblem:  # drawn at once, ahead of the label's literal: it keeps its own state
+            _emblem(canvas, item, left, top, page_height)
     ops.append("Q")
     canvas.addLiteral("\n".join(ops))
-    for item in drawn.items:
-        if isinstance(item, Emblem):
-            _emblem(canvas, item, left, top, page_height)
-    texts = [item for item in drawn.items if isinstance(item, Text)]
-    if texts:
-        canvas.addLiteral(_text(canvas, texts, left, top, page_height))
 
 
-def _text(canvas: Canvas, items: list[Text], left: float, top: float, page_height: float) -> str:
-    """All of a label's text as literal operators, through the fonts' subsets as reportlab documents
-    for dynamic (TrueType) fonts: several times faster than a drawString per line."""
-    regular, bold = fonts.register()
-    doc = canvas._doc
-    ops = ["q 0 g"]
-    for item in items:  # a text object per line, so that text extraction sees the lines
-        font = pdfmetrics.getFont(bold if item.bold else regular)
-        position = f"1 0 0 1 {(left + item.x) * MM:.2f} {(page_height - top - item.baseline) * MM:.2f} Tm"
-        ops.append("BT")
-        for subset, chunk in font.splitString(item.text, doc):
-            ops.append(f"{font.getSubsetInternalName(subset, doc)} {item.size:.2f} Tf {position} ({escapePDF(chunk)}) Tj")
-            position = ""  # the font before the position, as reportlab writes it: text extraction keeps lines apart
-        ops.append("ET")
-    ops.append("Q")
-    return "\n".join(ops)
+def _rects(runs: Iterable[tuple[int, int]], stride: int, rows: int) -> str:
+    """An `x y w 1 re` per run of modules, given as (start, end) indices into cells stored `stride` a row."""
+    corners, widths = _numbers(stride, rows)
+    return "\n".join([corners[start] + widths[end - start] for start, end in runs])
+
+
+@lru_cache(maxsize=16)
+def _numbers(stride: int, rows: int) -> tuple[list[str], list[str]]:
+    """Every cell's "x y " and every run's "w 1 re": a label has some 260 runs, and formatting their
+    numbers once per symbol size rather than once per run halves the cost of its symbols."""
+    return [f"{i % stride} {i // stride} " for i in range(stride * rows)], [f"{w} 1 re" for w in range(stride + 1)]
+
+
+def _strings(canvas: Canvas, text: str, size: float, bold: bool) -> tuple[str, str]:
+    """A line's first font operator, and its strings in the font's subsets (each after its font but the
+    first): the font before the position, as reportlab writes it, so that text extraction keeps lines apart."""
+    regular, bold_face = fonts.register()
+    font = pdfmetrics.getFont(bold_face if bold else regular)
+    ops = [(f"{font.getSubsetInternalName(subset, canvas._doc)} {size:.2f} Tf", f"({escapePDF(chunk)}) Tj")
+           for subset, chunk in font.splitString(text, canvas._doc)]
+    if not ops:
+        return "", ""
+    return ops[0][0], "\n".join([ops[0][1], *(" ".join(op) for op in ops[1:])])
+
+
+# Per document (the subsets are the document's), the encoded lines: the funding, model, owner and
+# programme lines repeat from label to label, and encoding goes character by character in Python.
+_shown: WeakKeyDictionary[object, dict[tuple[str, float, bool], tuple[str, str]]] = WeakKeyDictionary()
 
 
 def _matrix(sx: float, sy: float, x: float, y: float, page_height: float) -> str:

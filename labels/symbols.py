@@ -9,6 +9,7 @@ ZPL) takes its symbols from here, so all of them carry the same code.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,7 +52,7 @@ def qr(text: str) -> QR:
     image = memoryview(symbol.to_image(scale=1, add_quiet_zones=False))
     size = image.shape[0]
     flat = bytes(image).translate(_DARK)
-    return QR(text, size, b"\x00".join(flat[i * size:(i + 1) * size] for i in range(size)) + b"\x00")
+    return QR(text, size, b"\x00".join([flat[i:i + size] for i in range(0, size * size, size)]) + b"\x00")
 
 
 _DARK = bytes([1] + [0] * 255)  # zxing-cpp draws dark modules as 0, light as 255
@@ -62,23 +63,27 @@ def code128(text: str) -> Barcode:
     return Barcode(text, Code128(text).build()[0])
 
 
+def qr_runs(symbol: QR) -> Iterator[tuple[int, int]]:
+    """The runs of dark modules, row by row, as (start, end) indices into `symbol.cells`."""
+    return map(_SPAN, _RUN.finditer(symbol.cells))
+
+
 def qr_rects(symbol: QR) -> list[tuple[int, int, int]]:
     """The dark modules as rectangles one module high: (x, y, w) in modules, a run of a row each."""
     stride = symbol.size + 1
-    return [(start % stride, start // stride, end - start)
-            for start, end in (m.span() for m in _RUN.finditer(symbol.cells))]
+    return [(start % stride, start // stride, end - start) for start, end in qr_runs(symbol)]
+
+
+def bar_runs(symbol: Barcode) -> Iterator[tuple[int, int]]:
+    """The bars as (start, end) in modules."""
+    return map(_SPAN, _RUN.finditer(symbol.modules.encode().translate(_BAR)))
 
 
 def bar_rects(symbol: Barcode) -> list[tuple[int, int]]:
     """The bars as (x, w) in modules."""
-    return list(_runs(symbol.modules.encode().translate(_BAR)))
+    return [(start, end - start) for start, end in bar_runs(symbol)]
 
 
 _BAR = bytes.maketrans(b"01", b"\x00\x01")
-
-
 _RUN = re.compile(b"\x01+")
-
-
-def _runs(row: bytes) -> list[tuple[int, int]]:
-    return [(m.start(), m.end() - m.start()) for m in _RUN.finditer(row)]
+_SPAN = re.Match.span
