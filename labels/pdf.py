@@ -9,6 +9,7 @@ fast; text goes through reportlab with DejaVu Sans embedded as a subset.
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,8 +61,7 @@ def labels_pdf(stock: Stock, labels: Iterable[LabelData], skip: int = 0, calibra
 def label_pdf(stock: Stock, data: LabelData) -> bytes:
     """One label on a page of its own size (for a preview, or a PNG)."""
     drawn = layout(stock, data)
-    canvas = Canvas(io.BytesIO(), pagesize=(drawn.width * MM, drawn.height * MM), pageCompression=1, invariant=1,
-                    initialFontName=fonts.register()[0])
+    canvas = _new_canvas(drawn.width, drawn.height)
     draw(canvas, drawn, 0, 0, drawn.height)
     canvas.showPage()
     return _bytes(canvas)
@@ -184,12 +184,32 @@ def calibration_pdf(stock: Stock, calibration: Calibration = NO_SHIFT) -> bytes:
 
 
 def _canvas(stock: Stock, title: str) -> Canvas:
-    # The initial font is DejaVu Sans: reportlab's default (Helvetica) would put a standard-14 font into every page.
-    canvas = Canvas(io.BytesIO(), pagesize=(stock.page_width * MM, stock.page_height * MM), pageCompression=1,
-                    invariant=1, initialFontName=fonts.register()[0])
+    canvas = _new_canvas(stock.page_width, stock.page_height)
     canvas.setTitle(title)
     canvas.setCreator("Fleet")
     return canvas
+
+
+def _new_canvas(width: float, height: float) -> Canvas:
+    # The initial font is DejaVu Sans: reportlab's default (Helvetica) would put a standard-14 font into every page.
+    canvas = Canvas(io.BytesIO(), pagesize=(width * MM, height * MM), pageCompression=0, invariant=1,
+                    initialFontName=fonts.register()[0])
+    canvas._doc.defaultStreamFilters = [_DEFLATE]  # reportlab's hook for unfiltered streams: here pages and forms
+    return canvas
+
+
+class _Deflate:
+    """Flate at level 5, not zlib's default 6 that reportlab uses: on a page of labels (thousands of
+    short, repetitive operators) level 6 takes twice the time, a sixth of the whole renderer's, to
+    save some 50 bytes a label (425 instead of 470 in the 1,000-label benchmark)."""
+
+    pdfname = "FlateDecode"
+
+    def encode(self, text: str | bytes) -> bytes:
+        return zlib.compress(text.encode() if isinstance(text, str) else text, 5)
+
+
+_DEFLATE = _Deflate()
 
 
 def _bytes(canvas: Canvas) -> bytes:
