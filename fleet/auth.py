@@ -119,7 +119,7 @@ def authenticate_bearer(session: Session, header: str | None) -> Principal:
     scheme, _, plain = header.partition(" ")
     if scheme.lower() != "bearer" or not plain.strip():
         raise FleetError("unauthorized", "the Authorization header must be 'Bearer <token>'")
-    row = session.execute(_TOKEN_LOOKUP, {"token_hash": hash_token(plain.strip())}).one_or_none()
+    row = session.connection().execute(_TOKEN_LOOKUP, {"token_hash": hash_token(plain.strip())}).one_or_none()
     if row is None or row[1] is not None:
         raise FleetError("unauthorized", "the token is unknown or revoked")
     token_id, _, last_used, user_id, name, role = row

@@ -388,10 +388,11 @@ def _write(session: Session, device: Device, changes: dict, related: dict, event
     The device object takes the new values as committed ones, so the unit of work has nothing
     left to write for it (a scan is the hot path: no flush round, no second UPDATE).
     """
-    session.execute(_UPDATE_DEVICE, {"_device_id": device.id, **changes})
+    conn = session.connection()  # Core statements straight on the connection: no ORM execution round
+    conn.execute(_UPDATE_DEVICE, {"_device_id": device.id, **changes})
     for key, value in {**changes, **related}.items():
         set_committed_value(device, key, value)
-    event.id = session.execute(_INSERT_EVENT, _row(event)).scalar_one()
+    event.id = conn.execute(_INSERT_EVENT, _row(event)).scalar_one()
     session.info[_LOCKED][device.id] = (session.get_transaction(), (event.action, event.data))
 
 
