@@ -79,8 +79,9 @@ def draw(canvas: Canvas, drawn: Layout, left: float, top: float, page_height: fl
         elif kind is Code128:
             ops += [_matrix(item.module, item.height, left + item.x, top + item.y, page_height),
                     _rects(symbols.bar_runs(item.symbol), item.symbol.width + 1, 1), "f Q"]
-        elif kind is Text:  # a text object per line, so that text extraction sees the lines; literal operators
-            # through the fonts' subsets as reportlab documents them: several times faster than drawString
+        elif kind is Text:
+            # a text object per line, so that text extraction sees the lines; literal operators through the
+            # fonts' subsets as reportlab documents them: several times faster than drawString
             key = (item.text, item.size, item.bold)
             font, strings = shown.get(key) or shown.setdefault(key, _strings(canvas, *key))
             ops.append(f"BT\n{font} 1 0 0 1 {(left + item.x) * MM:.2f} {(page_height - top - item.baseline) * MM:.2f} Tm "

@@ -210,6 +210,22 @@ def test_latvian_text_extracts_with_every_diacritic():
     assert "\x00" not in text and "■" not in text
 
 
+def test_a_line_across_two_font_subsets_extracts_exactly():
+    """Past 200-odd distinct characters in a document the font gets a second subset: a line with characters of
+    both is a string per subset, each after its own font, and still extracts as the one line it is."""
+    pool = "".join(chr(c) for c in (*range(0xC0, 0x180), *range(0x391, 0x3AA), *range(0x3B1, 0x3CA), *range(0x410, 0x450))
+                   if c not in (0xD7, 0xF7, 0x3A2))
+    seen, new = pool[:-4], pool[-4:]
+    mixed = "Rīga " + new  # its last characters come when the first subset is full
+    stock = STOCKS["avery-l7163"]
+    data = [label(i + 1, owner=seen[j:j + 10]) for i, j in enumerate(range(0, len(seen), 10))] + [label(99, owner=mixed)]
+    assert all("owner" not in layout(stock, d).omitted for d in data)
+    last = reader(labels_pdf(stock, data)).pages[-1]
+    assert mixed in lines_of(last.extract_text())
+    blocks = re.findall(r"BT\n(.*?)\nET", last.get_contents().get_data().decode("latin-1"), re.DOTALL)
+    assert any(len(set(re.findall(r"/F\d+\+\d+", block))) == 2 for block in blocks)
+
+
 def test_a_long_owner_is_cut_with_an_ellipsis_in_the_pdf(run):
     drawn = layout(run.stock, run.data[2])
     lines = lines_of(run.text[run.place(2)[0]])
