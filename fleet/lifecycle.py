@@ -8,6 +8,7 @@ all failures at once), sets the new status and appends a hash-chained event; or 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -383,17 +384,32 @@ def require_source(device: Device, action_name: str, via: str | None = None) -> 
 
 
 def _write(session: Session, device: Device, changes: dict, related: dict, event: Event) -> None:
-    """One UPDATE of the device and one INSERT of its event, as plain statements.
+    """The UPDATE of the device and the INSERT of its event, as plain Core statements on the
+    session's connection: on PostgreSQL one statement (the UPDATE in a CTE of the INSERT, so one
+    round trip while the row is locked), on SQLite two.
 
     The device object takes the new values as committed ones, so the unit of work has nothing
     left to write for it (a scan is the hot path: no flush round, no second UPDATE).
     """
-    conn = session.connection()  # Core statements straight on the connection: no ORM execution round
-    conn.execute(_UPDATE_DEVICE, {"_device_id": device.id, **changes})
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        params = {f"d_{key}": value for key, value in changes.items()}
+        event.id = conn.execute(_update_and_insert(tuple(changes)), {**params, "_device_id": device.id,
+                                                                     **_row(event)}).scalar_one()
+    else:
+        conn.execute(_UPDATE_DEVICE, {"_device_id": device.id, **changes})
+        event.id = conn.execute(_INSERT_EVENT, _row(event)).scalar_one()
     for key, value in {**changes, **related}.items():
         set_committed_value(device, key, value)
-    event.id = conn.execute(_INSERT_EVENT, _row(event)).scalar_one()
     session.info[_LOCKED][device.id] = (session.get_transaction(), (event.action, event.data))
+
+
+@functools.cache
+def _update_and_insert(keys: tuple[str, ...]):
+    """``WITH moved AS (UPDATE devices SET <keys> …) INSERT INTO events … RETURNING id``, built
+    once per set of changed columns (a data-modifying CTE always runs, referenced or not)."""
+    moved = _UPDATE_DEVICE.values({key: bindparam(f"d_{key}") for key in keys}).cte("moved")
+    return _INSERT_EVENT.add_cte(moved)
 
 
 def register(session: Session, devices: Iterable[Device], actor: str) -> list[Device]:
