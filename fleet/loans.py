@@ -151,10 +151,14 @@ def _return_data(loan: Loan, device: Device) -> paper.ReturnData:
         notes=loan.notes or "", outcome=device.status)
 
 
+def active_loan(session: Session, device: Device) -> Loan | None:
+    return session.scalar(select(Loan).where(Loan.device_id == device.id, Loan.status == "active"))
+
+
 def collect(session: Session, code: Any, data: Any, actor: str, visible_device, public_url: str) -> Loan:
     """End-of-year collection: scan a laptop, its active loan is returned."""
     device = resolvers.resolve(session, code, visible_device)
-    loan = session.scalar(select(Loan).where(Loan.device_id == device.id, Loan.status == "active"))
+    loan = active_loan(session, device)
     if loan is None:
         raise FleetError("conflict", f"{device.serial} is not on loan", {"status": device.status})
     return return_loan(session, loan, data, actor, public_url)

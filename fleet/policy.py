@@ -103,8 +103,12 @@ class Principal:
         return self.role in SCOPED_ROLES
 
 
+def allows(principal: Principal, permission: str) -> bool:
+    return permission in PERMISSIONS.get(principal.role, ())
+
+
 def require(principal: Principal, permission: str) -> None:
-    if permission not in PERMISSIONS.get(principal.role, ()):
+    if not allows(principal, permission):
         raise FleetError("forbidden", f"the {principal.role} role may not do this", {"needs": permission})
 
 

@@ -8,8 +8,8 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fleet import db, devices, lifecycle, policy, resolvers
-from fleet.api import body, bp, checked_nonce, created, endpoint, json_or_none, render
+from fleet import agreements, db, devices, lifecycle, loans, policy, resolvers
+from fleet.api import body, bp, checked_nonce, created, endpoint, json_or_none, record_access, render
 from fleet.errors import FleetError, invalid
 from fleet.models import Device, Event
 
@@ -64,7 +64,17 @@ def device_events(ref: str):
 @bp.get("/devices/<path:ref>")
 @endpoint("devices:read")
 def get_device(ref: str):
-    return jsonify(render.device(visible_device(db.session(), ref)))
+    """The device; when it is on loan and the caller works with its pupil's school's loans, the
+    loan too (recorded in the access log: it names the pupil)."""
+    s = db.session()
+    device = visible_device(s, ref)
+    payload = render.device(device)
+    if device.status == "on_loan" and policy.allows(g.principal, "loans:write"):
+        loan = loans.active_loan(s, device)
+        if loan is not None and policy.sees_school(g.principal, loan.school_id):
+            payload["loan"] = loans.to_json(loan, agreements.for_loan(s, loan))
+            record_access("personal_data")
+    return jsonify(payload)
 
 
 @bp.post("/devices/<path:ref>/actions/<action>")

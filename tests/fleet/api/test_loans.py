@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from fleet import loans
-from fleet.models import Agreement, Document, Loan, Pupil, utcnow
+from fleet.models import AccessLogEntry, Agreement, Document, Loan, Pupil, utcnow
 from tests.conftest import error_code
 from tests.factories import DeviceFactory, PupilFactory, SchoolFactory
 
@@ -107,6 +107,20 @@ def test_other_schools_pupil_and_device(it, school, session):
     mine, theirs = DeviceFactory(status="at_school", school=school), DeviceFactory(status="at_school")
     assert error_code(lend(it, mine, PupilFactory())) == "not_found"
     assert error_code(lend(it, theirs, PupilFactory(school=school))) == "not_found"
+
+
+def test_the_device_shows_its_loan_to_those_who_lend_and_logs_it(api_as, it, school, session, count):
+    device, pupil = DeviceFactory(status="at_school", school=school), PupilFactory(school=school)
+    assert it.get(f"devices/{device.serial}").get_json()["loan"] is None  # not on loan: nothing to show
+    loan = lend(it, device, pupil).get_json()
+    logged = count(AccessLogEntry)
+    shown = it.get(f"devices/{device.asset_tag}").get_json()["loan"]
+    assert shown["id"] == loan["id"] and shown["pupil"] == pupil.id and shown["agreement"]["status"] == "awaiting_signature"
+    assert count(AccessLogEntry) == logged + 1  # it names a pupil: the access log says who looked
+    for role in ("admin", "warehouse", "ministry", "auditor"):  # only roles that lend see it
+        body = api_as(role).get(f"devices/{device.serial}").get_json()
+        assert body["status"] == "on_loan" and body["loan"] == (shown if role == "admin" else None)
+    assert count(AccessLogEntry) == logged + 2  # the admin's look
 
 
 def test_warehouse_cannot_lend(api_as, school, session):
