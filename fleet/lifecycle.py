@@ -295,11 +295,17 @@ def lock_device(session: Session, column: str, value: Any) -> Device | None:
     if row is None:
         return None
     device, action, data = row
-    session.info.setdefault(_LOCKED, {})[device.id] = (session.get_transaction(), (action, data))
+    session.info.setdefault(_LOCKED, {})[device.id] = (_innermost(session), (action, data))
     return device
 
 
 _LOCKED = "fleet.locked_devices"
+
+
+def _innermost(session: Session):
+    """The transaction a lock's cached read belongs to: the savepoint, when one is open, so a
+    savepoint rolled back (a class hand-out's failed pair) never leaves a stale read behind."""
+    return session.get_nested_transaction() or session.get_transaction()
 _LATEST_EVENT = aliased(Event, name="latest_event")
 _LOCK = (
     select(Device, _LATEST_EVENT.action, _LATEST_EVENT.data)
@@ -315,7 +321,7 @@ def _locked_latest(session: Session, device: Device) -> tuple[Device, tuple[str 
     """The device locked in this transaction and its latest event's action and data; locks the
     device if it is not locked yet."""
     held = session.info.get(_LOCKED, {}).get(device.id)
-    if held is None or held[0] is not session.get_transaction():
+    if held is None or held[0] is not _innermost(session):
         device = lock_device(session, "id", device.id)
         held = session.info[_LOCKED][device.id]
     return device, held[1]
@@ -401,7 +407,7 @@ def _write(session: Session, device: Device, changes: dict, related: dict, event
         event.id = conn.execute(_INSERT_EVENT, _row(event)).scalar_one()
     for key, value in {**changes, **related}.items():
         set_committed_value(device, key, value)
-    session.info[_LOCKED][device.id] = (session.get_transaction(), (event.action, event.data))
+    session.info[_LOCKED][device.id] = (_innermost(session), (event.action, event.data))
 
 
 @functools.cache

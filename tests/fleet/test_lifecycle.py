@@ -227,6 +227,18 @@ def test_self_loop_is_possible_again_after_something_else(app, session):
     assert again.applied and again.event.seq == 5
 
 
+def test_an_action_rolled_back_with_its_savepoint_is_not_taken_for_a_double_scan(app, session):
+    device = DeviceFactory(status="in_warehouse")
+    lifecycle.lock_device(session, "id", device.id)
+    savepoint = session.begin_nested()
+    apply(session, device, "image", {"image": "v1"}, "w")
+    savepoint.rollback()  # e.g. a class hand-out's pair that failed after its event was written
+    again = apply(session, device, "image", {"image": "v1"}, "w")
+    session.commit()
+    assert again.applied and again.event.seq == 3  # register, receive, this image: the rolled-back one is gone
+    assert _event_count(session, device) == 3 and device.history_length == 3
+
+
 def test_nonce_makes_a_retry_idempotent(app, session):
     device = DeviceFactory(status="expected")
     first = apply(session, device, "receive", {}, "w", nonce="scan-1")
