@@ -4,18 +4,20 @@ query string), ``details`` a reason or the token's id.
 
 Rows are written in the caller's transaction and committed with it; what must be recorded even
 when the request then fails (a failed sign-in) is committed before the error is raised. The
-sign-in throttle (``fleet.throttle``) counts the ``signin_failed`` rows.
+sign-in throttle (``fleet.throttle``) counts the ``signin_failed`` rows. ``fleet privacy purge``
+deletes the entries older than the retention (``purge``).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from fleet.errors import invalid
-from fleet.models import ACCESS_EVENTS, AccessLogEntry, utcnow
+from fleet.models import ACCESS_EVENTS, AccessLogEntry, months_before, utcnow
 
 MAX_LIMIT = 500
 
@@ -62,3 +64,10 @@ def listing(session: Session, *, event: str | None = None, actor: str | None = N
 def as_json(entry: AccessLogEntry) -> dict:
     return {"id": entry.id, "at": entry.at.isoformat(), "event": entry.event, "actor": entry.actor,
             "address": entry.address, "via": entry.via, "what": entry.what, "details": entry.details}
+
+
+def purge(session: Session, months: int, now: datetime | None = None) -> int:
+    """Delete the entries older than ``months`` (the log's retention: it names who looked at
+    which pupil's records, so it is kept no longer than needed); how many went."""
+    cutoff = months_before(now or utcnow(), months)
+    return session.execute(delete(AccessLogEntry).where(AccessLogEntry.at < cutoff)).rowcount

@@ -195,18 +195,34 @@ def privacy() -> None:
 
 
 @privacy.command("purge", help="Anonymise pupils whose last loan ended more than the retention ago "
-                               "(FLEET_PUPIL_RETENTION_MONTHS, default 12); counts and agreement hashes stay.")
-@click.option("--months", type=int, default=None, help="the retention in months (overrides the setting)")
-def privacy_purge(months: int | None) -> None:
-    import os
+                               "(FLEET_PUPIL_RETENTION_MONTHS, default 12; counts and agreement hashes stay), and "
+                               "delete access-log entries older than FLEET_ACCESS_LOG_RETENTION_MONTHS (default 24).")
+@click.option("--months", type=int, default=None, help="the pupils' retention in months (overrides the setting)")
+@click.option("--access-log-months", type=int, default=None,
+              help="the access log's retention in months (overrides the setting)")
+def privacy_purge(months: int | None, access_log_months: int | None) -> None:
+    from fleet import access_log, loans
 
-    from fleet import loans
-
-    months = months if months is not None else int(os.environ.get("FLEET_PUPIL_RETENTION_MONTHS", "12"))
-    if months < 1:
-        _fail(FleetError("invalid_input", "the retention must be at least 1 month"))
+    months = months if months is not None else _int_setting("FLEET_PUPIL_RETENTION_MONTHS", 12)
+    log_months = access_log_months if access_log_months is not None else _int_setting(
+        "FLEET_ACCESS_LOG_RETENTION_MONTHS", 24)
+    if months < 1 or log_months < 1:
+        _fail(FleetError("invalid_input", "a retention must be at least 1 month"))
     with _app().app_context():
         session = db.session()
         purged = loans.purge(session, months)
+        deleted = access_log.purge(session, log_months)
         session.commit()
-        click.echo(f"{purged} pupil(s) anonymised (retention {months} months)")
+        click.echo(f"{purged} pupil(s) anonymised (retention {months} months); "
+                   f"{deleted} access-log entr{'y' if deleted == 1 else 'ies'} deleted (retention {log_months} months)")
+
+
+def _int_setting(name: str, default: int) -> int:
+    import os
+
+    value = os.environ.get(name, "")
+    if not value:
+        return default
+    if not value.strip().isdigit():
+        _fail(FleetError("invalid_input", f"{name} must be a whole number of months, not {value!r}"))
+    return int(value)

@@ -12,7 +12,7 @@ Lost and stolen end a loan through the lifecycle's own actions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from fleet import agreements, documents, lifecycle, pupils, resolvers
 from fleet.errors import FleetError, invalid
-from fleet.models import Agreement, Device, Document, Loan, Pupil, utcnow
+from fleet.models import Agreement, Device, Document, Loan, Pupil, months_before, utcnow
 from labels import agreements as paper
 
 RETURN_CONDITIONS = ("good", "worn", "damaged")  # damaged: to repair
@@ -208,7 +208,7 @@ def purge(session: Session, months: int, now: datetime | None = None) -> int:
     and the agreements' hashes stay; the stored PDFs that carry the names are deleted. Idempotent:
     a purged pupil is not touched again. Returns how many pupils were anonymised."""
     now = now or utcnow()
-    cutoff = now - timedelta(days=round(months * 365.25 / 12))
+    cutoff = months_before(now, months)
     last_end = (select(func.max(Loan.ended_at)).where(Loan.pupil_id == Pupil.id).scalar_subquery())
     active = select(Loan.id).where(Loan.pupil_id == Pupil.id, Loan.status == "active").exists()
     candidates = session.scalars(select(Pupil).where(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -42,6 +42,11 @@ USER_SOURCES = ("local", "directory")  # a local account (password or tokens onl
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """``moment`` less ``months`` average months (365.25 / 12 days each): the retention cut-offs."""
+    return moment - timedelta(days=round(months * 365.25 / 12))
 
 
 class UTCDateTime(TypeDecorator):

@@ -111,3 +111,43 @@ def test_bad_queries_are_invalid_input(api, query, field):
     r = api.get(f"access-log?{query}")
     assert r.status_code == 400 and error_code(r) == "invalid_input"
     assert [d["field"] for d in r.get_json()["error"]["details"]] == [field]
+
+
+# --- retention -------------------------------------------------------------------------------------
+
+def test_purge_deletes_only_the_entries_older_than_the_retention(session):
+    from datetime import timedelta
+
+    from fleet import access_log
+    from fleet.models import utcnow
+
+    now = utcnow()
+    for days in (800, 740, 700, 10):  # 24 months are about 730.5 days
+        access_log.record(session, "personal_data", "ilze", what="GET /api/v1/pupils/7").at = now - timedelta(days=days)
+    session.commit()
+    assert access_log.purge(session, 24, now=now) == 2
+    session.commit()
+    assert sorted((now - e.at).days for e in entries(session)) == [10, 700]
+    assert access_log.purge(session, 24, now=now) == 0  # idempotent
+
+
+def test_privacy_purge_trims_the_access_log_and_refuses_a_bad_retention(database_url, tmp_path, session):
+    from datetime import timedelta
+
+    from click.testing import CliRunner
+
+    from fleet import access_log
+    from fleet.cli import main
+    from fleet.models import utcnow
+
+    access_log.record(session, "export", "ilze").at = utcnow() - timedelta(days=100)
+    session.commit()
+    env = {"FLEET_DATABASE_URL": database_url, "FLEET_ENV": "test", "FLEET_INSTANCE_PATH": str(tmp_path / "cli")}
+    result = CliRunner().invoke(main, ["privacy", "purge"], env=env)
+    assert result.exit_code == 0 and "0 access-log entries deleted (retention 24 months)" in result.output
+    result = CliRunner().invoke(main, ["privacy", "purge", "--access-log-months", "3"], env=env)
+    assert result.exit_code == 0 and "1 access-log entry deleted (retention 3 months)" in result.output
+    for bad in ("0", "two", "-1"):
+        result = CliRunner().invoke(main, ["privacy", "purge"], env={**env, "FLEET_ACCESS_LOG_RETENTION_MONTHS": bad})
+        assert result.exit_code == 1 and "[invalid_input]" in result.output
+    assert entries(session) == []
