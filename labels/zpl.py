@@ -1,7 +1,8 @@
 """Labels as ZPL II for Zebra printers: the printer draws the QR code (^BQ) and the Code128 (^BC)
 itself at its own resolution, from the same layout as the PDF; text in the printer's scalable
-font 0 with UTF-8 (^CI28); the EU emblem as a small bitmap (^GF). A calibration shift becomes the
-label home (^LH); a negative one, which ^LH cannot take, moves every field origin (^FO) instead."""
+font 0 with UTF-8 (^CI28), each line in a text block (^TB) that ends at the label's margin; the
+EU emblem as a small bitmap (^GF). A calibration shift becomes the label home (^LH); a negative
+one, which ^LH cannot take, moves every field origin (^FO) instead."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Iterable
 from PIL import Image, ImageDraw
 
 from labels import emblem
-from labels.layout import ASCENT, PT, Code128, Emblem, LabelData, QRCode, Text, layout
+from labels.layout import ASCENT, DESCENT, PT, Code128, Emblem, LabelData, QRCode, Text, layout
 from labels.pdf import NO_SHIFT, Calibration
 from labels.stocks import Stock
 
@@ -41,9 +42,12 @@ def labels_zpl(stock: Stock, labels: Iterable[LabelData], calibration: Calibrati
                 cmds.append(f"{origin(item.x, item.y)}^BY{max(1, dots(item.module))}"
                             f"^BCN,{dots(item.height)},N,N,N,A^FH^FD{_field(item.symbol.text)}^FS")
             elif isinstance(item, Text):
-                height = dots(item.size * PT)
-                cmds.append(f"{origin(item.x, item.baseline - ASCENT * item.size * PT)}"
-                            f"^A0N,{height},{height}^FH^FD{_field(item.text)}^FS")
+                # The layout fits the text in DejaVu's metrics; the printer's font 0 has its own, so
+                # a text block (^TB) clips the line at the label's margin rather than past its edge.
+                height, top = dots(item.size * PT), item.baseline - ASCENT * item.size * PT
+                room = dots(stock.label_width - stock.margin - item.x)
+                cmds.append(f"{origin(item.x, top)}^A0N,{height},{height}^TBN,{room},{dots((ASCENT + DESCENT) * item.size * PT)}"
+                            f"^FH^FD{_field(item.text)}^FS")
             elif isinstance(item, Emblem):
                 cmds.append(f"{origin(item.x, item.y)}{_emblem(dots(1.5 * item.height), dots(item.height))}^FS")
         cmds.append("^PQ1^XZ")

@@ -99,11 +99,14 @@ def test_the_text_fields_carry_the_layouts_latvian_text(runs, stock_id):
     data, blocks = runs[stock_id]
     for d, block in zip(data, blocks, strict=True):
         drawn = [item for item in layout(stock, d).items if isinstance(item, Text)]
-        fields = re.findall(r"\^FO(\d+),(\d+)\^A0N,(\d+),(\d+)\^FH\^FD(.*?)\^FS", block)
-        assert [unescape(f[4]) for f in fields] == [item.text for item in drawn]
-        for (x, y, h, w, _), item in zip(fields, drawn, strict=True):
+        fields = re.findall(r"\^FO(\d+),(\d+)\^A0N,(\d+),(\d+)\^TBN,(\d+),(\d+)\^FH\^FD(.*?)\^FS", block)
+        assert [unescape(f[6]) for f in fields] == [item.text for item in drawn]
+        for (x, y, h, w, room, tall, _), item in zip(fields, drawn, strict=True):
             assert (int(x), int(y)) == (dots(item.x, dpi), dots(item.baseline - ASCENT * item.size * PT, dpi))
             assert int(h) == int(w) == dots(item.size * PT, dpi)
+            # the text block clips at the label's margin, and holds the line the layout fitted
+            assert int(x) + int(room) <= dots(stock.label_width - stock.margin, dpi) + 1
+            assert int(room) >= dots(item.box[2] - item.x, dpi) - 1 and int(tall) >= int(h)
     assert OWNER in blocks[0] or stock_id == "avery-l7651"
 
 
