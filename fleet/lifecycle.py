@@ -300,12 +300,6 @@ def lock_device(session: Session, column: str, value: Any) -> Device | None:
 
 
 _LOCKED = "fleet.locked_devices"
-
-
-def _innermost(session: Session):
-    """The transaction a lock's cached read belongs to: the savepoint, when one is open, so a
-    savepoint rolled back (a class hand-out's failed pair) never leaves a stale read behind."""
-    return session.get_nested_transaction() or session.get_transaction()
 _LATEST_EVENT = aliased(Event, name="latest_event")
 _LOCK = (
     select(Device, _LATEST_EVENT.action, _LATEST_EVENT.data)
@@ -315,6 +309,12 @@ _LOCK = (
 )
 # Built once: a scan is the hot path, and a prebuilt statement is not compiled or hashed again.
 _LOCK_BY = {c: _LOCK.where(getattr(Device, c) == bindparam("value")) for c in ("id", "serial", "asset_tag")}
+
+
+def _innermost(session: Session):
+    """The transaction a lock's cached read belongs to: the savepoint, when one is open, so a
+    savepoint rolled back (a class hand-out's failed pair) never leaves a stale read behind."""
+    return session.get_nested_transaction() or session.get_transaction()
 
 
 def _locked_latest(session: Session, device: Device) -> tuple[Device, tuple[str | None, Any]]:
