@@ -189,6 +189,30 @@ def verify() -> None:
         click.echo(f"ok: {checked} device histories intact")
 
 
+@main.group("directory", help="The directory (LDAP) that signs users in.")
+def directory_group() -> None:
+    pass
+
+
+@directory_group.command("sync", help="Apply the directory's word to every directory user now: roles and schools "
+                                      "as they are; leavers' tokens and sessions revoked. Run it from cron.")
+def directory_sync() -> None:
+    from fleet import signin
+
+    app = _app()
+    with app.app_context():
+        session = db.session()
+        try:
+            report = signin.sync(session, app.config["FLEET"])
+        except FleetError as e:
+            _fail(e)
+        session.commit()
+    for label, names in (("updated", report.updated), ("withdrawn", report.withdrawn)):
+        if names:
+            click.echo(f"{label}: {', '.join(names)}")
+    click.echo(f"{len(report.unchanged)} unchanged, {len(report.updated)} updated, {len(report.withdrawn)} withdrawn")
+
+
 @main.group(help="Personal data of pupils.")
 def privacy() -> None:
     pass

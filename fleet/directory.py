@@ -84,6 +84,30 @@ def authenticate(config: DirectoryConfig, username: str, password: str) -> Direc
     return _directory_user(config, entry, groups)
 
 
+def lookup(config: DirectoryConfig, usernames: list[str]) -> dict[str, DirectoryUser | None]:
+    """What the directory says of each account now, read as the service account over one
+    connection (no password: for ``fleet directory sync``); None for a name that no longer matches
+    exactly one entry. Raises ``DirectoryUnavailable`` when it cannot be asked."""
+    try:
+        conn = connect(config)
+    except LDAPException as e:
+        raise _unavailable("cannot reach the directory", e) from None
+    found: dict[str, DirectoryUser | None] = {}
+    try:
+        for username in usernames:
+            try:
+                entry = _find_user(conn, config, username)
+            except BadCredentials:
+                found[username] = None
+                continue
+            found[username] = _directory_user(config, entry, _groups(conn, config, entry))
+    except LDAPException as e:
+        raise _unavailable("the directory did not answer", e) from None
+    finally:
+        _close(conn)
+    return found
+
+
 def connect(config: DirectoryConfig) -> Connection:
     """An open connection bound as the service account (TLS as configured)."""
     parts = urlsplit(config.url)

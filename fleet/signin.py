@@ -17,14 +17,18 @@
 
 Outcomes: ``signin``; ``signin_failed`` (wrong password or unknown user — the one the throttle
 counts); ``signin_refused`` (throttled, directory unavailable, no role or several, no school Fleet
-knows, a local account's name). When the directory no longer gives an existing user any role, its
-tokens are revoked and its sessions ended. Failures are committed before the error is raised.
+knows, a local account's name). When the directory no longer gives an existing user a usable role,
+its tokens are revoked and its sessions ended. Failures are committed before the error is raised.
+
+``sync`` (``fleet directory sync``) applies the directory's word to every directory user between
+sign-ins: roles and schools as they are now, and leavers' tokens and sessions revoked.
 """
 
 from __future__ import annotations
 
 import logging
 import unicodedata
+from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -87,26 +91,79 @@ def _from_directory(session: Session, config: Config, username: str, password: s
     if user is not None and user.source != "directory":
         raise _refused(session, username, address, "local_account", FleetError(
             "forbidden", f"{name!r} is a local account: sign in with its own name and password"))
-    if len(found.roles) != 1:
+    try:
+        role, schools, founders = _grant(session, found)
+    except _Refusal as refusal:
         if user is not None:
             _withdraw(session, user)
-        reason, message = ("no_role", "the directory gives this account no Fleet role; ask your administrator") \
-            if not found.roles else ("several_roles", f"the directory gives this account several Fleet roles "
-                                                      f"({', '.join(sorted(found.roles))}); it must give one")
-        raise _refused(session, username, address, reason, FleetError("forbidden", message))
-    role = next(iter(found.roles))
-    schools = _known(session, School, School.registration_number, found.school_regs) if role == "school_it" else []
-    founders = _known(session, Founder, Founder.code, found.founder_codes) if role == "founder_manager" else []
-    if role == "school_it" and not schools or role == "founder_manager" and not founders:
-        what = "school registration number" if role == "school_it" else "founder code"
-        raise _refused(session, username, address, "no_scope", FleetError(
-            "forbidden", f"the directory names no {what} Fleet knows for this account; ask your administrator"))
+        raise _refused(session, username, address, refusal.reason, FleetError("forbidden", refusal.message)) from None
     if user is None:
         user = User(name=name, role=role, source="directory")
         session.add(user)
     user.role, user.schools, user.founders = role, schools, founders
     session.flush()
     return user
+
+
+class _Refusal(Exception):
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason, self.message = reason, message
+
+
+def _grant(session: Session, found: directory.DirectoryUser) -> tuple[str, list[School], list[Founder]]:
+    """What the directory's word gives: exactly one role, and for school IT the schools (for a
+    founder manager the founders) Fleet knows among those named; or a ``_Refusal`` saying why not."""
+    if len(found.roles) != 1:
+        if not found.roles:
+            raise _Refusal("no_role", "the directory gives this account no Fleet role; ask your administrator")
+        raise _Refusal("several_roles", f"the directory gives this account several Fleet roles "
+                                        f"({', '.join(sorted(found.roles))}); it must give one")
+    role = next(iter(found.roles))
+    schools = _known(session, School, School.registration_number, found.school_regs) if role == "school_it" else []
+    founders = _known(session, Founder, Founder.code, found.founder_codes) if role == "founder_manager" else []
+    if role == "school_it" and not schools or role == "founder_manager" and not founders:
+        what = "school registration number" if role == "school_it" else "founder code"
+        raise _Refusal("no_scope", f"the directory names no {what} Fleet knows for this account; ask your administrator")
+    return role, schools, founders
+
+
+@dataclass
+class SyncReport:
+    unchanged: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)  # role, tokens and sessions taken away
+
+
+def sync(session: Session, config: Config) -> SyncReport:
+    """Ask the directory (as the service account) about every directory user Fleet knows, and apply
+    its word now rather than at their next sign-in: a changed role or school is applied; an account
+    gone from the directory, or one it no longer gives a usable role, loses its tokens and sessions.
+    Raises ``unavailable`` and changes nothing when the directory cannot be asked. Run it from cron."""
+    if config.directory is None:
+        raise FleetError("invalid_input", "no directory is configured (FLEET_LDAP_URL)")
+    users = list(session.scalars(select(User).where(User.source == "directory").order_by(User.name)))
+    try:
+        found = directory.lookup(config.directory, [u.name for u in users])
+    except directory.DirectoryUnavailable as e:
+        raise FleetError("unavailable", f"the directory cannot be asked just now: {e}") from None
+    report = SyncReport()
+    for user in users:
+        try:
+            if found[user.name] is None:
+                raise _Refusal("gone", "the directory no longer has this account")
+            role, schools, founders = _grant(session, found[user.name])
+        except _Refusal:
+            (report.withdrawn if _withdraw(session, user) else report.unchanged).append(user.name)
+            continue
+        now = (role, {s.id for s in schools}, {f.id for f in founders})
+        if now == (user.role, {s.id for s in user.schools}, {f.id for f in user.founders}):
+            report.unchanged.append(user.name)
+            continue
+        user.role, user.schools, user.founders = role, schools, founders
+        report.updated.append(user.name)
+    session.flush()
+    return report
 
 
 def _known(session: Session, model, column, values: tuple[str, ...]) -> list:
@@ -117,11 +174,12 @@ def _known(session: Session, model, column, values: tuple[str, ...]) -> list:
     return rows
 
 
-def _withdraw(session: Session, user: User) -> None:
-    """The directory took the user's role away: its tokens and sessions stop working now."""
-    session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                    .values(revoked_at=utcnow()))
-    sessions.end_all(session, user.id)
+def _withdraw(session: Session, user: User) -> int:
+    """The directory took the user's role away: its tokens and sessions stop working now. How many
+    tokens and sessions were still live."""
+    tokens = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                             .values(revoked_at=utcnow())).rowcount
+    return tokens + sessions.end_all(session, user.id)
 
 
 def _failed(session: Session, username: str, address: str | None) -> FleetError:

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from fleet import policy
+from fleet import db, policy
 from fleet.models import AccessLogEntry, ApiToken, User
 from tests.conftest import error_code, sign_in
 from tests.directory_server import FOUNDER, PASSWORD, SCHOOL_A, SCHOOL_B, SCHOOL_GROUP, free_port
@@ -314,3 +314,61 @@ def test_api_without_credentials_still_says_how_to_authenticate(client):
     r = client.get("/api/v1/devices")
     assert r.status_code == 401 and error_code(r) == "unauthorized"
     assert r.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+# --- fleet directory sync ----------------------------------------------------------------------------
+
+def test_sync_applies_the_directorys_word_between_sign_ins(directory_app, client, session, schools):
+    from fleet import signin
+
+    moved = UserFactory(name="lozolina", role="school_it", source="directory", schools=[schools["a"]])  # now at B
+    kept = UserFactory(name="akalnins", role="warehouse", source="directory")
+    promoted = UserFactory(name="iliepina", role="warehouse", source="directory")  # the directory says ministry
+    no_role = UserFactory(name="gsmits", role="warehouse", source="directory")  # in no Fleet group now
+    unknown_school = UserFactory(name="zvitola", role="school_it", source="directory", schools=[schools["a"]])
+    gone = UserFactory(name="aizgajusi", role="admin", source="directory")  # no longer in the directory
+    local = UserFactory(name="gsmits-local", role="admin")  # a local account: the directory has no say
+    tokens = {u.name: token_for(u) for u in (moved, kept, promoted, no_role, unknown_school, gone, local)}
+
+    def sync():
+        with directory_app.app_context():  # as `fleet directory sync` runs it: the command's own session
+            report = signin.sync(db.session(), directory_app.config["FLEET"])
+            db.session().commit()
+        return report
+
+    report = sync()
+    assert (report.unchanged, report.updated, report.withdrawn) == (
+        ["akalnins"], ["iliepina", "lozolina"], ["aizgajusi", "gsmits", "zvitola"])
+
+    def answer(name):
+        return client.get("/api/v1/devices", headers={"Authorization": f"Bearer {tokens[name]}"})
+
+    assert [d["serial"] for d in answer("lozolina").get_json()["items"]] == [schools["at_b"].serial]
+    assert user(session, "iliepina").role == "ministry" and answer("iliepina").status_code == 200
+    for name in ("aizgajusi", "gsmits", "zvitola"):
+        assert error_code(answer(name)) == "unauthorized"
+    assert answer("akalnins").status_code == 200 and answer("gsmits-local").status_code == 200
+    again = sync()  # nothing left to do
+    assert again.updated == again.withdrawn == [] and len(again.unchanged) == 6
+
+
+def test_sync_from_the_command_line_and_when_it_cannot_ask(database_url, tmp_path, slapd, session, schools):
+    from click.testing import CliRunner
+
+    from fleet.cli import main
+
+    gone = UserFactory(name="aizgajusi", role="admin", source="directory")
+    token_for(gone)
+    env = {"FLEET_DATABASE_URL": database_url, "FLEET_ENV": "test", "FLEET_INSTANCE_PATH": str(tmp_path / "cli")}
+    result = CliRunner().invoke(main, ["directory", "sync"], env=env)
+    assert result.exit_code == 1 and "no directory is configured" in result.output and "[invalid_input]" in result.output
+    down = {**env, **slapd.env(), "FLEET_LDAP_URL": f"ldap://127.0.0.1:{free_port()}"}
+    result = CliRunner().invoke(main, ["directory", "sync"], env=down)
+    assert result.exit_code == 1 and "[unavailable]" in result.output
+    session.commit()  # a fresh snapshot: the command wrote through its own connection
+    assert session.scalar(select(ApiToken.revoked_at).where(ApiToken.user_id == gone.id)) is None  # nothing changed
+    result = CliRunner().invoke(main, ["directory", "sync"], env={**env, **slapd.env()})
+    assert result.exit_code == 0, result.output
+    assert "withdrawn: aizgajusi" in result.output and "0 unchanged, 0 updated, 1 withdrawn" in result.output
+    session.commit()  # a fresh snapshot: the command wrote through its own connection
+    assert session.scalar(select(ApiToken.revoked_at).where(ApiToken.user_id == gone.id)) is not None
