@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fleet import auth, db, history, migrations
 from fleet.errors import FleetError
@@ -15,13 +19,30 @@ from fleet.models import ApiToken, User
 
 def _app() -> Flask:
     from fleet.app import create_app
+    from fleet.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as e:  # a bad FLEET_* setting: one line saying which, not a traceback
+        _fail(FleetError("invalid_input", str(e)))
 
 
-def _fail(e: FleetError) -> None:
+def _fail(e: FleetError) -> NoReturn:
     click.echo(f"error: {e.message} [{e.code}]", err=True)
     sys.exit(1)
+
+
+@contextmanager
+def _writing() -> Iterator[Session]:
+    """The command's session in the app's context: a ``FleetError`` ends the command with its
+    code (exit 1, nothing written); otherwise what it wrote is committed."""
+    with _app().app_context():
+        session = db.session()
+        try:
+            yield session
+        except FleetError as e:
+            _fail(e)
+        session.commit()
 
 
 @click.group(help="Fleet: school laptops from delivery to pupil and back.")
@@ -81,34 +102,24 @@ def users() -> None:
 @click.option("--founder", "founders", multiple=True, help="founder code (founder_manager; repeatable)")
 @click.option("--password-stdin", is_flag=True, help="read a password for web sign-in from stdin")
 def users_add(name: str, role: str, schools: tuple[str, ...], founders: tuple[str, ...], password_stdin: bool) -> None:
-    with _app().app_context():
-        s = db.session()
-        try:
-            user = auth.add_user(s, name, role, list(schools), list(founders))
-            if password_stdin:
-                auth.set_password(user, sys.stdin.readline().rstrip("\n"))
-        except FleetError as e:
-            _fail(e)
-        s.commit()
-        click.echo(f"user {user.name} ({user.role}) added", err=True)
+    with _writing() as s:
+        user = auth.add_user(s, name, role, list(schools), list(founders))
+        if password_stdin:
+            auth.set_password(user, sys.stdin.readline().rstrip("\n"))
+    click.echo(f"user {user.name} ({user.role}) added", err=True)
 
 
 @users.command("password", help="Set a local user's password for web sign-in, read from stdin.")
 @click.argument("name")
 def users_password(name: str) -> None:
-    with _app().app_context():
-        s = db.session()
+    with _writing() as s:
         user = s.scalar(select(User).where(User.name == name))
-        try:
-            if user is None:
-                raise FleetError("not_found", f"user {name!r} not found")
-            if user.source != "local":
-                raise FleetError("conflict", f"{name!r} signs in through the directory; its password is kept there")
-            auth.set_password(user, sys.stdin.readline().rstrip("\n"))
-        except FleetError as e:
-            _fail(e)
-        s.commit()
-        click.echo(f"password of {name} set", err=True)
+        if user is None:
+            raise FleetError("not_found", f"user {name!r} not found")
+        if user.source != "local":
+            raise FleetError("conflict", f"{name!r} signs in through the directory; its password is kept there")
+        auth.set_password(user, sys.stdin.readline().rstrip("\n"))
+    click.echo(f"password of {name} set", err=True)
 
 
 @users.command("list", help="List users: name, role, where they come from, their schools or founders.")
@@ -129,14 +140,9 @@ def tokens() -> None:
 @click.argument("name")
 @click.option("--label", default="cli", show_default=True, help="what the token is for")
 def tokens_create(name: str, label: str) -> None:
-    with _app().app_context():
-        s = db.session()
-        try:
-            _, plain = auth.create_token(s, name, label)
-        except FleetError as e:
-            _fail(e)
-        s.commit()
-        click.echo(plain)
+    with _writing() as s:
+        _, plain = auth.create_token(s, name, label)
+    click.echo(plain)
 
 
 @tokens.command("list", help="List tokens (never the tokens themselves): id, user, label, state, last use.")
@@ -156,14 +162,9 @@ def tokens_list(user_name: str | None) -> None:
 @tokens.command("revoke", help="Revoke a token by its id (see 'fleet tokens list').")
 @click.argument("token_id", type=int)
 def tokens_revoke(token_id: int) -> None:
-    with _app().app_context():
-        s = db.session()
-        try:
-            auth.revoke_token(s, token_id)
-        except FleetError as e:
-            _fail(e)
-        s.commit()
-        click.echo(f"token {token_id} revoked", err=True)
+    with _writing() as s:
+        auth.revoke_token(s, token_id)
+    click.echo(f"token {token_id} revoked", err=True)
 
 
 @main.command(help="Load a small, realistic demo data set (into an empty database).")
@@ -199,14 +200,8 @@ def directory_group() -> None:
 def directory_sync() -> None:
     from fleet import signin
 
-    app = _app()
-    with app.app_context():
-        session = db.session()
-        try:
-            report = signin.sync(session, app.config["FLEET"])
-        except FleetError as e:
-            _fail(e)
-        session.commit()
+    with _writing() as session:
+        report = signin.sync(session, current_app.config["FLEET"])
     for label, names in (("updated", report.updated), ("withdrawn", report.withdrawn)):
         if names:
             click.echo(f"{label}: {', '.join(names)}")
@@ -227,26 +222,13 @@ def privacy() -> None:
 def privacy_purge(months: int | None, access_log_months: int | None) -> None:
     from fleet import access_log, loans
 
-    months = months if months is not None else _int_setting("FLEET_PUPIL_RETENTION_MONTHS", 12)
-    log_months = access_log_months if access_log_months is not None else _int_setting(
-        "FLEET_ACCESS_LOG_RETENTION_MONTHS", 24)
-    if months < 1 or log_months < 1:
+    if any(m is not None and m < 1 for m in (months, access_log_months)):
         _fail(FleetError("invalid_input", "a retention must be at least 1 month"))
-    with _app().app_context():
-        session = db.session()
+    with _writing() as session:
+        config = current_app.config["FLEET"]
+        months = config.pupil_retention_months if months is None else months
+        log_months = config.access_log_retention_months if access_log_months is None else access_log_months
         purged = loans.purge(session, months)
         deleted = access_log.purge(session, log_months)
-        session.commit()
-        click.echo(f"{purged} pupil(s) anonymised (retention {months} months); "
-                   f"{deleted} access-log entr{'y' if deleted == 1 else 'ies'} deleted (retention {log_months} months)")
-
-
-def _int_setting(name: str, default: int) -> int:
-    import os
-
-    value = os.environ.get(name, "")
-    if not value:
-        return default
-    if not value.strip().isdigit():
-        _fail(FleetError("invalid_input", f"{name} must be a whole number of months, not {value!r}"))
-    return int(value)
+    click.echo(f"{purged} pupil(s) anonymised (retention {months} months); "
+               f"{deleted} access-log entr{'y' if deleted == 1 else 'ies'} deleted (retention {log_months} months)")

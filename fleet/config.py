@@ -31,6 +31,8 @@ class Config:
     signin_failures_per_address: int = 20
     signin_throttle_minutes: int = 15
     proxy_count: int = 0  # reverse proxies in front that set X-Forwarded-For/-Proto
+    pupil_retention_months: int = 12  # fleet privacy purge: pupils whose last loan ended this long ago …
+    access_log_retention_months: int = 24  # … and access-log entries older than this
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None) -> Config:
@@ -49,6 +51,8 @@ class Config:
             signin_failures_per_address=_int(env, "FLEET_SIGNIN_FAILURES_PER_ADDRESS", cls.signin_failures_per_address),
             signin_throttle_minutes=_int(env, "FLEET_SIGNIN_THROTTLE_MINUTES", cls.signin_throttle_minutes),
             proxy_count=_int(env, "FLEET_PROXY_COUNT", cls.proxy_count, minimum=0),
+            pupil_retention_months=_int(env, "FLEET_PUPIL_RETENTION_MONTHS", cls.pupil_retention_months),
+            access_log_retention_months=_int(env, "FLEET_ACCESS_LOG_RETENTION_MONTHS", cls.access_log_retention_months),
         )
 
     @property

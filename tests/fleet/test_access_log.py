@@ -149,5 +149,9 @@ def test_privacy_purge_trims_the_access_log_and_refuses_a_bad_retention(database
     assert result.exit_code == 0 and "1 access-log entry deleted (retention 3 months)" in result.output
     for bad in ("0", "two", "-1"):
         result = CliRunner().invoke(main, ["privacy", "purge"], env={**env, "FLEET_ACCESS_LOG_RETENTION_MONTHS": bad})
+        assert result.exit_code == 1 and "FLEET_ACCESS_LOG_RETENTION_MONTHS" in result.output
+        assert "[invalid_input]" in result.output and "Traceback" not in result.output
+    for option in ("--months", "--access-log-months"):
+        result = CliRunner().invoke(main, ["privacy", "purge", option, "0"], env=env)
         assert result.exit_code == 1 and "[invalid_input]" in result.output
     assert entries(session) == []
