@@ -22,10 +22,11 @@ from sqlalchemy import (
     Table,
     TypeDecorator,
     UniqueConstraint,
+    select,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -130,8 +131,16 @@ class Device(Base):
     history_head: Mapped[str] = mapped_column(String(64), default="")
     history_length: Mapped[int] = mapped_column(Integer, default=0)
 
-    school: Mapped[School | None] = relationship(lazy="joined")
-    contract: Mapped[Contract | None] = relationship(lazy="joined")
+    # What the API shows of a device's school and contract is read with the device, in the same
+    # statement (a scan reads no School or Contract object); the objects load when code uses them.
+    school_registration: Mapped[str | None] = column_property(
+        select(School.registration_number).where(School.id == school_id).correlate_except(School).scalar_subquery()
+    )
+    contract_number: Mapped[str | None] = column_property(
+        select(Contract.number).where(Contract.id == contract_id).correlate_except(Contract).scalar_subquery()
+    )
+    school: Mapped[School | None] = relationship()
+    contract: Mapped[Contract | None] = relationship()
 
 
 class Delivery(Base):

@@ -70,7 +70,7 @@ def result(session: Session, stocktake: Stocktake) -> dict:
         missing.append({"serial": serial, "asset_tag": d.asset_tag, "status": d.status,
                         "last_event": {"action": last.action, "at": last.at.isoformat(), "actor": last.actor}})
     unexpected = [{"serial": s, "asset_tag": devices[s].asset_tag, "status": devices[s].status,
-                   "school": devices[s].school.registration_number if devices[s].school else None}
+                   "school": devices[s].school_registration}
                   for s in r.unexpected]
     return {"counts": r.counts(), "found": list(r.found), "missing": missing, "unexpected": unexpected,
             "repeated": r.repeated}

@@ -30,8 +30,8 @@ def device(d: Device) -> dict:
     return {
         "serial": d.serial, "asset_tag": d.asset_tag, "status": d.status,
         "manufacturer": d.manufacturer, "model": d.model,
-        "school": d.school.registration_number if d.school else None,
-        "contract": d.contract.number if d.contract else None,
+        "school": d.school_registration,
+        "contract": d.contract_number,
         "loan": None,
         "created_at": when(d.created_at), "updated_at": when(d.updated_at),
     }
