@@ -43,7 +43,7 @@ class Context:
     objects: dict[str, Any] = field(default_factory=dict)  # rows the parameters named
     data: dict[str, Any] = field(default_factory=dict)  # what effects add to the event
     changes: dict[str, Any] = field(default_factory=dict)  # device columns effects set
-    related: dict[str, Any] = field(default_factory=dict)  # device relationships effects set
+    related: dict[str, Any] = field(default_factory=dict)  # relationships (and what is read with them) effects set
     action: str = ""
     actor: str = ""
 
@@ -118,7 +118,7 @@ def other_school(ctx: Context) -> str | None:
 def arrives_at_its_school(ctx: Context) -> str | None:
     dest = ctx.objects.get("school")
     if dest is not None and dest.id != ctx.device.school_id:
-        headed = ctx.device.school.registration_number if ctx.device.school else "no school"
+        headed = ctx.device.school_registration or "no school"
         return f"the device was sent to {headed}, not to {ctx.params['school']}"
     return None
 
@@ -206,6 +206,7 @@ def attach_to_delivery(ctx: Context) -> None:
 def move_to_school(ctx: Context) -> None:
     ctx.changes["school_id"] = ctx.objects["school"].id
     ctx.related["school"] = ctx.objects["school"]
+    ctx.related["school_registration"] = ctx.objects["school"].registration_number
 
 
 # --- the action table --------------------------------------------------------------------------
@@ -275,10 +276,28 @@ def allowed_actions(status: str, via: str | None = None) -> list[str]:
 
 # --- applying ------------------------------------------------------------------------------------
 
+@dataclass(slots=True)
+class NewEvent:
+    """An event this transaction appended, as written (``id`` once it is): a plain record, not an
+    ORM object, since nothing loads or changes it again in the same transaction."""
+
+    device_id: int
+    seq: int
+    action: str
+    from_status: str | None
+    to_status: str | None
+    at: Any
+    actor: str
+    data: dict
+    nonce: str | None
+    hash: str = ""
+    id: int | None = None
+
+
 @dataclass(frozen=True)
 class Outcome:
     device: Device
-    event: Event | None
+    event: Event | NewEvent | None  # NewEvent when applied; the recorded Event when already
     already: bool
 
     @property
@@ -389,7 +408,7 @@ def require_source(device: Device, action_name: str, via: str | None = None) -> 
         )
 
 
-def _write(session: Session, device: Device, changes: dict, related: dict, event: Event) -> None:
+def _write(session: Session, device: Device, changes: dict, related: dict, event: NewEvent) -> None:
     """The UPDATE of the device and the INSERT of its event, as plain Core statements on the
     session's connection: on PostgreSQL one statement (the UPDATE in a CTE of the INSERT, so one
     round trip while the row is locked), on SQLite two.
@@ -510,20 +529,16 @@ def _latest_event(session: Session, device: Device) -> Event:
     return session.scalar(select(Event).where(Event.device_id == device.id, Event.seq == device.history_length))
 
 
-def _row(event: Event) -> dict:
+def _row(event: NewEvent) -> dict:
     return {c: getattr(event, c) for c in _EVENT_COLUMNS}
 
 
 _EVENT_COLUMNS = [c.key for c in Event.__table__.columns if c.key != "id"]
 
 
-def next_event(device, action, from_status, to_status, actor, data, nonce) -> Event:
+def next_event(device, action, from_status, to_status, actor, data, nonce) -> NewEvent:
     """The device's next event, hashed onto its chain (not yet written)."""
-    event = Event(
-        device_id=device.id, seq=device.history_length + 1, action=action,
-        from_status=from_status, to_status=to_status, at=utcnow(), actor=actor,
-        data=data, nonce=nonce,
-    )
+    event = NewEvent(device.id, device.history_length + 1, action, from_status, to_status, utcnow(), actor, data, nonce)
     event.hash = history.chain_hash(device.history_head, event, device.serial)
     return event
 
