@@ -65,9 +65,16 @@ SECURITY_HEADERS = {
 }
 
 
+_SECURITY_KEYS = frozenset(name.lower() for name in SECURITY_HEADERS)
+
+
 def _security_headers(response):
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+    headers = response.headers
+    if _SECURITY_KEYS.isdisjoint(key.lower() for key in headers.keys()):
+        headers.extend(SECURITY_HEADERS)  # the usual case (each setdefault would scan the headers and raise a KeyError)
+    else:
+        for name, value in SECURITY_HEADERS.items():
+            headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
@@ -81,6 +88,11 @@ class CookieSessions(SecureCookieSessionInterface):
         if app.config["SESSION_COOKIE_NAME"] not in request.cookies:
             return self.session_class()
         return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if not session and not session.modified and not session.accessed:
+            return  # what Flask's own does for an empty, untouched session, without reading six settings
+        super().save_session(app, session, response)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -90,10 +90,11 @@ def session() -> Session:
 
     Requests that only read (GET) get a session that does not take SQLite's write lock.
     """
-    if "db_session" not in g:
+    s = g.get("db_session")
+    if s is None:
         reads = has_request_context() and request.method in READ_METHODS
-        g.db_session = current_app.extensions["fleet.read_sessionmaker" if reads else "fleet.sessionmaker"]()
-    return g.db_session
+        s = g.db_session = current_app.extensions["fleet.read_sessionmaker" if reads else "fleet.sessionmaker"]()
+    return s
 
 
 def _close_session(_exc=None) -> None:
