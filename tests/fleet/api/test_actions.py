@@ -209,6 +209,21 @@ def test_action_without_a_body_is_an_action_without_parameters(api):
     assert r.get_json()["device"]["status"] == "in_warehouse"
 
 
+def test_a_transfer_shows_the_new_school_at_once_and_afterwards(api):
+    """The answer is rendered from the locked device that the transfer moved (its school's
+    registration number is read with the device, so the move must update it too)."""
+    a, b = SchoolFactory(), SchoolFactory()
+    device = DeviceFactory(status="at_school", school=a)
+    r = act(api, device.serial, "transfer", school=b.registration_number)
+    assert r.status_code == 200
+    assert r.get_json()["device"]["school"] == b.registration_number
+    assert api.get(f"devices/{device.serial}").get_json()["school"] == b.registration_number
+    r = act(api, device.serial, "arrive", school=a.registration_number)
+    assert error_code(r) == "conflict"
+    assert details(r)["failed"][0]["message"] == (
+        f"the device was sent to {b.registration_number}, not to {a.registration_number}")
+
+
 def test_guards_refuse_with_conflict(api):
     a, b = SchoolFactory(), SchoolFactory()
     at_a = DeviceFactory(status="at_school", school=a)
