@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy import text as sql
@@ -278,10 +278,11 @@ def allowed_actions(status: str, via: str | None = None) -> list[str]:
 
 @dataclass(slots=True)
 class NewEvent:
-    """An event this transaction appended, as written (``id`` once it is): a plain record, not an
-    ORM object, since nothing loads or changes it again in the same transaction."""
+    """An event as plain values, not an ORM object (nothing loads or changes it again in the same
+    transaction): one this transaction appends (``id`` once it is written), or the first event a
+    manifest's devices share (``device_id`` None) for hashing them."""
 
-    device_id: int
+    device_id: int | None
     seq: int
     action: str
     from_status: str | None
@@ -460,7 +461,7 @@ def register_rows(session: Session, rows: list[dict], actor: str) -> list[int]:
     if not rows:
         return []
     now = utcnow()
-    first = history.SharedEvent(_EventRow(1, "register", None, INITIAL_STATUS, now, actor, {}, None))
+    first = history.SharedEvent(NewEvent(None, 1, "register", None, INITIAL_STATUS, now, actor, {}, None))
     kinds: dict[tuple, tuple[dict, str]] = {}  # (manufacturer, model, contract) → the event's data and its JSON
     heads, datas = [], []
     for r in rows:
@@ -505,19 +506,6 @@ _DEVICE_COLUMNS = ("id", "serial", "manufacturer", "model", "status", "contract_
                    "updated_at", "history_head", "history_length")
 _EVENT_COLUMNS_COPIED = ("device_id", "seq", "action", "to_status", "at", "actor", "data", "hash")
 _NEXT_DEVICE_IDS = sql("SELECT nextval(pg_get_serial_sequence('devices', 'id')) FROM generate_series(1, :n)")
-
-
-class _EventRow(NamedTuple):
-    """An event as plain values, for hashing rows that have no ORM object."""
-
-    seq: int
-    action: str
-    from_status: str | None
-    to_status: str | None
-    at: Any
-    actor: str
-    data: dict
-    nonce: str | None
 
 
 _DEVICES, _EVENTS = Device.__table__, Event.__table__
