@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from fleet import db
 from fleet.errors import FleetError, invalid
 from fleet.models import ROLES, ApiToken, Founder, School, User, user_founders, user_schools, utcnow
 from fleet.policy import Principal
@@ -105,10 +106,13 @@ def revoke_token(session: Session, token_id: int) -> ApiToken:
 
 
 _tokens, _users = ApiToken.__table__, User.__table__
-_TOKEN_LOOKUP = (  # a plain Core statement: every API request runs it
-    select(_tokens.c.id, _tokens.c.revoked_at, _tokens.c.last_used_at, _users.c.id, _users.c.name, _users.c.role)
+# Every API request runs it: a driver statement (fleet.db). A revoked token matches no row; "stale"
+# says whether last_used_at is due to be written again.
+_TOKEN_LOOKUP = db.DriverStatement(
+    select(_tokens.c.id, (_tokens.c.last_used_at.is_(None) | (_tokens.c.last_used_at < bindparam("stale_before")))
+           .label("stale"), _users.c.id, _users.c.name, _users.c.role)
     .join(_users, _tokens.c.user_id == _users.c.id)
-    .where(_tokens.c.token_hash == bindparam("token_hash"))
+    .where(_tokens.c.token_hash == bindparam("token_hash"), _tokens.c.revoked_at.is_(None))
 )
 
 
@@ -119,12 +123,12 @@ def authenticate_bearer(session: Session, header: str | None) -> Principal:
     scheme, _, plain = header.partition(" ")
     if scheme.lower() != "bearer" or not plain.strip():
         raise FleetError("unauthorized", "the Authorization header must be 'Bearer <token>'")
-    row = session.connection().execute(_TOKEN_LOOKUP, {"token_hash": hash_token(plain.strip())}).one_or_none()
-    if row is None or row[1] is not None:
-        raise FleetError("unauthorized", "the token is unknown or revoked")
-    token_id, _, last_used, user_id, name, role = row
     now = utcnow()
-    if last_used is None or now - last_used > LAST_USED_RESOLUTION:
+    rows = _TOKEN_LOOKUP.rows(session, {"token_hash": hash_token(plain.strip()), "stale_before": now - LAST_USED_RESOLUTION})
+    if not rows:
+        raise FleetError("unauthorized", "the token is unknown or revoked")
+    token_id, stale, user_id, name, role = rows[0]
+    if stale:
         try:
             session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
             session.commit()

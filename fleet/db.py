@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Executable, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -79,6 +81,56 @@ def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterab
                 copy.write_row(row)
     except psycopg.Error as e:
         raise DBAPIError.instance(statement, None, e, psycopg.Error) from e
+
+
+class DriverStatement:
+    """A statement on the scan's hot path, run on the driver's own cursor on PostgreSQL.
+
+    SQLAlchemy compiles it once per dialect (the SQL with its casts, and each parameter's bind
+    processing, e.g. JSON); every execution then skips SQLAlchemy's per-statement work: the
+    cache lookup, the execution context, the result's metadata. On a scan that work cost as much
+    as the database's answer (the token lookup: 0.41 M instructions through Core, 0.12 M here).
+    psycopg prepares the statement on the server. Rows come back as the driver makes them, so
+    it suits statements that return ids, strings, numbers and booleans. Other databases and
+    drivers (SQLite) run it through Core as usual. Errors are SQLAlchemy's (``IntegrityError``,
+    ``OperationalError``, …), and a connection found dead is invalidated, as for any statement.
+    """
+
+    def __init__(self, statement: Executable, column_keys: Sequence[str] | None = None):
+        self.statement, self.column_keys = statement, column_keys
+        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # dialect → (sql, processors, order)
+
+    def rows(self, session: Session, params: dict[str, Any]) -> list[tuple]:
+        """The statement's rows, in the session's transaction."""
+        conn = session.connection()
+        dialect = conn.dialect
+        if dialect.driver != "psycopg":
+            return list(conn.execute(self.statement, params))
+        sql, processors, order = self._compiled.get(dialect) or self._compile(dialect)
+        args: dict[str, Any] | list[Any] = dict(params)
+        for name, process in processors:
+            args[name] = process(args[name])
+        if order is not None:
+            args = [args[name] for name in order]
+        raw = conn.connection.driver_connection
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute(sql, args, prepare=True)
+                return cursor.fetchall()
+        except dialect.loaded_dbapi.Error as e:
+            invalidated = dialect.is_disconnect(e, raw, None)
+            if invalidated:
+                conn.invalidate(e)
+            raise DBAPIError.instance(sql, args, e, dialect.loaded_dbapi.Error, connection_invalidated=invalidated,
+                                      dialect=dialect) from e
+
+    def _compile(self, dialect) -> tuple[str, list, list[str] | None]:
+        compiled = self.statement.compile(dialect=dialect, column_keys=self.column_keys)
+        processors = [(name, process) for name, bind in compiled.binds.items()
+                      if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+        entry = self._compiled[dialect] = (compiled.string, processors,
+                                           list(compiled.positiontup) if compiled.positional else None)
+        return entry
 
 
 def engine() -> Engine:

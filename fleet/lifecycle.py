@@ -417,12 +417,12 @@ def _write(session: Session, device: Device, changes: dict, related: dict, event
     The device object takes the new values as committed ones, so the unit of work has nothing
     left to write for it (a scan is the hot path: no flush round, no second UPDATE).
     """
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         params = {f"d_{key}": value for key, value in changes.items()}
-        event.id = conn.execute(_update_and_insert(tuple(changes)), {**params, "_device_id": device.id,
-                                                                     **_row(event)}).scalar_one()
+        [(event.id,)] = _update_and_insert(tuple(changes)).rows(session, {**params, "_device_id": device.id,
+                                                                          **_row(event)})
     else:
+        conn = session.connection()
         conn.execute(_UPDATE_DEVICE, {"_device_id": device.id, **changes})
         event.id = conn.execute(_INSERT_EVENT, _row(event)).scalar_one()
     for key, value in {**changes, **related}.items():
@@ -431,11 +431,12 @@ def _write(session: Session, device: Device, changes: dict, related: dict, event
 
 
 @functools.cache
-def _update_and_insert(keys: tuple[str, ...]):
+def _update_and_insert(keys: tuple[str, ...]) -> db.DriverStatement:
     """``WITH moved AS (UPDATE devices SET <keys> …) INSERT INTO events … RETURNING id``, built
-    once per set of changed columns (a data-modifying CTE always runs, referenced or not)."""
+    once per set of changed columns (a data-modifying CTE always runs, referenced or not), and
+    run on the driver's cursor (``fleet.db.DriverStatement``): every scan runs it."""
     moved = _UPDATE_DEVICE.values({key: bindparam(f"d_{key}") for key in keys}).cte("moved")
-    return _INSERT_EVENT.add_cte(moved)
+    return db.DriverStatement(_INSERT_EVENT.add_cte(moved), column_keys=_EVENT_COLUMNS)
 
 
 def register(session: Session, devices: Iterable[Device], actor: str) -> list[Device]:
