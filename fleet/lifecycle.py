@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, inspect, select, update
 from sqlalchemy import text as sql
-from sqlalchemy.orm import Session, aliased
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 
 from fleet import db, history
 from fleet.asset_tags import allocate_tag
@@ -311,24 +311,46 @@ def lock_device(session: Session, column: str, value: Any) -> Device | None:
     for this transaction (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's writing transactions
     hold the database lock), with its latest event read in the same statement. ``apply`` does not
     lock a device twice in one transaction."""
-    row = session.execute(_LOCK_BY[column], {"value": value}).one_or_none()
-    if row is None:
+    rows = _LOCK_BY[column].rows(session, {"value": value})
+    if not rows:
         return None
-    device, action, data = row
+    *values, action, data = rows[0]
+    device = _as_device(session, values)
     session.info.setdefault(_LOCKED, {})[device.id] = (_innermost(session), (action, data))
     return device
 
 
+def _as_device(session: Session, values: list) -> Device:
+    """The session's ``Device`` for a locked row, holding the row's values as just read (what an
+    ORM query with ``populate_existing`` does, without the ORM's per-query work: a scan's lock
+    runs as a ``fleet.db.DriverStatement``)."""
+    device = session.identity_map.get(_DEVICE_MAPPER.identity_key_from_primary_key((values[0],)))
+    if device is not None:  # re-read: its school or contract may have changed; they load again when used
+        session.expire(device, _DEVICE_RELATIONSHIPS)
+        for key, value in zip(_DEVICE_ATTRIBUTES, values, strict=True):
+            set_committed_value(device, key, value)
+        return device
+    device = Device()
+    instance_dict(device).update(zip(_DEVICE_ATTRIBUTES, values, strict=True))  # as the ORM's loader does
+    make_transient_to_detached(device)  # values committed; persistent once added: known by its id, nothing to write
+    session.add(device)
+    return device
+
+
 _LOCKED = "fleet.locked_devices"
+_DEVICE_MAPPER = inspect(Device)
+# id first (the identity); then the columns, and school_registration and contract_number
+_DEVICE_ATTRIBUTES = ["id", *(attr.key for attr in _DEVICE_MAPPER.column_attrs if attr.key != "id")]
+_DEVICE_RELATIONSHIPS = [rel.key for rel in _DEVICE_MAPPER.relationships]
 _LATEST_EVENT = aliased(Event, name="latest_event")
 _LOCK = (
-    select(Device, _LATEST_EVENT.action, _LATEST_EVENT.data)
+    select(*(getattr(Device, key) for key in _DEVICE_ATTRIBUTES), _LATEST_EVENT.action, _LATEST_EVENT.data)
     .outerjoin(_LATEST_EVENT, (_LATEST_EVENT.device_id == Device.id) & (_LATEST_EVENT.seq == Device.history_length))
     .with_for_update(of=Device)
-    .execution_options(populate_existing=True)
 )
-# Built once: a scan is the hot path, and a prebuilt statement is not compiled or hashed again.
-_LOCK_BY = {c: _LOCK.where(getattr(Device, c) == bindparam("value")) for c in ("id", "serial", "asset_tag")}
+# Built and compiled once: a scan is the hot path.
+_LOCK_BY = {c: db.DriverStatement(_LOCK.where(getattr(Device, c) == bindparam("value")))
+            for c in ("id", "serial", "asset_tag")}
 
 
 def _innermost(session: Session):

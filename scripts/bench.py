@@ -294,7 +294,7 @@ def measure(servers: dict, token: str, args) -> dict:
 def _median(rounds: list[dict], key: str) -> dict:
     chosen = dict(sorted(rounds, key=lambda r: r[key])[len(rounds) // 2])
     chosen["errors"] = sum((r["errors"] for r in rounds), Counter())
-    chosen["all"] = [r[key] for r in rounds]
+    chosen["all"] = [r[key] for r in rounds]  # in round order
     return chosen
 
 
@@ -335,6 +335,13 @@ def _rounds(phase: dict) -> str:
     return "/".join(f"{x:.0f}" for x in phase["all"])
 
 
+def _paired(res: dict) -> str:
+    """Fleet ÷ baseline within each round: the two ran back to back, so a machine whose speed
+    drifts between rounds (these do, by ±30 %) moves both."""
+    pairs = zip(res["Fleet"]["peak"]["all"], res["baseline"]["peak"]["all"], strict=True)
+    return "/".join(f"{f / b:.2f}" if b else "—" for f, b in pairs)
+
+
 def configuration(args, res: dict, engine, checked: int, broken: list[str]) -> str:
     pool = engine.pool
     return (
@@ -342,7 +349,8 @@ def configuration(args, res: dict, engine, checked: int, broken: list[str]) -> s
         f"{args.threads} threads, engine from fleet.db.make_engine (pool_size {pool.size()}, max_overflow "
         f"{pool._max_overflow}, pre-ping {'on' if pool._pre_ping else 'off'}); peak: {args.clients} "
         f"closed-loop clients, {args.warmup:g} s warm-up + {args.duration:g} s, median of {args.rounds} rounds "
-        f"(Fleet {_rounds(res['Fleet']['peak'])}, baseline {_rounds(res['baseline']['peak'])} scans/s); "
+        f"(Fleet {_rounds(res['Fleet']['peak'])}, baseline {_rounds(res['baseline']['peak'])} scans/s; "
+        f"each round's ratio, the two servers back to back: {_paired(res)}); "
         f"latency: {args.rate:g} "
         f"scans/s offered by {args.stations} stations for {args.duration:g} s (achieved "
         f"{res['Fleet']['open']['rate']:.1f} and {res['baseline']['open']['rate']:.1f}/s); "

@@ -3,7 +3,9 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import event
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from fleet import history, lifecycle
 from tests.factories import DeviceFactory, SchoolFactory, UserFactory, current_session, token_for
@@ -67,22 +69,20 @@ def test_mixed_conflicting_actions_on_postgres(pg_app):
 
 
 def test_lock_is_select_for_update_on_postgres(pg_app):
+    """While one transaction holds a device, another cannot lock its row (nor any other's)."""
     session = current_session()
-    device = DeviceFactory(status="in_warehouse")
-    statements = []
-    engine = pg_app.extensions["fleet.engine"]
-
-    def capture(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        lifecycle.apply(session, device, "image", {"image": "v9"}, "w")
-        session.commit()
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
-    locks = [s for s in statements if "FOR UPDATE" in s]
-    assert locks and "FROM devices" in locks[0] and "FOR UPDATE OF devices" in locks[0]
+    device, other_device = DeviceFactory(status="in_warehouse"), DeviceFactory(status="in_warehouse")
+    session.commit()
+    lifecycle.lock_device(session, "serial", device.serial)
+    nowait = text("SELECT id FROM devices WHERE id = :id FOR UPDATE NOWAIT")
+    with pg_app.extensions["fleet.engine"].connect() as other:
+        with pytest.raises(OperationalError) as held:
+            other.execute(nowait, {"id": device.id})
+        assert held.value.orig.sqlstate == "55P03"  # lock_not_available
+        other.rollback()
+        assert other.execute(nowait, {"id": other_device.id}).scalar() == other_device.id
+        other.rollback()
+    session.rollback()
 
 
 def _race_registrations(app):
