@@ -19,8 +19,11 @@ Method
        open:  an offered load of R scans/s (default 50) from S stations (default 50, so one scan
               per second each). Scan i is due at t0 + i/R and its latency counts from that due
               time, so a server that falls behind cannot hide its queue (no coordinated omission).
-     Each phase runs for both servers in the same run, in rounds whose order alternates (Fleet
-     first, then the baseline first, …); the table shows the median round of each.
+     Each phase runs for both servers in the same run, in rounds (default 5) whose order
+     alternates (Fleet first, then the baseline first, …); the table shows the median round of
+     each. The peak target is judged on the median of the rounds' own ratios (Fleet ÷ the
+     baseline run right next to it): the machine's speed drifts between rounds, and a pair
+     measured back to back shares the drift.
   4. Print a Markdown table: Fleet, baseline, their ratio, the target and whether it is met.
      Every answer other than 200 is an error; the table counts them and lists what they said.
   5. Then, after another VACUUM ANALYZE and CHECKPOINT (the scans' clean-up must not fall into
@@ -303,7 +306,8 @@ def _median(rounds: list[dict], key: str) -> dict:
 def report(args, res: dict) -> list[str]:
     f, b = res["Fleet"], res["baseline"]
     errors = {k: sum(res[k]["peak"]["errors"].values()) + sum(res[k]["open"]["errors"].values()) for k in res}
-    peak_ratio = f["peak"]["rate"] / b["peak"]["rate"] if b["peak"]["rate"] else math.nan
+    paired = sorted(x / y if y else math.nan for x, y in zip(f["peak"]["all"], b["peak"]["all"], strict=True))
+    peak_ratio = paired[len(paired) // 2]
 
     def row(metric, phase, key, fmt, target="—", met="—"):
         x, y = f[phase][key], b[phase][key]
@@ -312,8 +316,9 @@ def report(args, res: dict) -> list[str]:
 
     rows = [
         ("metric", "Fleet", "baseline", "ratio", "target", "met?"), ("---",) * 6,
-        row(f"peak scans/s ({args.clients} clients)", "peak", "rate", ".0f",
-            "≥ 0.70 × baseline", "yes" if peak_ratio >= 0.70 else "NO"),
+        row(f"peak scans/s ({args.clients} clients), median round", "peak", "rate", ".0f"),
+        ("peak ratio, round by round (median)", "—", "—", f"{peak_ratio:.2f}", "≥ 0.70",
+         "yes" if peak_ratio >= 0.70 else "NO"),
         row("p50 latency at peak (ms)", "peak", "p50", ".1f"),
         row(f"p50 latency at {args.rate:g} scans/s (ms)", "open", "p50", ".1f"),
         row(f"p99 latency at {args.rate:g} scans/s (ms)", "open", "p99", ".1f",
@@ -337,7 +342,7 @@ def _rounds(phase: dict) -> str:
 
 def _paired(res: dict) -> str:
     """Fleet ÷ baseline within each round: the two ran back to back, so a machine whose speed
-    drifts between rounds (these do, by ±30 %) moves both."""
+    drifts between rounds (these do, by ±30 %) moves both. The target is judged on their median."""
     pairs = zip(res["Fleet"]["peak"]["all"], res["baseline"]["peak"]["all"], strict=True)
     return "/".join(f"{f / b:.2f}" if b else "—" for f, b in pairs)
 
@@ -366,7 +371,7 @@ def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--devices", type=int, default=100_000)
     p.add_argument("--duration", type=float, default=10, help="seconds per measured phase")
-    p.add_argument("--rounds", type=int, default=3, help="rounds of every phase, order alternating")
+    p.add_argument("--rounds", type=int, default=5, help="rounds of every phase, order alternating")
     p.add_argument("--manifest-rows", type=int, default=30_000, help="rows of the manifest import (0: skip)")
     p.add_argument("--no-documents", dest="documents", action="store_false",
                    help="skip the labels and agreements benchmarks (bench_labels.py, bench_loans.py)")
