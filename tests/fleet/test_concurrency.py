@@ -69,7 +69,7 @@ def test_mixed_conflicting_actions_on_postgres(pg_app):
 
 
 def test_lock_is_select_for_update_on_postgres(pg_app):
-    """While one transaction holds a device, another cannot lock its row (nor any other's)."""
+    """While one transaction holds a device, no other can lock that row; another device's row stays free."""
     session = current_session()
     device, other_device = DeviceFactory(status="in_warehouse"), DeviceFactory(status="in_warehouse")
     session.commit()
