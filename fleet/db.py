@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import Engine, Executable, create_engine, event
+from sqlalchemy import Connection, Engine, Executable, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -71,16 +71,26 @@ def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterab
     transaction. Values go as the database reads them (JSON as its text, aware datetimes); a row
     the database refuses raises SQLAlchemy's exception (``IntegrityError``, ``DataError``, …) as
     an INSERT would."""
-    import psycopg
-
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    connection = session.connection().connection.dbapi_connection
+    conn = session.connection()
     try:
-        with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
-    except psycopg.Error as e:
-        raise DBAPIError.instance(statement, None, e, psycopg.Error) from e
+    except conn.dialect.loaded_dbapi.Error as e:
+        raise _as_sqlalchemy_error(conn, statement, None, e) from e
+
+
+def _as_sqlalchemy_error(conn: Connection, statement: str, params: Any, e: Exception) -> DBAPIError:
+    """What SQLAlchemy raises for a driver error met on its connection's cursor (``IntegrityError``,
+    ``DataError``, ``OperationalError``, …); a connection found dead is invalidated, as SQLAlchemy
+    does for its own statements."""
+    dialect = conn.dialect
+    invalidated = dialect.is_disconnect(e, conn.connection.driver_connection, None)
+    if invalidated:
+        conn.invalidate(e)
+    return DBAPIError.instance(statement, params, e, dialect.loaded_dbapi.Error, connection_invalidated=invalidated,
+                               dialect=dialect)
 
 
 class DriverStatement:
@@ -116,17 +126,12 @@ class DriverStatement:
             args[name] = process(args[name])
         if order is not None:
             args = [args[name] for name in order]
-        raw = conn.connection.driver_connection
         try:
-            with raw.cursor() as cursor:
+            with conn.connection.driver_connection.cursor() as cursor:
                 cursor.execute(sql, args, prepare=True)
                 rows = cursor.fetchall()
         except dialect.loaded_dbapi.Error as e:
-            invalidated = dialect.is_disconnect(e, raw, None)
-            if invalidated:
-                conn.invalidate(e)
-            raise DBAPIError.instance(sql, args, e, dialect.loaded_dbapi.Error, connection_invalidated=invalidated,
-                                      dialect=dialect) from e
+            raise _as_sqlalchemy_error(conn, sql, args, e) from e
         if results:  # e.g. UTC datetimes
             rows = [tuple(value if process is None else process(value) for process, value in zip(results, row, strict=True))
                     for row in rows]

@@ -306,7 +306,7 @@ def _median(rounds: list[dict], key: str) -> dict:
 def report(args, res: dict) -> list[str]:
     f, b = res["Fleet"], res["baseline"]
     errors = {k: sum(res[k]["peak"]["errors"].values()) + sum(res[k]["open"]["errors"].values()) for k in res}
-    paired = sorted(x / y if y else math.nan for x, y in zip(f["peak"]["all"], b["peak"]["all"], strict=True))
+    paired = sorted(_paired(res))
     peak_ratio = paired[len(paired) // 2]
 
     def row(metric, phase, key, fmt, target="—", met="—"):
@@ -340,11 +340,12 @@ def _rounds(phase: dict) -> str:
     return "/".join(f"{x:.0f}" for x in phase["all"])
 
 
-def _paired(res: dict) -> str:
-    """Fleet ÷ baseline within each round: the two ran back to back, so a machine whose speed
-    drifts between rounds (these do, by ±30 %) moves both. The target is judged on their median."""
-    pairs = zip(res["Fleet"]["peak"]["all"], res["baseline"]["peak"]["all"], strict=True)
-    return "/".join(f"{f / b:.2f}" if b else "—" for f, b in pairs)
+def _paired(res: dict) -> list[float]:
+    """Fleet ÷ baseline within each round, in round order: the two ran back to back, so a machine
+    whose speed drifts between rounds (these do, by ±30 %) moves both. The target is judged on
+    their median."""
+    return [f / b if b else math.nan for f, b in zip(res["Fleet"]["peak"]["all"], res["baseline"]["peak"]["all"],
+                                                     strict=True)]
 
 
 def configuration(args, res: dict, engine, checked: int, broken: list[str]) -> str:
@@ -355,7 +356,7 @@ def configuration(args, res: dict, engine, checked: int, broken: list[str]) -> s
         f"{pool._max_overflow}, pre-ping {'on' if pool._pre_ping else 'off'}); peak: {args.clients} "
         f"closed-loop clients, {args.warmup:g} s warm-up + {args.duration:g} s, median of {args.rounds} rounds "
         f"(Fleet {_rounds(res['Fleet']['peak'])}, baseline {_rounds(res['baseline']['peak'])} scans/s; "
-        f"each round's ratio, the two servers back to back: {_paired(res)}); "
+        f"each round's ratio, the two servers back to back: {'/'.join(f'{r:.2f}' for r in _paired(res))}); "
         f"latency: {args.rate:g} "
         f"scans/s offered by {args.stations} stations for {args.duration:g} s (achieved "
         f"{res['Fleet']['open']['rate']:.1f} and {res['baseline']['open']['rate']:.1f}/s); "

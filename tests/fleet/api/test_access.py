@@ -5,12 +5,14 @@ per role, and the school scope of school_it and founder_manager (another school'
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from sqlalchemy import select, update
 
 from fleet import auth, lifecycle, policy
-from fleet.models import Contract, Delivery, DeliveryItem, Device, Event, Founder, School
+from fleet.models import ApiToken, Contract, Delivery, DeliveryItem, Device, Event, Founder, School, utcnow
 from tests.conftest import Api, error_code
 from tests.factories import ContractFactory, DeliveryFactory, DeviceFactory, SchoolFactory, UserFactory, current_session
 
@@ -422,6 +424,29 @@ def test_revoked_token_is_unauthorized(client, session):
     r = client.post("/api/v1/founders", json={"code": "X", "name": "X"}, headers=headers)
     assert r.status_code == 401
     assert client.get("/api/v1/founders", headers={"Authorization": f"Bearer {other}"}).status_code == 200
+
+
+def test_a_tokens_last_use_is_written_at_most_once_a_minute(client, session):
+    user = UserFactory(role="admin")
+    token, plain = auth.create_token(session, user.name, "skeneris")
+    session.commit()
+    headers = {"Authorization": f"Bearer {plain}"}
+
+    def last_used():
+        session.commit()  # a fresh read
+        return session.scalar(select(ApiToken.last_used_at).where(ApiToken.id == token.id))
+
+    assert last_used() is None
+    assert client.get("/api/v1/founders", headers=headers).status_code == 200
+    first = last_used()
+    assert first is not None and utcnow() - first < timedelta(seconds=30)
+    assert client.get("/api/v1/founders", headers=headers).status_code == 200
+    assert last_used() == first  # within the minute: not written again
+    long_ago = utcnow() - auth.LAST_USED_RESOLUTION - timedelta(seconds=5)
+    session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=long_ago))
+    session.commit()
+    assert client.get("/api/v1/founders", headers=headers).status_code == 200
+    assert last_used() > long_ago + auth.LAST_USED_RESOLUTION
 
 
 def test_only_the_hash_of_a_token_is_stored(session):
