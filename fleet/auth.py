@@ -89,6 +89,10 @@ def create_token(session: Session, user_name: str, label: str = "cli") -> tuple[
     user = session.scalar(select(User).where(User.name == user_name))
     if user is None:
         raise FleetError("not_found", f"user {user_name!r} not found")
+    if user.withdrawn_at is not None:
+        raise FleetError("conflict", f"the directory withdrew {user_name!r} on {user.withdrawn_at:%Y-%m-%d}: it gets a "
+                                     "token again once the directory gives it a role (at its next sign-in, or "
+                                     "'fleet directory sync')", {"withdrawn_at": user.withdrawn_at.isoformat()})
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=label, token_hash=hash_token(plain))
     session.add(token)
@@ -106,13 +110,14 @@ def revoke_token(session: Session, token_id: int) -> ApiToken:
 
 
 _tokens, _users = ApiToken.__table__, User.__table__
-# Every API request runs it: a driver statement (fleet.db). A revoked token matches no row; "stale"
-# says whether last_used_at is due to be written again.
+# Every API request runs it: a driver statement (fleet.db). A revoked token, or a withdrawn user's
+# (revoked with it), matches no row; "stale" says whether last_used_at is due to be written again.
 _TOKEN_LOOKUP = db.DriverStatement(
     select(_tokens.c.id, (_tokens.c.last_used_at.is_(None) | (_tokens.c.last_used_at < bindparam("stale_before")))
            .label("stale"), _users.c.id, _users.c.name, _users.c.role)
     .join(_users, _tokens.c.user_id == _users.c.id)
-    .where(_tokens.c.token_hash == bindparam("token_hash"), _tokens.c.revoked_at.is_(None))
+    .where(_tokens.c.token_hash == bindparam("token_hash"), _tokens.c.revoked_at.is_(None),
+           _users.c.withdrawn_at.is_(None))
 )
 
 

@@ -122,13 +122,15 @@ def users_password(name: str) -> None:
     click.echo(f"password of {name} set", err=True)
 
 
-@users.command("list", help="List users: name, role, where they come from, their schools or founders.")
+@users.command("list", help="List users: name, role, where they come from, their schools or founders, whether "
+                             "they have a password, and when the directory withdrew them.")
 def users_list() -> None:
     with _app().app_context():
         for u in db.session().scalars(select(User).order_by(User.name)):
             scope = ",".join([s.registration_number for s in u.schools] + [f.code for f in u.founders]) or "-"
             password = "password" if u.password_hash else "-"
-            click.echo(f"{u.name}\t{u.role}\t{u.source}\t{scope}\t{password}")
+            withdrawn = f"\twithdrawn {u.withdrawn_at:%Y-%m-%d}" if u.withdrawn_at else ""
+            click.echo(f"{u.name}\t{u.role}\t{u.source}\t{scope}\t{password}{withdrawn}")
 
 
 @main.group(help="API tokens.")

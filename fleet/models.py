@@ -307,6 +307,9 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     source: Mapped[str] = mapped_column(String(10), default="local", server_default="local")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A directory user the directory no longer gives a usable role: its role is kept for the record,
+    # but it acts as nobody (no token, no session) until the directory gives it a role again.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     schools: Mapped[list[School]] = relationship(secondary=user_schools, lazy="selectin")
     founders: Mapped[list[Founder]] = relationship(secondary=user_founders, lazy="selectin")

@@ -41,7 +41,7 @@ _LOOKUP = (
     select(_sessions.c.id, _sessions.c.expires_at, _sessions.c.last_seen_at, _sessions.c.ended_at,
            _users.c.id, _users.c.name, _users.c.role)
     .join(_users, _sessions.c.user_id == _users.c.id)
-    .where(_sessions.c.token_hash == bindparam("token_hash"))
+    .where(_sessions.c.token_hash == bindparam("token_hash"), _users.c.withdrawn_at.is_(None))
 )
 
 

@@ -100,7 +100,7 @@ def _from_directory(session: Session, config: Config, username: str, password: s
     if user is None:
         user = User(name=name, role=role, source="directory")
         session.add(user)
-    user.role, user.schools, user.founders = role, schools, founders
+    user.role, user.schools, user.founders, user.withdrawn_at = role, schools, founders, None
     session.flush()
     return user
 
@@ -132,7 +132,7 @@ def _grant(session: Session, found: directory.DirectoryUser) -> tuple[str, list[
 class SyncReport:
     unchanged: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
-    withdrawn: list[str] = field(default_factory=list)  # role, tokens and sessions taken away
+    withdrawn: list[str] = field(default_factory=list)  # tokens and sessions taken away, no new ones
 
 
 def sync(session: Session, config: Config) -> SyncReport:
@@ -156,11 +156,11 @@ def sync(session: Session, config: Config) -> SyncReport:
         except _Refusal:
             (report.withdrawn if _withdraw(session, user) else report.unchanged).append(user.name)
             continue
-        now = (role, {s.id for s in schools}, {f.id for f in founders})
-        if now == (user.role, {s.id for s in user.schools}, {f.id for f in user.founders}):
+        now = (role, {s.id for s in schools}, {f.id for f in founders}, None)
+        if now == (user.role, {s.id for s in user.schools}, {f.id for f in user.founders}, user.withdrawn_at):
             report.unchanged.append(user.name)
             continue
-        user.role, user.schools, user.founders = role, schools, founders
+        user.role, user.schools, user.founders, user.withdrawn_at = role, schools, founders, None
         report.updated.append(user.name)
     session.flush()
     return report
@@ -174,12 +174,18 @@ def _known(session: Session, model, column, values: tuple[str, ...]) -> list:
     return rows
 
 
-def _withdraw(session: Session, user: User) -> int:
-    """The directory took the user's role away: its tokens and sessions stop working now. How many
-    tokens and sessions were still live."""
+def _withdraw(session: Session, user: User) -> bool:
+    """The directory took the user's role away: its tokens and sessions stop working now, and it
+    gets no new token until the directory gives it a role again. Whether this changed anything
+    (the user was not withdrawn yet, or still had live tokens or sessions)."""
+    now = utcnow()
     tokens = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                             .values(revoked_at=utcnow())).rowcount
-    return tokens + sessions.end_all(session, user.id)
+                             .values(revoked_at=now)).rowcount
+    live = tokens + sessions.end_all(session, user.id)
+    newly = user.withdrawn_at is None
+    if newly:
+        user.withdrawn_at = now
+    return bool(live) or newly
 
 
 def _failed(session: Session, username: str, address: str | None) -> FleetError:

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from fleet import db, policy
-from fleet.models import AccessLogEntry, ApiToken, User
+from fleet.errors import FleetError
+from fleet.models import AccessLogEntry, ApiToken, User, utcnow
 from tests.conftest import error_code, sign_in
 from tests.directory_server import FOUNDER, PASSWORD, SCHOOL_A, SCHOOL_B, SCHOOL_GROUP, free_port
 from tests.factories import DeviceFactory, FounderFactory, SchoolFactory, UserFactory, token_for
@@ -172,6 +173,7 @@ def test_a_role_taken_away_in_the_directory_revokes_tokens_and_sessions(director
     assert client.get("/api/v1/devices", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     session.expire_all()
     assert session.scalar(select(ApiToken.revoked_at).where(ApiToken.user_id == former.id)) is not None
+    assert user(session, "gsmits").withdrawn_at is not None  # and no new token until the directory says otherwise
 
 
 def test_a_directory_user_cannot_take_over_a_local_account(directory_app, client, session, schools):
@@ -348,8 +350,49 @@ def test_sync_applies_the_directorys_word_between_sign_ins(directory_app, client
     for name in ("aizgajusi", "gsmits", "zvitola"):
         assert error_code(answer(name)) == "unauthorized"
     assert answer("akalnins").status_code == 200 and answer("gsmits-local").status_code == 200
+    assert {u.name for u in session.scalars(select(User).where(User.withdrawn_at.is_not(None)))} == {
+        "aizgajusi", "gsmits", "zvitola"}
     again = sync()  # nothing left to do
     assert again.updated == again.withdrawn == [] and len(again.unchanged) == 6
+
+
+def test_a_withdrawn_user_gets_no_token_until_the_directory_gives_it_a_role_again(directory_app, client, session,
+                                                                                  schools):
+    from fleet import auth, signin
+
+    gone = UserFactory(name="gsmits", role="admin", source="directory")  # the directory gives it no Fleet role
+    back = UserFactory(name="iliepina", role="ministry", source="directory", withdrawn_at=utcnow())  # a role again
+    with directory_app.app_context():
+        report = signin.sync(db.session(), directory_app.config["FLEET"])
+        db.session().commit()
+    assert (report.unchanged, report.updated, report.withdrawn) == ([], ["iliepina"], ["gsmits"])
+    with pytest.raises(FleetError) as refused:  # `fleet tokens create gsmits`: an admin's token, refused
+        auth.create_token(session, "gsmits")
+    assert refused.value.code == "conflict" and "withdrew" in refused.value.message
+    session.rollback()
+    assert session.scalar(select(ApiToken).where(ApiToken.user_id == gone.id)) is None
+    _, plain = auth.create_token(session, "iliepina")
+    session.commit()
+    assert client.get("/api/v1/devices", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
+    assert user(session, "iliepina").withdrawn_at is None and back.id == user(session, "iliepina").id
+    signs_in = UserFactory(name="enikitina", role="school_it", source="directory", schools=[schools["a"]],
+                           withdrawn_at=utcnow())  # withdrawn earlier; the directory gives it its role again
+    assert sign_in(client, "enikitina", PASSWORD).status_code == 303
+    assert user(session, "enikitina").withdrawn_at is None and signs_in.id == user(session, "enikitina").id
+
+
+def test_a_withdrawn_users_token_or_session_left_live_lets_nobody_in(app, client, session):
+    from fleet import sessions
+
+    withdrawn = UserFactory(name="aizgajusi", role="admin", source="directory")
+    token, plain = token_for(withdrawn), sessions.start(session, withdrawn, app.config["FLEET"])
+    withdrawn.withdrawn_at = utcnow()  # by hand, say, without revoking the token or ending the session
+    session.commit()
+    r = client.get("/api/v1/devices", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 401 and error_code(r) == "unauthorized"
+    with pytest.raises(FleetError) as refused:
+        sessions.principal(session, plain, app.config["FLEET"])
+    assert refused.value.code == "unauthorized"
 
 
 def test_sync_from_the_command_line_and_when_it_cannot_ask(database_url, tmp_path, slapd, session, schools):
