@@ -10,6 +10,7 @@ Every output (PDF, SVG, PNG, ZPL) draws the same items.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -110,6 +111,13 @@ def dot(stock: Stock) -> float:
     return 25.4 / (stock.dpi or SHEET_DPI)
 
 
+def on_dots(mm: float, dot_mm: float, up: bool = False) -> float:
+    """``mm`` moved onto the printer's dot grid: the nearest dot, or the next one ``up``. Symbols
+    start at whole dots from the label's corner; where the corner goes is ``labels.pdf._corner``."""
+    dots = mm / dot_mm
+    return (math.ceil(dots - 1e-9) if up else round(dots)) * dot_mm
+
+
 def layout(stock: Stock, data: LabelData) -> Layout:
     qr_symbol = symbols.qr(data.qr_text)
     lines = _lines(data)
@@ -146,10 +154,11 @@ def _attempt(stock: Stock, qr_symbol: symbols.QR, barcode: symbols.Barcode | Non
     w, h, margin = stock.label_width, stock.label_height, stock.margin
     quiet = symbols.QR_QUIET * module
     side = qr_symbol.size * module
-    qr_x = max(margin, quiet)
-    qr = QRCode(qr_x, (h - side) / 2, module, qr_symbol)
+    dot_mm = dot(stock)
+    qr_x = on_dots(max(margin, quiet), dot_mm, up=True)  # and so the Code128 beside it
+    qr = QRCode(qr_x, on_dots((h - side) / 2, dot_mm), module, qr_symbol)
     x0 = qr_x + side + quiet
-    column, omitted = _column(lines, barcode, x0, margin, w - margin - x0, h - 2 * margin, dot(stock))
+    column, omitted = _column(lines, barcode, x0, margin, w - margin - x0, h - 2 * margin, dot_mm)
     return Layout(w, h, (qr, *column), omitted)
 
 

@@ -21,7 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from labels import emblem, fonts, symbols
-from labels.layout import Code128, Emblem, LabelData, Layout, QRCode, Text, layout
+from labels.layout import Code128, Emblem, LabelData, Layout, QRCode, Text, dot, layout, on_dots
 from labels.stocks import Stock
 
 MM = 72 / 25.4  # points per millimetre
@@ -46,13 +46,14 @@ def labels_pdf(stock: Stock, labels: Iterable[LabelData], skip: int = 0, calibra
     if skip < 0 or (stock.kind == "sheet" and skip >= stock.per_page) or (stock.kind == "roll" and skip):
         raise ValueError(f"skip must be 0-{stock.per_page - 1} on {stock.name}" if stock.kind == "sheet"
                          else f"{stock.name} is a roll: nothing to skip")
-    canvas = _canvas(stock, title)
+    canvas, dot_mm = _canvas(stock, title), dot(stock)
     cell = skip
     for data in labels:
         if cell and cell % stock.per_page == 0:
             canvas.showPage()
         x, y = stock.cell(cell)
-        draw(canvas, layout(stock, data), x + calibration.x, y + calibration.y, stock.page_height)
+        draw(canvas, layout(stock, data), _corner(x + calibration.x, dot_mm), _corner(y + calibration.y, dot_mm),
+             stock.page_height)
         cell += 1
     canvas.showPage()
     return _bytes(canvas)
@@ -62,9 +63,21 @@ def label_pdf(stock: Stock, data: LabelData) -> bytes:
     """One label on a page of its own size (for a preview, or a PNG)."""
     drawn = layout(stock, data)
     canvas = _new_canvas(drawn.width, drawn.height)
-    draw(canvas, drawn, 0, 0, drawn.height)
+    corner = _corner(0, dot(stock))
+    draw(canvas, drawn, corner, corner, drawn.height)
     canvas.showPage()
     return _bytes(canvas)
+
+
+def _corner(mm: float, dot_mm: float) -> float:
+    """Where a label's corner goes: three quarters of a dot past the printer's dot grid. The layout
+    puts its symbols' modules at whole dots from the corner, so every module edge lies a quarter
+    dot before a dot's edge, clear of the edges and centres where a rasteriser's rounding tips
+    under floating-point noise. PDFium (Fleet's PNGs, and Chrome's PDF viewer when a school prints
+    from it) printed some 10-dot QR modules as 11 dots with corners on the grid, and some bars a
+    dot wide with corners anywhere; from here every module prints as the same whole number of dots,
+    at 300 and at 600 dpi (tests/labels/test_pdf.py)."""
+    return on_dots(mm, dot_mm) + 0.75 * dot_mm
 
 
 def draw(canvas: Canvas, drawn: Layout, left: float, top: float, page_height: float) -> None:

@@ -47,6 +47,8 @@ from tests.labels.helpers import (
 
 SHIFT = Calibration(0.6, -0.4)  # this printer prints 0.6 mm too far left and 0.4 mm too low
 PLACE = px(0.2) + 1  # pixels: 0.2 mm and a pixel
+DOT = MM / DPI  # mm: one dot at 300 dpi, a sheet's dot grid
+ON_GRID = 1.25 * DOT  # mm: the most a label's corner moves, onto the grid and three quarters of a dot on
 PT = 25.4 / 72  # millimetres per point
 EMBLEM_DO = b"/FormXob.EUEmblem Do"
 IMAGE = re.compile(rb"/Subtype\s*/Image\b")
@@ -288,6 +290,62 @@ def test_the_emblem_is_twelve_gold_stars_on_blue_as_vectors(run):
         assert stream.count(b" h f") == 12
 
 
+def _dark_runs(image: Image.Image, y: float, x0: float, x1: float) -> list[int]:
+    """The lengths, in dots, of the dark runs along row `y` of the image between x0 and x1 (pixels)."""
+    row = image.crop((math.floor(x0), math.floor(y), math.ceil(x1), math.floor(y) + 1)).tobytes()
+    return [len(run) for run in re.findall(rb"[\x00-\x7f]+", row)]
+
+
+def _module_runs(modules: bytes | str) -> list[int]:
+    """The lengths, in modules, of the dark runs of a row of modules (1 or "1" dark)."""
+    return [len(run) for run in re.findall(r"1+", "".join(str(int(m)) for m in modules))]
+
+
+def printed_as_whole_dots(stock: Stock, page: Image.Image, drawn, left: float, top: float, dpi: int) -> list[str]:
+    """Every run of modules of the label's symbols that did not print as its modules' whole dots:
+    each row of the QR code through its modules' centres, and the Code128 across its middle."""
+    dots = dpi / MM
+    wrong = []
+    for item in (drawn.first(QRCode), drawn.first(Code128)):
+        if item is None:
+            continue
+        per_module = item.module * dots
+        assert per_module == pytest.approx(round(per_module), abs=1e-6), (stock.id, item.module)  # the layout's part
+        x0, x1 = (left + item.box[0]) * dots - per_module, (left + item.box[2]) * dots + per_module
+        if isinstance(item, QRCode):
+            rows = [((top + item.y + (r + 0.5) * item.module) * dots, cells) for r, cells in enumerate(item.symbol.rows)]
+        else:
+            rows = [((top + item.y + item.height / 2) * dots, item.symbol.modules)]
+        for y, modules in rows:
+            want = [n * round(per_module) for n in _module_runs(modules)]
+            got = _dark_runs(page, y, x0, x1)
+            if got != want:
+                wrong.append(f"{type(item).__name__} at y={y:.0f}: {got} dots, not {want}")
+    return wrong
+
+
+def test_every_module_prints_as_the_same_whole_number_of_dots(run):
+    """Each label's corner goes onto the printer's dot grid (``labels.pdf._corner``): a symbol started
+    between two dots, or right on one, printed some modules a dot wider than the others."""
+    dpi = run.stock.dpi or DPI  # a thermal printer prints at its own resolution
+    pages = run.pages if dpi == DPI else rasterise(run.pdf, dpi)
+    wrong = []
+    for index, data in enumerate(run.data):
+        page, _ = run.place(index)
+        wrong += printed_as_whole_dots(run.stock, pages[page], layout(run.stock, data), *run.origin(index), dpi)
+    assert wrong == [], (run.stock.id, len(wrong), wrong[:3])
+
+
+@pytest.mark.parametrize("stock_id", ["avery-l7159", "avery-l6011"])
+def test_a_sheet_prints_whole_dots_at_600_dpi_too(stock_id):
+    stock = STOCKS[stock_id]
+    data = [label(i + 1) for i in range(stock.per_page)]
+    [page] = rasterise(labels_pdf(stock, data), 600)
+    wrong = [w for index, d in enumerate(data)
+             for w in printed_as_whole_dots(stock, page, layout(stock, d), *stock.cell(index), 600)]
+    assert wrong == [], (len(wrong), wrong[:3])
+
+
 def test_symbols_are_vectors_not_images(run):
     assert not IMAGE.search(run.pdf)
     for page, pdf_page in enumerate(reader(run.pdf).pages):
@@ -333,12 +391,12 @@ def test_skip_zero_fills_from_the_first_cell_and_the_last_cell_can_be_the_start(
     expected = [(x + qr.x, y + qr.y) for x, y in (stock.cell(i) for i in range(stock.per_page))]
     pages = qr_origins(labels_pdf(stock, data), stock)
     assert len(pages) == 2
-    assert flat(pages[0]) == pytest.approx(flat(expected), abs=0.01)
-    assert flat(pages[1]) == pytest.approx(flat(expected[:1]), abs=0.01)
+    assert flat(pages[0]) == pytest.approx(flat(expected), abs=ON_GRID)
+    assert flat(pages[1]) == pytest.approx(flat(expected[:1]), abs=ON_GRID)
     last = qr_origins(labels_pdf(stock, data[:2], skip=stock.per_page - 1), stock)
     assert len(last) == 2
-    assert flat(last[0]) == pytest.approx(flat(expected[-1:]), abs=0.01)
-    assert flat(last[1]) == pytest.approx(flat(expected[:1]), abs=0.01)
+    assert flat(last[0]) == pytest.approx(flat(expected[-1:]), abs=ON_GRID)
+    assert flat(last[1]) == pytest.approx(flat(expected[:1]), abs=ON_GRID)
 
 
 @pytest.mark.parametrize("stock_id", sorted(STOCKS))
@@ -356,7 +414,8 @@ def test_calibration_moves_every_label_by_the_shift():
     plain = qr_origins(labels_pdf(stock, data), stock)[0]
     shifted = qr_origins(labels_pdf(stock, data, calibration=Calibration(-1.2, 0.8)), stock)[0]
     assert len(plain) == len(shifted) == 3
-    assert flat([(x - 1.2, y + 0.8) for x, y in plain]) == pytest.approx(flat(shifted), abs=0.002)
+    # each corner then goes onto the dot grid: the shift comes out to within a dot
+    assert flat([(x - 1.2, y + 0.8) for x, y in plain]) == pytest.approx(flat(shifted), abs=DOT + 0.001)
 
 
 # ---- one label, the calibration page -----------------------------------------------------------------------------
