@@ -1,5 +1,7 @@
 """The ``fleet`` command line, run as a user would (click's runner, configuration from FLEET_*)."""
 
+from datetime import UTC, datetime
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -8,7 +10,7 @@ from fleet.auth import hash_token
 from fleet.cli import main
 from fleet.models import ApiToken, Device, User
 from tests.conftest import sign_in
-from tests.factories import SchoolFactory
+from tests.factories import SchoolFactory, UserFactory
 
 
 @pytest.fixture
@@ -57,6 +59,17 @@ def test_cli_refusals_exit_non_zero_with_a_coded_message(fleet, session, args, m
     assert result.exit_code == 1
     assert message in result.output
     assert session.scalar(select(User).where(User.name == "x")) is None
+
+
+def test_a_withdrawn_directory_user_is_listed_so_and_gets_no_token(fleet, session):
+    UserFactory(name="aizgajusi", role="admin", source="directory",
+                withdrawn_at=datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
+    assert "aizgajusi\tadmin\tdirectory\t-\t-\twithdrawn 2026-12-01" in fleet("users", "list").output
+    result = fleet("tokens", "create", "aizgajusi")
+    assert result.exit_code == 1 and "[conflict]" in result.output and "withdrew 'aizgajusi' on 2026-12-01" in result.output
+    assert "flt_" not in result.output
+    session.expire_all()
+    assert session.scalar(select(ApiToken)) is None
 
 
 def test_duplicate_user(fleet):
