@@ -74,9 +74,9 @@ def _corner(mm: float, dot_mm: float) -> float:
     puts its symbols' modules at whole dots from the corner, so every module edge lies a quarter
     dot before a dot's edge, clear of the edges and centres where a rasteriser's rounding tips
     under floating-point noise. PDFium (Fleet's PNGs, and Chrome's PDF viewer when a school prints
-    from it) printed some 10-dot QR modules as 11 dots with corners on the grid, and some bars a
-    dot wide with corners anywhere; from here every module prints as the same whole number of dots,
-    at 300 and at 600 dpi (tests/labels/test_pdf.py)."""
+    from it) printed some 10-dot QR modules as 11 dots with corners on the grid, and some Code128
+    bars a dot too wide with corners off it; from here every module prints as the same whole number
+    of dots, at 300 and at 600 dpi (tests/labels/test_pdf.py)."""
     return on_dots(mm, dot_mm) + 0.75 * dot_mm
 
 
