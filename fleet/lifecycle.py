@@ -310,11 +310,26 @@ def lock_device(session: Session, column: str, value: Any) -> Device | None:
     """The device whose ``column`` ("id", "serial" or "asset_tag") is ``value``, re-read and locked
     for this transaction (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's writing transactions
     hold the database lock), with its latest event read in the same statement. ``apply`` does not
-    lock a device twice in one transaction."""
-    rows = _LOCK_BY[column].rows(session, {"value": value})
-    if not rows:
-        return None
-    *values, action, data = rows[0]
+    lock a device twice in one transaction.
+
+    A transaction that waited for the lock on PostgreSQL gets the device row as the one before it
+    left it (READ COMMITTED re-reads the locked row), but the joined event and the scalar
+    subqueries from the snapshot its statement began with: the event then is not the row's
+    latest, and the double-scan check would compare with nothing. Every change of a device
+    appends an event, so a joined event that is not the row's ``history_length``-th means the
+    row moved while we waited; the lock is ours by then, and the same statement run again reads
+    everything from after the wait.
+    """
+    statement = _LOCK_BY[column]
+    for _ in range(2):
+        rows = statement.rows(session, {"value": value})
+        if not rows:
+            return None
+        *values, seq, action, data = rows[0]
+        if seq == values[_HISTORY_LENGTH]:
+            break
+    else:  # pragma: no cover - the second read holds the lock: nothing can move the row
+        raise RuntimeError(f"device {value!r}: its latest event does not match its history")
     device = _as_device(session, values)
     session.info.setdefault(_LOCKED, {})[device.id] = (_innermost(session), (action, data))
     return device
@@ -343,8 +358,10 @@ _DEVICE_MAPPER = inspect(Device)
 _DEVICE_ATTRIBUTES = ["id", *(attr.key for attr in _DEVICE_MAPPER.column_attrs if attr.key != "id")]
 _DEVICE_RELATIONSHIPS = [rel.key for rel in _DEVICE_MAPPER.relationships]
 _LATEST_EVENT = aliased(Event, name="latest_event")
+_HISTORY_LENGTH = _DEVICE_ATTRIBUTES.index("history_length")
 _LOCK = (
-    select(*(getattr(Device, key) for key in _DEVICE_ATTRIBUTES), _LATEST_EVENT.action, _LATEST_EVENT.data)
+    select(*(getattr(Device, key) for key in _DEVICE_ATTRIBUTES),
+           _LATEST_EVENT.seq, _LATEST_EVENT.action, _LATEST_EVENT.data)
     .outerjoin(_LATEST_EVENT, (_LATEST_EVENT.device_id == Device.id) & (_LATEST_EVENT.seq == Device.history_length))
     .with_for_update(of=Device)
 )
