@@ -89,7 +89,9 @@ _SERIALS = bindparam("serials", type_=ARRAY(String))
 
 def get_delivery(session: Session, delivery_id: int, lock: str | None = None) -> Delivery:
     """The delivery; ``lock="share"`` for a scan (scans do not block each other), ``"update"`` to
-    close it (waits for the scans under way, and they for it)."""
+    close it (waits for the scans under way, and they for it). The contract is joined to the
+    locked row; a lock that waited re-reads the delivery row but not the contract, which is safe
+    only because a delivery never changes its contract."""
     stmt = select(Delivery).where(Delivery.id == delivery_id).execution_options(populate_existing=True)
     if lock:
         stmt = stmt.with_for_update(read=lock == "share", of=Delivery)
