@@ -24,7 +24,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         *READ, "catalog:write", "contracts:write", "devices:write", "devices:act",
         "deliveries:read", "deliveries:write", "imaging:write", "labels:print", "labels:preprint",
         "shipments:read", "shipments:write", "shipments:arrive", "stocktakes",
-        "pupils:read", "pupils:write", "loans:write", "agreements:read", "templates:write",
+        "pupils:read", "pupils:write", "loans:write", "agreements:read", "agreements:signed", "templates:write",
         "access_log:read",
     }),
     "warehouse": frozenset({
@@ -35,7 +35,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "school_it": frozenset({  # its own school(s) only
         *READ, "devices:act", "labels:print",
         "shipments:read", "shipments:write", "shipments:arrive", "stocktakes",
-        "pupils:read", "pupils:write", "loans:write", "agreements:read",
+        "pupils:read", "pupils:write", "loans:write", "agreements:read", "agreements:signed",
     }),
     "ministry": frozenset({  # read-only: counts and devices, never pupils
         *READ, "deliveries:read", "shipments:read",
@@ -43,10 +43,24 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "founder_manager": frozenset({  # read-only, its municipality's schools only, never pupils
         *READ, "shipments:read",
     }),
-    "auditor": frozenset({  # read-only, plus signed agreements and the access log
+    "auditor": frozenset({  # read-only, plus signed agreements (see DOCUMENTS) and the access log
         *READ, "deliveries:read", "shipments:read",
-        "agreements:read", "access_log:read",
+        "agreements:signed", "access_log:read",
     }),
+}
+
+# A loan's documents and the permission each needs. One URL can serve two of them (a loan's
+# agreement.pdf is the signed copy once signed, else the original awaiting signature), so the
+# handlers ask per document (``require_document``), not only per route. The auditor checks that
+# agreements were signed: the signed copy is that evidence (it names the method, the signer, the
+# time and the original's SHA-256, and re-renders the original's pages). The original awaiting
+# signature, a signed one's original, the paper scan as the school photographed it (whatever else
+# lay on the desk) and the return act are the school's working papers: only those who lend read them.
+DOCUMENTS: dict[str, str] = {
+    "signed_agreement": "agreements:signed",
+    "agreement": "agreements:read",  # awaiting signature, or the original of a signed one
+    "paper_scan": "agreements:read",
+    "return_act": "agreements:read",
 }
 
 PERSONAL_DATA = ("pupils:", "loans:", "agreements:")
@@ -110,6 +124,14 @@ def allows(principal: Principal, permission: str) -> bool:
 def require(principal: Principal, permission: str) -> None:
     if not allows(principal, permission):
         raise FleetError("forbidden", f"the {principal.role} role may not do this", {"needs": permission})
+
+
+def require_document(principal: Principal, document: str) -> None:
+    """``forbidden`` unless the role may read this kind of loan document (``DOCUMENTS``)."""
+    permission = DOCUMENTS[document]
+    if not allows(principal, permission):
+        raise FleetError("forbidden", f"the {principal.role} role may not read this document ({document})",
+                         {"needs": permission, "document": document})
 
 
 def require_action(principal: Principal, action: str) -> None:

@@ -4,6 +4,7 @@ and which roles are tied to schools."""
 import pytest
 
 from fleet import policy
+from fleet.errors import FleetError
 from fleet.models import ROLES
 
 
@@ -32,8 +33,31 @@ def test_read_only_roles_write_nothing():
 
 
 def test_the_auditor_reads_signed_agreements_and_the_access_log_but_no_pupil_records():
-    assert {"agreements:read", "access_log:read"} <= policy.PERMISSIONS["auditor"]
-    assert "pupils:read" not in policy.PERMISSIONS["auditor"]
+    assert {"agreements:signed", "access_log:read"} <= policy.PERMISSIONS["auditor"]
+    assert {"pupils:read", "loans:write", "agreements:read"}.isdisjoint(policy.PERMISSIONS["auditor"])
+
+
+READS = {  # role → the loan documents it reads
+    "admin": set(policy.DOCUMENTS), "school_it": set(policy.DOCUMENTS), "auditor": {"signed_agreement"},
+    "warehouse": set(), "ministry": set(), "founder_manager": set(),
+}
+
+
+@pytest.mark.parametrize("document", sorted(policy.DOCUMENTS))
+@pytest.mark.parametrize("role", sorted(READS))
+def test_each_loan_document_is_read_by_the_roles_the_table_gives_it(role, document):
+    principal = policy.Principal(1, "x", role)
+    if document in READS[role]:
+        policy.require_document(principal, document)
+    else:
+        with pytest.raises(FleetError) as refused:
+            policy.require_document(principal, document)
+        assert refused.value.code == "forbidden"
+        assert refused.value.details == {"needs": policy.DOCUMENTS[document], "document": document}
+
+
+def test_every_loan_document_is_personal_data():
+    assert all(policy.is_personal(p) for p in policy.DOCUMENTS.values())
 
 
 def test_school_it_and_founder_managers_are_tied_to_schools():

@@ -56,7 +56,7 @@ WAREHOUSE = frozenset({"warehouse"})
 PRINT = frozenset({"admin", "warehouse", "school_it"})
 PREPRINT = frozenset({"admin", "warehouse"})
 PUPILS = frozenset({"admin", "school_it"})  # pupils and loans: never the warehouse, ministry or founder managers
-AGREEMENTS = frozenset({"admin", "school_it", "auditor"})
+SIGNED_AGREEMENTS = frozenset({"admin", "school_it", "auditor"})  # the auditor: signed copies, none of the rest
 
 ROUTES = [
     Route("POST", "/api/v1/founders", "founders", {"code": "JNV", "name": "Jaunais novads"}, 201, WRITE_CATALOG),
@@ -146,10 +146,14 @@ ROUTES = [
           {"pairs": [{"pupil": "{free_pupil}", "device": "{lendable}"}], "accessories": []}, 200, PUPILS,
           elsewhere=400),  # the pair is refused: not found
     Route("GET", "/api/v1/loans/<int:loan_id>", "loans/{loan}", None, 200, PUPILS, elsewhere=404),
-    Route("GET", "/api/v1/loans/<int:loan_id>/agreement.pdf", "loans/{loan}/agreement.pdf", None, 200, AGREEMENTS,
-          elsewhere=404),
+    Route("GET", "/api/v1/loans/<int:loan_id>/agreement.pdf", "loans/{loan}/agreement.pdf", None, 200, PUPILS,
+          elsewhere=404),  # awaiting signature
+    Route("GET", "/api/v1/loans/<int:loan_id>/agreement.pdf", "loans/{returned_loan}/agreement.pdf", None, 200,
+          SIGNED_AGREEMENTS, elsewhere=404),  # the signed copy
+    Route("GET", "/api/v1/loans/<int:loan_id>/agreement.pdf", "loans/{returned_loan}/agreement.pdf?original=1", None,
+          200, PUPILS, elsewhere=404),  # a signed agreement's original
     Route("GET", "/api/v1/loans/<int:loan_id>/agreement/scan", "loans/{returned_loan}/agreement/scan", None, 200,
-          AGREEMENTS, elsewhere=404),
+          PUPILS, elsewhere=404),
     Route("POST", "/api/v1/loans/<int:loan_id>/agreement/link", "loans/{loan}/agreement/link", None, 200, PUPILS,
           elsewhere=404),
     Route("POST", "/api/v1/loans/<int:loan_id>/agreement/paper", "loans/{loan}/agreement/paper", {}, 400, PUPILS,
@@ -161,7 +165,7 @@ ROUTES = [
     Route("POST", "/api/v1/loans/<int:loan_id>/swap", "loans/{loan}/swap", {"device": "{lendable}", "condition": "good"},
           201, PUPILS, elsewhere=404),
     Route("GET", "/api/v1/loans/<int:loan_id>/return-act.pdf", "loans/{returned_loan}/return-act.pdf", None, 200,
-          AGREEMENTS, elsewhere=404),
+          PUPILS, elsewhere=404),
     Route("POST", "/api/v1/founders/<code>/agreement-templates", "founders/{founder}/agreement-templates",
           {"version": "T-1", "language": "lv", "title": "Līgums", "sections": [{"heading": "1. Priekšmets",
                                                                                  "paragraphs": ["Teksts."]}]},

@@ -13,10 +13,10 @@ import zxingcpp
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from fleet import loans
+from fleet import loans, policy
 from fleet.models import AccessLogEntry, Agreement, Document, Loan, Pupil, utcnow
 from tests.conftest import error_code
-from tests.factories import DeviceFactory, PupilFactory, SchoolFactory
+from tests.factories import DeviceFactory, PupilFactory, SchoolFactory, UserFactory
 
 
 def _png() -> bytes:
@@ -203,6 +203,53 @@ def test_sign_on_paper_and_refuse_what_is_not_a_scan(it, school, session):
     assert r.status_code == 200 and r.get_json()["status"] == "signed" and r.get_json()["method"] == "paper"
     assert it.get(f"loans/{loan}/agreement/scan").data == PNG_1PX
     assert "Anna Ņikitina" in pdf_text(it.get(f"loans/{loan}/agreement.pdf").data)
+
+
+# --- who reads which of a loan's documents -----------------------------------------------------------
+
+DOCUMENTS = {  # document → its URL (given the loan awaiting signature and the one signed on paper and returned)
+    "awaiting_signature": "loans/{unsigned}/agreement.pdf",
+    "signed_copy": "loans/{signed}/agreement.pdf",
+    "signed_original": "loans/{signed}/agreement.pdf?original=1",
+    "paper_scan": "loans/{signed}/agreement/scan",
+    "return_act": "loans/{signed}/return-act.pdf",
+}
+READERS = {  # role → the documents it reads; every other one is 403 forbidden
+    "admin": set(DOCUMENTS), "school_it": set(DOCUMENTS),
+    "auditor": {"signed_copy"},  # the evidence that agreements were signed, nothing the school still works on
+    "warehouse": set(), "ministry": set(), "founder_manager": set(),
+}
+
+
+@pytest.mark.parametrize("role", sorted(READERS))
+def test_each_role_reads_only_the_loan_documents_the_policy_gives_it(api_as, it, school, session, role):
+    unsigned = lend(it, DeviceFactory(status="at_school", school=school), PupilFactory(school=school)).get_json()
+    signed = lend(it, DeviceFactory(status="at_school", school=school), PupilFactory(school=school)).get_json()
+    assert it.post(f"loans/{signed['id']}/agreement/paper", data={"signer_name": "Anna Ņikitina",
+                   "file": (io.BytesIO(PNG_1PX), "scan.png")}, content_type="multipart/form-data").status_code == 200
+    returned = it.post(f"loans/{signed['id']}/return", json={"condition": "good", "accessories_returned": ["charger"]})
+    assert returned.status_code == 200, returned.get_json()
+    stored = it.get(f"loans/{signed['id']}").get_json()["agreement"]
+    digests = {"awaiting_signature": unsigned["agreement"]["sha256"], "signed_copy": stored["signed_sha256"],
+               "signed_original": stored["sha256"], "paper_scan": None, "return_act": None}
+    if role == "founder_manager":
+        api = api_as(user=UserFactory(role=role, founders=[school.founder]))
+    else:
+        api = api_as(role, school=school if role == "school_it" else None)
+    for document, url in DOCUMENTS.items():
+        r = api.get(url.format(unsigned=unsigned["id"], signed=signed["id"]))
+        if document in READERS[role]:
+            assert r.status_code == 200, (document, r.status_code)
+            assert r.headers["X-Content-SHA256"] == (digests[document] or r.headers["X-Content-SHA256"])
+            assert r.data.startswith(b"%PDF-") or (document == "paper_scan" and r.data == PNG_1PX)
+        else:
+            assert r.status_code == 403, (document, r.status_code)
+            assert error_code(r) == "forbidden", document
+            assert r.get_json()["error"]["details"]["needs"] in policy.PERMISSIONS["admin"]
+            assert b"%PDF" not in r.data and PNG_1PX not in r.data
+    if role == "auditor":  # the auditor's refusals name the document and what it would need
+        r = api.get(f"loans/{unsigned['id']}/agreement.pdf")
+        assert r.get_json()["error"]["details"] == {"needs": "agreements:read", "document": "agreement"}
 
 
 def test_a_new_link_replaces_the_old_one(it, client, school, session):
