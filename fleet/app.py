@@ -6,7 +6,7 @@ import logging
 import os
 from datetime import timedelta
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -68,6 +68,15 @@ SECURITY_HEADERS = {
 _SECURITY_KEYS = frozenset(name.lower() for name in SECURITY_HEADERS)
 
 
+def personal_data() -> None:
+    """Say that the answer being made carries pupils' personal data: it goes out with
+    ``Cache-Control: no-store``, so no browser cache, proxy or back button keeps a copy.
+    ``fleet.api.record_access`` calls it for every use of personal data the access log records
+    (an endpoint whose permission is personal, a device showing its loan); the guardian's signing
+    pages (``fleet.signing``) call it for every request."""
+    g.personal_data = True
+
+
 def _security_headers(response):
     headers = response.headers
     if _SECURITY_KEYS.isdisjoint(key.lower() for key in headers.keys()):
@@ -77,6 +86,8 @@ def _security_headers(response):
             headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if g.get("personal_data"):
+        headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -14,9 +14,11 @@ import binascii
 from flask import Blueprint, Response, current_app, render_template, request, session
 
 from fleet import agreements, db, documents, mail, policy, sessions
+from fleet.app import personal_data
 from fleet.errors import FleetError
 
 bp = Blueprint("signing", __name__)
+bp.before_request(personal_data)  # every page and PDF here names a pupil and a guardian: never cached
 MAX_SIGNATURE_BYTES = 512 * 1024
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from fleet import access_log, csrf, db, policy, sessions
+from fleet.app import personal_data
 from fleet.auth import authenticate_bearer
 from fleet.errors import FleetError, invalid
 from fleet.policy import Principal
@@ -60,7 +61,10 @@ def authenticate() -> Principal:
 
 def record_access(event: str) -> None:
     """Record who uses personal data or exports, committed before the answer is made (a handler
-    may also call it, e.g. for an export chosen by a query parameter)."""
+    may also call it, e.g. for an export chosen by a query parameter). An answer whose use of
+    personal data is recorded is also kept by no cache (``fleet.app.personal_data``)."""
+    if event == "personal_data":
+        personal_data()
     s = db.session()
     s.commit()  # the authentication's reads end here: the record goes in a transaction of its own
     access_log.record(s, event, g.principal.name, address=request.remote_addr, via=g.auth_via,

@@ -340,6 +340,8 @@ def test_role_may_use_route(api_as, world, count, route, role, scope):
         assert r.status_code == (route.elsewhere if scope == "other" and route.elsewhere else route.ok), r.get_json()
         if scope == "other" and route.method == "GET":  # lists and files: nothing of the other school's
             assert not [world[k] for k in ("serial", "in_transit") if k in world and world[k].encode() in r.data]
+        if policy.is_personal(api_rules(api.client.application)[(route.method, route.rule)].permission):
+            assert r.headers.get("Cache-Control") == "no-store", r.headers  # pupils' data: no cache keeps it
     else:
         assert r.status_code == 403, r.get_json()
         assert error_code(r) == "forbidden"
