@@ -3,7 +3,8 @@
 The browser's (signed, HttpOnly, SameSite=Lax, Secure over HTTPS) session cookie holds a random
 session id and the CSRF token; the database holds only the id's SHA-256, the user, and when the
 session expires: ``FLEET_SESSION_MINUTES`` after sign-in, or ``FLEET_SESSION_IDLE_MINUTES``
-after the last request. Signing out ends the row, so a copied cookie stops working too.
+after the last request (``last_seen_at``, written at most once a minute and often enough for the
+idle time: ``seen_every``). Signing out ends the row, so a copied cookie stops working too.
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ _LOOKUP = (
 )
 
 
+def seen_every(config: Config) -> timedelta:
+    """How stale ``last_seen_at`` may grow before a request writes it again: at most once a minute
+    (as a token's last use), and at least four times per idle time, so that a session in use never
+    looks idle — with ``FLEET_SESSION_IDLE_MINUTES=1`` every 15 s."""
+    return min(LAST_USED_RESOLUTION, timedelta(minutes=config.session_idle_minutes) / 4)
+
+
 def principal(session: Session, plain: str | None, config: Config) -> Principal:
     """The principal of a live session, or ``unauthorized`` (unknown, ended, expired or idle)."""
     row = session.execute(_LOOKUP, {"token_hash": hash_token(plain)}).one_or_none() if plain else None
@@ -55,7 +63,7 @@ def principal(session: Session, plain: str | None, config: Config) -> Principal:
     session_id, expires_at, last_seen, _, user_id, name, role = row
     if now >= expires_at or now - last_seen > idle:
         raise FleetError("unauthorized", "the session has expired: sign in again at /login")
-    if now - last_seen > LAST_USED_RESOLUTION:
+    if now - last_seen > seen_every(config):
         try:
             session.execute(update(WebSession).where(WebSession.id == session_id).values(last_seen_at=now))
             session.commit()

@@ -140,6 +140,73 @@ def test_a_session_in_use_stays_alive_and_ends_at_its_end(signed_in, session):
     assert utcnow() - session.scalar(select(WebSession.last_seen_at)) < timedelta(minutes=1)  # seen again
 
 
+class Clock:
+    """``fleet.sessions``' idea of now, moved on by hand."""
+
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from fleet import sessions
+
+    moved = Clock()
+    monkeypatch.setattr(sessions, "utcnow", moved)
+    return moved
+
+
+@pytest.mark.parametrize("idle_minutes", [1, 2, 30])
+def test_a_session_in_use_outlives_a_short_idle_time(client, session, configure, clock, idle_minutes):
+    """A request every fifth of the idle time keeps the session alive however short it is; the
+    first pause longer than the idle time ends it."""
+    configure(session_idle_minutes=idle_minutes)
+    user = UserFactory(name="anna", role="admin")
+    auth.set_password(user, PASSWORD)
+    session.commit()
+    assert sign_in(client, "anna", PASSWORD).status_code == 303
+    step = idle_minutes * 60 / 5  # 12 s for a minute's idle time
+    for i in range(16):  # more than three idle times, in steps well inside one
+        clock.advance(step)
+        r = client.get("/api/v1/devices")
+        assert r.status_code == 200, (i, (i + 1) * step, r.get_json())
+    clock.advance(idle_minutes * 60 + 1)
+    r = client.get("/api/v1/devices")
+    assert r.status_code == 401 and error_code(r) == "unauthorized" and "expired" in r.get_json()["error"]["message"]
+
+
+def test_last_seen_is_written_often_enough_for_the_idle_time_and_at_most_once_a_minute(client, session, configure,
+                                                                                       clock):
+    from fleet import sessions
+
+    assert sessions.seen_every(configure(session_idle_minutes=30)) == timedelta(minutes=1)
+    assert sessions.seen_every(configure(session_idle_minutes=4)) == timedelta(minutes=1)
+    assert sessions.seen_every(configure(session_idle_minutes=2)) == timedelta(seconds=30)
+    assert sessions.seen_every(configure(session_idle_minutes=1)) == timedelta(seconds=15)
+    user = UserFactory(name="anna", role="admin")
+    auth.set_password(user, PASSWORD)
+    session.commit()
+    assert sign_in(client, "anna", PASSWORD).status_code == 303
+
+    def last_seen():
+        session.commit()
+        return session.scalar(select(WebSession.last_seen_at))
+
+    signed_in_at = last_seen()
+    clock.advance(10)
+    assert client.get("/api/v1/devices").status_code == 200
+    assert last_seen() == signed_in_at  # within 15 s: not written again
+    clock.advance(10)
+    assert client.get("/api/v1/devices").status_code == 200
+    assert last_seen() == clock.now  # 20 s after the last write: written
+
+
 def test_the_session_cookie_is_secure_httponly_and_samesite(client, session, app):
     user = UserFactory(name="anna", role="admin")
     auth.set_password(user, PASSWORD)
