@@ -14,6 +14,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from fleet import csrf, db
 from fleet.config import Config, instance_secret
 
+PLAIN_COOKIE, SECURE_COOKIE = "fleet", "__Host-fleet"  # the session cookie over HTTP, over HTTPS
+
 
 def create_app(config: Config | None = None, instance_path: str | None = None) -> Flask:
     config = config or Config.from_env()
@@ -39,8 +41,10 @@ def _configure_flask(app: Flask, config: Config) -> None:
         MAX_CONTENT_LENGTH=config.max_request_bytes,
         TESTING=config.env == "test",
         # Browser sessions (fleet.sessions): never readable by scripts, not sent along with other
-        # sites' requests, over HTTPS only (then with the __Host- prefix: no Domain, Path=/).
-        SESSION_COOKIE_NAME="__Host-fleet" if config.secure_cookies else "fleet",
+        # sites' requests, over HTTPS only (then with the __Host- prefix: no Domain, Path=/). These
+        # two are what the configuration forces; a request over HTTPS gets the secure cookie even
+        # when it does not (CookieSessions).
+        SESSION_COOKIE_NAME=SECURE_COOKIE if config.secure_cookies else PLAIN_COOKIE,
         SESSION_COOKIE_SECURE=config.secure_cookies,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -92,11 +96,23 @@ def _security_headers(response):
 
 
 class CookieSessions(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, without building the signer for requests that carry no
-    session cookie (API clients with a token): same behaviour, less work per scan."""
+    """Flask's signed-cookie sessions, with the cookie chosen per request, and without building the
+    signer for requests that carry no session cookie (API clients with a token: less work per scan).
+
+    The cookie is ``Secure`` and named ``__Host-fleet`` when the configuration says HTTPS
+    (``FLEET_ENV=production``, or an https public URL) or when this request came over HTTPS — as
+    the proxy reports it when ``FLEET_PROXY_COUNT`` is set (``ProxyFix``: ``X-Forwarded-Proto``;
+    without it the header is ignored) — else plain ``fleet``. A request reads only the cookie of its
+    own kind: over HTTPS never the plain one, which anyone on the network could have set."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return app.config["SESSION_COOKIE_SECURE"] or request.is_secure
+
+    def get_cookie_name(self, app: Flask) -> str:
+        return SECURE_COOKIE if self.get_cookie_secure(app) else PLAIN_COOKIE
 
     def open_session(self, app: Flask, request):
-        if app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        if self.get_cookie_name(app) not in request.cookies:
             return self.session_class()
         return super().open_session(app, request)
 

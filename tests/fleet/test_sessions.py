@@ -232,6 +232,88 @@ def test_without_https_the_cookie_is_not_secure(sqlite_template, tmp_path):
     assert "Secure" in production.test_client().get("/login").headers["Set-Cookie"]
 
 
+# --- behind a TLS proxy: the cookie follows the request's scheme as the proxy reports it -------------
+
+THROUGH_TLS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+
+
+@pytest.fixture
+def app_with(app, database_url, tmp_path):
+    """``app_with(public_url=…, proxy_count=…)``: another app on the test's database (the ``app``
+    fixture's factories write to it), configured as given."""
+    made = []
+
+    def make(**settings):
+        config = Config(env="test", database_url=database_url, secret_key="t" * 40, **settings)
+        made.append(create_app(config, instance_path=str(tmp_path / "instance")))
+        return made[-1]
+
+    yield make
+    for other in made:
+        other.extensions["fleet.engine"].dispose()
+
+
+def _anna(session):
+    user = UserFactory(name="anna", role="admin")
+    auth.set_password(user, PASSWORD)
+    session.commit()
+
+
+def _set_cookie(response) -> str:
+    [value] = [v for k, v in response.headers.items() if k == "Set-Cookie"]
+    return value
+
+
+def test_behind_a_tls_proxy_the_cookie_is_secure_and_host_prefixed(app_with, session):
+    _anna(session)
+    app = app_with(public_url="http://fleet.skola.lv", proxy_count=1)  # neither production nor an https URL
+    client = app.test_client()
+    page = client.get("/login", headers=THROUGH_TLS)
+    cookie = _set_cookie(page)
+    assert cookie.startswith("__Host-fleet=") and "; Secure" in cookie and "; Path=/" in cookie
+    assert "Domain" not in cookie
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    r = client.post("/login", data={"username": "anna", "password": PASSWORD, "csrf_token": csrf}, headers=THROUGH_TLS)
+    assert r.status_code == 303, r.get_data(as_text=True)
+    assert _set_cookie(r).startswith("__Host-fleet=") and "; Secure" in _set_cookie(r)
+    assert client.get("/api/v1/devices", headers=THROUGH_TLS).status_code == 200  # the secure cookie is read
+    plain = client.get("/api/v1/devices")  # the proxy says plain HTTP: the secure cookie is not read
+    assert plain.status_code == 401 and error_code(plain) == "unauthorized"
+    session.commit()
+    from fleet.models import AccessLogEntry
+
+    assert session.scalar(select(AccessLogEntry.address).where(AccessLogEntry.event == "signin")) == "203.0.113.7"
+
+
+def test_behind_the_proxy_over_plain_http_the_cookie_is_plain_and_not_read_over_https(app_with, session):
+    _anna(session)
+    client = app_with(public_url="http://fleet.skola.lv", proxy_count=1).test_client()
+    assert sign_in(client, "anna", PASSWORD).status_code == 303  # the proxy forwards plain HTTP (no header)
+    assert client.get_cookie("fleet") is not None and client.get_cookie("__Host-fleet") is None
+    assert client.get("/api/v1/devices").status_code == 200
+    r = client.get("/api/v1/devices", headers=THROUGH_TLS)  # a plain cookie (anyone could have set it) is not read
+    assert r.status_code == 401 and error_code(r) == "unauthorized"
+
+
+def test_without_a_proxy_count_forwarded_headers_are_ignored(app_with, session):
+    _anna(session)
+    client = app_with(public_url="http://127.0.0.1:5000").test_client()  # a laptop: no proxy, plain HTTP
+    page = client.get("/login", headers=THROUGH_TLS)
+    cookie = _set_cookie(page)
+    assert cookie.startswith("fleet=") and "Secure" not in cookie and "HttpOnly" in cookie
+    assert "Strict-Transport-Security" not in page.headers
+    assert client.get("/login").headers.get("Set-Cookie") is None  # the same cookie, read back over plain HTTP
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    r = client.post("/login", data={"username": "anna", "password": "nepareiza-parole", "csrf_token": csrf},
+                    headers=THROUGH_TLS)
+    assert r.status_code == 401
+    session.commit()
+    from fleet.models import AccessLogEntry
+
+    assert session.scalar(select(AccessLogEntry.address)) == "127.0.0.1"  # not the forwarded one
+
+
 @pytest.mark.parametrize("path", ["/login", "/", "/healthz", "/api/v1/devices", "/api/v1/nav", "/nav", "/d/DIB-000001-X",
                                   "/static/fleet.css"])
 def test_every_response_has_the_security_headers(client, path):
