@@ -28,7 +28,7 @@ def personal_route(app):
     install_error_handlers(bp)
 
     @bp.get("/agreements/<int:agreement_id>")
-    @endpoint("agreements:read")
+    @endpoint("agreements:signed")
     def agreement(agreement_id: int):
         return jsonify({"id": agreement_id, "signer_name": "Anna Ņikitina", "pupil": "Ērika Ņikitina"})
 
