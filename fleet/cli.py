@@ -234,3 +234,29 @@ def privacy_purge(months: int | None, access_log_months: int | None) -> None:
         deleted = access_log.purge(session, log_months)
     click.echo(f"{purged} pupil(s) anonymised (retention {months} months); "
                f"{deleted} access-log entr{'y' if deleted == 1 else 'ies'} deleted (retention {log_months} months)")
+
+
+@main.group("throttle", help="The sign-in throttle (FLEET_SIGNIN_FAILURES_PER_USER, …_PER_ADDRESS).")
+def throttle_group() -> None:
+    pass
+
+
+@throttle_group.command("clear", help="Let sign-ins from ADDRESS through again now (e.g. a school's NAT address "
+                                      "throttled by failures that were not its staff's): the failures so far no "
+                                      "longer count against the address; each username's own count stays. "
+                                      "Recorded in the access log.")
+@click.argument("address")
+def throttle_clear(address: str) -> None:
+    import getpass
+
+    from fleet import throttle
+
+    try:
+        operator = getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        operator = "cli"
+    with _writing() as session:
+        entry = throttle.clear(session, address, operator, current_app.config["FLEET"])
+        cleared, forgiven = entry.address, entry.details["failures"]
+    click.echo(f"{cleared}: {forgiven} failed sign-in{'' if forgiven == 1 else 's'} no longer count against the "
+               f"address (each username's own failures still do)")

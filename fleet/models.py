@@ -510,7 +510,8 @@ class WebSession(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-ACCESS_EVENTS = ("signin", "signin_failed", "signin_refused", "signout", "personal_data", "export")
+ACCESS_EVENTS = ("signin", "signin_failed", "signin_refused", "signout", "personal_data", "export",
+                 "throttle_cleared")
 
 
 class AccessLogEntry(Base):

@@ -303,6 +303,91 @@ def test_refused_attempts_do_not_extend_the_wait(directory_app, configure, clien
     assert len(log(session, "signin_failed")) == 2
 
 
+LOCAL_PASSWORD = "Rīga-Daugava-1201"
+NAT = "10.20.30.40"  # a school's one public address, shared by every browser in it
+
+
+@pytest.fixture
+def local_users(session):
+    """Two local accounts (the throttle is the same for directory ones), signing in from the school's NAT."""
+    from fleet import auth
+
+    for name in ("anna", "janis"):
+        auth.set_password(UserFactory(name=name, role="school_it"), LOCAL_PASSWORD)
+    session.commit()
+
+
+def _school_browser(app):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = NAT
+    return client
+
+
+def test_the_address_limit_counts_failures_only(app, configure, session, local_users):
+    """Successful sign-ins from an address neither count towards its limit nor wipe its failures."""
+    configure(signin_failures_per_user=100, signin_failures_per_address=3)
+    client = _school_browser(app)
+    for _ in range(6):  # a busy morning at the school: many right passwords
+        assert sign_in(client, "anna", LOCAL_PASSWORD).status_code == 303
+    assert sign_in(client, "skolens-1", "minu").status_code == 401
+    assert sign_in(client, "skolens-2", "minu").status_code == 401
+    assert sign_in(client, "janis", LOCAL_PASSWORD).status_code == 303  # two failures: still open
+    assert sign_in(client, "skolens-3", "minu").status_code == 401  # the third, after a success: still counted
+    for name in ("janis", "anna"):  # now the address is throttled, the right password included
+        r = sign_in(client, name, LOCAL_PASSWORD)
+        assert r.status_code == 429 and 'data-code="throttled"' in r.get_data(as_text=True)
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "192.0.2.1"  # another address is not affected
+    assert sign_in(other, "anna", LOCAL_PASSWORD).status_code == 303
+    assert [e.details for e in log(session, "signin_refused")] == [{"reason": "throttled"}] * 2
+
+
+@pytest.fixture
+def fleet_cli(database_url, tmp_path, app):
+    from click.testing import CliRunner
+
+    from fleet.cli import main
+
+    env = {"FLEET_DATABASE_URL": database_url, "FLEET_ENV": "test", "FLEET_INSTANCE_PATH": str(tmp_path / "cli")}
+    return lambda *args: CliRunner().invoke(main, list(args), env=env)
+
+
+def test_an_operator_clears_a_throttled_address(app, configure, session, local_users, fleet_cli):
+    configure(signin_failures_per_user=3, signin_failures_per_address=4)
+    client = _school_browser(app)
+    for name in ("a", "b", "c", "janis"):
+        assert sign_in(client, name, "minu").status_code == 401
+    assert sign_in(client, "anna", LOCAL_PASSWORD).status_code == 429
+    result = fleet_cli("throttle", "clear", NAT)
+    assert result.exit_code == 0, result.output
+    assert f"{NAT}: 4 failed sign-ins no longer count against the address" in result.output
+    [cleared] = log(session, "throttle_cleared")
+    assert (cleared.address, cleared.via, cleared.what, cleared.details) == (NAT, "cli", "fleet throttle clear",
+                                                                            {"failures": 4})
+    assert cleared.actor  # who ran it
+    assert sign_in(client, "anna", LOCAL_PASSWORD).status_code == 303  # the address is open again
+    for _ in range(2):
+        assert sign_in(client, "janis", "minu").status_code == 401
+    r = sign_in(client, "janis", LOCAL_PASSWORD)  # each username's own count is not cleared: janis has 3
+    assert r.status_code == 429
+    for name in ("d", "e"):  # failures after the clear count, janis' two included: four again
+        assert sign_in(client, name, "minu").status_code == 401
+    assert sign_in(client, "anna", LOCAL_PASSWORD).status_code == 429
+    assert len(log(session, "signin_failed")) == 8  # nothing was deleted from the access log
+
+
+@pytest.mark.parametrize("address", ["", "not-an-address", "10.0.0.300", "10.0.0.1 "])
+def test_clearing_needs_an_address(fleet_cli, session, address):
+    result = fleet_cli("throttle", "clear", address)
+    assert result.exit_code == 1 and "[invalid_input]" in result.output
+    assert log(session, "throttle_cleared") == []
+
+
+def test_clearing_an_address_that_is_not_throttled_says_so(fleet_cli, session):
+    result = fleet_cli("throttle", "clear", "2001:DB8::1")
+    assert result.exit_code == 0 and "2001:db8::1: 0 failed sign-ins no longer count" in result.output
+
+
 def _age(session, minutes: int) -> None:
     """Move every access-log row into the past (as if the minutes had gone by)."""
     from datetime import timedelta
