@@ -20,7 +20,8 @@ _VALUE = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
 DIGITS = 6
 MAX_NUMBER = 10**DIGITS - 1
 PREFIX_RE = re.compile(r"^[A-Z]{2,8}$")
-TAG_RE = re.compile(r"^([A-Z]{2,8})-(\d{6})-([0-9A-Z])$")
+TAG_RE = re.compile(r"([A-Z]{2,8})-([0-9]{6})-([0-9A-Z])")
+_AS_TYPED = re.compile(r"[A-Za-z]{2,8}-[0-9]{6}-[0-9A-Za-z]")  # checked before upper-casing: 'ı' is no I
 
 
 def _check(body: str) -> str:
@@ -53,13 +54,13 @@ def validate_prefix(prefix: str) -> str:
 
 
 def looks_like_tag(text: str) -> bool:
-    return bool(TAG_RE.match(text.strip().upper()))
+    return _AS_TYPED.fullmatch(text.strip()) is not None
 
 
 def parse_tag(text: str) -> str:
     """Normalise and validate an asset tag typed or scanned by a person; the canonical tag."""
     tag = text.strip().upper()
-    m = TAG_RE.match(tag)
+    m = TAG_RE.fullmatch(tag) if looks_like_tag(text) else None
     if not m:
         raise invalid(
             f"{text!r} is not an asset tag (expected PREFIX-NNNNNN-C, e.g. DIB-000123-X)",

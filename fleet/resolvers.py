@@ -21,7 +21,7 @@ from fleet import lifecycle
 from fleet.asset_tags import looks_like_tag, parse_tag
 from fleet.errors import FleetError, invalid
 from fleet.models import Device
-from fleet.serials import SERIAL_RE
+from fleet.serials import looks_like_serial
 
 MAX_CODE_LENGTH = 500
 _URL_PATH_RE = re.compile(r"/d/([^/?#]+)/?$", re.IGNORECASE)
@@ -35,10 +35,18 @@ class Match:
 
 
 def by_url(code: str) -> Match | None:
-    """``https://fleet.example/d/DIB-000123-8`` (any host and case: phones and scanners differ)."""
+    """``https://fleet.example/d/DIB-000123-8`` (any host and case: phones and scanners differ).
+
+    Text that cannot be split as a URL (``http://[``, a host with fullwidth slashes that NFKC
+    would make real ones) is not a URL: the other resolvers look at it, and none will match.
+    """
     if "://" not in code:
         return None
-    m = _URL_PATH_RE.search(urlsplit(code).path)
+    try:
+        path = urlsplit(code).path
+    except ValueError:
+        return None
+    m = _URL_PATH_RE.search(path)
     if not m:
         raise invalid(f"{code!r} is not a Fleet device URL (…/d/ASSET-TAG)", {"field": "code"})
     return Match("asset_tag", parse_tag(unquote(m.group(1))))
@@ -55,8 +63,7 @@ def by_asset_tag(code: str) -> Match | None:
 
 
 def by_serial(code: str) -> Match | None:
-    serial = code.upper()
-    return Match("serial", serial) if SERIAL_RE.match(serial) else None
+    return Match("serial", code.upper()) if looks_like_serial(code) else None
 
 
 RESOLVERS: tuple[Callable[[str], Match | None], ...] = (by_url, by_asset_tag, by_serial)

@@ -1,4 +1,8 @@
-"""Manufacturer serial numbers: normalised (trimmed, upper-cased) and validated."""
+"""Manufacturer serial numbers: validated as typed, then normalised (trimmed, upper-cased).
+
+The characters are checked before the case is folded: upper-casing makes 'FF' of 'ﬀ', 'I' of
+'ı' and 'S' of 'ſ', and two different inputs must never silently become the same serial.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,24 @@ import re
 
 from fleet.errors import invalid
 
-SERIAL_RE = re.compile(r"^[A-Z0-9-]{4,40}$")
+_AS_TYPED = re.compile(r"[A-Za-z0-9-]{4,40}")  # ASCII letters in either case, digits, '-'
+
+
+def looks_like_serial(text: str) -> bool:
+    """Whether ``text`` (already trimmed) is a serial in either case."""
+    return _AS_TYPED.fullmatch(text) is not None
 
 
 def normalize_serial(raw: object, field: str = "serial") -> str:
     """The canonical form of a serial, or ``invalid_input`` saying what is wrong with it."""
     if not isinstance(raw, str):
         raise invalid(f"{field} must be a string", {"field": field})
-    serial = raw.strip().upper()
-    if not SERIAL_RE.match(serial):
-        if not 4 <= len(serial) <= 40:
-            reason = f"must be 4-40 characters long, has {len(serial)}"
+    text = raw.strip()
+    if not looks_like_serial(text):
+        if not 4 <= len(text) <= 40:
+            reason = f"must be 4-40 characters long, has {len(text)}"
         else:
-            bad = sorted({ch for ch in serial if not (ch.isascii() and (ch.isalnum() or ch == "-"))})
+            bad = sorted({ch for ch in text if not (ch.isascii() and (ch.isalnum() or ch == "-"))})
             reason = "may hold only letters A-Z, digits and '-', found " + " ".join(repr(c) for c in bad)
         raise invalid(f"serial {raw!r} {reason}", {"field": field, "value": raw})
-    return serial
+    return text.upper()

@@ -3,7 +3,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from fleet.asset_tags import allocate_tag, format_tag, is_valid_body, parse_tag, validate_prefix
+from fleet.asset_tags import allocate_tag, format_tag, is_valid_body, looks_like_tag, parse_tag, validate_prefix
 from fleet.errors import FleetError
 
 CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-"
@@ -98,3 +98,16 @@ def test_concurrent_allocation_gives_distinct_tags(app):
     with ThreadPoolExecutor(8) as pool:
         tags = list(pool.map(take, range(80)))
     assert len(set(tags)) == 80
+
+
+
+TAG = format_tag("DIB", 123456)
+
+
+@pytest.mark.parametrize("typed", [TAG.lower().replace("i", "\u0131"), TAG[:4] + "\u0661\u0662\u0663\u0664\u0665\u0666" + TAG[10:]])
+def test_a_tag_is_checked_before_its_case_is_folded(typed):
+    """A dotless 'ı' is an I only after upper-casing, and Arabic-Indic digits are \\d: neither is a tag."""
+    assert not looks_like_tag(typed)
+    with pytest.raises(FleetError) as e:
+        parse_tag(typed)
+    assert e.value.code == "invalid_input"

@@ -35,3 +35,16 @@ def test_non_strings_are_refused(raw):
     with pytest.raises(FleetError) as e:
         normalize_serial(raw)
     assert e.value.code == "invalid_input"
+
+
+@pytest.mark.parametrize("raw", ["\ufb00ABC1234", "\u0131ABC1234", "\u017fABC1234", "ABC1234\u212a", "ABC1234\u0130"])
+def test_characters_are_checked_before_the_case_is_folded(raw):
+    """'ﬀ', 'ı', 'ſ', the Kelvin sign and 'İ' fold to ASCII letters: they must not become FF, I, S or K."""
+    with pytest.raises(FleetError) as e:
+        normalize_serial(raw)
+    assert e.value.code == "invalid_input" and "found" in e.value.message
+
+
+def test_a_trailing_line_break_inside_is_no_serial():
+    with pytest.raises(FleetError):
+        normalize_serial("ABC1234\nX")
