@@ -120,6 +120,11 @@ class ReturnData:
 METHODS = ("link", "desk", "paper")
 OUTCOMES = ("at_school", "in_repair")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# The signature box is 90 × 35 mm: a 600 dpi printer prints it with 2,126 × 827 dots (1.76 Mpx), so a
+# drawn signature of more pixels prints no finer. A larger one is refused before it is decoded (the
+# caller checks uploaded images against this first: fleet.uploads).
+SIGNATURE_BOX_MM = (90, 35)
+SIGNATURE_MAX_PIXELS = 2_000_000
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 # The frame's words; the agreement's own text is the template's.
@@ -468,6 +473,9 @@ class _SignatureImage(Flowable):
             image_width, image_height = self.image.getSize()
         except Exception as error:  # PIL's errors are many kinds
             raise ValueError(f"the signature image is not a readable PNG: {error}") from None
+        if image_width * image_height > SIGNATURE_MAX_PIXELS:  # read from the header: nothing decoded yet
+            raise ValueError(f"the signature image is {image_width} × {image_height} pixels; "
+                             f"at most {SIGNATURE_MAX_PIXELS:,} are drawn")
         scale = min(width / image_width, height / image_height)
         self.box = width, height
         self.drawn = image_width * scale, image_height * scale
@@ -709,7 +717,8 @@ def _signature_page(data: AgreementData, template: Template, signature: Signatur
     ]
     if signature.image_png is not None:
         story += [_p(w["signature"], "label", fixed=True), Spacer(1, 1 * mm),
-                  _SignatureImage(signature.image_png, 90 * mm, 35 * mm), Spacer(1, 1 * mm), _p(signature.signer_name, "cell"),
+                  _SignatureImage(signature.image_png, SIGNATURE_BOX_MM[0] * mm, SIGNATURE_BOX_MM[1] * mm),
+                  Spacer(1, 1 * mm), _p(signature.signer_name, "cell"),
                   Spacer(1, 5 * mm)]
     story.append(_p(w["paper"].format(pages=signature.scan_pages) if signature.method == "paper" else w["consent"],
                     "body", fixed=True))

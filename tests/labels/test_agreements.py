@@ -70,6 +70,12 @@ def signature_png(strokes: bool = True) -> bytes:
     return out.getvalue()
 
 
+def _png_of(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (width, height), 1).save(out, format="PNG")
+    return out.getvalue()
+
+
 def signature(data: AgreementData, method: str = "link", **changes) -> Signature:
     original = hashlib.sha256(agreement_pdf(data, default_template(data.language))).hexdigest()
     made = Signature(method=method, signer_name=GUARDIAN, signed_at="2026-11-29 18:42:07 +02:00",
@@ -399,6 +405,7 @@ def test_signed_agreement_refuses_another_original():
     ({"image_png": None}, "link signature needs the drawn signature image"),
     ({"image_png": b"GIF89a..."}, "not a PNG"),
     ({"image_png": b"\x89PNG\r\n\x1a\nbroken"}, "not a readable PNG"),
+    ({"image_png": _png_of(2_001, 1_000)}, r"2001 × 1000 pixels; at most 2,000,000 are drawn"),  # never decoded
     ({"original_sha256": "abc"}, "64 lower-case hex digits"),
     ({"signer_name": " "}, "signer's name is empty"),
     ({"signed_at": ""}, "time of signing is empty"),
