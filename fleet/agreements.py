@@ -11,18 +11,15 @@ A signed agreement never changes; re-signing is refused.
 from __future__ import annotations
 
 import hashlib
-import io
 import secrets
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-import pypdfium2
-from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fleet import documents
+from fleet import documents, uploads
 from fleet.errors import FleetError, invalid
 from fleet.models import Agreement, AgreementTemplate, Founder, Loan, utcnow
 from labels import agreements as paper
@@ -167,15 +164,23 @@ def sign(session: Session, agreement: Agreement, method: str, signer_name: Any, 
     errors = []
     if not isinstance(signer_name, str) or not 2 <= len(signer_name.strip()) <= 200:
         errors.append({"field": "signer_name", "message": "the signer's full name (2-200 characters) is required"})
-    if method in ("link", "desk") and not _readable_png(image_png):
-        errors.append({"field": "signature", "message": "a drawn signature (PNG) is required"})
+    if method in ("link", "desk"):
+        try:
+            uploads.check_signature(image_png)  # over its limits: too_large, and never decoded
+        except uploads.Unreadable as e:
+            errors.append({"field": "signature", "message": str(e)})
+    pages = 0
     if method == "paper":
         if not scan:
             errors.append({"field": "file", "message": "the signed paper's scan is required"})
         elif len(scan) > MAX_SCAN_BYTES:
-            raise FleetError("too_large", f"a scan may be at most {MAX_SCAN_BYTES // (1024 * 1024)} MiB")
-        elif documents.sniff(scan) is None or not _scan_pages(scan):
-            errors.append({"field": "file", "message": "the scan must be a readable PDF, PNG or JPEG (checked by content)"})
+            raise FleetError("too_large", f"a scan may be at most {MAX_SCAN_BYTES // (1024 * 1024)} MiB",
+                             {"field": "file"})
+        else:
+            try:
+                pages = uploads.scan_pages(scan)  # over its limits: too_large, and never decoded
+            except uploads.Unreadable as e:
+                errors.append({"field": "file", "message": str(e)})
     if errors:
         raise invalid("the signature is not complete; nothing was signed", errors)
     data, template = _from_snapshot(agreement.snapshot)
@@ -184,7 +189,7 @@ def sign(session: Session, agreement: Agreement, method: str, signer_name: Any, 
     signed_at = utcnow()
     signature = paper.Signature(method=method, signer_name=signer_name.strip(),
                                 signed_at=signed_at.strftime("%Y-%m-%d %H:%M UTC"), image_png=image_png,
-                                original_sha256=agreement.original_sha256, scan_pages=_scan_pages(scan) if scan else 0)
+                                original_sha256=agreement.original_sha256, scan_pages=pages)
     try:
         pdf = paper.signed_agreement_pdf(data, template, signature)
     except ValueError:
@@ -198,36 +203,6 @@ def sign(session: Session, agreement: Agreement, method: str, signer_name: Any, 
     agreement.token_expires_at = signed_at  # single use: the link now answers "signed already"
     session.flush()
     return agreement
-
-
-def _scan_pages(scan: bytes) -> int:
-    """The pages of a paper scan (0: not readable): a PDF's page count, an image is one page."""
-    if documents.sniff(scan) == "application/pdf":
-        try:
-            document = pypdfium2.PdfDocument(scan)
-        except pypdfium2.PdfiumError:
-            return 0
-        try:
-            return len(document)
-        finally:
-            document.close()
-    try:
-        with Image.open(io.BytesIO(scan)) as image:
-            image.load()
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return 0
-    return 1
-
-
-def _readable_png(data: bytes | None) -> bool:
-    if not data or documents.sniff(data) != "image/png":
-        return False
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return False
-    return True
 
 
 def for_loan(session: Session, loan: Loan) -> Agreement:

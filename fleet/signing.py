@@ -77,6 +77,9 @@ def sign(token: str):
         agreements.sign(s, agreement, method, request.form.get("signer_name"), image_png=image)
     except FleetError as e:
         s.rollback()
+        if e.code == "too_large":  # a picture of more pixels than a signature may have: never decoded
+            return again("Paraksta attēls ir pārāk liels. Lūdzu, parakstieties laukumā vēlreiz. / "
+                         "The signature image is too large. Please sign in the box again.", 413)
         details = e.details if isinstance(e.details, list) else []
         return again("; ".join(d.get("message", "") for d in details) or e.message)
     s.commit()
