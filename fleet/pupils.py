@@ -26,8 +26,8 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5_000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
-_OLD_CODE = re.compile(r"^(\d{2})(\d{2})(\d{2})-?([012])(\d{4})$")
-_NEW_CODE = re.compile(r"^3[2-9]\d{4}-?\d{5}$")
+_OLD_CODE = re.compile(r"(\d{2})(\d{2})(\d{2})-?([012])(\d{4})", re.ASCII)  # \d alone takes "١" too
+_NEW_CODE = re.compile(r"3[2-9]\d{4}-?\d{5}", re.ASCII)
 _CODE_WEIGHTS = (1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 FIELDS = ("register_id", "given_name", "family_name", "grade", "guardian_name", "guardian_email", "guardian_phone",
@@ -61,10 +61,10 @@ def validate_personal_code(value: str) -> str:
     """The code in the form ``DDMMYY-CNNNN`` (old, with its checksum and a real date) or
     ``32NNNN-NNNNN`` (new, since 2017); ValueError otherwise."""
     code = value.strip()
-    if _NEW_CODE.match(code):
+    if _NEW_CODE.fullmatch(code):
         digits = code.replace("-", "")
         return f"{digits[:6]}-{digits[6:]}"
-    m = _OLD_CODE.match(code)
+    m = _OLD_CODE.fullmatch(code)
     if not m:
         raise ValueError("a personal code is DDMMYY-NNNNN, or 32NNNN-NNNNN since 2017")
     day, month, year, century = int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4))
@@ -112,6 +112,8 @@ def _check(session: Session, data: dict, partial: bool, groups: dict[str, Eligib
             errors.append({"field": field, "message": "is not an e-mail address"})
         elif field == "guardian_phone" and not _PHONE.match(value):
             errors.append({"field": field, "message": "is not a phone number"})
+        elif field == "register_id" and ("\n" in value or "\r" in value):
+            errors.append({"field": field, "message": "must be on one line (a stray quote in the file?)"})
         elif field == "eligibility" and value not in groups:
             errors.append({"field": field, "message": f"unknown group; one of {', '.join(sorted(groups))}"})
         elif field == "eligibility_valid_until":

@@ -1,6 +1,12 @@
 """Reading the tabular files people export from Excel and school registers: CSV with `,` or `;`,
 UTF-8 with or without a BOM or Windows-1257 (Baltic), every row with its line number (the header
-is line 1, quoted line breaks counted), and header names compared without case or diacritics."""
+is line 1, quoted line breaks counted), and header names compared without case or diacritics.
+
+Bytes that fit no encoding, and quotes that would silently merge lines, are refused with the line
+they are on: a value in quotes may run over several lines, but not a quote that is never closed,
+text after a closing quote, or a value whose later lines hold the delimiter — rows of their own,
+taken in by a stray quote.
+"""
 
 from __future__ import annotations
 
@@ -11,29 +17,66 @@ import unicodedata
 
 from fleet.errors import invalid
 
+BOM = b"\xef\xbb\xbf"
+
 
 def decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+    if data.startswith(BOM):
+        try:
+            return data[len(BOM):].decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise _undecodable(data[len(BOM):], e.start, "is not UTF-8, which the byte-order mark at the start promises")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("cp1257")  # Windows-1257, what Baltic Excel saves as "CSV"
+    except UnicodeDecodeError as e:  # it leaves a few bytes undefined, e.g. 0x81
+        raise _undecodable(data, e.start, "is neither UTF-8 nor Windows-1257: save the file as UTF-8")
+
+
+def _undecodable(data: bytes, at: int, reason: str):
+    before = data[:at]
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1  # as csv_rows counts
+    message = f"byte 0x{data[at]:02x} {reason}"
+    return invalid(f"the file cannot be read as text: line {line}: {message}", [{"line": line, "message": message}])
 
 
 def csv_rows(text: str) -> list[tuple[int, list]]:
     """(line, cells) for every row; the delimiter is whichever of `;` and `,` the header uses more."""
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows, start = [], 1
     try:
         for row in reader:
+            if reader.line_num > start and _takes_in_rows(row, delimiter):
+                raise _unreadable(start, f"the quoted value opened on line {start} runs over lines {start}-{reader.line_num} "
+                                         f"and takes in lines holding {delimiter!r}, rows of their own: a stray quote?")
             rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as e:
-        raise invalid("the CSV file cannot be read", [{"line": reader.line_num, "message": str(e)}]) from None
+        raise _unreadable(start, _quote_fault(str(e), start, reader.line_num)) from None
     return rows
+
+
+def _takes_in_rows(row: list[str], delimiter: str) -> bool:
+    return any(delimiter in line for value in row for line in value.splitlines()[1:])
+
+
+def _quote_fault(error: str, start: int, end: int) -> str:
+    if error == "unexpected end of data":
+        return f"a quote opened on line {start} is never closed: lines {start}-{end} would be one value"
+    if "expected after" in error and end > start:
+        return f"the quoted value opened on line {start} closes on line {end} with text after it ({error})"
+    if "expected after" in error:
+        return f"a quoted value has text after its closing quote ({error}); double a quote inside a value"
+    return error
+
+
+def _unreadable(line: int, message: str):
+    return invalid(f"the CSV file cannot be read: line {line}: {message}", [{"line": line, "message": message}])
 
 
 def header_key(name: object) -> str:

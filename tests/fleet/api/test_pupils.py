@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from fleet import pupils
@@ -138,6 +140,29 @@ def test_import_reports_every_bad_line_and_imports_nothing(api, session, count):
     assert count(Pupil) == 0
 
 
+@pytest.mark.parametrize("text, message", [
+    ('E1;Ērika;"Ņikitina;5.b;Jānis Bērziņš\nE2;Ģirts;Ozoliņš;5.b;Līga Ozoliņa\n', "never closed"),
+    ('E1;Ērika;"Ņikitina;5.b;Jānis Bērziņš\nE2;Ģirts;Ozoliņš;5.b;Līga Ozoliņa"\nE3;A;B;5.b;C\n', "rows of their own"),
+    ('"E1\nE2";Ērika;Ņikitina;5.b;Jānis Bērziņš\nE3;A;B;5.b;C\n', "register_id must be on one line"),
+])
+def test_import_reports_a_stray_quote_on_the_line_it_opened(api, count, text, message):
+    """A quote that would merge lines: before, the next pupils went silently into one's name."""
+    r = upload(api, SchoolFactory(), "register id;given name;family name;class;guardian name\n" + text)
+    assert r.status_code == 400 and error_code(r) == "invalid_input"
+    assert [d["line"] for d in details(r)] == [2] and message in details(r)[0]["message"]
+    assert count(Pupil) == 0
+
+
+def test_import_bytes_that_fit_no_encoding_name_their_line(api, count):
+    school = SchoolFactory()
+    for data in (b"\xef\xbb\xbfregister id;given name\nE1;\xc4\n", b"register id;given name\nE1;\x81\n"):
+        r = api.post(f"schools/{school.registration_number}/pupils/import",
+                     data={"file": (io.BytesIO(data), "skoleni.csv")}, content_type="multipart/form-data")
+        assert r.status_code == 400 and error_code(r) == "invalid_input"
+        assert [d["line"] for d in details(r)] == [2]
+    assert count(Pupil) == 0
+
+
 def test_import_without_a_required_column_says_which(api, session):
     r = upload(api, SchoolFactory(), "Vārds;Uzvārds\nĒrika;Ņikitina\n")
     assert error_code(r) == "invalid_input" and "register_id" in details(r)[0]["message"]
@@ -145,6 +170,7 @@ def test_import_without_a_required_column_says_which(api, session):
 
 def test_personal_code_checksums():
     assert pupils.validate_personal_code("111111-11111") == "111111-11111"
-    for bad in ("111112-11111", "320000-1234", "310199-11111", "999999-99999"):
+    arabic_indic = "".join(chr(0x660 + int(c)) if c.isdigit() else c for c in "111111-11111")  # not 111111-11111
+    for bad in ("111112-11111", "320000-1234", "310199-11111", "999999-99999", arabic_indic):
         with pytest.raises(ValueError):
             pupils.validate_personal_code(bad)
