@@ -8,12 +8,10 @@ not at all: every bad line is reported with its number (the header is line 1) an
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
-from fleet import tables
+from fleet import tables, xlsx
 from fleet.errors import FleetError, invalid
 from fleet.serials import normalize_serial
 
@@ -32,9 +30,10 @@ HEADERS = {
     "po line": "po_line", "purchase order line": "po_line", "po": "po_line",
     "pasutijuma rinda": "po_line", "pasutijuma pozicija": "po_line",
 }
-_MAC_RE = re.compile(r"^[0-9A-F]{2}([:-]?)[0-9A-F]{2}(\1[0-9A-F]{2}){4}$")
+# Matched as written, in either case, before upper-casing (which would make 'FF' of 'ﬀ').
+_MAC_RE = re.compile(r"[0-9A-F]{2}([:-]?)[0-9A-F]{2}(\1[0-9A-F]{2}){4}", re.IGNORECASE | re.ASCII)
 _MAC_SPLIT = re.compile(r"[\s,;|/]+")
-_MAC_CANONICAL = re.compile(r"[0-9A-F]{2}(?::[0-9A-F]{2}){5}")
+_MAC_CANONICAL = re.compile(r"[0-9A-F]{2}(?::[0-9A-F]{2}){5}", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def parse_manifest(data: bytes, filename: str = "") -> list[ManifestRow]:
     if len(data) > MAX_BYTES:
         raise FleetError("too_large", f"a manifest may be at most {MAX_BYTES // (1024 * 1024)} MiB")
     if data[:4] == b"PK\x03\x04":  # by content, not by name: XLSX is a ZIP
-        table = _xlsx_rows(data)
+        table = xlsx.sheet_rows(data, MAX_ROWS)
     else:
         table = tables.csv_rows(tables.decode(data))
     return rows_from_table(table)
@@ -68,8 +67,11 @@ def parse_manifest(data: bytes, filename: str = "") -> list[ManifestRow]:
 
 def parse_manifest_json(items: object) -> list[ManifestRow]:
     """``[{serial, manufacturer?, model?, macs?, po_line?}, …]`` as sent in a JSON body."""
-    if not isinstance(items, list) or not items:
-        raise invalid("manifest must be a non-empty list of {serial, manufacturer, model}")
+    if not isinstance(items, list):
+        raise invalid("manifest must be a list of {serial, manufacturer, model}",
+                      [{"field": "manifest", "message": "must be a list"}])
+    if not items:
+        raise invalid("the manifest lists no device", [{"field": "manifest", "message": "lists no device"}])
     header = ["serial", "manufacturer", "model", "macs", "po_line"]
     table = [(1, header)]
     for i, item in enumerate(items, start=2):
@@ -89,20 +91,6 @@ def parse_manifest_json(items: object) -> list[ManifestRow]:
 _NOT_AN_OBJECT = [None] * 5  # stands in the table for a JSON item that is not an object
 
 
-def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        details = [{"line": 1, "message": "not a readable XLSX workbook"}]
-        raise invalid(f"the XLSX file cannot be read ({type(e).__name__})", details) from None
-    sheet = book.worksheets[0]
-    rows = [(n, ["" if v is None else str(v) for v in row]) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    book.close()
-    return rows
-
-
 def rows_from_table(table: list[tuple[int, list]]) -> list[ManifestRow]:
     table = [(n, row) for n, row in table if row is _NOT_AN_OBJECT or _holds_text(row)]
     if not table:
@@ -120,6 +108,9 @@ def rows_from_table(table: list[tuple[int, list]]) -> list[ManifestRow]:
         errors.add(header_line, "no serial column (expected e.g. 'serial' or 'sērijas numurs'); found "
                    + ", ".join(repr(str(h)) for h in header))
         raise invalid("the manifest has no serial column", errors.items)
+    if len(table) == 1:
+        errors.add(header_line, "a header and no rows: the manifest lists no device")
+        raise invalid("the manifest lists no device", errors.items)
     if len(table) - 1 > MAX_ROWS:
         raise FleetError("too_large", f"a manifest may have at most {MAX_ROWS} rows, this one has {len(table) - 1}")
 
@@ -189,15 +180,15 @@ def _row(line: int, raw: list, at: tuple[int | None, ...], errors: _Errors) -> M
 
 def normalize_macs(text: str) -> tuple[str, ...]:
     """MAC addresses separated by spaces, commas, ``;`` or ``|``, as ``3C:52:82:1A:2B:3C``."""
-    text = text.strip().upper()
+    text = text.strip()
     if not text:
         return ()
     if _MAC_CANONICAL.fullmatch(text):  # one address, written as it is kept: the usual case
-        return (text,)
+        return (text.upper(),)
     macs = []
     for mac in filter(None, _MAC_SPLIT.split(text)):
-        if not _MAC_RE.match(mac):
+        if not _MAC_RE.fullmatch(mac):
             raise ValueError(f"{mac!r} is not a MAC address (12 hexadecimal digits, e.g. 3C:52:82:1A:2B:3C)")
-        digits = re.sub(r"[:-]", "", mac)
+        digits = re.sub(r"[:-]", "", mac).upper()
         macs.append(":".join(digits[i:i + 2] for i in range(0, 12, 2)))
     return tuple(macs)

@@ -1,13 +1,18 @@
 """Manifest files as suppliers send them, generated here in every format and encoding."""
 
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from fleet import xlsx
 from fleet.errors import FleetError
 from provisioning import manifests
 from provisioning.manifests import parse_manifest, parse_manifest_json
+from tests.provisioning import workbooks
 
 ROWS = [("PF3A1B2C", "Lenovo", "ThinkPad 11e Yoga Gen 6"), ("5CG1234XYZ", "HP", "ProBook x360 11 G7")]
 
@@ -149,3 +154,158 @@ def test_json_manifest_uses_the_same_rules():
     ]
     with pytest.raises(FleetError):
         parse_manifest_json([])
+
+
+# --- hostile files (issue 14) ---------------------------------------------------------------------
+
+def test_bom_then_bytes_that_are_not_utf8_name_their_line():
+    data = b"\xef\xbb\xbfserial;model\r\nPF000001;ok\r\n\r\nPF000002;Think\xe9Pad\r\n"
+    details = bad_lines(data)
+    assert details == [{"line": 4, "message": "byte 0xe9 is not UTF-8, which the byte-order mark at the start promises"}]
+
+
+def test_bytes_neither_utf8_nor_windows_1257_name_their_line():
+    details = bad_lines(b"serial;model\nPF000001;\x81\n")
+    assert details == [{"line": 2, "message": "byte 0x81 is neither UTF-8 nor Windows-1257: save the file as UTF-8"}]
+
+
+def test_a_stray_quote_that_never_closes_is_reported_where_it_opened():
+    data = b'serial;model\r\nQA00;ok\r\nQA01;"ThinkPad 11e\r\nQA02;ThinkPad\r\nQA03;ThinkPad\r\n'
+    details = bad_lines(data)
+    assert [d["line"] for d in details] == [3]
+    assert "never closed" in details[0]["message"] and "3-5" in details[0]["message"]
+
+
+def test_a_stray_quote_that_closes_later_is_reported_where_it_opened():
+    """The quote closes at an inch mark two lines on: two rows would silently become QA01's model."""
+    data = b'serial;model\r\nQA01;"ThinkPad 11e\r\nQA02;ThinkPad\r\nQA03;Display 11.6"\r\nQA04;ok\r\n'
+    details = bad_lines(data)
+    assert [d["line"] for d in details] == [2]
+    assert "2-4" in details[0]["message"] and "';'" in details[0]["message"]
+
+
+def test_text_after_a_closing_quote_is_reported_on_its_row():
+    details = bad_lines(b'serial;model\r\nQA01;"ThinkPad" 11e\r\nQA02;ok\r\n')
+    assert [d["line"] for d in details] == [2]
+
+
+def test_a_serial_that_spans_lines_is_reported():
+    details = bad_lines(b'serial;model\r\n"QA01\r\nQA02";ok\r\nQA03;ok\r\n')
+    assert [d["line"] for d in details] == [2] and "'\\r'" in details[0]["message"]
+
+
+def test_a_quoted_value_over_two_lines_is_still_read():
+    parsed = parse_manifest(b'serial;model\r\nQA01;"ThinkPad\r\n11e"\r\nQA02;ok\r\n')
+    assert [(r.line, r.serial, r.model) for r in parsed] == [(2, "QA01", "ThinkPad\r\n11e"), (4, "QA02", "ok")]
+
+
+def test_a_header_without_rows_is_refused_like_an_empty_json_manifest():
+    for data in (csv_bytes(["serial", "model"], []), xlsx_bytes(["serial", "model"], [])):
+        assert bad_lines(data) == [{"line": 1, "message": "a header and no rows: the manifest lists no device"}]
+    with pytest.raises(FleetError) as e:
+        parse_manifest_json([])
+    assert e.value.code == "invalid_input" and e.value.details == [{"field": "manifest", "message": "lists no device"}]
+
+
+def test_a_mac_that_only_upper_casing_makes_hexadecimal_is_refused():
+    details = bad_lines(csv_bytes(["serial", "mac"], [("PF000001", "3c:52:82:1a:2b:\ufb00")]))
+    assert [d["line"] for d in details] == [2] and "not a MAC address" in details[0]["message"]
+
+
+def test_openpyxl_parses_with_defusedxml():
+    import defusedxml.common
+    import openpyxl
+    from openpyxl.xml import functions
+
+    assert openpyxl.DEFUSEDXML and functions.iterparse.__module__ == defusedxml.common.__name__
+
+
+@pytest.mark.parametrize("kind", sorted(workbooks.DTDS))
+@pytest.mark.parametrize("member", ["sheet", "shared strings"])
+def test_xlsx_carrying_a_dtd_is_invalid_input(kind, member):
+    details = bad_lines(workbooks.dtd_xlsx(kind, member))
+    assert details == [{"line": 1, "message": "the workbook's XML carries a DTD, which is not accepted"}]
+
+
+SHEET_ROWS = workbooks.row(1, "serial", "model") + workbooks.row(2, "PF000001", "ThinkPad")
+
+
+@pytest.mark.parametrize("name, data, line", [
+    ("truncated sheet", workbooks.xlsx(SHEET_ROWS + "<row r='3'><c"), 3),
+    ("shared string out of range", workbooks.xlsx(SHEET_ROWS + '<row r="3"><c t="s"><v>7</v></c></row>'), 3),
+    ("number that is none", workbooks.xlsx(SHEET_ROWS + '<row r="3"><c t="n"><v>x1</v></c></row>'), 3),
+    ("date out of range", workbooks.xlsx(SHEET_ROWS + '<row r="3"><c t="d"><v>99999-99</v></c></row>'), 3),
+    ("no sheet", workbooks.pack({k: v for k, v in workbooks.members(SHEET_ROWS).items() if k != workbooks.SHEET}), 1),
+    ("bad checksum", workbooks.patch_header(workbooks.xlsx(SHEET_ROWS), workbooks.SHEET, crc=1), 1),
+])
+def test_unreadable_xlsx_is_invalid_input_with_the_line(name, data, line):
+    details = bad_lines(data)
+    assert [d["line"] for d in details] == [line], details
+    assert "not a readable XLSX workbook" in details[0]["message"]
+
+
+def test_xlsx_stops_reading_as_soon_as_the_row_limit_is_passed(monkeypatch):
+    """Rows after the limit are broken XML: reading on would find them and say invalid_input."""
+    monkeypatch.setattr(manifests, "MAX_ROWS", 2)
+    rows = "".join(workbooks.row(n, f"PF00000{n}", "x") for n in range(2, 5))
+    with pytest.raises(FleetError) as e:
+        parse_manifest(workbooks.xlsx(workbooks.row(1, "serial", "model") + rows + "<row r='5'><c"))
+    assert e.value.code == "too_large" and "2 rows" in e.value.message
+
+
+def test_xlsx_rows_far_below_the_others_are_too_large():
+    data = workbooks.xlsx(SHEET_ROWS + workbooks.row(2_000_000_000, "PF000009", "x"))
+    with pytest.raises(FleetError) as e:
+        parse_manifest(data)
+    assert e.value.code == "too_large"
+
+
+def test_xlsx_a_sheet_claiming_every_cell_of_excel_pads_nothing():
+    parsed = parse_manifest(workbooks.xlsx(SHEET_ROWS, head='<dimension ref="A1:XFD1048576"/>'))
+    assert [(r.line, r.serial) for r in parsed] == [(2, "PF000001")]
+
+
+def test_xlsx_a_value_far_to_the_right_is_refused_on_its_line():
+    wide = '<row r="3"><c r="A3" t="inlineStr"><is><t>PF000003</t></is></c><c r="XFD3"/></row>'
+    details = bad_lines(workbooks.xlsx(SHEET_ROWS + wide))
+    assert details == [{"line": 3, "message": f"reaches column 16384; a sheet may have at most {xlsx.MAX_COLUMNS} columns"}]
+
+
+@pytest.mark.parametrize("limit, value", [("MAX_UNPACKED", 4096), ("MAX_MEMBER", 1024), ("MAX_MEMBERS", 4)])
+def test_xlsx_that_inflates_beyond_the_limits_is_too_large(monkeypatch, limit, value):
+    monkeypatch.setattr(xlsx, limit, value)
+    data = workbooks.xlsx(SHEET_ROWS + "".join(workbooks.row(n, f"PF{n:06d}", "x" * 20) for n in range(3, 40)))
+    with pytest.raises(FleetError) as e:
+        parse_manifest(data)
+    assert e.value.code == "too_large"
+
+
+CHILD = """
+import resource, sys
+from provisioning.manifests import parse_manifest
+from fleet import xlsx
+from fleet.errors import FleetError
+data = open(sys.argv[1], "rb").read()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    outcome = f"{len(parse_manifest(data))} rows"
+except FleetError as e:
+    outcome = e.code
+print(outcome, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+"""
+
+
+@pytest.mark.parametrize("bomb, outcome", [
+    (lambda: workbooks.shared_string_bomb(200), "too_large"),  # says it inflates to 200 MiB
+    (lambda: workbooks.padded_member(workbooks.WORKBOOK, 300), None),  # says 223 bytes, inflates to 300 MiB
+])
+def test_xlsx_bombs_stay_within_memory(tmp_path, bomb, outcome):
+    """Peak memory of a child process parsing the bomb (a 200-300 KiB file), not its time."""
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(bomb())
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, cwd=root,
+                         check=True).stdout.split()
+    if outcome is not None:
+        assert out[0] == outcome
+    assert int(out[-1]) < 40, f"the parse took {out[-1]} MB more memory"
