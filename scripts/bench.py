@@ -8,8 +8,9 @@ Method
      Add one admin user with an API token; VACUUM ANALYZE and CHECKPOINT before measuring.
   2. Serve the real app (``fleet.app:create_app()``) and the baseline (``bench_baseline.py``: lock
      the row by serial, update it, insert an event, one transaction) with identical gunicorn
-     settings — gthread workers with an access log, as ``fleet serve`` runs them — each on a free
-     loopback port, both on the scratch database with the pool from ``fleet.db.make_engine``.
+     settings — Fleet's threaded worker (``fleet/serving.py``) with an access log, as ``fleet serve``
+     runs them — each on a free loopback port, both on the scratch database with the pool from
+     ``fleet.db.make_engine``.
   3. This process is the load generator; the servers are separate processes. Every request is
      ``POST /api/v1/scan {"code": serial, "action": "image", "image": <unique>}`` with a bearer
      token, for a random device, on a persistent connection (http.client, one per thread). A
@@ -32,8 +33,12 @@ Method
      those laptops received by scan against the served Fleet, 16 stations at once.
   6. Then the print shop (``bench_labels.py``: 1,000 labels beside reportlab's widgets and qrcode
      PNGs; ``bench_loans.py``: a class of 30 agreements, and a class hand-out end to end).
+  7. Then hostile load (``bench_hostile.py``: ``fleet serve`` beside the same app under gunicorn's
+     stock gthread worker, with 16 stalled connections, oversized bodies and image and PDF bombs:
+     whether ``/healthz`` and scans still answer, and the workers' memory before and after).
 
-Run: ``.venv/bin/python scripts/bench.py [--devices N] [--duration S] [--clients C] [--rate R]``.
+Run: ``.venv/bin/python scripts/bench.py [--devices N] [--duration S] [--clients C] [--rate R]``
+(``--no-documents``, ``--no-hostile``: without steps 6 or 7).
 """
 
 from __future__ import annotations
@@ -152,8 +157,8 @@ def start_server(app: str, env: dict, args, tmp: str) -> SimpleNamespace:
         port = sock.getsockname()[1]
     log = Path(tmp) / f"{app.split(':')[0]}.log"
     cmd = [sys.executable, "-m", "gunicorn", "--pythonpath", str(SCRIPTS), "--bind", f"127.0.0.1:{port}",
-           "--worker-class", "gthread", "--workers", str(args.workers), "--threads", str(args.threads),
-           "--access-logfile", "-", app]
+           "--worker-class", "fleet.serving.BufferingWorker", "--workers", str(args.workers),
+           "--threads", str(args.threads), "--access-logfile", "-", "--no-control-socket", app]
     proc = subprocess.Popen(cmd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     server = SimpleNamespace(port=port, log=log, proc=proc)
     deadline = time.monotonic() + 30
@@ -351,10 +356,11 @@ def _paired(res: dict) -> list[float]:
 def configuration(args, res: dict, engine, checked: int, broken: list[str]) -> str:
     pool = engine.pool
     return (
-        f"Configuration: {args.devices} devices; both servers gunicorn gthread, {args.workers} workers × "
-        f"{args.threads} threads, engine from fleet.db.make_engine (pool_size {pool.size()}, max_overflow "
-        f"{pool._max_overflow}, pre-ping {'on' if pool._pre_ping else 'off'}); peak: {args.clients} "
-        f"closed-loop clients, {args.warmup:g} s warm-up + {args.duration:g} s, median of {args.rounds} rounds "
+        f"Configuration: {args.devices} devices; both servers gunicorn, Fleet's threaded worker, "
+        f"{args.workers} workers × {args.threads} threads, engine from fleet.db.make_engine (pool_size "
+        f"{pool.size()}, max_overflow {pool._max_overflow}, pre-ping {'on' if pool._pre_ping else 'off'}); "
+        f"peak: {args.clients} closed-loop clients, {args.warmup:g} s warm-up + {args.duration:g} s, "
+        f"median of {args.rounds} rounds "
         f"(Fleet {_rounds(res['Fleet']['peak'])}, baseline {_rounds(res['baseline']['peak'])} scans/s; "
         f"each round's ratio, the two servers back to back: {'/'.join(f'{r:.2f}' for r in _paired(res))}); "
         f"latency: {args.rate:g} "
@@ -376,6 +382,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--manifest-rows", type=int, default=30_000, help="rows of the manifest import (0: skip)")
     p.add_argument("--no-documents", dest="documents", action="store_false",
                    help="skip the labels and agreements benchmarks (bench_labels.py, bench_loans.py)")
+    p.add_argument("--no-hostile", dest="hostile", action="store_false",
+                   help="skip the hostile-load benchmark (bench_hostile.py)")
     p.add_argument("--warmup", type=float, default=3, help="seconds of closed-loop warm-up")
     p.add_argument("--clients", type=int, default=16, help="closed-loop clients for the peak")
     p.add_argument("--rate", type=float, default=50, help="offered scans/s for the latency phase")
@@ -419,6 +427,11 @@ def main() -> None:
             servers.clear()
             for script in ("bench_labels.py", "bench_loans.py"):
                 subprocess.run([sys.executable, str(Path(__file__).parent / script)], check=False)
+        if args.hostile:  # serves its own SQLite database, one server at a time: after the others stop
+            for server in servers.values():
+                stop_server(server)
+            servers.clear()
+            subprocess.run([sys.executable, str(Path(__file__).parent / "bench_hostile.py")], check=False)
         print(f"\nTotal run time {time.monotonic() - began:.0f} s.")
     finally:
         for server in servers.values():
