@@ -77,7 +77,7 @@ def _int_arg(name: str) -> int | None:
     value = request.args.get(name)
     if value is None:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # '²' is a digit to isdigit(), not to int()
         raise invalid(f"{name} must be a whole number", [{"field": name}])
     return int(value)
 

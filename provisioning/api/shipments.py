@@ -71,7 +71,7 @@ def packing_list_pdf(shipment_id: int):
     """The packing list with signature lines; ``?box_size=N`` gives each box of N its own page."""
     s = db.session()
     box_size = request.args.get("box_size")
-    if box_size is not None and (not box_size.isdigit() or not 1 <= int(box_size) <= 500):
+    if box_size is not None and not (box_size.isascii() and box_size.isdigit() and 1 <= int(box_size) <= 500):
         raise invalid("box_size must be a whole number 1-500", [{"field": "box_size"}])
     packing = documents.packing_list(s, shipments.get_shipment(s, shipment_id, _visible()))
     pdf = labels_documents.packing_list_pdf(packing, int(box_size) if box_size else None)
