@@ -211,8 +211,8 @@ def test_stalled_connections_leave_healthz_and_scans_answering(served):
 
 
 def test_clients_that_never_read_nor_close_leave_the_service_answering(served):
-    """An answered client that keeps its connection open held the whole worker up to 2 s each in
-    gunicorn's graceful close: 16 of them stopped the service for ~16 s."""
+    """An answered client that keeps its connection open held its worker's whole loop for up to
+    2 s in gunicorn's graceful close: after 16 of them the next health check timed out."""
     idle = []
     try:
         for _ in range(16):
