@@ -33,7 +33,7 @@ UNREADABLE = "not a readable XLSX workbook"
 WITH_DTD = "the workbook's XML carries a DTD, which is not accepted"
 # What openpyxl and zipfile raise on a broken workbook (XML's ParseError is a SyntaxError).
 _BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, IndexError, ValueError, TypeError,
-           AttributeError, OverflowError, SyntaxError)
+           AttributeError, OverflowError, SyntaxError, NotImplementedError)
 
 
 def sheet_rows(data: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
