@@ -39,7 +39,7 @@ _BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, IndexErr
 def sheet_rows(data: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
     """(line, cells as text) of the first sheet's rows that hold text; ``too_large`` past
     ``max_rows`` of them after the header, ``invalid_input`` (with the line) when unreadable."""
-    from openpyxl import load_workbook  # a second or so to import: only when a workbook comes
+    from openpyxl import load_workbook  # imported when a workbook comes, not with the app
 
     rows: list[tuple[int, list[str]]] = []
     line = 0
@@ -48,7 +48,8 @@ def sheet_rows(data: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
             book = load_workbook(copy, read_only=True, data_only=True)
             try:
                 sheet = book.worksheets[0]
-                sheet.reset_dimensions()  # its <dimension> may claim A1:XFD1048576: pad nothing to that
+                sheet.reset_dimensions()  # believed, <dimension ref="A1"/> hides every row after the first
+                # and "A1:XFD1048576" pads each row to 16,384 cells: read the rows that are there
                 for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                     cells = _cells(line, values, max_rows)
                     if "".join(cells).strip():
