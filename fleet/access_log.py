@@ -33,6 +33,11 @@ def record(session: Session, event: str, actor: str, *, address: str | None = No
     return entry
 
 
+def _whole_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes '²' and other digits ``int`` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def listing(session: Session, *, event: str | None = None, actor: str | None = None, after: str | None = None,
             limit: str | None = None) -> tuple[list[AccessLogEntry], str | None]:
     """Newest first; ``after`` is the cursor of the previous page."""
@@ -41,10 +46,10 @@ def listing(session: Session, *, event: str | None = None, actor: str | None = N
         errors.append({"field": "event", "message": f"event must be one of {', '.join(ACCESS_EVENTS)}"})
     size = 100
     if limit is not None:
-        size = int(limit) if limit.isdigit() else 0
+        size = int(limit) if _whole_number(limit) else 0
         if not 1 <= size <= MAX_LIMIT:
             errors.append({"field": "limit", "message": f"limit must be 1-{MAX_LIMIT}"})
-    if after is not None and not after.isdigit():
+    if after is not None and not (_whole_number(after) and int(after) < 2**63):
         errors.append({"field": "after", "message": "after must be a cursor from a previous page"})
     if errors:
         raise invalid("; ".join(e["message"] for e in errors), errors)
