@@ -23,7 +23,7 @@ headers (``fleet.app.SECURITY_HEADERS``), and no response says ``Server: gunicor
 This subclasses gunicorn's ThreadWorker and leans on its internals (TConn, the poller,
 ``finish_request``, ``handle_request``, ``util.write_error``, ``http.wsgi.Response``), so
 pyproject.toml pins gunicorn below its next major version; tests/fleet/test_serving.py runs the
-real ``fleet serve``. docs/decisions/0003-serving-slow-clients.md says why this and not another
+real ``fleet serve``. docs/decisions/0002-serving-slow-clients.md says why this and not another
 worker class or a proxy.
 """
 
