@@ -1,18 +1,21 @@
 """The state machine: every allowed action, every refused one, guards, double scans, nonces."""
 
-import re
-from pathlib import Path
+from collections.abc import Callable
 
+import psycopg
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, update
+from sqlalchemy import text as sql
+from sqlalchemy.exc import DBAPIError
 
-from fleet import lifecycle
+from fleet import db, lifecycle
 from fleet.errors import FleetError
 from fleet.lifecycle import ACTIONS, STATUSES, allowed_actions, apply
-from fleet.models import Event
+from fleet.models import Device, Event, utcnow
+from tests import factories
+from tests.conftest import Api
+from tests.fleet.api.test_access import world  # noqa: F401 - the API walk's world, made under the status guard
 from tests.factories import PATHS, DeviceFactory, SchoolFactory
-
-ROOT = Path(__file__).resolve().parents[2]
 
 # (action, from status, params, expected status); "{new}" is a school other than the device's.
 ALLOWED = [
@@ -264,16 +267,149 @@ def test_factory_paths_reach_every_status():
     assert set(PATHS) == set(STATUSES)
 
 
-def test_nothing_but_the_lifecycle_writes_status():
-    # a device's status; loans and agreements keep statuses of their own (``loan.status``)
-    writes = re.compile(r"(?<!loan)(?<!agreement)\.status\s*=(?!=)|[\"']status[\"']\s*:\s*[^,}]*\bupdate\b|"
-                        r"update\((?!Loan\b).*status")
-    offenders = []
-    for package in ("fleet", "provisioning", "labels"):
-        for path in (ROOT / package).rglob("*.py"):
-            if path.name == "lifecycle.py" or "migrations" in path.parts:
-                continue
-            for n, line in enumerate(path.read_text().splitlines(), 1):
-                if writes.search(line):
-                    offenders.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
-    assert offenders == []
+# --- nothing but the lifecycle writes a device's status ----------------------------------------------
+
+# Sent through psycopg's parameter syntax: "%%" reaches plpgsql as "%".
+_STATUS_GUARD = """
+CREATE FUNCTION fleet_test_status_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('fleet.test_status_writer', true) IS DISTINCT FROM 'lifecycle' THEN
+        RAISE WARNING 'fleet-status-write: %% of device %% (%%) to %%', TG_OP, NEW.id, NEW.serial, NEW.status;
+        RAISE EXCEPTION 'devices.status written outside fleet.lifecycle: %% %% to %%', TG_OP, NEW.serial, NEW.status;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER fleet_test_status_insert BEFORE INSERT ON devices
+    FOR EACH ROW EXECUTE FUNCTION fleet_test_status_guard();
+CREATE TRIGGER fleet_test_status_update BEFORE UPDATE ON devices
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION fleet_test_status_guard();
+"""
+_STATUS_UNGUARD = """
+DROP TRIGGER IF EXISTS fleet_test_status_insert ON devices;
+DROP TRIGGER IF EXISTS fleet_test_status_update ON devices;
+DROP FUNCTION IF EXISTS fleet_test_status_guard();
+"""
+
+
+def _as_the_lifecycle(write):
+    """``write`` (lifecycle._write or register_rows) with the transaction marked as the lifecycle's while
+    it runs: ``set_config(…, true)`` lasts to the end of the transaction, or of a savepoint rolled back."""
+
+    def marked(session, *args, **kwargs):
+        session.execute(sql("SELECT set_config('fleet.test_status_writer', 'lifecycle', true)"))
+        result = write(session, *args, **kwargs)
+        session.execute(sql("SELECT set_config('fleet.test_status_writer', '', true)"))
+        return result
+
+    return marked
+
+
+@pytest.fixture
+def status_guard(pg_app, monkeypatch):
+    """A PostgreSQL trigger on ``devices`` that refuses any INSERT, and any UPDATE changing ``status``,
+    unless ``lifecycle._write`` or ``lifecycle.register_rows`` is running in that transaction; the
+    refusals it reports (also those some code caught and hid), as a list."""
+    engine = pg_app.extensions["fleet.engine"]
+    with engine.begin() as conn:
+        conn.exec_driver_sql(_STATUS_GUARD)
+    reported: list[str] = []
+
+    def on_notice(diagnostic):
+        if (diagnostic.message_primary or "").startswith("fleet-status-write"):
+            reported.append(diagnostic.message_primary)
+
+    def listen(dbapi_connection, record, _proxy):  # notices arrive even when the transaction rolls back
+        if not record.info.get("fleet_status_guard"):
+            dbapi_connection.add_notice_handler(on_notice)
+            record.info["fleet_status_guard"] = True
+
+    event.listen(engine, "checkout", listen)
+    monkeypatch.setattr(lifecycle, "_write", _as_the_lifecycle(lifecycle._write))
+    monkeypatch.setattr(lifecycle, "register_rows", _as_the_lifecycle(lifecycle.register_rows))
+    try:
+        yield reported
+    finally:
+        event.remove(engine, "checkout", listen)
+        factories.current_session().rollback()
+        with engine.begin() as conn:  # the database outlives the test: the next test must not find the trigger
+            conn.exec_driver_sql(_STATUS_UNGUARD)
+
+
+def _outside_the_lifecycle(session, device) -> list[tuple[str, Callable[[], object]]]:
+    """Ways to write a status without the lifecycle: the ORM, Core, the driver's cursor, COPY."""
+    raw = lambda statement: session.connection().connection.driver_connection.execute(statement)  # noqa: E731
+
+    def by_copy():
+        db.copy_rows(session, "devices", ("serial", "manufacturer", "model", "status", "created_at", "updated_at",
+                                          "history_head", "history_length"),
+                     [("COPIED-1", "x", "y", "at_school", utcnow(), utcnow(), "h", 1)])
+
+    def by_orm():
+        session.get(Device, device.id).status = "lost"
+        session.flush()
+
+    return [
+        ("orm", by_orm),
+        ("core", lambda: session.execute(update(Device).where(Device.id == device.id).values(status="stolen"))),
+        ("text", lambda: session.execute(sql("UPDATE devices SET status = 'lost' WHERE id = :id"), {"id": device.id})),
+        ("driver", lambda: raw(f"UPDATE devices SET status = 'in_repair' WHERE id = {device.id}")),
+        ("copy", by_copy),
+    ]
+
+
+@pytest.mark.postgres_only
+def test_the_status_guard_sees_every_way_of_writing_a_status(pg_app, status_guard):
+    """The control for the test below: a status written through the ORM, Core, SQL text, psycopg's own
+    cursor, or COPY is refused by the trigger and reported; the lifecycle's own writes are not."""
+    session = factories.current_session()
+    device = DeviceFactory(status="at_school")  # registered (COPY on PostgreSQL) and walked: the lifecycle's writes
+    assert status_guard == []
+    for name, write in _outside_the_lifecycle(session, device):
+        with pytest.raises((DBAPIError, psycopg.Error), match="written outside fleet.lifecycle"):
+            write()
+        session.rollback()
+        assert len(status_guard) == 1, name
+        status_guard.clear()
+    assert session.get(Device, device.id).status == "at_school"
+    session.rollback()
+
+
+@pytest.mark.postgres_only
+def test_nothing_but_the_lifecycle_writes_a_devices_status(pg_app, status_guard, request):
+    """Every API route, as an admin, then as school IT, then every direct action, with a database trigger
+    watching ``devices`` (``status_guard``): a status that changes, or a device inserted, while neither
+    ``lifecycle._write`` nor ``lifecycle.register_rows`` runs in that transaction is refused and reported,
+    whichever way the SQL was sent (ORM, Core, SQL text, the driver's cursor, COPY: the test above).
+
+    What it cannot catch: a path that this walk does not run (it watches behaviour, it does not read
+    the code); a write made while the marker is on, i.e. from inside ``_write``/``register_rows`` or by
+    code that calls them directly instead of ``apply``/``register``; writes on SQLite (the trigger is
+    PostgreSQL's); and the CLI's and the web pages' own paths, unless they go through the API's code.
+    """
+    from tests.fleet.api.test_access import ROUTES, SUCCEEDS, call, client_for, fill
+
+    client = pg_app.test_client()
+
+    def api_as(role="admin", school=None, user=None) -> Api:  # conftest's, on this test's app
+        user = user or factories.UserFactory(role=role, schools=[school] if school else [])
+        return Api(client, factories.token_for(user))
+
+    world = request.getfixturevalue("world")  # test_access's world, made under the guard
+    answers = []
+    for role in ("admin", "school_it"):
+        api = client_for(api_as, role, world)
+        answers += [(role, str(route), call(api, route, world).status_code) for route in ROUTES]
+    api = api_as("admin")
+    school, other = SchoolFactory(), SchoolFactory()
+    for action, (start, params, end) in SUCCEEDS.items():
+        device = DeviceFactory(status=start, school=school)
+        params = fill(params, {"school": school.registration_number, "other": other.registration_number})
+        r = api.post(f"devices/{device.serial}/actions/{action}", json=params)
+        assert (r.status_code, r.get_json()["device"]["status"]) == (200, end), r.get_json()
+    assert status_guard == []
+    assert [a for a in answers if a[2] >= 500] == []
+    session = factories.current_session()
+    session.commit()
+    moved = session.scalar(select(func.count()).select_from(Event).where(Event.from_status != Event.to_status))
+    assert moved > 100  # the walk did change statuses, under the guard
+    session.commit()
