@@ -17,14 +17,6 @@ def test_warehouse_ministry_and_founder_managers_never_hold_personal_data(role):
     assert [p for p in policy.PERMISSIONS[role] if policy.is_personal(p)] == []
 
 
-@pytest.mark.parametrize("role", sorted(policy.NO_PERSONAL_DATA))
-@pytest.mark.parametrize("permission", ["pupils:read", "loans:write", "agreements:read"])
-def test_giving_them_one_fails_when_the_module_loads(monkeypatch, role, permission):
-    monkeypatch.setitem(policy.PERMISSIONS, role, policy.PERMISSIONS[role] | {permission})
-    with pytest.raises(RuntimeError, match=f"{role}.*{permission}"):
-        policy._check_no_personal_data()
-
-
 def test_read_only_roles_write_nothing():
     writes = (":write", ":act", ":arrive", ":print", ":preprint", "stocktakes")
     for role in ("ministry", "founder_manager", "auditor"):
@@ -61,6 +53,6 @@ def test_every_loan_document_is_personal_data():
 
 
 def test_school_it_and_founder_managers_are_tied_to_schools():
+    """Pinned here because test_access.py draws its "another school" cases from SCOPED_ROLES: a role
+    dropped from the set would leave that table without failing, and its users seeing every school."""
     assert policy.SCOPED_ROLES == {"school_it", "founder_manager"}
-    for role in ROLES:
-        assert policy.Principal(1, "x", role).school_scoped == (role in policy.SCOPED_ROLES)
