@@ -1,4 +1,5 @@
-# Sourced by scripts/run and scripts/test: a local virtualenv with the project installed.
+# Sourced by scripts/run and scripts/test with one argument, the extra to install ("" for none;
+# without an argument bash would hand this file the caller's): a local virtualenv with the project installed.
 # Reinstalls only when pyproject.toml changed since the last install.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
