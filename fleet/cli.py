@@ -17,12 +17,14 @@ from fleet.errors import FleetError
 from fleet.models import ApiToken, User
 
 
-def _app() -> Flask:
+def _app(served_at: str | None = None) -> Flask:
+    """The app configured from FLEET_*; ``served_at``: where ``fleet serve`` listens (the public URL
+    outside production when FLEET_PUBLIC_URL is unset)."""
     from fleet.app import create_app
-    from fleet.config import ConfigError
+    from fleet.config import Config, ConfigError
 
     try:
-        return create_app()
+        return create_app(Config.from_env(served_at=served_at))
     except ConfigError as e:  # a bad FLEET_* setting: one line saying which, not a traceback
         _fail(FleetError("invalid_input", str(e)))
 
@@ -79,8 +81,11 @@ def serve(host: str, port: int, workers: int, threads: int, header_timeout: floa
     from gunicorn.app.base import BaseApplication
 
     from fleet import serving
+    from fleet.config import served_url
 
-    app = _app()  # fail here, before forking, when the configuration is wrong
+    url = served_url(host, port)
+    app = _app(url)  # fail here, before forking, when the configuration is wrong
+    click.echo(f"serving on {url}; public URL (labels, agreements): {app.config['FLEET'].public_url}", err=True)
     worker = serving.worker_class(app.config["MAX_CONTENT_LENGTH"], header_timeout, body_timeout)
 
     class Server(BaseApplication):
@@ -96,7 +101,7 @@ def serve(host: str, port: int, workers: int, threads: int, header_timeout: floa
             self.cfg.set("control_socket_disable", True)
 
         def load(self):
-            return _app()
+            return _app(url)
 
     Server().run()
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("development", "test", "production")
 
@@ -21,7 +23,7 @@ class Config:
     env: str = "development"
     database_url: str | None = None  # None: SQLite file in the instance folder
     secret_key: str | None = None
-    public_url: str = "http://127.0.0.1:5000"
+    public_url: str = "http://127.0.0.1:5000"  # printed into labels' QR codes and agreements' links
     asset_tag_prefix: str = "DIB"
     max_request_bytes: int = 16 * 1024 * 1024
     directory: DirectoryConfig | None = None  # None: local accounts only
@@ -35,13 +37,17 @@ class Config:
     access_log_retention_months: int = 24  # … and access-log entries older than this
 
     @classmethod
-    def from_env(cls, environ: os._Environ | dict | None = None) -> Config:
+    def from_env(cls, environ: os._Environ | dict | None = None, served_at: str | None = None) -> Config:
+        """``served_at``: where ``fleet serve`` listens (``http://host:port``); outside production it
+        is the public URL when ``FLEET_PUBLIC_URL`` is unset. Production takes only an explicit one."""
         env = os.environ if environ is None else environ
+        fleet_env = env.get("FLEET_ENV", "development")
+        public_url = env.get("FLEET_PUBLIC_URL") or (served_at if fleet_env != "production" else None)
         return cls(
-            env=env.get("FLEET_ENV", "development"),
+            env=fleet_env,
             database_url=env.get("FLEET_DATABASE_URL") or None,
             secret_key=env.get("FLEET_SECRET_KEY") or None,
-            public_url=env.get("FLEET_PUBLIC_URL", cls.public_url).rstrip("/"),
+            public_url=(public_url or cls.public_url).rstrip("/"),
             asset_tag_prefix=env.get("FLEET_ASSET_TAG_PREFIX", cls.asset_tag_prefix),
             max_request_bytes=_int(env, "FLEET_MAX_REQUEST_BYTES", cls.max_request_bytes),
             directory=DirectoryConfig.from_env(env) if env.get("FLEET_LDAP_URL") else None,
@@ -69,6 +75,10 @@ class Config:
             raise ConfigError("FLEET_SECRET_KEY must be set in production (FLEET_ENV=production)")
         if self.env == "production" and self.secret_key and len(self.secret_key) < 32:
             raise ConfigError("FLEET_SECRET_KEY must be at least 32 characters long")
+        if self.env == "production" and not _reachable(self.public_url):
+            raise ConfigError("FLEET_PUBLIC_URL must be set in production (FLEET_ENV=production) to the http(s) "
+                              "address users reach Fleet at, e.g. https://fleet.example.lv, not a loopback address: "
+                              f"it is printed into every label and agreement (it is {self.public_url!r})")
         validate_prefix(self.asset_tag_prefix)
         if self.directory is not None:
             self.directory.validate()
@@ -148,6 +158,34 @@ class DirectoryConfig:
             raise ConfigError(f"FLEET_LDAP_CA_FILE {self.ca_file!r} is not a readable file")
         if not 0 < self.timeout <= 120:
             raise ConfigError("FLEET_LDAP_TIMEOUT must be between 0 and 120 seconds")
+
+
+def served_url(host: str, port: int) -> str:
+    """``http://host:port`` for ``fleet serve --host --port``; a wildcard host (all interfaces) as
+    127.0.0.1, where this machine reaches it."""
+    host = host.strip("[]")
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _reachable(url: str) -> bool:
+    """An http(s) URL naming a host other than this machine's loopback or wildcard address."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return True  # a name
+    ip = getattr(ip, "ipv4_mapped", None) or ip
+    return not (ip.is_loopback or ip.is_unspecified)
 
 
 def _int(env, name: str, default: int, minimum: int = 1) -> int:

@@ -124,6 +124,35 @@ def test_production_refuses_to_start_without_a_secret_key(database_url, tmp_path
     assert "FLEET_SECRET_KEY must be set" in result.output and "[invalid_input]" in result.output
 
 
+@pytest.mark.parametrize("public_url", [None, "http://127.0.0.1:5000"])
+def test_production_refuses_to_start_without_a_public_url(tmp_path, public_url):
+    env = {"FLEET_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "FLEET_ENV": "production",
+           "FLEET_SECRET_KEY": "s" * 40, "FLEET_INSTANCE_PATH": str(tmp_path), "FLEET_PUBLIC_URL": public_url}
+    result = CliRunner().invoke(main, ["verify"], env=env)
+    assert result.exit_code == 1
+    assert result.output.startswith("error: FLEET_PUBLIC_URL") and result.output.count("\n") == 1
+    assert "[invalid_input]" in result.output
+
+
+def test_serve_gives_the_app_the_host_and_port_it_serves_on(monkeypatch, tmp_path):
+    """``fleet serve --port`` in development: labels and agreements name that port (gunicorn's run is
+    replaced by loading the app it would serve)."""
+    from gunicorn.app.base import BaseApplication
+
+    served = []
+    monkeypatch.setattr(BaseApplication, "run", lambda self: served.append((self.cfg.bind, self.load())))
+    env = {"FLEET_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "FLEET_ENV": "development",
+           "FLEET_INSTANCE_PATH": str(tmp_path), "FLEET_PUBLIC_URL": None}
+    result = CliRunner().invoke(main, ["serve", "--port", "5077"], env=env)
+    assert result.exit_code == 0, result.output
+    [(bind, app)] = served
+    assert bind == ["127.0.0.1:5077"] and app.config["FLEET"].public_url == "http://127.0.0.1:5077"
+    result = CliRunner().invoke(main, ["serve", "--host", "::1", "--port", "5078"], env=env)
+    assert result.exit_code == 0 and served[-1][1].config["FLEET"].public_url == "http://[::1]:5078"
+    result = CliRunner().invoke(main, ["serve", "--port", "5079"], env={**env, "FLEET_PUBLIC_URL": "http://x.lv"})
+    assert result.exit_code == 0 and served[-1][1].config["FLEET"].public_url == "http://x.lv"  # an explicit one stays
+
+
 def test_founder_manager_sees_its_municipalitys_schools(fleet, client):
     from tests.factories import DeviceFactory, FounderFactory
 

@@ -82,3 +82,36 @@ def test_a_directory_configuration_that_cannot_work_is_refused(change, message):
     with pytest.raises(ConfigError) as e:
         Config.from_env({**LDAP, **change}).validate()
     assert message in str(e.value)
+
+
+# --- FLEET_PUBLIC_URL: printed permanently into every label and agreement ------------------------
+
+PRODUCTION = {"FLEET_ENV": "production", "FLEET_SECRET_KEY": "s" * 40}
+
+
+@pytest.mark.parametrize("public_url", [
+    None, "", "http://127.0.0.1:5000", "http://localhost:8000/", "https://LOCALHOST", "http://fleet.localhost",
+    "http://127.8.0.1", "http://[::1]:5000", "http://0.0.0.0:5000", "fleet.example.lv",
+])
+def test_production_refuses_a_missing_or_loopback_public_url(public_url, tmp_path):
+    env = PRODUCTION if public_url is None else {**PRODUCTION, "FLEET_PUBLIC_URL": public_url}
+    with pytest.raises(ConfigError) as e:
+        create_app(Config.from_env(env), instance_path=str(tmp_path))
+    assert "FLEET_PUBLIC_URL" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_production_starts_with_a_public_url(tmp_path):
+    app = create_app(Config.from_env({**PRODUCTION, "FLEET_PUBLIC_URL": "https://fleet.example.lv"}),
+                     instance_path=str(tmp_path))
+    assert app.config["FLEET"].public_url == "https://fleet.example.lv"
+
+
+def test_in_development_the_public_url_follows_where_fleet_is_served():
+    served = "http://127.0.0.1:5077"
+    assert Config.from_env({}, served_at=served).public_url == served
+    assert Config.from_env({"FLEET_PUBLIC_URL": ""}, served_at=served).public_url == served
+    assert Config.from_env({}).public_url == "http://127.0.0.1:5000"  # nothing served: the default
+    explicit = {"FLEET_PUBLIC_URL": "http://fleet.skola.lv/"}
+    assert Config.from_env(explicit, served_at=served).public_url == "http://fleet.skola.lv"
+    with pytest.raises(ConfigError, match="FLEET_PUBLIC_URL"):  # production never takes it from the port
+        Config.from_env(PRODUCTION, served_at="http://fleet.example.lv:5000").validate()
