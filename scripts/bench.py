@@ -409,7 +409,8 @@ def main() -> None:
         token = create_admin_token(engine)
         print(f"loaded {args.devices} devices in {time.monotonic() - began:.1f} s", file=sys.stderr)
         env = {**os.environ, "FLEET_DATABASE_URL": f"{base}/{name}", "FLEET_ENV": "production",
-               "FLEET_SECRET_KEY": secrets.token_hex(20), "FLEET_INSTANCE_PATH": tmp.name}
+               "FLEET_SECRET_KEY": secrets.token_hex(20), "FLEET_INSTANCE_PATH": tmp.name,
+               "FLEET_PUBLIC_URL": "https://fleet.example.lv"}
         for app_name, app in APPS.items():
             servers[app_name] = start_server(app, env, args, tmp.name)
         res = measure(servers, token, args)

@@ -294,7 +294,8 @@ def prepare(tmp: Path) -> tuple[dict, str, dict]:
     """The database, the admin's token, and a school for the bombs: its IT user's token, laptops
     at the school and pupils, enough for both servers."""
     env = {**os.environ, "FLEET_DATABASE_URL": f"sqlite:///{tmp / 'fleet.sqlite3'}", "FLEET_INSTANCE_PATH": str(tmp),
-           "FLEET_ENV": "production", "FLEET_SECRET_KEY": secrets.token_hex(20)}
+           "FLEET_ENV": "production", "FLEET_SECRET_KEY": secrets.token_hex(20),
+           "FLEET_PUBLIC_URL": "https://fleet.example.lv"}
     for args in (["db", "upgrade"], ["users", "add", "bench", "--role", "admin"]):
         subprocess.run([str(FLEET), *args], env=env, check=True, capture_output=True)
     token = subprocess.run([str(FLEET), "tokens", "create", "bench"], env=env, check=True, capture_output=True,

@@ -66,7 +66,8 @@ def bare_executemany(engine, n: int, prefix: str) -> float:
 
 
 def run(url: str, engine, n: int, port: int, receive: int = 2_000, clients: int = 16, rounds: int = 3) -> list[str]:
-    app = create_app(Config(env="production", database_url=url, secret_key=secrets.token_hex(20)))
+    app = create_app(Config(env="production", database_url=url, secret_key=secrets.token_hex(20),
+                            public_url="https://fleet.example.lv"))
     with Session(engine) as s:
         auth.add_user(s, "manifests", "warehouse")
         _, token = auth.create_token(s, "manifests", "bench")
