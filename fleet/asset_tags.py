@@ -1,27 +1,36 @@
 """Asset tags ``PREFIX-NNNNNN-C`` and their check character.
 
-The check character is a weighted sum modulo 31 over ``PREFIX`` + ``NNNNNN`` (values 0-9 for
+The number has at least six digits (zero-padded to six) and grows to seven and more past 999,999,
+up to nine (``MAX_NUMBER``): a longer number never starts with 0, so every number has one tag, and the
+longest tag (an eight-letter prefix, nine digits) is the 20 characters that the tag columns hold.
+When the sequence passes ``MAX_NUMBER`` allocation is refused with ``conflict`` (the numbering is used
+up: a state of the server, not a fault in the request), never a 500.
+
+The check character is a weighted sum modulo 31 over ``PREFIX`` + the digits (values 0-9 for
 digits, 10-35 for letters; the character at position i weighs i + 1), written in a 31-symbol
 alphabet without the look-alikes I, L, O, S and U. Because 31 is prime, the weights are distinct
-and non-zero, and two characters of the same kind differ by less than 31, every single mistyped
-character and every swap of two adjacent characters changes the sum (tests/test_asset_tags.py
-checks both over a sample; a letter typed for a digit already breaks the format).
+and non-zero (a body has at most 8 + 9 = 17 characters), and two characters of the same kind differ
+by less than 31, every single mistyped character and every swap of two adjacent characters changes
+the sum, at any length (tests/fleet/test_asset_tags.py checks both over a sample of six- to
+nine-digit tags; a letter typed for a digit already breaks the format).
 """
 
 from __future__ import annotations
 
 import re
 
-from fleet.errors import invalid
+from fleet.errors import FleetError, invalid
 
 CHECK_ALPHABET = "0123456789ABCDEFGHJKMNPQRTVWXYZ"
 MODULUS = len(CHECK_ALPHABET)  # 31, a prime
 _VALUE = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
-DIGITS = 6
-MAX_NUMBER = 10**DIGITS - 1
+DIGITS = 6  # at least: zero-padded to six
+MAX_DIGITS = 9
+MAX_NUMBER = 10**MAX_DIGITS - 1
 PREFIX_RE = re.compile(r"^[A-Z]{2,8}$")
-TAG_RE = re.compile(r"([A-Z]{2,8})-([0-9]{6})-([0-9A-Z])")
-_AS_TYPED = re.compile(r"[A-Za-z]{2,8}-[0-9]{6}-[0-9A-Za-z]")  # checked before upper-casing: 'ı' is no I
+_NUMBER = r"[0-9]{6}|[1-9][0-9]{6,8}"  # six digits, or seven to nine without a leading zero
+TAG_RE = re.compile(rf"([A-Z]{{2,8}})-({_NUMBER})-([0-9A-Z])")
+_AS_TYPED = re.compile(rf"[A-Za-z]{{2,8}}-(?:{_NUMBER})-[0-9A-Za-z]")  # checked before upper-casing: 'ı' is no I
 
 
 def _check(body: str) -> str:
@@ -30,8 +39,8 @@ def _check(body: str) -> str:
 
 
 def check_character(prefix: str, number: int) -> str:
-    """The check character of ``PREFIX`` + the six-digit ``number``."""
-    return _check(f"{prefix}{number:06d}")
+    """The check character of ``PREFIX`` + ``number`` (zero-padded to six digits)."""
+    return _check(f"{prefix}{number:0{DIGITS}d}")
 
 
 def is_valid_body(text: str) -> bool:
@@ -44,7 +53,7 @@ def is_valid_body(text: str) -> bool:
 def format_tag(prefix: str, number: int) -> str:
     if not 1 <= number <= MAX_NUMBER:
         raise ValueError(f"asset tag number {number} outside 1..{MAX_NUMBER}")
-    return f"{prefix}-{number:06d}-{check_character(prefix, number)}"
+    return f"{prefix}-{number:0{DIGITS}d}-{check_character(prefix, number)}"
 
 
 def validate_prefix(prefix: str) -> str:
@@ -63,7 +72,7 @@ def parse_tag(text: str) -> str:
     m = TAG_RE.fullmatch(tag) if looks_like_tag(text) else None
     if not m:
         raise invalid(
-            f"{text!r} is not an asset tag (expected PREFIX-NNNNNN-C, e.g. DIB-000123-X)",
+            f"{text!r} is not an asset tag (expected PREFIX-NNNNNN-C, e.g. DIB-000123-8; 6-9 digits)",
             {"field": "asset_tag"},
         )
     prefix, digits, check = m.groups()
@@ -75,11 +84,20 @@ def parse_tag(text: str) -> str:
     return tag
 
 
+def in_number_order(column) -> tuple:
+    """``ORDER BY`` terms listing the tags of a prefix in number order: a longer number is the larger
+    one, so DIB-999999-Z comes before DIB-1000000-R (as text it would come after)."""
+    from sqlalchemy import func
+
+    return func.length(column), column
+
+
 def allocate_tag(session, prefix: str) -> str:
     """The next tag from the database's sequence; never the same number twice, never reused.
 
     PostgreSQL: ``nextval('asset_tag_seq')``. SQLite has no sequences: an AUTOINCREMENT key
     never hands out a number twice (sqlite_sequence keeps the highest), and the row is deleted.
+    Past ``MAX_NUMBER``: ``conflict`` (the numbers are used up), and nothing is received or printed.
     """
     from sqlalchemy import text
 
@@ -88,4 +106,7 @@ def allocate_tag(session, prefix: str) -> str:
     else:
         number = session.execute(text("INSERT INTO asset_tag_numbers DEFAULT VALUES RETURNING id")).scalar_one()
         session.execute(text("DELETE FROM asset_tag_numbers WHERE id = :id"), {"id": number})
+    if number > MAX_NUMBER:
+        raise FleetError("conflict", f"the asset tag numbers are used up: the sequence has passed {MAX_NUMBER:,}",
+                         {"reason": "asset_tags_exhausted", "max": MAX_NUMBER})
     return format_tag(prefix, number)
