@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 import labels
 from fleet import lifecycle, resolvers
-from fleet.asset_tags import allocate_tag, parse_tag
+from fleet.asset_tags import allocate_tag, in_number_order, parse_tag
 from fleet.errors import FleetError, invalid
 from fleet.models import Device, Event, LabelBatch, PreprintedTag, Printer, Shipment, shipment_items
 
@@ -198,7 +198,8 @@ def run_devices(session: Session, spec: dict, visible: Callable[[Device], bool])
             raise FleetError("not_found", f"shipment {ident} not found", {"ref": ident})
         query = select(Device).join(shipment_items, shipment_items.c.device_id == Device.id) \
             .where(shipment_items.c.shipment_id == ident)
-    rows = [d for d in session.scalars(query.order_by(Device.asset_tag, Device.id)).unique() if visible(d)]
+    query = query.order_by(*in_number_order(Device.asset_tag), Device.id)
+    rows = [d for d in session.scalars(query).unique() if visible(d)]
     if given[0] == "delivery" and not rows:
         raise FleetError("not_found", f"delivery {ident} not found or has no device you may see", {"ref": ident})
     untagged = [d.serial for d in rows if d.asset_tag is None]
@@ -285,12 +286,12 @@ def create_batch(session: Session, count: Any, stock_id: str, prefix: str, actor
 
 def batch_tags(session: Session, batch: LabelBatch) -> list[str]:
     return list(session.scalars(select(PreprintedTag.tag).where(PreprintedTag.batch_id == batch.id)
-                                .order_by(PreprintedTag.tag)))
+                                .order_by(*in_number_order(PreprintedTag.tag))))
 
 
 def batch_rows(session: Session, batch: LabelBatch) -> list[dict]:
     rows = session.execute(select(PreprintedTag.tag, Device.serial).outerjoin(Device, Device.id == PreprintedTag.device_id)
-                           .where(PreprintedTag.batch_id == batch.id).order_by(PreprintedTag.tag))
+                           .where(PreprintedTag.batch_id == batch.id).order_by(*in_number_order(PreprintedTag.tag)))
     return [{"tag": tag, "serial": serial} for tag, serial in rows]
 
 

@@ -23,7 +23,9 @@ SHEET_DPI = 300  # sheets: module widths are whole dots at 300 dpi, and so at 60
 MIN_QR_MODULE = 0.5  # mm, on sheet stock
 MIN_THERMAL_QR_MODULE = 0.33  # mm: 4 dots at 300 dpi, 3 at 203 dpi, still read by phone cameras at arm's length
 MIN_BAR_MODULE = 0.16  # mm: a narrower Code128 bar blurs on paper and on a 203 dpi head
-TAG_FLOOR = 6.0  # points: the asset tag shrinks below its line's minimum before it loses a character
+# points: the asset tag shrinks below its line's minimum, down to the smallest text on any label, before it loses
+# a character: a nine-digit tag (DIB-999999999-W) fits L7651, the narrowest column, at 5 pt
+TAG_FLOOR = 4.5
 FUNDING = ("Finansē Eiropas Savienība –", "NextGenerationEU")
 
 

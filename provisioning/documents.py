@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fleet.asset_tags import in_number_order
 from fleet.models import Delivery, Device, Shipment, shipment_items
 from labels import documents
 from provisioning import deliveries
@@ -34,7 +35,8 @@ def delivery_report(session: Session, delivery: Delivery) -> documents.Reconcili
 
 def packing_list(session: Session, shipment: Shipment) -> documents.PackingList:
     rows = session.scalars(select(Device).join(shipment_items, shipment_items.c.device_id == Device.id)
-                           .where(shipment_items.c.shipment_id == shipment.id).order_by(Device.asset_tag)).unique()
+                           .where(shipment_items.c.shipment_id == shipment.id)
+                           .order_by(*in_number_order(Device.asset_tag))).unique()
     school = shipment.school
     sender = (f"{shipment.from_school.name} ({shipment.from_school.registration_number})" if shipment.from_school
               else "Centrālā noliktava / Central warehouse")

@@ -52,6 +52,8 @@ VARIANTS = {
     "bare": LabelData(asset_tag=tag(6), serial="5CG0006LVX", qr_text=URL + tag(6)),
     "lower-case-url": label(7, qr_text="https://fleet.example.lv/d/" + tag(7)),
     "pangram": label(8, programme=PANGRAM),
+    "seven-digit-tag": label(9, asset_tag="DIB-1000000-R", qr_text=URL + "DIB-1000000-R"),
+    "nine-digit-tag": label(10, asset_tag="DIB-999999999-W", qr_text=URL + "DIB-999999999-W"),
 }
 
 CASES = [pytest.param(stock_id, name, id=f"{stock_id}-{name}") for stock_id in sorted(STOCKS) for name in VARIANTS]
@@ -150,6 +152,18 @@ def test_tag_and_serial_are_on_every_label_and_the_tag_is_whole_and_the_largest_
     assert text[1].text == data.serial
     assert all(t.size <= text[0].size for t in text)
     assert "asset_tag" not in drawn.omitted and "serial" not in drawn.omitted
+
+
+@pytest.mark.parametrize("stock_id", sorted(STOCKS))
+@pytest.mark.parametrize("tag", ["DIB-999999-W", "DIB-1000000-W", "DIB-999999999-W"])
+def test_a_tag_of_up_to_nine_digits_is_whole_on_every_stock(stock_id, tag):
+    """The numbers grow past six digits (fleet.asset_tags): with the default prefix the longest tag, widest
+    check character too, still fits whole, on its own and on a pre-printed label."""
+    for data in (label(1, asset_tag=tag, qr_text=URL + tag), LabelData(asset_tag=tag, serial="", qr_text=URL + tag)):
+        drawn = layout(STOCKS[stock_id], data)
+        text = [item for item in drawn.items if isinstance(item, Text)]
+        assert text[0].text == tag and text[0].bold
+        assert all(t.size <= text[0].size for t in text)
 
 
 @pytest.mark.parametrize("stock_id", sorted(STOCKS))

@@ -11,7 +11,19 @@ from dataclasses import dataclass
 import pytest
 from PIL import Image, ImageDraw
 
-from labels import STOCKS, Calibration, LabelData, Stock, calibration_pdf, fonts, label_pdf, labels_pdf, layout, symbols
+from labels import (
+    STOCKS,
+    Calibration,
+    LabelData,
+    Stock,
+    calibration_pdf,
+    fonts,
+    label_pdf,
+    label_png,
+    labels_pdf,
+    layout,
+    symbols,
+)
 from labels.layout import Code128, QRCode
 from tests.labels.helpers import (
     CARRY_BARCODE,
@@ -27,6 +39,7 @@ from tests.labels.helpers import (
     PANGRAM,
     QR,
     STANDARD_14,
+    URL,
     batch_label,
     carries_barcode,
     carries_funding,
@@ -37,6 +50,7 @@ from tests.labels.helpers import (
     found,
     label,
     lines_of,
+    png_image,
     px,
     rasterise,
     reader,
@@ -250,6 +264,19 @@ def test_every_font_is_embedded_and_none_is_standard_14(run):
             assert "/FontFile2" in font["/FontDescriptor"].get_object()
     for name in STANDARD_14:
         assert f"/{name}".encode() not in run.pdf
+
+
+@pytest.mark.parametrize("stock_id", sorted(STOCKS))
+@pytest.mark.parametrize("tag", ["DIB-1000000-R", "DIB-999999999-W"])
+def test_a_label_with_a_longer_tag_decodes_and_prints_the_tag_whole(stock_id, tag):
+    """Past 999,999 the number has seven digits and more: the QR code holds the longer URL and still decodes,
+    as PDF and as PNG, and the tag's text extracts whole."""
+    stock = STOCKS[stock_id]
+    data = label(1, asset_tag=tag, qr_text=URL + tag)
+    pdf = label_pdf(stock, data)
+    assert found(decode(rasterise(pdf)[0]), QR) == [URL + tag]
+    assert text_lines(reader(pdf).pages[0])[0] == tag
+    assert found(decode(png_image(label_png(stock, data))), QR) == [URL + tag]
 
 
 @pytest.mark.parametrize("stock_id", sorted(STOCKS))

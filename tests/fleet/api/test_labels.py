@@ -13,9 +13,11 @@ from PIL import Image
 from pypdf import PdfReader
 
 from fleet import labelling
+from fleet.asset_tags import format_tag
 from fleet.models import Event, LabelBatch, PreprintedTag, Printer
 from tests.conftest import error_code
 from tests.factories import ContractFactory, DeliveryFactory, DeviceFactory, SchoolFactory
+from tests.fleet.test_asset_tags import next_tag_number
 
 
 def decoded(pdf: bytes, dpi: int = 300) -> set[str]:
@@ -260,6 +262,25 @@ def test_preprinted_batch_binds_on_first_scan_with_the_serial(api, session, coun
     body = api.get(f"label-batches/{batch_id}").get_json()
     assert body["bound"] == 1 and body["tags"][0] == {"tag": tags[0], "serial": device.serial}
     assert count(PreprintedTag, PreprintedTag.device_id.is_not(None)) == 1
+
+
+def test_a_batch_across_the_millionth_tag_is_in_number_order_and_every_tag_prints_whole(api, session):
+    next_tag_number(session, 999_998)
+    r = api.post("label-batches", json={"count": 4, "stock": "avery-l7651"})  # the smallest stock
+    assert r.status_code == 200, r.get_json()
+    tags = [t["tag"] for t in api.get(f"label-batches/{r.headers['X-Fleet-Batch']}").get_json()["tags"]]
+    assert tags == [format_tag("DIB", n) for n in (999_998, 999_999, 1_000_000, 1_000_001)]
+    assert decoded(r.data) == {url(t) for t in tags}
+    printed = text_of(r.data).split()
+    assert all(t in printed for t in tags)  # whole, not cut with an ellipsis
+    device = DeviceFactory(status="in_warehouse")
+    r = api.post("scan", json={"code": url(tags[2]), "action": "bind", "serial": device.serial})
+    assert r.status_code == 200 and r.get_json()["device"]["asset_tag"] == tags[2], r.get_json()
+    other = DeviceFactory(status="in_warehouse")
+    assert other.asset_tag == format_tag("DIB", 1_000_003)  # 1,000,002 went to `device`, replaced by the bind
+    r = api.post("labels", json={"devices": [other.asset_tag], "stock": "avery-l7651"})
+    assert r.status_code == 200, r.get_json()
+    assert url(other.asset_tag) in decoded(r.data) and other.asset_tag in text_of(r.data).split()
 
 
 @pytest.mark.parametrize("body, field", [({"count": 0, "stock": "avery-l7651"}, "count"),
