@@ -87,6 +87,18 @@ def _known(session: Session, serial_column, other, serials: list[str]):
 _SERIALS = bindparam("serials", type_=ARRAY(String))
 
 
+def list_deliveries(session: Session, limit: int, after: int | None = None) -> tuple[list[Delivery], int | None]:
+    """The newest deliveries first, ``limit`` of them older than delivery ``after``. (deliveries, the
+    last id when there are more)"""
+    stmt = select(Delivery).order_by(Delivery.id.desc()).limit(limit + 1)
+    if after is not None:
+        stmt = stmt.where(Delivery.id < after)
+    rows = list(session.scalars(stmt))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, rows[-1].id if more else None
+
+
 def get_delivery(session: Session, delivery_id: int, lock: str | None = None) -> Delivery:
     """The delivery; ``lock="share"`` for a scan (scans do not block each other), ``"update"`` to
     close it (waits for the scans under way, and they for it). The contract is joined to the

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from flask import Response, g, jsonify, request
-from sqlalchemy import select
 
-from fleet import db
+from fleet import db, devices
 from fleet.api import body, checked_nonce, created, endpoint, render
 from fleet.errors import invalid
-from fleet.models import Delivery
 from labels.documents import reconciliation_pdf
 from provisioning import deliveries, documents
 from provisioning.api import bp
@@ -46,13 +44,13 @@ def create_delivery():
 @bp.get("/deliveries")
 @endpoint("deliveries:read")
 def list_deliveries():
-
-
-
-
+    """``?limit=&after=``: the deliveries newest first, each with its reconciliation; the cursor is
+    the one devices and shipments use."""
     s = db.session()
-    rows = s.scalars(select(Delivery).order_by(Delivery.id.desc()).limit(200))
-    return jsonify(render.page([_delivery_json(s, d) for d in rows], None))
+    after = request.args.get("after")
+    rows, last = deliveries.list_deliveries(
+        s, devices.parse_limit(request.args.get("limit")), devices.decode_cursor(after) if after is not None else None)
+    return jsonify(render.page([_delivery_json(s, d) for d in rows], devices.encode_cursor(last) if last else None))
 
 
 @bp.get("/deliveries/<int:delivery_id>")

@@ -140,6 +140,36 @@ def test_close_freezes_the_result_and_refuses_later_scans(api):
     assert api.get(f"deliveries/{delivery.id}").get_json()["missing"] == ["PFD00002"]
 
 
+def test_deliveries_page_through_all_of_them_newest_first(api, session):
+    """More than the 200 a single answer once held: pages of ?limit= (50 by default) with the cursor
+    that devices and shipments use, each delivery exactly once."""
+    contract = ContractFactory()
+    made = [DeliveryFactory(contract=contract, serials=(f"PFP{i:05d}",)).id for i in range(205)]
+    for limit, pages in ((None, 5), ("100", 3), ("500", 1)):
+        seen, after, answers = [], None, 0
+        while True:
+            query = "&".join(f"{k}={v}" for k, v in (("limit", limit), ("after", after)) if v is not None)
+            r = api.get("deliveries" + (f"?{query}" if query else ""))
+            assert r.status_code == 200, r.get_json()
+            body = r.get_json()
+            answers += 1
+            assert len(body["items"]) == min(int(limit or 50), 205 - len(seen))
+            seen += [d["id"] for d in body["items"]]
+            after = body["next"]
+            if after is None:
+                break
+        assert seen == sorted(made, reverse=True) and answers == pages, limit
+
+
+def test_a_bad_deliveries_cursor_or_limit_is_invalid_input(api):
+    DeliveryFactory()
+    for query, field in (("after=nonsense", "after"), ("after=eyJpZCI6IC0xfQ", "after"), ("limit=0", "limit"),
+                         ("limit=501", "limit"), ("limit=abc", "limit"), ("limit=%C2%B2", "limit")):
+        r = api.get(f"deliveries?{query}")
+        assert r.status_code == 400 and error_code(r) == "invalid_input", query
+        assert r.get_json()["error"]["details"][0]["field"] == field, query
+
+
 def test_unknown_delivery_and_bad_bodies(api):
     assert error_code(api.get("deliveries/999")) == "not_found"
     assert error_code(receive(api, 999, "PFD00001")) == "not_found"
