@@ -531,3 +531,24 @@ class AccessLogEntry(Base):
     via: Mapped[str | None] = mapped_column(String(10))  # form, session, token
     what: Mapped[str | None] = mapped_column(String(200))  # e.g. "GET /api/v1/pupils/<int:pupil_id>"
     details: Mapped[dict | None] = mapped_column(JSONType)
+
+
+class RefusedScan(Base):
+    """A scan that was refused (``fleet.refused_scans``): who, when, where, the code as scanned and
+    the error. Not a device's history (a refused scan did not happen to the device), and never
+    personal data: the action's name and the code, nothing else of the request."""
+
+    __tablename__ = "refused_scans"
+    __table_args__ = (Index("ix_refused_scans_actor_id", "actor", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(32))  # receive, arrive, audited, or /scan's action (lookup: none)
+    code: Mapped[str | None] = mapped_column(String(500))  # as scanned, truncated; none when it was no text
+    error: Mapped[str] = mapped_column(String(32))  # the error code
+    message: Mapped[str] = mapped_column(String(200))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))  # when the scanner may see it
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"), index=True)
+    shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"), index=True)
+    stocktake_id: Mapped[int | None] = mapped_column(ForeignKey("stocktakes.id"), index=True)
+    nonce: Mapped[str | None] = mapped_column(String(100), unique=True)  # a station's retry is kept once
