@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from fleet.errors import FleetError
-from fleet.models import Device
+from fleet.models import Device, RefusedScan, Shipment, Stocktake
 
 READ = ("catalog:read", "devices:read")
 
@@ -186,3 +186,41 @@ def sees_school(principal: Principal, school_id: int | None) -> bool:
 
 def can_see_device(principal: Principal, device: Device) -> bool:
     return not principal.school_scoped or device.school_id in principal.school_ids
+
+
+# Where scans are taken, and the permission a scan there needs (besides the place's own rule).
+SCAN_PLACES: dict[str, str] = {"delivery": "deliveries:write", "shipment": "shipments:arrive", "stocktake": "stocktakes"}
+
+
+def scans_at(principal: Principal, place: str, school_id: int | None = None) -> bool:
+    """Who scans at a place, and so sees the scans refused there: intake at a delivery (the
+    warehouse), arrivals at the receiving school (``school_id``), a stocktake where the principal
+    may count. A refusal at a place where the scanner may not scan is not kept."""
+    if not allows(principal, SCAN_PLACES[place]):
+        return False
+    if place == "shipment":
+        return may_receive(principal, school_id)
+    if place == "stocktake":
+        return may_count(principal, school_id)
+    return True
+
+
+def refused_scans_filter(principal: Principal) -> ColumnElement[bool]:
+    """The refused scans this principal may list, as a WHERE clause: those at the places where it
+    scans (``scans_at``), and its own at ``/scan`` (which has no place); an admin all."""
+    if principal.role == "admin":
+        return true()
+    r = RefusedScan
+    seen = [and_(r.delivery_id.is_(None), r.shipment_id.is_(None), r.stocktake_id.is_(None), r.actor == principal.name)]
+    schools = sorted(principal.school_ids)
+    if allows(principal, SCAN_PLACES["delivery"]):
+        seen.append(r.delivery_id.is_not(None))
+    if allows(principal, SCAN_PLACES["shipment"]):
+        shipments = select(Shipment.id)
+        if principal.school_scoped:
+            shipments = shipments.where(Shipment.school_id.in_(schools))
+        seen.append(r.shipment_id.in_(shipments))
+    if allows(principal, SCAN_PLACES["stocktake"]) and principal.role in ("warehouse", "school_it"):  # as may_count
+        counted = Stocktake.school_id.is_(None) if principal.role == "warehouse" else Stocktake.school_id.in_(schools)
+        seen.append(r.stocktake_id.in_(select(Stocktake.id).where(counted)))
+    return or_(*seen)

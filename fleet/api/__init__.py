@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, session
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from fleet import access_log, csrf, db, policy, sessions
+from fleet import access_log, csrf, db, policy, refused_scans, sessions
 from fleet.app import personal_data
 from fleet.auth import authenticate_bearer
 from fleet.errors import FleetError, invalid
@@ -26,9 +26,15 @@ from fleet.policy import Principal
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def endpoint(permission: str, export: bool = False) -> Callable:
+SCAN_BODY = "body"  # ``endpoint(scan=SCAN_BODY)``: the scan's action is the body's ``action`` (``/scan``)
+
+
+def endpoint(permission: str, export: bool = False, scan: str | None = None) -> Callable:
     """Authenticate the caller and require ``permission``; the principal is in ``g.principal``.
-    ``export``: the answer is an export (a file of many records), recorded in the access log."""
+    ``export``: the answer is an export (a file of many records), recorded in the access log.
+    ``scan``: the route takes one scan ``{code, nonce?}`` with this action (or ``SCAN_BODY``), at
+    the place its URL names (``delivery_id``, ``shipment_id``, ``stocktake_id``); a refusal
+    (``FleetError``) is kept by ``fleet.refused_scans``. An accepted scan runs nothing more."""
     logged = "export" if export else "personal_data" if policy.is_personal(permission) else None
 
     def wrap(view: Callable) -> Callable:
@@ -38,12 +44,30 @@ def endpoint(permission: str, export: bool = False) -> Callable:
             policy.require(g.principal, permission)
             if logged:
                 record_access(logged)
-            return view(*args, **kwargs)
+            if scan is None:
+                return view(*args, **kwargs)
+            try:
+                return view(*args, **kwargs)
+            except FleetError as e:
+                _keep_refused_scan(e, scan, kwargs)
+                raise
 
         run.permission = permission
         return run
 
     return wrap
+
+
+def _keep_refused_scan(error: FleetError, scan: str, kwargs: dict) -> None:
+    """The refused scan's row: of the body only the action's name, the code and the nonce."""
+    try:
+        data = json_or_none()
+    except FleetError:  # nested too deeply, or a NUL: no code to keep
+        data = None
+    data = data if isinstance(data, dict) else {}
+    action = refused_scans.action_name(data.get("action")) if scan == SCAN_BODY else scan
+    place = {k: v for k, v in kwargs.items() if k in refused_scans.PLACES}
+    refused_scans.keep(db.session(), error, g.principal, action, data.get("code"), data.get("nonce"), place)
 
 
 def authenticate() -> Principal:

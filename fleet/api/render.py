@@ -51,3 +51,11 @@ def page(items: list[dict], next_cursor: str | None) -> dict:
 def outcome(o) -> dict:
     """The answer to a lifecycle action, from ``/devices/{ref}/actions/…`` and ``/scan`` alike."""
     return {"device": device(o.device), "applied": o.applied, "already": o.already, "event": event(o.event)}
+
+
+def refused_scan(r, device) -> dict:
+    """A refused scan; its device (serial and asset tag) only when the caller may see it."""
+    return {"id": r.id, "at": when(r.at), "actor": r.actor, "action": r.action, "code": r.code,
+            "error": {"code": r.error, "message": r.message},
+            "device": {"serial": device.serial, "asset_tag": device.asset_tag} if device is not None else None,
+            "delivery": r.delivery_id, "shipment": r.shipment_id, "stocktake": r.stocktake_id, "nonce": r.nonce}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, g, jsonify, request
 
-from fleet import db, devices
+from fleet import db, devices, refused_scans
 from fleet.api import body, checked_nonce, created, endpoint, render
 from fleet.errors import invalid
 from labels.documents import reconciliation_pdf
@@ -57,7 +57,8 @@ def list_deliveries():
 @endpoint("deliveries:read")
 def get_delivery(delivery_id: int):
     s = db.session()
-    return jsonify(_delivery_json(s, deliveries.get_delivery(s, delivery_id)))
+    return jsonify({**_delivery_json(s, deliveries.get_delivery(s, delivery_id)),
+                    "refused": refused_scans.count(s, delivery_id=delivery_id)})
 
 
 @bp.get("/deliveries/<int:delivery_id>/report.csv")
@@ -80,7 +81,7 @@ def delivery_report_pdf(delivery_id: int):
 
 
 @bp.post("/deliveries/<int:delivery_id>/receive")
-@endpoint("deliveries:write")
+@endpoint("deliveries:write", scan="receive")
 def receive(delivery_id: int):
     """One scan at intake: ``{code, nonce?}`` → the device, applied/already, and ``unexpected``."""
     data = body()

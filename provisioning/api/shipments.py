@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, g, jsonify, request
 
-from fleet import db, devices, policy
+from fleet import db, devices, policy, refused_scans
 from fleet.api import body, checked_nonce, created, endpoint, render
 from fleet.errors import FleetError, invalid
 from labels import documents as labels_documents
@@ -62,7 +62,8 @@ def list_shipments():
 @endpoint("shipments:read")
 def get_shipment(shipment_id: int):
     s = db.session()
-    return jsonify(_shipment_json(s, shipments.get_shipment(s, shipment_id, _visible())))
+    return jsonify({**_shipment_json(s, shipments.get_shipment(s, shipment_id, _visible())),
+                    "refused": refused_scans.count(s, shipment_id=shipment_id)})
 
 
 @bp.get("/shipments/<int:shipment_id>/packing-list.pdf")
@@ -80,7 +81,7 @@ def packing_list_pdf(shipment_id: int):
 
 
 @bp.post("/shipments/<int:shipment_id>/arrive")
-@endpoint("shipments:arrive")
+@endpoint("shipments:arrive", scan="arrive")
 def arrive(shipment_id: int):
     """One scan at the receiving school: ``{code, nonce?}`` → the device and ``unexpected``."""
     data = body()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g, jsonify
 
-from fleet import db, policy
+from fleet import db, policy, refused_scans
 from fleet.api import body, created, endpoint, render
 from fleet.errors import invalid
 from provisioning import stocktakes
@@ -40,11 +40,12 @@ def start_stocktake():
 @endpoint("stocktakes")
 def get_stocktake(stocktake_id: int):
     s = db.session()
-    return jsonify(_stocktake_json(s, stocktakes.get(s, stocktake_id, _may_count())))
+    return jsonify({**_stocktake_json(s, stocktakes.get(s, stocktake_id, _may_count())),
+                    "refused": refused_scans.count(s, stocktake_id=stocktake_id)})
 
 
 @bp.post("/stocktakes/<int:stocktake_id>/scan")
-@endpoint("stocktakes")
+@endpoint("stocktakes", scan="audited")
 def stocktake_scan(stocktake_id: int):
     data = body()
     if not isinstance(data, dict) or set(data) - {"code"}:
