@@ -52,8 +52,8 @@ def keep(session: Session, error: FleetError, principal: Principal, action: str,
     of ``delivery_id``, ``shipment_id``, ``stocktake_id``. Not kept when the place does not exist or
     the scanner may not scan there (its refusal is about the place, not a scan). Never raises: a
     refusal stays the refusal even when it cannot be kept."""
-    session.rollback()
     try:
+        session.rollback()
         if _keep(session, error, principal, action, code, nonce, place):
             session.commit()
         else:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter
 
 from fleet.errors import STATUS
-from fleet.models import AccessLogEntry, ApiToken, Base, Device, User, WebSession
+from fleet.models import AccessLogEntry, ApiToken, Base, Device, RefusedScan, User, WebSession
 from tests.factories import DeliveryFactory, DeviceFactory, PupilFactory, SchoolFactory
 from tests.provisioning.workbooks import dtd_xlsx
 
@@ -34,7 +34,8 @@ SUPERSCRIPT = "\u00b2"  # '²': str.isdigit() says yes, int() says no
 CODES = [*URL_CODES, *FOLDED, FOLDED_NEW]
 QUERY_VALUES = [URL_CODES[0], SUPERSCRIPT, "\ufb00"]
 
-UNTOUCHED = {AccessLogEntry.__tablename__, ApiToken.__tablename__, WebSession.__tablename__, User.__tablename__}
+UNTOUCHED = {AccessLogEntry.__tablename__, ApiToken.__tablename__, WebSession.__tablename__, User.__tablename__,
+             RefusedScan.__tablename__}  # a refused scan is kept (tests/fleet/api/test_refused_scans.py)
 
 
 @dataclass
@@ -131,7 +132,7 @@ def _refusal(response) -> str | None:
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_a_hostile_code_is_refused_with_a_code_everywhere_and_changes_nothing(api, world, snapshot, code):
+def test_a_hostile_code_is_refused_with_a_code_everywhere_and_changes_nothing(api, world, snapshot, session, code):
     before = snapshot()
     wrong = []
     for method, path, body in code_requests(code, world):
@@ -140,6 +141,9 @@ def test_a_hostile_code_is_refused_with_a_code_everywhere_and_changes_nothing(ap
             wrong.append(f"{method} {path} {body}: {fault}")
     assert not wrong, "\n".join(wrong)
     assert snapshot() == before
+    scans = [p for _, p, _ in code_requests(code, world) if p == "/api/v1/scan" or p.endswith(("/receive", "/arrive", "/scan"))]
+    assert session.scalar(select(func.count()).select_from(RefusedScan)) == len(scans)  # each refusal kept, storable
+    session.commit()
 
 
 @pytest.mark.parametrize("code", CODES)
