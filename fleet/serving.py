@@ -208,12 +208,9 @@ class BufferingWorker(gthread.ThreadWorker):
         self._guarded(conn, self._advance, conn, b"")  # a pipelined request may be here whole already
 
     def _on_readable(self, conn: _Conn, sock) -> None:
-        try:
-            data = sock.recv(RECV_SIZE)
-        except BlockingIOError:
+        data = _read(sock)
+        if data is None:
             return
-        except OSError:
-            data = b""
         if not data:  # gone (or half-closed) before its request was whole
             self._end(conn)
         else:
@@ -322,12 +319,9 @@ class BufferingWorker(gthread.ThreadWorker):
         self.lingering[conn] = [time.monotonic() + LINGER_SECONDS, 0]
 
     def _on_lingering(self, conn: _Conn, sock) -> None:
-        try:
-            data = sock.recv(RECV_SIZE)
-        except BlockingIOError:
+        data = _read(sock)
+        if data is None:
             return
-        except OSError:
-            data = b""
         state = self.lingering[conn]
         state[1] += len(data)
         if not data or state[1] >= LINGER_BYTES:
@@ -348,6 +342,16 @@ class BufferingWorker(gthread.ThreadWorker):
             self._end(conn, error_response(408, "Request Timeout") if timed_out else None)
         for conn in [c for c, (deadline, _) in self.lingering.items() if deadline <= now]:
             self._close_lingering(conn)
+
+
+def _read(sock) -> bytes | None:
+    """What a readable non-blocking socket has: None when nothing after all, b"" when it is gone."""
+    try:
+        return sock.recv(RECV_SIZE)
+    except BlockingIOError:
+        return None
+    except OSError:
+        return b""
 
 
 def _head_end(data: bytearray) -> int | None:
