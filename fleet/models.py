@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -20,6 +23,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    Text,
     TypeDecorator,
     UniqueConstraint,
     select,
@@ -42,7 +46,23 @@ USER_SOURCES = ("local", "directory")  # a local account (password or tokens onl
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC: every timestamp the domain writes (events, loans, agreements) comes from here."""
+    source = _CLOCK.get()
+    return datetime.now(UTC) if source is None else source()
+
+
+_CLOCK: ContextVar[Callable[[], datetime] | None] = ContextVar("fleet_clock", default=None)
+
+
+@contextmanager
+def clock(source: Callable[[], datetime]) -> Iterator[None]:
+    """Inside the block ``utcnow`` answers ``source()``: the demo data lives its history in the
+    programme's years (each event is still hashed with the time it records). Never while serving."""
+    token = _CLOCK.set(source)
+    try:
+        yield
+    finally:
+        _CLOCK.reset(token)
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -552,3 +572,29 @@ class RefusedScan(Base):
     shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"), index=True)
     stocktake_id: Mapped[int | None] = mapped_column(ForeignKey("stocktakes.id"), index=True)
     nonce: Mapped[str | None] = mapped_column(String(100), unique=True)  # a station's retry is kept once
+
+
+class OutboxMessage(Base):
+    """An e-mail waiting for ``fleet worker`` (``fleet.outbox``), written in the same transaction as
+    the loan or signature it is about. The recipient and body are personal data (the body of a
+    signing e-mail holds the link, whose token is otherwise stored only as a hash): kept only until
+    the message is sent or given up (then cleared), and the rows go with ``fleet privacy purge``. The attachment is
+    the document's hash in the document store, not a second copy."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_due_at", "state", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # sign_link, signed_copy
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))  # what it is about
+    state: Mapped[str] = mapped_column(String(16), default="queued")  # queued, sending, sent, dead
+    recipient: Mapped[str | None] = mapped_column(String(200))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(Text)
+    attachment_name: Mapped[str | None] = mapped_column(String(100))
+    attachment_sha256: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(100))  # the exception's type and SMTP code, no content
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # sent, or given up (dead)

@@ -26,7 +26,7 @@ def fleet(database_url, tmp_path, app):
 def test_db_upgrade_is_idempotent(fleet):
     result = fleet("db", "upgrade")
     assert result.exit_code == 0, result.output
-    assert "database at revision 0011" in result.output
+    assert "database at revision 0012" in result.output
 
 
 def test_users_add_and_token_create_prints_only_the_token(fleet, session):
