@@ -35,6 +35,7 @@ class Config:
     proxy_count: int = 0  # reverse proxies in front that set X-Forwarded-For/-Proto
     pupil_retention_months: int = 12  # fleet privacy purge: pupils whose last loan ended this long ago …
     access_log_retention_months: int = 24  # … and access-log entries older than this
+    smtp: SmtpConfig | None = None  # None: no e-mail to guardians (FLEET_SMTP_HOST unset)
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None, served_at: str | None = None) -> Config:
@@ -59,6 +60,7 @@ class Config:
             proxy_count=_int(env, "FLEET_PROXY_COUNT", cls.proxy_count, minimum=0),
             pupil_retention_months=_int(env, "FLEET_PUPIL_RETENTION_MONTHS", cls.pupil_retention_months),
             access_log_retention_months=_int(env, "FLEET_ACCESS_LOG_RETENTION_MONTHS", cls.access_log_retention_months),
+            smtp=SmtpConfig.from_env(env) if env.get("FLEET_SMTP_HOST") else None,
         )
 
     @property
@@ -82,6 +84,43 @@ class Config:
         validate_prefix(self.asset_tag_prefix)
         if self.directory is not None:
             self.directory.validate()
+        if self.smtp is not None:
+            self.smtp.validate()
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    """``FLEET_SMTP_*``: the server ``fleet worker`` sends guardians' e-mail through."""
+
+    host: str
+    port: int = 587
+    user: str | None = None
+    password: str | None = None
+    sender: str = "fleet@localhost"
+    starttls: bool = True
+    timeout: float = 10.0  # seconds, for connecting and each answer (in the worker, never in a request)
+
+    @classmethod
+    def from_env(cls, env) -> SmtpConfig:
+        starttls = (env.get("FLEET_SMTP_STARTTLS") or "true").lower()
+        if starttls not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ConfigError(f"FLEET_SMTP_STARTTLS must be true or false, not {env.get('FLEET_SMTP_STARTTLS')!r}")
+        return cls(
+            host=env["FLEET_SMTP_HOST"],
+            port=_int(env, "FLEET_SMTP_PORT", cls.port),
+            user=env.get("FLEET_SMTP_USER") or None,
+            password=env.get("FLEET_SMTP_PASSWORD") or None,
+            sender=env.get("FLEET_SMTP_FROM") or cls.sender,
+            starttls=starttls in ("1", "true", "yes", "on"),
+        )
+
+    def validate(self) -> None:
+        if not 0 < self.port < 65536:
+            raise ConfigError(f"FLEET_SMTP_PORT must be a port number (1–65535), not {self.port}")
+        if "@" not in self.sender or any(c in self.sender for c in "\r\n"):
+            raise ConfigError(f"FLEET_SMTP_FROM must be an e-mail address, not {self.sender!r}")
+        if bool(self.password) and not self.user:
+            raise ConfigError("FLEET_SMTP_PASSWORD needs FLEET_SMTP_USER")
 
 
 @dataclass(frozen=True)
