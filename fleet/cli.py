@@ -234,12 +234,13 @@ def privacy() -> None:
 
 @privacy.command("purge", help="Anonymise pupils whose last loan ended more than the retention ago "
                                "(FLEET_PUPIL_RETENTION_MONTHS, default 12; counts and agreement hashes stay), and "
-                               "delete access-log entries older than FLEET_ACCESS_LOG_RETENTION_MONTHS (default 24).")
+                               "delete access-log entries older than FLEET_ACCESS_LOG_RETENTION_MONTHS (default 24), "
+                               "and the outbox's sent and given-up e-mails after 30 days.")
 @click.option("--months", type=int, default=None, help="the pupils' retention in months (overrides the setting)")
 @click.option("--access-log-months", type=int, default=None,
               help="the access log's retention in months (overrides the setting)")
 def privacy_purge(months: int | None, access_log_months: int | None) -> None:
-    from fleet import access_log, loans
+    from fleet import access_log, loans, outbox
 
     if any(m is not None and m < 1 for m in (months, access_log_months)):
         _fail(FleetError("invalid_input", "a retention must be at least 1 month"))
@@ -249,8 +250,43 @@ def privacy_purge(months: int | None, access_log_months: int | None) -> None:
         log_months = config.access_log_retention_months if access_log_months is None else access_log_months
         purged = loans.purge(session, months)
         deleted = access_log.purge(session, log_months)
+        mails = outbox.purge(session)
     click.echo(f"{purged} pupil(s) anonymised (retention {months} months); "
-               f"{deleted} access-log entr{'y' if deleted == 1 else 'ies'} deleted (retention {log_months} months)")
+               f"{deleted} access-log entr{'y' if deleted == 1 else 'ies'} deleted (retention {log_months} months); "
+               f"{mails} sent or given-up e-mail(s) deleted (retention {outbox.RETENTION_DAYS} days)")
+
+
+@main.command(help="Send the outbox's e-mails to guardians (FLEET_SMTP_*): runs until stopped, every INTERVAL "
+                   "seconds; failures are retried with backoff and given up after 8 attempts (GET /api/v1/outbox"
+                   "?state=dead). Run one beside `fleet serve` (scripts/run does), or --once from cron.")
+@click.option("--once", is_flag=True, help="send what is due now, then exit")
+@click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="seconds between looks at the outbox")
+def worker(once: bool, interval: float) -> None:
+    import logging
+    import time
+
+    from fleet import outbox
+
+    app = _app()
+    config = app.config["FLEET"]
+    if config.smtp is None:
+        click.echo("FLEET_SMTP_HOST is not set: no e-mail is queued or sent", err=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    writes = app.extensions["fleet.sessionmaker"]
+    if not once:
+        click.echo(f"fleet worker: sending the outbox every {interval:g} s", err=True)
+    try:
+        while True:
+            run = outbox.run_once(writes, config.smtp, config.public_url)
+            if once:
+                click.echo(str(run))
+                return
+            if run.sent or run.retried or run.dead:
+                logging.getLogger("fleet.worker").info("%s", run)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return
 
 
 @main.group("throttle", help="The sign-in throttle (FLEET_SIGNIN_FAILURES_PER_USER, …_PER_ADDRESS).")

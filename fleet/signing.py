@@ -13,7 +13,7 @@ import binascii
 
 from flask import Blueprint, Response, current_app, render_template, request, session
 
-from fleet import agreements, db, documents, mail, policy, sessions
+from fleet import agreements, db, documents, outbox, policy, sessions
 from fleet.app import personal_data
 from fleet.errors import FleetError
 
@@ -82,8 +82,8 @@ def sign(token: str):
                          "The signature image is too large. Please sign in the box again.", 413)
         details = e.details if isinstance(e.details, list) else []
         return again("; ".join(d.get("message", "") for d in details) or e.message)
-    s.commit()
-    mail.send_signed(current_app, agreement.loan, agreement, documents.get(s, agreement.signed_sha256).data)
+    outbox.enqueue_signed(s, current_app.config["FLEET"].smtp, agreement.loan, agreement)
+    s.commit()  # the signature and the e-mail of its copy together (fleet worker sends it)
     return render_template("sign_done.html", agreement=agreement, language=language)
 
 

@@ -196,4 +196,4 @@ def http_error_json(e: HTTPException):
     return response, e.code
 
 
-from fleet.api import access, catalog, devices, labels, loans, pupils, scan  # noqa: E402,F401  (register the routes)
+from fleet.api import access, catalog, devices, labels, loans, outbox, pupils, scan  # noqa: E402,F401  (register the routes)

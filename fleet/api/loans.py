@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, g, jsonify, request
 
-from fleet import agreements, db, documents, loans, mail, policy
+from fleet import agreements, db, documents, loans, outbox, policy
 from fleet.api import body, bp, created, endpoint
 from fleet.errors import FleetError, invalid
 from fleet.models import Founder
@@ -13,6 +13,10 @@ from fleet.models import Founder
 
 def _public_url() -> str:
     return current_app.config["FLEET"].public_url
+
+
+def _smtp():
+    return current_app.config["FLEET"].smtp
 
 
 def _scopes():
@@ -38,9 +42,10 @@ def create_loan():
     devices, schools = _scopes()
     handed = loans.hand_over(s, data.get("device"), data.get("pupil"), data.get("accessories"), g.principal.name,
                              devices, schools, _public_url(), data.get("language", "lv"), data.get("condition", "new"))
-    s.commit()
+    queued = outbox.enqueue_link(s, _smtp(), handed.loan, handed.agreement, handed.sign_url)
+    s.commit()  # the loan and its e-mail together: a hand-out that rolls back queues nothing
     answer = loans.to_json(handed.loan, handed.agreement, handed.sign_url)
-    answer["agreement"]["mailed"] = mail.send_link(current_app, handed.loan, handed.agreement, handed.sign_url)
+    answer["agreement"]["mailed"] = "queued" if queued else None
     return created(answer)
 
 
@@ -57,10 +62,11 @@ def class_handout():
     devices, schools = _scopes()
     done, failed, pdf = loans.class_handout(s, data.get("pairs"), data.get("accessories"), g.principal.name, devices,
                                             schools, _public_url(), data.get("language", "lv"))
+    queued = [outbox.enqueue_link(s, _smtp(), h.loan, h.agreement, h.sign_url) for h in done]
     s.commit()
     made = [loans.to_json(h.loan, h.agreement, h.sign_url) for h in done]
-    for h, answer in zip(done, made, strict=True):
-        answer["agreement"]["mailed"] = mail.send_link(current_app, h.loan, h.agreement, h.sign_url)
+    for answer, q in zip(made, queued, strict=True):
+        answer["agreement"]["mailed"] = "queued" if q else None
     if pdf is None or request.accept_mimetypes.best == "application/json":
         return jsonify({"loans": made, "failed": failed}), 200 if done else 400
     response = Response(pdf, mimetype="application/pdf")

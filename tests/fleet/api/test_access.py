@@ -131,6 +131,7 @@ ROUTES = [
     Route("POST", "/api/v1/stocktakes/<int:stocktake_id>/close", "stocktakes/{stocktake}/close", None, 200, COUNT,
           WAREHOUSE, 404),
     Route("GET", "/api/v1/access-log", "access-log", None, 200, frozenset({"admin", "auditor"})),
+    Route("GET", "/api/v1/outbox", "outbox?state=dead", None, 200, frozenset({"admin"})),
     Route("GET", "/api/v1/scans/refused", "scans/refused", None, 200, EVERYONE),  # each its own, and its places'
     Route("GET", "/api/v1/scans/refused", "scans/refused?stocktake={stocktake}", None, 200, EVERYONE,
           frozenset({"warehouse", "ministry", "founder_manager", "auditor"}), 404),  # those who count there
