@@ -60,10 +60,24 @@ def test_run_serves_on_the_port_it_is_given_and_says_so(tmp_path):
             except OSError:
                 assert time.monotonic() < deadline, f"nothing answers on {port}:\n{out.read_text()[-3000:]}"
                 time.sleep(0.2)
+        while "fleet worker: sending the outbox" not in out.read_text():  # the outbox's worker runs beside it
+            assert time.monotonic() < deadline, f"no fleet worker:\n{out.read_text()[-3000:]}"
+            time.sleep(0.2)
         devices = json.loads(_get(f"{base}/api/v1/devices?limit=50", token))
         tag = next(d["asset_tag"] for d in devices["items"] if d.get("asset_tag"))
         label = _get(f"{base}/api/v1/devices/{tag}/label.zpl", token).decode().upper()
         assert f"HTTP://127.0.0.1:{port}/D/{tag}" in label
+
+        os.kill(proc.pid, signal.SIGTERM)  # the script alone: it stops the server and the worker with it
+        proc.wait(timeout=60)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                break
+            assert time.monotonic() < deadline, "a process scripts/run started outlived it"
+            time.sleep(0.2)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
