@@ -49,8 +49,7 @@ def load(session: Session, public_url: str | None = None) -> list[str]:
         catalog.create_school(session, s)
     for c in data.CONTRACTS:
         catalog.create_contract(session, c)
-    at = world.devices_flow(session)
-    lent = world.lend(session, at[data.PURVCIEMS], public_url or _public_url())
+    lent = world.story(session, public_url or _public_url())
     devices = session.scalar(select(func.count()).select_from(Device))
 
     lines = [f"Demo data loaded: {len(data.FOUNDERS)} founders, {len(data.SCHOOLS)} schools, "

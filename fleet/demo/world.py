@@ -8,6 +8,7 @@ Like the app factory, the demo loader wires the whole application together, so i
 from __future__ import annotations
 
 import io
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from fleet import agreements, lifecycle, loans, pupils, resolvers
 from fleet.demo import data
 from fleet.labelling import PrinterScope, record_prints, save_printer
-from fleet.models import Device, School
+from fleet.models import Device, School, clock
 from provisioning import deliveries, shipments, stocktakes
 from provisioning.manifests import ManifestRow
 
@@ -45,60 +46,79 @@ def _device(session: Session, serial: str) -> Device:
     return resolvers.resolve(session, serial, lock=True)
 
 
-def deliver(session: Session) -> list[str]:
-    """Delivery 1 (RRF contract): 62 on the manifest, 2 never came, 2 came that nobody listed; closed.
-    Delivery 2 (state budget): 8 on the manifest, 3 received so far; open. The serials received."""
-    first = _manifest(0, 62)
-    delivery = deliveries.create_delivery(session, data.CONTRACTS[0]["number"], first, WAREHOUSE)
-    received = [r.serial for r in first[:-2]] + ["PF2K00001X", "DL2K00002Y"]  # the last two stay missing
+class Calendar:
+    """The demo's clock (``fleet.models.clock``): each step of the story happens on its day, in
+    working hours, its events a few seconds apart and always in order."""
+
+    def __init__(self) -> None:
+        self.moment = datetime(2022, 9, 1, 7, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.moment += timedelta(seconds=7)
+        return self.moment
+
+    def on(self, day: str, hour: int = 9) -> None:
+        self.moment = max(self.moment, datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC))
+
+
+def deliver(session: Session, cal: Calendar) -> list[str]:
+    """Delivery 1 (RRF contract): 62 on the manifest, 2 never came, 2 came that nobody listed;
+    closed. The serials received."""
+    cal.on("2022-10-03")
+    manifest = _manifest(0, 62)
+    delivery = deliveries.create_delivery(session, data.CONTRACTS[0]["number"], manifest, WAREHOUSE)
+    received = [r.serial for r in manifest[:-2]] + ["PF2K00001X", "DL2K00002Y"]  # the last two stay missing
     for serial in received:
         deliveries.receive(session, delivery, serial, WAREHOUSE)
+    cal.on("2022-10-04", 15)
     deliveries.close(session, delivery, WAREHOUSE)
-    second = _manifest(100, 8)
-    open_one = deliveries.create_delivery(session, data.CONTRACTS[1]["number"], second, WAREHOUSE)
-    for row in second[:3]:
-        deliveries.receive(session, open_one, row.serial, WAREHOUSE)
     return received
 
 
-def prepare(session: Session, serials: list[str]) -> list[Device]:
-    """Install the operating system image at a warehouse station."""
-    devices = [_device(session, s) for s in serials]
-    for d in devices:
-        lifecycle.apply(session, d, "image", {"image": data.IMAGE, "station": "noliktava-1"}, WAREHOUSE)
-    return devices
+def deliver_more(session: Session, cal: Calendar) -> None:
+    """Delivery 2 (state budget): 8 on the manifest, 3 received so far; open."""
+    cal.on("2023-11-20")
+    manifest = _manifest(100, 8)
+    delivery = deliveries.create_delivery(session, data.CONTRACTS[1]["number"], manifest, WAREHOUSE)
+    for row in manifest[:3]:
+        deliveries.receive(session, delivery, row.serial, WAREHOUSE)
 
 
-def print_and_label(session: Session, devices: list[Device], printer) -> None:
-    record_prints(session, devices, None, printer.stock, printer, "zpl", WAREHOUSE)
-    for d in devices:
-        lifecycle.apply(session, d, "label", {}, WAREHOUSE)
-
-
-def ship(session: Session, school: str, serials: list[str], arrive: bool):
+def ship(session: Session, cal: Calendar, school: str, serials: list[str], shipped: str, arrived: str | None) -> None:
+    """A shipment from the warehouse, scanned in at the school on ``arrived`` (None: in transit)."""
+    cal.on(shipped)
     shipment = shipments.create_shipment(session, school, serials, WAREHOUSE)
-    if arrive:
+    if arrived:
+        cal.on(arrived, 10)
         for serial in serials:
             shipments.arrive(session, shipment, serial, SCHOOL_IT if school == data.PURVCIEMS else ACTOR)
-    return shipment
 
 
-def devices_flow(session: Session) -> dict[str, list[str]]:
-    """The warehouse's work: which serials ended where."""
-    received = deliver(session)
+def warehouse(session: Session, cal: Calendar) -> dict[str, list[str]]:
+    """Autumn 2022: intake, imaging, the first labels printed and applied, three schools supplied
+    (one laptop arrives at Valmiera with a broken screen). Which serials ended where."""
+    received = deliver(session, cal)
+    cal.on("2022-10-10")
     printers = [save_printer(session, body, PrinterScope(None)) for body in data.PRINTERS]
-    in_warehouse, rest = received[:2] + received[-2:], received[2:-2]  # the two unexpected stay unimaged
-    imaged, rest = rest[:4], rest[4:]
-    prepare(session, imaged + rest)
-    labelled, rest = rest[:4], rest[4:]
-    print_and_label(session, [_device(session, s) for s in labelled + rest], printers[0])
-    plan = {data.PURVCIEMS: (30, True), data.RIGA64: (8, True), data.GROBINA: (6, False), data.VALMIERA: (6, True)}
-    at = {"in_warehouse": in_warehouse, "imaged": imaged, "labelled": labelled}
-    for school, (count, arrive) in plan.items():
+    at = {"in_warehouse": received[:2] + received[-2:]}  # the two unexpected ones wait for their papers
+    rest = received[2:-2]
+    for d in (_device(session, s) for s in rest):
+        lifecycle.apply(session, d, "image", {"image": data.IMAGE, "station": "noliktava-1"}, WAREHOUSE)
+    at["imaged"], rest = rest[:4], rest[4:]
+    cal.on("2022-10-12")
+    devices = [_device(session, s) for s in rest]
+    record_prints(session, devices, None, printers[0].stock, printers[0], "zpl", WAREHOUSE)
+    for d in devices:  # stuck on and scanned
+        lifecycle.apply(session, d, "label", {}, WAREHOUSE)
+    at["labelled"], rest = rest[:4], rest[4:]
+    for school, count, shipped, arrived in [(data.PURVCIEMS, 30, "2022-10-17", "2022-10-19"),
+                                            (data.RIGA64, 8, "2022-10-20", "2022-10-21"),
+                                            (data.VALMIERA, 6, "2022-10-24", "2022-10-26")]:
         at[school], rest = rest[:count], rest[count:]
-        ship(session, school, at[school], arrive)
-    valmiera = _device(session, at[data.VALMIERA][0])
-    lifecycle.apply(session, valmiera, "repair", {"fault": "Salūzis ekrāns / broken screen"}, ACTOR)
+        ship(session, cal, school, at[school], shipped, arrived)
+    lifecycle.apply(session, _device(session, at[data.VALMIERA][0]), "repair",
+                    {"fault": "Salūzis ekrāns, pamanīts saņemot / broken screen on arrival"}, ACTOR)
+    at[data.GROBINA] = rest
     return at
 
 
@@ -128,36 +148,79 @@ def paper_scan_png() -> bytes:
     return out.getvalue()
 
 
-def lend(session: Session, serials: list[str], public_url: str) -> dict[str, int]:
-    """Class 7.b at Purvciems: 25 pupils, one class hand-out, the agreements in every state, a
-    return with the charger missing, a lost and a stolen laptop, a stocktake."""
-    school = session.scalar(select(School).where(School.registration_number == data.PURVCIEMS))
-    class_ = [pupils.create(session, school, data.pupil_body(n)) for n in range(len(data.PUPILS))]
-    pairs = [{"pupil": p.id, "device": serial} for p, serial in zip(class_, serials, strict=False)]
+# The class's hand-outs: (day, how many pupils, how each agreement gets signed), in order. The
+# last one is today's (outside the calendar), so its signing links still work.
+BATCHES = [("2022-11-08", 8, "link"), ("2022-12-13", 5, "desk"), ("2023-02-14", 3, "desk"),
+           ("2023-02-14", 3, "paper"), (None, 6, None)]
+
+
+def hand_out(session: Session, cal: Calendar | None, serials: list[str], class_: list, day: str | None,
+             method: str | None, public_url: str) -> list[loans.Handed]:
+    """One class hand-out at the desk; the guardians sign (at the desk on the day, by link two
+    days later, on paper within the week) or not yet."""
+    if cal:
+        cal.on(day, 8)
+    pairs = [{"pupil": p.id, "device": serial} for p, serial in zip(class_, serials, strict=True)]
     done, failed, _pdf = loans.class_handout(session, pairs, ["charger", "bag"], SCHOOL_IT, _everything, _everything,
                                              public_url)
     if failed:
         raise RuntimeError(f"demo class hand-out refused: {failed}")
-    signature, scan = signature_png(), paper_scan_png()
-    methods = ["awaiting"] * 6 + ["link"] * 8 + ["desk"] * 8 + ["paper"] * 3
-    for handed, method in zip(done, methods, strict=True):
+    if method and cal:
+        cal.on((date.fromisoformat(day) + timedelta(days={"desk": 0, "link": 2, "paper": 5}[method])).isoformat(), 18)
+    for handed in done if method else []:
         guardian = handed.loan.pupil.guardian_name
-        if method in ("link", "desk"):  # the guardian's phone, or the desk's tablet, opens the link
+        if method == "paper":
+            agreements.sign(session, handed.agreement, "paper", guardian, scan=paper_scan_png())
+        else:  # the guardian's phone, or the desk's tablet, opens the link
             agreement = agreements.by_token(session, handed.sign_url.rsplit("/", 1)[1])
-            agreements.sign(session, agreement, method, guardian, image_png=signature)
-        elif method == "paper":
-            agreements.sign(session, handed.agreement, "paper", guardian, scan=scan)
-    returned = done[6].loan  # signed by link; back at the end of the term without its charger
+            agreements.sign(session, agreement, method, guardian, image_png=signature_png())
+    return done
+
+
+def lend(session: Session, cal: Calendar, serials: list[str], public_url: str) -> tuple[list, list[str]]:
+    """Class 7.b at Purvciems, 2022-2023: pupils, hand-outs signed in each way, a return with the
+    charger missing, a lost and a stolen laptop. (the pupils not yet handed a laptop, their serials)"""
+    cal.on("2022-11-02")
+    school = session.scalar(select(School).where(School.registration_number == data.PURVCIEMS))
+    class_ = [pupils.create(session, school, data.pupil_body(n)) for n in range(len(data.PUPILS))]
+    done = []
+    for day, count, method in BATCHES[:-1]:
+        first = len(done)
+        done += hand_out(session, cal, serials[first:first + count], class_[first:first + count], day, method,
+                         public_url)
+    cal.on("2023-04-20")
+    lost = _device(session, done[9].loan.device.serial)
+    lifecycle.apply(session, lost, "report_lost", {"notes": "Pazaudēts ekskursijā uz Siguldu"}, SCHOOL_IT)
+    cal.on("2023-05-31")
+    returned = done[6].loan  # back at the end of the school year without its charger
     loans.return_loan(session, returned, {"condition": "worn", "accessories_returned": ["bag"],
                                           "notes": "Lādētājs nav atdots; vecāks apsola atnest"}, SCHOOL_IT, public_url)
     lifecycle.apply(session, _device(session, returned.device.serial), "wipe", {"method": "Windows reset"}, SCHOOL_IT)
-    lost = _device(session, done[14].loan.device.serial)
-    lifecycle.apply(session, lost, "report_lost", {"notes": "Pazaudēts ekskursijā uz Siguldu"}, SCHOOL_IT)
-    stolen = _device(session, done[22].loan.device.serial)
+    cal.on("2023-10-12")
+    stolen = _device(session, done[17].loan.device.serial)
     lifecycle.apply(session, stolen, "report_stolen", {"police_report": "VP-2023-118842",
                                                        "notes": "Nozagts no somas sabiedriskajā transportā"}, SCHOOL_IT)
-    stocktake = stocktakes.start(session, data.PURVCIEMS, SCHOOL_IT, _everything)
-    for serial in stocktake.expected[1:]:  # one pupil did not bring the laptop: missing
-        stocktakes.scan(session, stocktake, serial, SCHOOL_IT, _everything)
-    stocktakes.close(session, stocktake, SCHOOL_IT)
-    return {"pupils": len(class_), "loans": len(done)}
+    return class_[len(done):], serials[len(done):]
+
+
+def stocktake(session: Session, cal: Calendar) -> None:
+    """December 2023 at Purvciems: everything counted but one laptop a pupil did not bring."""
+    cal.on("2023-12-12")
+    count = stocktakes.start(session, data.PURVCIEMS, SCHOOL_IT, _everything)
+    for serial in count.expected[1:]:
+        stocktakes.scan(session, count, serial, SCHOOL_IT, _everything)
+    stocktakes.close(session, count, SCHOOL_IT)
+
+
+def story(session: Session, public_url: str) -> dict[str, int]:
+    """The whole world in the order it happened (2022-2023 on the calendar, the last hand-out today)."""
+    cal = Calendar()
+    with clock(cal):
+        at = warehouse(session, cal)
+        waiting, serials = lend(session, cal, at[data.PURVCIEMS], public_url)
+        deliver_more(session, cal)
+        ship(session, cal, data.GROBINA, at[data.GROBINA], "2023-11-27", None)
+        stocktake(session, cal)
+        session.flush()
+    today = hand_out(session, None, serials[:len(waiting)], waiting, None, None, public_url)
+    return {"pupils": len(data.PUPILS), "loans": sum(n for _, n, _ in BATCHES), "today": len(today)}

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from fleet.cli import main
-from fleet.models import Loan, Pupil, Stocktake
+from fleet.models import Event, Loan, Pupil, Stocktake
 
 
 @pytest.fixture
@@ -68,9 +68,15 @@ def test_the_demo_world_shows_every_feature_and_loads_only_once(demo, fleet, ses
     returned = [x for x in loans if x["status"] == "returned"]
     assert returned and returned[0]["accessories_missing"] and returned[0]["return_act"]
     assert {"lost", "stolen", "active"} <= {x["status"] for x in loans}
+    assert {"2022", "2023"} <= {x["handed_over_at"][:4] for x in loans}  # hand-overs over the programme's years
 
     stocktake = demo(f"stocktakes/{session.scalar(select(Stocktake.id))}")
     assert stocktake["closed_at"] and stocktake["counts"]["found"] and stocktake["counts"]["missing"] == 1
+
+    session.commit()  # each history in the order it happened (the demo's calendar, then today)
+    events = session.execute(select(Event.device_id, Event.at).order_by(Event.device_id, Event.seq)).all()
+    assert all(a.at <= b.at for a, b in zip(events, events[1:]) if a.device_id == b.device_id)
+    assert events and min(e.at for e in events).year == 2022
 
     again = fleet("demo")  # only into an empty database
     assert again.exit_code == 1 and "already holds data" in again.output
