@@ -72,15 +72,6 @@ SECURITY_HEADERS = {
 _SECURITY_KEYS = frozenset(name.lower() for name in SECURITY_HEADERS)
 
 
-def personal_data() -> None:
-    """Say that the answer being made carries pupils' personal data: it goes out with
-    ``Cache-Control: no-store``, so no browser cache, proxy or back button keeps a copy.
-    ``fleet.api.record_access`` calls it for every use of personal data the access log records
-    (an endpoint whose permission is personal, a device showing its loan); the guardian's signing
-    pages (``fleet.signing``) call it for every request."""
-    g.personal_data = True
-
-
 def _security_headers(response):
     headers = response.headers
     if _SECURITY_KEYS.isdisjoint(key.lower() for key in headers.keys()):
@@ -133,7 +124,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_error_handlers(app: Flask) -> None:
-    from fleet.api import http_error_json
+    from fleet.http import http_error_json
 
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException):

@@ -10,7 +10,7 @@ How to use it (nothing else to do — the check itself runs for every request):
   created when the form is rendered (a guardian opening a signing link gets one too).
 - **JavaScript** using the API with the browser's session cookie: read the token from
   ``<meta name="csrf-token" content="{{ csrf_token() }}">`` and send it as the
-  ``X-CSRF-Token`` header on writes. ``fleet.api.endpoint`` checks it (``require_header``);
+  ``X-CSRF-Token`` header on writes. ``fleet.http.endpoint`` checks it (``require_header``);
   requests with ``Authorization: Bearer`` need no CSRF token (a browser never adds that header).
 - **In Python**: ``csrf.token()`` is the current token, ``csrf.valid(value)`` compares in
   constant time, ``csrf.rotate()`` replaces it (done at sign-in and sign-out, with the session).
@@ -28,6 +28,7 @@ from collections.abc import Callable
 from flask import Flask, current_app, request, session
 
 from fleet.errors import FleetError
+from fleet.http.errors import error_page
 
 FIELD = "csrf_token"  # the form field
 KEY = "csrf"  # where the session keeps it
@@ -69,8 +70,6 @@ def _protect_forms():
     if getattr(current_app.view_functions.get(request.endpoint), "csrf_exempt", False):
         return None
     if not valid(request.form.get(FIELD)):
-        from fleet.web import error_page
-
         return error_page(FleetError("forbidden", "the form's security token is missing or has expired: "
                                                   "reload the page and send the form again", {"csrf": FIELD}))
     return None

@@ -1,6 +1,6 @@
 """Authorisation in one place: what each role may do, and which devices it may see.
 
-Every API endpoint declares the permission it needs (``fleet.api.endpoint``); a test walks the URL
+Every API endpoint declares the permission it needs (``fleet.http.endpoint``); a test walks the URL
 map so that an endpoint without a declared rule fails the suite. Data outside a user's scope is
 answered as ``not_found``, never as ``forbidden``, so its existence does not leak.
 """

@@ -14,7 +14,7 @@ import binascii
 from flask import Blueprint, Response, current_app, render_template, request, session
 
 from fleet import agreements, db, documents, outbox, policy, sessions
-from fleet.app import personal_data
+from fleet.http import personal_data
 from fleet.errors import FleetError
 
 bp = Blueprint("signing", __name__)

@@ -23,10 +23,6 @@ SIGNIN_MESSAGES_LV = {
 }
 
 
-def error_page(e: FleetError):
-    return render_template("error.html", error=e), e.status
-
-
 def _config():
     return current_app.config["FLEET"]
 

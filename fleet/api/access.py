@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from fleet import access_log, db
-from fleet.api import bp, endpoint, render
+from fleet.api import bp, render
+from fleet.http import endpoint
 
 
 @bp.get("/access-log")

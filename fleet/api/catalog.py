@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from fleet import catalog, db
-from fleet.api import body, bp, created, endpoint, render
+from fleet.api import bp, render
+from fleet.http import body, created, endpoint
 from fleet.models import Contract, Founder, School
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fleet import agreements, db, devices, lifecycle, loans, policy, resolvers
-from fleet.api import body, bp, checked_nonce, created, endpoint, json_or_none, record_access, render
+from fleet.api import bp, render
+from fleet.http import body, checked_nonce, created, endpoint, json_or_none, record_access
 from fleet.errors import FleetError, invalid
 from fleet.models import Device, Event
 

@@ -7,7 +7,8 @@ from flask import Response, current_app, g, jsonify, request
 
 import labels
 from fleet import db, labelling, policy
-from fleet.api import body, bp, created, endpoint, json_or_none, render
+from fleet.api import bp, render
+from fleet.http import body, created, endpoint, json_or_none
 from fleet.api.devices import visible_device
 from fleet.errors import FleetError, invalid
 from fleet.models import LabelBatch

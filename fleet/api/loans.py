@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import Response, current_app, g, jsonify, request
 
 from fleet import agreements, db, documents, loans, outbox, policy
-from fleet.api import body, bp, created, endpoint
+from fleet.api import bp
+from fleet.http import body, created, endpoint
 from fleet.errors import FleetError, invalid
 from fleet.models import Founder
 

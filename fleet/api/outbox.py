@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from fleet import db, outbox
-from fleet.api import bp, endpoint, render
+from fleet.api import bp, render
+from fleet.http import endpoint
 
 
 @bp.get("/outbox")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from fleet import db, policy, pupils
-from fleet.api import body, bp, created, endpoint, render
+from fleet.api import bp, render
+from fleet.http import body, created, endpoint
 from fleet.errors import invalid
 from fleet.models import EligibilityGroup
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from fleet import db, devices, labelling, policy, refused_scans
-from fleet.api import SCAN_BODY, body, bp, endpoint, render
+from fleet.api import bp, render
+from fleet.http import SCAN_BODY, body, endpoint
 from fleet.api.devices import perform, visible_device
 from fleet.errors import invalid
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from fleet.api import install_error_handlers
+from fleet.http import install_error_handlers
 
 bp = Blueprint("provisioning", __name__, url_prefix="/api/v1")
 install_error_handlers(bp)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Response, g, jsonify, request
 
 from fleet import db, devices, refused_scans
-from fleet.api import body, checked_nonce, created, endpoint, render
+from fleet.api import render
+from fleet.http import body, checked_nonce, created, endpoint
 from fleet.errors import invalid
 from labels.documents import reconciliation_pdf
 from provisioning import deliveries, documents

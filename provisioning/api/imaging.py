@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import g, jsonify
 
 from fleet import db
-from fleet.api import body, endpoint, render
+from fleet.api import render
+from fleet.http import body, endpoint
 from provisioning import imaging
 from provisioning.api import bp
 

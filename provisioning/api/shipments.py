@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Response, g, jsonify, request
 
 from fleet import db, devices, policy, refused_scans
-from fleet.api import body, checked_nonce, created, endpoint, render
+from fleet.api import render
+from fleet.http import body, checked_nonce, created, endpoint
 from fleet.errors import FleetError, invalid
 from labels import documents as labels_documents
 from provisioning import documents, shipments

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import g, jsonify
 
 from fleet import db, policy, refused_scans
-from fleet.api import body, created, endpoint, render
+from fleet.api import render
+from fleet.http import body, created, endpoint
 from fleet.errors import invalid
 from provisioning import stocktakes
 from provisioning.api import bp

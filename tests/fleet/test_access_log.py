@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import select
 
 from fleet import auth
-from fleet.api import endpoint, install_error_handlers
+from fleet.http import endpoint, install_error_handlers
 from fleet.models import AccessLogEntry
 from tests.conftest import error_code, sign_in
 from tests.factories import DeliveryFactory, UserFactory, token_for

@@ -1,0 +1,20 @@
+"""HTTP plumbing shared by the JSON blueprints (``fleet.api``, ``provisioning.api``) and the pages.
+
+- ``principal``: who is calling (a bearer token, or else a browser session) and the access log.
+- ``endpoints``: ``endpoint()``, the decorator every JSON handler wears.
+- ``bodies``: the request's JSON (``body``, ``json_or_none``), ``checked_nonce``, ``created``.
+- ``errors``: ``FleetError`` and database errors as JSON for a blueprint, Werkzeug's errors under
+  ``/api``, and the HTML error page elsewhere.
+- ``caching``: ``personal_data()``, an answer no cache may keep.
+
+Handlers import from here (``from fleet.http import body, endpoint``); the domain never does.
+"""
+
+from fleet.http.bodies import body, checked_nonce, created, json_or_none
+from fleet.http.caching import personal_data
+from fleet.http.endpoints import SCAN_BODY, endpoint
+from fleet.http.errors import error_page, http_error_json, install_error_handlers
+from fleet.http.principal import authenticate, record_access
+
+__all__ = ["SCAN_BODY", "authenticate", "body", "checked_nonce", "created", "endpoint", "error_page",
+           "http_error_json", "install_error_handlers", "json_or_none", "personal_data", "record_access"]

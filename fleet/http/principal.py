@@ -1,0 +1,37 @@
+"""Who is calling: a bearer token, or else a browser session; and the record of who used what."""
+
+from __future__ import annotations
+
+from flask import current_app, g, request, session
+
+from fleet import access_log, csrf, db, sessions
+from fleet.auth import authenticate_bearer
+from fleet.http.caching import personal_data
+from fleet.policy import Principal
+
+
+def authenticate() -> Principal:
+    """The caller: an ``Authorization`` header's token, or else the browser's session (whose
+    writes need the ``X-CSRF-Token`` header)."""
+    header = request.headers.get("Authorization")
+    sid = session.get("sid") if header is None else None
+    if sid is None:
+        g.auth_via = "token"
+        return authenticate_bearer(db.session(), header)
+    principal = sessions.principal(db.session(), sid, current_app.config["FLEET"])
+    g.auth_via = "session"
+    csrf.require_header()
+    return principal
+
+
+def record_access(event: str) -> None:
+    """Record who uses personal data or exports, committed before the answer is made (a handler
+    may also call it, e.g. for an export chosen by a query parameter). An answer whose use of
+    personal data is recorded is also kept by no cache (``fleet.http.personal_data``)."""
+    if event == "personal_data":
+        personal_data()
+    s = db.session()
+    s.commit()  # the authentication's reads end here: the record goes in a transaction of its own
+    access_log.record(s, event, g.principal.name, address=request.remote_addr, via=g.auth_via,
+                      what=f"{request.method} {request.path}")
+    s.commit()
