@@ -210,14 +210,3 @@ def for_loan(session: Session, loan: Loan) -> Agreement:
     if agreement is None:
         raise FleetError("not_found", f"loan {loan.id} has no agreement", {"ref": loan.id})
     return agreement
-
-
-def to_json(agreement: Agreement, sign_url: str | None = None) -> dict:
-    out = {"number": agreement.number, "status": agreement.status, "language": agreement.language,
-           "template_version": agreement.template_version, "sha256": agreement.original_sha256,
-           "signed_sha256": agreement.signed_sha256, "method": agreement.method,
-           "signed_at": agreement.signed_at.isoformat().replace("+00:00", "Z") if agreement.signed_at else None,
-           "pdf": f"/api/v1/loans/{agreement.loan_id}/agreement.pdf"}
-    if sign_url:
-        out["sign_url"] = sign_url
-    return out

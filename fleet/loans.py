@@ -178,17 +178,6 @@ def swap(session: Session, loan: Loan, data: Any, actor: str, visible_device, vi
     return handed
 
 
-def to_json(loan: Loan, agreement: Agreement | None, sign_url: str | None = None) -> dict:
-    return {"id": loan.id, "status": loan.status, "device": loan.device.serial, "asset_tag": loan.device.asset_tag,
-            "pupil": loan.pupil_id, "school": loan.pupil.school.registration_number, "accessories": loan.accessories,
-            "condition": loan.condition,
-            "handed_over_at": loan.handed_over_at.isoformat().replace("+00:00", "Z"),
-            "ended_at": loan.ended_at.isoformat().replace("+00:00", "Z") if loan.ended_at else None,
-            "return_condition": loan.return_condition, "accessories_missing": loan.accessories_missing,
-            "return_act": f"/api/v1/loans/{loan.id}/return-act.pdf" if loan.return_act_sha256 else None,
-            "agreement": agreements.to_json(agreement, sign_url) if agreement else None}
-
-
 def provided_to_target_group(session: Session, until: date | None = None) -> int:
     """The milestone count: devices whose first hand-over went to a pupil eligible that day, with
     the agreement signed; a device lent again counts once."""

@@ -73,7 +73,7 @@ def get_device(ref: str):
     if device.status == "on_loan" and policy.allows(g.principal, "loans:write"):
         loan = loans.active_loan(s, device)
         if loan is not None and policy.sees_school(g.principal, loan.school_id):
-            payload["loan"] = loans.to_json(loan, agreements.for_loan(s, loan))
+            payload["loan"] = render.loan(loan, agreements.for_loan(s, loan))
             record_access("personal_data")
     return jsonify(payload)
 

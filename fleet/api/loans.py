@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, current_app, g, jsonify, request
 
 from fleet import agreements, db, documents, loans, outbox, policy
-from fleet.api import bp
+from fleet.api import bp, render
 from fleet.http import body, created, endpoint
 from fleet.errors import FleetError, invalid
 from fleet.models import Founder
@@ -45,7 +45,7 @@ def create_loan():
                              devices, schools, _public_url(), data.get("language", "lv"), data.get("condition", "new"))
     queued = outbox.enqueue_link(s, _smtp(), handed.loan, handed.agreement, handed.sign_url)
     s.commit()  # the loan and its e-mail together: a hand-out that rolls back queues nothing
-    answer = loans.to_json(handed.loan, handed.agreement, handed.sign_url)
+    answer = render.loan(handed.loan, handed.agreement, handed.sign_url)
     answer["agreement"]["mailed"] = "queued" if queued else None
     return created(answer)
 
@@ -65,7 +65,7 @@ def class_handout():
                                             schools, _public_url(), data.get("language", "lv"))
     queued = [outbox.enqueue_link(s, _smtp(), h.loan, h.agreement, h.sign_url) for h in done]
     s.commit()
-    made = [loans.to_json(h.loan, h.agreement, h.sign_url) for h in done]
+    made = [render.loan(h.loan, h.agreement, h.sign_url) for h in done]
     for answer, q in zip(made, queued, strict=True):
         answer["agreement"]["mailed"] = "queued" if q else None
     if pdf is None or request.accept_mimetypes.best == "application/json":
@@ -82,7 +82,7 @@ def class_handout():
 def get_loan(loan_id: int):
     s = db.session()
     loan = loans.get(s, loan_id, _scopes()[1])
-    return jsonify(loans.to_json(loan, agreements.for_loan(s, loan)))
+    return jsonify(render.loan(loan, agreements.for_loan(s, loan)))
 
 
 @bp.get("/loans/<int:loan_id>/agreement.pdf")
@@ -112,7 +112,7 @@ def agreement_link(loan_id: int):
     agreement = agreements.for_loan(s, loans.get(s, loan_id, _scopes()[1]))
     url = agreements.new_link(s, agreement, _public_url())
     s.commit()
-    return jsonify(agreements.to_json(agreement, url))
+    return jsonify(render.agreement(agreement, url))
 
 
 @bp.post("/loans/<int:loan_id>/agreement/paper")
@@ -125,7 +125,7 @@ def agreement_paper(loan_id: int):
     scan = upload.read(agreements.MAX_SCAN_BYTES + 1) if upload is not None else None
     agreements.sign(s, agreement, "paper", request.form.get("signer_name"), scan=scan)
     s.commit()
-    return jsonify(agreements.to_json(agreement))
+    return jsonify(render.agreement(agreement))
 
 
 @bp.post("/loans/<int:loan_id>/return")
@@ -134,7 +134,7 @@ def return_loan(loan_id: int):
     s = db.session()
     loan = loans.return_loan(s, loans.get(s, loan_id, _scopes()[1]), body(), g.principal.name, _public_url())
     s.commit()
-    return jsonify(loans.to_json(loan, agreements.for_loan(s, loan)))
+    return jsonify(render.loan(loan, agreements.for_loan(s, loan)))
 
 
 @bp.post("/loans/collect")
@@ -147,7 +147,7 @@ def collect():
     s = db.session()
     loan = loans.collect(s, data.pop("code", None), data, g.principal.name, _scopes()[0], _public_url())
     s.commit()
-    return jsonify(loans.to_json(loan, agreements.for_loan(s, loan)))
+    return jsonify(render.loan(loan, agreements.for_loan(s, loan)))
 
 
 @bp.post("/loans/<int:loan_id>/swap")
@@ -157,7 +157,7 @@ def swap(loan_id: int):
     devices, schools = _scopes()
     handed = loans.swap(s, loans.get(s, loan_id, schools), body(), g.principal.name, devices, schools, _public_url())
     s.commit()
-    return created(loans.to_json(handed.loan, handed.agreement, handed.sign_url))
+    return created(render.loan(handed.loan, handed.agreement, handed.sign_url))
 
 
 @bp.get("/loans/<int:loan_id>/return-act.pdf")

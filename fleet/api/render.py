@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fleet.models import Contract, Device, Event, Founder, School
+from fleet.models import Agreement, Contract, Device, Event, Founder, Loan, School
 
 
 def when(value: datetime | None) -> str | None:
@@ -59,3 +59,27 @@ def refused_scan(r, device) -> dict:
             "error": {"code": r.error, "message": r.message},
             "device": {"serial": device.serial, "asset_tag": device.asset_tag} if device is not None else None,
             "delivery": r.delivery_id, "shipment": r.shipment_id, "stocktake": r.stocktake_id, "nonce": r.nonce}
+
+
+def loan(row: Loan, agreement_row: Agreement | None, sign_url: str | None = None) -> dict:
+    """A loan, with links to its return act (once there is one) and its agreement's PDF."""
+    return {"id": row.id, "status": row.status, "device": row.device.serial, "asset_tag": row.device.asset_tag,
+            "pupil": row.pupil_id, "school": row.pupil.school.registration_number, "accessories": row.accessories,
+            "condition": row.condition,
+            "handed_over_at": when(row.handed_over_at),
+            "ended_at": when(row.ended_at),
+            "return_condition": row.return_condition, "accessories_missing": row.accessories_missing,
+            "return_act": f"/api/v1/loans/{row.id}/return-act.pdf" if row.return_act_sha256 else None,
+            "agreement": agreement(agreement_row, sign_url) if agreement_row else None}
+
+
+def agreement(row: Agreement, sign_url: str | None = None) -> dict:
+    """A loan's agreement; ``sign_url`` (the guardian's link) only in the answer that made it."""
+    out = {"number": row.number, "status": row.status, "language": row.language,
+           "template_version": row.template_version, "sha256": row.original_sha256,
+           "signed_sha256": row.signed_sha256, "method": row.method,
+           "signed_at": when(row.signed_at),
+           "pdf": f"/api/v1/loans/{row.loan_id}/agreement.pdf"}
+    if sign_url:
+        out["sign_url"] = sign_url
+    return out
