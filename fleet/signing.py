@@ -14,7 +14,7 @@ import binascii
 from flask import Blueprint, Response, current_app, render_template, request, session
 
 from fleet import agreements, db, documents, outbox, policy, sessions
-from fleet.http import personal_data
+from fleet.http import disposition, personal_data
 from fleet.errors import FleetError
 
 bp = Blueprint("signing", __name__)
@@ -52,7 +52,7 @@ def original(token: str):
         return _refused(e)
     doc = documents.get(db.session(), agreement.original_sha256)
     return Response(doc.data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{agreement.number}.pdf"'})
+                    headers={"Content-Disposition": disposition(f"{agreement.number}.pdf")})
 
 
 @bp.post("/sign/<token>")

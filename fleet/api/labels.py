@@ -8,7 +8,7 @@ from flask import Response, current_app, g, jsonify, request
 import labels
 from fleet import db, labelling, policy
 from fleet.api import bp, render
-from fleet.http import body, created, endpoint, json_or_none
+from fleet.http import body, created, disposition, endpoint, json_or_none
 from fleet.api.devices import visible_device
 from fleet.errors import FleetError, invalid
 from fleet.models import LabelBatch
@@ -29,7 +29,7 @@ def _visible(device) -> bool:
 
 def _file(data: bytes, fmt: str, name: str) -> Response:
     response = Response(data, mimetype=labelling.FORMATS[fmt])
-    response.headers["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
+    response.headers["Content-Disposition"] = disposition(f"{name}.{fmt}")
     return response
 
 

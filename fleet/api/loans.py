@@ -7,7 +7,7 @@ from flask import Response, current_app, g, jsonify, request
 
 from fleet import agreements, db, documents, loans, outbox, policy
 from fleet.api import bp, render
-from fleet.http import body, created, endpoint
+from fleet.http import body, created, disposition, endpoint
 from fleet.errors import FleetError, invalid
 from fleet.models import Founder
 
@@ -28,7 +28,7 @@ def _scopes():
 def _pdf(digest: str | None, name: str) -> Response:
     doc = documents.get(db.session(), digest)
     response = Response(doc.data, mimetype=doc.content_type)
-    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Content-Disposition"] = disposition(name)
     response.headers["X-Content-SHA256"] = doc.sha256
     return response
 
@@ -71,7 +71,7 @@ def class_handout():
     if pdf is None or request.accept_mimetypes.best == "application/json":
         return jsonify({"loans": made, "failed": failed}), 200 if done else 400
     response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = 'inline; filename="agreements.pdf"'
+    response.headers["Content-Disposition"] = disposition("agreements.pdf")
     response.headers["X-Fleet-Loans"] = str(len(made))
     response.headers["X-Fleet-Failed"] = str(len(failed))
     return response

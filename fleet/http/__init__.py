@@ -5,6 +5,7 @@
 - ``bodies``: the request's JSON (``body``, ``json_or_none``), ``checked_nonce``, ``created``.
 - ``errors``: ``FleetError`` and database errors as JSON for a blueprint, Werkzeug's errors under
   ``/api``, and the HTML error page elsewhere.
+- ``files``: ``disposition()``, the ``Content-Disposition`` of a file answer.
 - ``caching``: ``personal_data()``, an answer no cache may keep.
 
 Handlers import from here (``from fleet.http import body, endpoint``); the domain never does.
@@ -14,7 +15,8 @@ from fleet.http.bodies import body, checked_nonce, created, json_or_none
 from fleet.http.caching import personal_data
 from fleet.http.endpoints import SCAN_BODY, endpoint
 from fleet.http.errors import error_page, http_error_json, install_error_handlers
+from fleet.http.files import disposition
 from fleet.http.principal import authenticate, record_access
 
-__all__ = ["SCAN_BODY", "authenticate", "body", "checked_nonce", "created", "endpoint", "error_page",
+__all__ = ["SCAN_BODY", "authenticate", "body", "checked_nonce", "created", "disposition", "endpoint", "error_page",
            "http_error_json", "install_error_handlers", "json_or_none", "personal_data", "record_access"]

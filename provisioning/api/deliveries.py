@@ -6,7 +6,7 @@ from flask import Response, g, jsonify, request
 
 from fleet import db, devices, refused_scans
 from fleet.api import render
-from fleet.http import body, checked_nonce, created, endpoint
+from fleet.http import body, checked_nonce, created, disposition, endpoint
 from fleet.errors import invalid
 from labels.documents import reconciliation_pdf
 from provisioning import deliveries, documents
@@ -68,7 +68,7 @@ def delivery_report_csv(delivery_id: int):
     s = db.session()
     text = deliveries.report_csv(s, deliveries.get_delivery(s, delivery_id))
     return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="delivery-{delivery_id}.csv"'})
+        "Content-Disposition": disposition(f"delivery-{delivery_id}.csv", attachment=True)})
 
 
 @bp.get("/deliveries/<int:delivery_id>/report.pdf")
@@ -78,7 +78,7 @@ def delivery_report_pdf(delivery_id: int):
     s = db.session()
     pdf = reconciliation_pdf(documents.delivery_report(s, deliveries.get_delivery(s, delivery_id)))
     return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="delivery-{delivery_id}.pdf"'})
+        "Content-Disposition": disposition(f"delivery-{delivery_id}.pdf")})
 
 
 @bp.post("/deliveries/<int:delivery_id>/receive")

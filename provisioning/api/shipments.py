@@ -6,7 +6,7 @@ from flask import Response, g, jsonify, request
 
 from fleet import db, devices, policy, refused_scans
 from fleet.api import render
-from fleet.http import body, checked_nonce, created, endpoint
+from fleet.http import body, checked_nonce, created, disposition, endpoint
 from fleet.errors import FleetError, invalid
 from labels import documents as labels_documents
 from provisioning import documents, shipments
@@ -78,7 +78,7 @@ def packing_list_pdf(shipment_id: int):
     packing = documents.packing_list(s, shipments.get_shipment(s, shipment_id, _visible()))
     pdf = labels_documents.packing_list_pdf(packing, int(box_size) if box_size else None)
     return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="shipment-{shipment_id}.pdf"'})
+        "Content-Disposition": disposition(f"shipment-{shipment_id}.pdf")})
 
 
 @bp.post("/shipments/<int:shipment_id>/arrive")
