@@ -182,13 +182,12 @@ def listing(session: Session, state: Any = None, after: Any = None, limit: Any =
     """Rows newest first, optionally of one state; ``after``: the id the previous page ended at."""
     if state is not None and state not in STATES:
         raise invalid("state must be one of " + ", ".join(STATES), [{"field": "state"}])
-    try:
-        size = 100 if limit is None else int(limit)
-        before = None if after is None else int(after)
-    except (TypeError, ValueError):
-        raise invalid("limit and after must be whole numbers", [{"field": "limit"}]) from None
-    if not 1 <= size <= 500:
-        raise invalid("limit must be between 1 and 500", [{"field": "limit"}])
+    size = 100 if limit is None else _whole_number(limit)
+    if size is None or not 1 <= size <= 500:
+        raise invalid("limit must be a whole number between 1 and 500", [{"field": "limit"}])
+    before = None if after is None else _whole_number(after)
+    if after is not None and (before is None or not 0 < before < 2**63):  # a cursor is a row id: a bigint
+        raise invalid("after must be a cursor from a previous page", [{"field": "after"}])
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(size + 1)
     if state is not None:
         query = query.where(OutboxMessage.state == state)
@@ -215,3 +214,8 @@ def purge(session: Session, days: int = RETENTION_DAYS, now: datetime | None = N
     cutoff = (now or utcnow()) - timedelta(days=days)
     return session.execute(delete(OutboxMessage).where(OutboxMessage.state.in_(("sent", "dead")),
                                                        OutboxMessage.finished_at < cutoff)).rowcount
+
+
+def _whole_number(text: str) -> int | None:
+    """The number ``text`` writes in ASCII digits, else None ('²' is a digit to ``str.isdigit``, not to ``int``)."""
+    return int(text) if text.isascii() and text.isdigit() else None

@@ -293,3 +293,10 @@ def test_smtp_settings_are_read_at_start():
     assert config.smtp == SmtpConfig(host="smtp.skola.lv", port=2525, user="u", password="p", sender="fleet@skola.lv",
                                      starttls=False)
     assert Config.from_env({}).smtp is None
+
+
+@pytest.mark.parametrize("query", ["after=" + "9" * 30, "after=0", "after=²", "limit=0", "limit=abc"])
+def test_the_outbox_listing_refuses_what_is_not_a_page(api_as, query):
+    r = api_as("admin").get(f"outbox?{query}")
+    assert r.status_code == 400 and error_code(r) == "invalid_input"
+    assert r.get_json()["error"]["details"][0]["field"] == query.split("=")[0]
