@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from fleet import paging
 from fleet.errors import invalid
 from fleet.models import ACCESS_EVENTS, AccessLogEntry, months_before, utcnow
 
@@ -53,17 +54,12 @@ def listing(session: Session, *, event: str | None = None, actor: str | None = N
         errors.append({"field": "after", "message": "after must be a cursor from a previous page"})
     if errors:
         raise invalid("; ".join(e["message"] for e in errors), errors)
-    query = select(AccessLogEntry).order_by(AccessLogEntry.id.desc()).limit(size + 1)
+    query = paging.newest_first(select(AccessLogEntry), AccessLogEntry.id, size, int(after) if after else None)
     if event:
         query = query.where(AccessLogEntry.event == event)
     if actor:
         query = query.where(AccessLogEntry.actor == actor)
-    if after:
-        query = query.where(AccessLogEntry.id < int(after))
-    rows = list(session.scalars(query))
-    more = len(rows) > size
-    rows = rows[:size]
-    return rows, (str(rows[-1].id) if more else None)
+    return paging.split(session.scalars(query).all(), size, lambda row: str(row.id))
 
 
 def as_json(entry: AccessLogEntry) -> dict:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from fleet import lifecycle
+from fleet import lifecycle, paging
 from fleet.asset_tags import is_valid_body, looks_like_tag
 from fleet.errors import FleetError, invalid
 from fleet.models import Contract, Device, School
@@ -138,7 +138,4 @@ def list_devices(
         stmt = stmt.join(School, Device.school_id == School.id).where(School.registration_number == school)
     if after is not None:
         stmt = stmt.where(Device.id > decode_cursor(after))
-    rows = list(session.scalars(stmt).unique())
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, encode_cursor(rows[-1].id) if more else None
+    return paging.split(session.scalars(stmt).unique().all(), limit, lambda row: encode_cursor(row.id))

@@ -37,7 +37,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from fleet import documents, mail
+from fleet import documents, mail, paging
 from fleet.config import SmtpConfig
 from fleet.errors import invalid
 from fleet.models import OutboxMessage, utcnow
@@ -188,15 +188,10 @@ def listing(session: Session, state: Any = None, after: Any = None, limit: Any =
     before = None if after is None else _whole_number(after)
     if after is not None and (before is None or not 0 < before < 2**63):  # a cursor is a row id: a bigint
         raise invalid("after must be a cursor from a previous page", [{"field": "after"}])
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(size + 1)
+    query = paging.newest_first(select(OutboxMessage), OutboxMessage.id, size, before)
     if state is not None:
         query = query.where(OutboxMessage.state == state)
-    if before is not None:
-        query = query.where(OutboxMessage.id < before)
-    rows = session.scalars(query).all()
-    more = len(rows) > size
-    rows = rows[:size]
-    return rows, (str(rows[-1].id) if more else None)
+    return paging.split(session.scalars(query).all(), size, lambda row: str(row.id))
 
 
 def as_json(row: OutboxMessage) -> dict:

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fleet import lifecycle, policy, resolvers
+from fleet import lifecycle, paging, policy, resolvers
 from fleet.errors import FleetError
 from fleet.models import Delivery, Device, RefusedScan, Shipment, Stocktake
 from fleet.policy import Principal
@@ -116,13 +116,10 @@ def listing(session: Session, principal: Principal, place: dict[str, int], limit
     of them older than ``after``; (rows with their device when the principal may see it, the last
     id when there are more)."""
     stmt = (select(RefusedScan, Device).outerjoin(Device, Device.id == RefusedScan.device_id)
-            .where(policy.refused_scans_filter(principal)).order_by(RefusedScan.id.desc()).limit(limit + 1))
+            .where(policy.refused_scans_filter(principal)))
+    stmt = paging.newest_first(stmt, RefusedScan.id, limit, after)
     for column, place_id in place.items():
         stmt = stmt.where(getattr(RefusedScan, column) == place_id)
-    if after is not None:
-        stmt = stmt.where(RefusedScan.id < after)
     rows = [(r, d if d is not None and policy.can_see_device(principal, d) else None)
             for r, d in session.execute(stmt)]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, rows[-1][0].id if more else None
+    return paging.split(rows, limit, lambda row: row[0].id)

@@ -17,7 +17,7 @@ from sqlalchemy import ARRAY, String, any_, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fleet import db, lifecycle, resolvers
+from fleet import db, lifecycle, paging, resolvers
 from fleet.errors import FleetError, invalid
 from fleet.models import Contract, Delivery, DeliveryItem, DeliveryScan, Device, Event
 from provisioning.manifests import ManifestRow
@@ -90,13 +90,8 @@ _SERIALS = bindparam("serials", type_=ARRAY(String))
 def list_deliveries(session: Session, limit: int, after: int | None = None) -> tuple[list[Delivery], int | None]:
     """The newest deliveries first, ``limit`` of them older than delivery ``after``. (deliveries, the
     last id when there are more)"""
-    stmt = select(Delivery).order_by(Delivery.id.desc()).limit(limit + 1)
-    if after is not None:
-        stmt = stmt.where(Delivery.id < after)
-    rows = list(session.scalars(stmt))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, rows[-1].id if more else None
+    stmt = paging.newest_first(select(Delivery), Delivery.id, limit, after)
+    return paging.split(session.scalars(stmt).all(), limit)
 
 
 def get_delivery(session: Session, delivery_id: int, lock: str | None = None) -> Delivery:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from fleet import lifecycle, resolvers
+from fleet import lifecycle, paging, resolvers
 from fleet.errors import FleetError, invalid
 from fleet.models import ArrivalScan, Device, School, Shipment, shipment_items
 from provisioning.reconciliation import Reconciliation, is_retry, reconcile
@@ -101,16 +101,11 @@ def list_shipments(
     """The newest shipments first, ``limit`` of them older than shipment ``after``; with
     ``visible_schools`` only those to or from one of those schools. (shipments, the last id when
     there are more)"""
-    stmt = select(Shipment).order_by(Shipment.id.desc()).limit(limit + 1)
+    stmt = paging.newest_first(select(Shipment), Shipment.id, limit, after)
     if visible_schools is not None:
         ids = sorted(visible_schools)
         stmt = stmt.where(Shipment.school_id.in_(ids) | Shipment.from_school_id.in_(ids))
-    if after is not None:
-        stmt = stmt.where(Shipment.id < after)
-    rows = list(session.scalars(stmt))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, rows[-1].id if more else None
+    return paging.split(session.scalars(stmt).all(), limit)
 
 
 def arrive(session: Session, shipment: Shipment, code: Any, actor: str, visible=None, nonce: str | None = None):
