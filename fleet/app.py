@@ -11,7 +11,8 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from fleet import csrf, db
+from fleet import db
+from fleet.access import csrf
 from fleet.config import Config, instance_secret
 
 PLAIN_COOKIE, SECURE_COOKIE = "fleet", "__Host-fleet"  # the session cookie over HTTP, over HTTPS
@@ -40,7 +41,7 @@ def _configure_flask(app: Flask, config: Config) -> None:
         SECRET_KEY=config.secret_key or instance_secret(app.instance_path),
         MAX_CONTENT_LENGTH=config.max_request_bytes,
         TESTING=config.env == "test",
-        # Browser sessions (fleet.sessions): never readable by scripts, not sent along with other
+        # Browser sessions (fleet.access.sessions): never readable by scripts, not sent along with other
         # sites' requests, over HTTPS only (then with the __Host- prefix: no Domain, Path=/). These
         # two are what the configuration forces; a request over HTTPS gets the secure cookie even
         # when it does not (CookieSessions).
@@ -114,13 +115,14 @@ class CookieSessions(SecureCookieSessionInterface):
 
 
 def _register_blueprints(app: Flask) -> None:
-    from fleet import api, signing, web
+    from fleet import api, web
+    from fleet.lending import guardian_signing
     from provisioning import api as provisioning_api
 
     app.register_blueprint(api.bp)
     app.register_blueprint(provisioning_api.bp)
     app.register_blueprint(web.bp)
-    app.register_blueprint(signing.bp)
+    app.register_blueprint(guardian_signing.bp)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -12,7 +12,8 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fleet import auth, db, history, migrations
+from fleet import db, history, migrations
+from fleet.access import auth
 from fleet.errors import FleetError
 from fleet.models import ApiToken, User
 
@@ -217,10 +218,10 @@ def directory_group() -> None:
 @directory_group.command("sync", help="Apply the directory's word to every directory user now: roles and schools "
                                       "as they are; leavers' tokens and sessions revoked. Run it from cron.")
 def directory_sync() -> None:
-    from fleet import signin
+    from fleet.access import staff_login
 
     with _writing() as session:
-        report = signin.sync(session, current_app.config["FLEET"])
+        report = staff_login.sync(session, current_app.config["FLEET"])
     for label, names in (("updated", report.updated), ("withdrawn", report.withdrawn)):
         if names:
             click.echo(f"{label}: {', '.join(names)}")
@@ -240,7 +241,9 @@ def privacy() -> None:
 @click.option("--access-log-months", type=int, default=None,
               help="the access log's retention in months (overrides the setting)")
 def privacy_purge(months: int | None, access_log_months: int | None) -> None:
-    from fleet import access_log, loans, outbox
+    from fleet import outbox
+    from fleet.access import access_log
+    from fleet.lending import loans
 
     if any(m is not None and m < 1 for m in (months, access_log_months)):
         _fail(FleetError("invalid_input", "a retention must be at least 1 month"))
@@ -302,7 +305,7 @@ def throttle_group() -> None:
 def throttle_clear(address: str) -> None:
     import getpass
 
-    from fleet import throttle
+    from fleet.access import throttle
 
     try:
         operator = getpass.getuser()

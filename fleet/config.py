@@ -126,7 +126,7 @@ class SmtpConfig:
 @dataclass(frozen=True)
 class DirectoryConfig:
     """``FLEET_LDAP_*``: where the directory is and how its groups and attributes become Fleet's
-    roles and scopes (see ``fleet.directory``)."""
+    roles and scopes (see ``fleet.access.directory``)."""
 
     url: str
     user_base: str

@@ -37,9 +37,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from fleet import documents, mail, paging
+from fleet import document_store, paging
 from fleet.config import SmtpConfig
 from fleet.errors import invalid
+from fleet.lending import mail
 from fleet.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ def _one(sessionmaker, smtp, public_url, now, max_attempts, backoff) -> str | No
         try:
             attachment = None
             if row.attachment_sha256:
-                attachment = (row.attachment_name, documents.get(s, row.attachment_sha256).data)
+                attachment = (row.attachment_name, document_store.get(s, row.attachment_sha256).data)
             if not postgres:
                 s.commit()  # SQLite: hold no transaction (its write lock) while the server answers
             mail.deliver(smtp, message_id(row.id, public_url), row.recipient, row.subject, row.body, attachment)

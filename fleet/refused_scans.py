@@ -17,10 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fleet import lifecycle, paging, policy, resolvers
+from fleet import lifecycle, paging, resolvers
+from fleet.access import policy
+from fleet.access.policy import Principal
 from fleet.errors import FleetError
 from fleet.models import Delivery, Device, RefusedScan, Shipment, Stocktake
-from fleet.policy import Principal
 
 log = logging.getLogger(__name__)
 

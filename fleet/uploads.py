@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from fleet import documents
+from fleet import document_store
 from fleet.errors import FleetError
 from labels import agreements as paper
 
@@ -67,7 +67,7 @@ class Unreadable(ValueError):
 def check_signature(data: bytes | None) -> None:
     """A drawn signature: one still PNG within the signature limits, decoded to see it is whole.
     Over the limits: ``too_large``, and nothing of it is decoded; otherwise unusable: ``Unreadable``."""
-    if not data or documents.sniff(data) != "image/png":
+    if not data or document_store.sniff(data) != "image/png":
         raise Unreadable("a drawn signature (PNG) is required")
     declared = _png_header_size(data)
     if declared is None:
@@ -90,7 +90,7 @@ def check_signature(data: bytes | None) -> None:
 def scan_pages(scan: bytes) -> int:
     """The pages of a paper scan (a PDF's page count; a PNG or JPEG is one page), read in a bounded child
     process. Over the limits: ``too_large``; not a readable PDF, PNG or JPEG: ``Unreadable``."""
-    kind = documents.sniff(scan)
+    kind = document_store.sniff(scan)
     if kind is None:
         raise Unreadable("the scan must be a readable PDF, PNG or JPEG (checked by content)")
     if kind == "image/png" and (declared := _png_header_size(scan)) is not None:

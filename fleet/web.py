@@ -1,13 +1,14 @@
 """Pages outside the API: the health check, the finder's page a label's QR code opens, and
-signing in and out (``fleet.signin`` decides; the session is ``fleet.sessions``'; every form
-carries a CSRF token, ``fleet.csrf``)."""
+signing in and out (``fleet.access.staff_login`` decides; the session is ``fleet.access.sessions``'; every form
+carries a CSRF token, ``fleet.access.csrf``)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import func, select, text
 
-from fleet import access_log, csrf, db, policy, sessions, signin
+from fleet import db
+from fleet.access import access_log, csrf, policy, sessions, staff_login
 from fleet.asset_tags import parse_tag
 from fleet.errors import FleetError
 from fleet.models import Device, School
@@ -37,7 +38,7 @@ def login():
     s = db.session()
     username = request.form.get("username")
     try:
-        user = signin.sign_in(s, _config(), username, request.form.get("password"), request.remote_addr)
+        user = staff_login.sign_in(s, _config(), username, request.form.get("password"), request.remote_addr)
     except FleetError as e:
         s.rollback()
         page = render_template("login.html", error=e, message_lv=SIGNIN_MESSAGES_LV.get(e.code, ""),

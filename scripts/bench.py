@@ -64,7 +64,8 @@ from types import SimpleNamespace
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from fleet import auth, history, migrations
+from fleet import history, migrations
+from fleet.access import auth
 from fleet.asset_tags import format_tag
 from fleet.db import make_engine
 from fleet.models import Device, Event, utcnow

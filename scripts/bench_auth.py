@@ -6,7 +6,7 @@ Method
 
   Sign-ins, each for a random one of the directory's users with the right password, sequentially
   (one client) and from C threads at once (default 8), for D seconds each (default 5):
-    fleet       ``fleet.directory.authenticate``: connect, bind as the service account, search
+    fleet       ``fleet.access.directory.authenticate``: connect, bind as the service account, search
                 the user, search its groups, bind as the user — what a directory sign-in asks;
     fleet+tls   the same with StartTLS (certificate checked against the generated CA);
     login page  ``POST /login`` through the app in this process (CSRF, throttle query, the above,
@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import ldap3  # noqa: E402
 
-from fleet import directory, policy  # noqa: E402
+from fleet.access import directory, policy  # noqa: E402
 from fleet.config import Config  # noqa: E402
 from tests import directory_server  # noqa: E402
 
@@ -83,7 +83,7 @@ def bare_bind(server: directory_server.DirectoryServer, tls: bool):
         conn = ldap3.Connection(ldap3.Server("127.0.0.1", port=server.port, tls=tls_config, get_info=ldap3.NONE),
                                 user=f"uid={person.uid},{directory_server.PEOPLE}", password=person.password)
         conn.open()
-        conn.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as fleet.directory does
+        conn.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as fleet.access.directory does
         if tls:
             conn.start_tls()
         if not conn.bind():
@@ -138,7 +138,8 @@ def login_page(server: directory_server.DirectoryServer, folder: Path):
 
 
 def policy_overhead(folder: Path, requests: int, rounds: int) -> dict:
-    from fleet import auth, catalog, db, lifecycle, migrations
+    from fleet import catalog, db, lifecycle, migrations
+    from fleet.access import auth
     from fleet.app import create_app
     from fleet.models import Device
 

@@ -85,7 +85,7 @@ def documents(rounds: int) -> dict[str, float]:
 
 def handout(rounds: int, pg_url: str | None) -> float:
     from fleet import create_app, db, lifecycle
-    from fleet.auth import add_user, create_token
+    from fleet.access.auth import add_user, create_token
     from fleet.config import Config
     from fleet.migrations import upgrade
     from fleet.models import Device, Founder, Pupil, School

@@ -24,7 +24,8 @@ import tracemalloc
 
 from sqlalchemy.orm import Session
 
-from fleet import auth, catalog
+from fleet import catalog
+from fleet.access import auth
 from fleet.app import create_app
 from fleet.config import Config
 from fleet.models import utcnow

@@ -8,7 +8,8 @@ from decimal import Decimal
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
-from fleet import auth, lifecycle
+from fleet import lifecycle
+from fleet.access import auth
 from fleet.models import ApiToken, Contract, Delivery, Device, Event, Founder, Pupil, School, User
 
 _session = None

@@ -2,8 +2,8 @@
 
 Handlers are thin: they authenticate through ``endpoint`` (``fleet.http``), call a domain
 function, commit, and render JSON (``fleet.api.render``). Every handler declares the permission
-it needs; ``fleet.policy`` decides. A caller is a bearer token, or else a browser session
-(``fleet.sessions``), whose writes need the ``X-CSRF-Token`` header. Use of pupils' personal
+it needs; ``fleet.access.policy`` decides. A caller is a bearer token, or else a browser session
+(``fleet.access.sessions``), whose writes need the ``X-CSRF-Token`` header. Use of pupils' personal
 data, and exports (``export=True``), are recorded in the access log before the answer is made.
 The plumbing (principal, ``endpoint``, bodies, errors) lives in ``fleet.http``, shared with
 ``provisioning.api``.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from fleet import access_log, db
+from fleet import db
+from fleet.access import access_log
 from fleet.api import bp, render
 from fleet.http import endpoint
 

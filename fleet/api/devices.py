@@ -8,10 +8,12 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fleet import agreements, db, devices, lifecycle, loans, policy, resolvers
+from fleet import db, devices, lifecycle, resolvers
+from fleet.access import policy
 from fleet.api import bp, render
-from fleet.http import body, checked_nonce, created, endpoint, json_or_none, record_access
 from fleet.errors import FleetError, invalid
+from fleet.http import body, checked_nonce, created, endpoint, json_or_none, record_access
+from fleet.lending import agreements, loans
 from fleet.models import Device, Event
 
 

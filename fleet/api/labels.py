@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import Response, current_app, g, jsonify, request
 
 import labels
-from fleet import db, labelling, policy
+from fleet import db, labelling
+from fleet.access import policy
 from fleet.api import bp, render
-from fleet.http import body, created, disposition, endpoint, json_or_none
 from fleet.api.devices import visible_device
 from fleet.errors import FleetError, invalid
+from fleet.http import body, created, disposition, endpoint, json_or_none
 from fleet.models import LabelBatch
 
 

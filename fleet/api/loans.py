@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from flask import Response, current_app, g, jsonify, request
 
-from fleet import agreements, db, documents, loans, outbox, policy
+from fleet import db, document_store, outbox
+from fleet.access import policy
 from fleet.api import bp, render
-from fleet.http import body, created, disposition, endpoint
 from fleet.errors import FleetError, invalid
+from fleet.http import body, created, disposition, endpoint
+from fleet.lending import agreements, loans
 from fleet.models import Founder
 
 
@@ -26,7 +28,7 @@ def _scopes():
 
 
 def _pdf(digest: str | None, name: str) -> Response:
-    doc = documents.get(db.session(), digest)
+    doc = document_store.get(db.session(), digest)
     response = Response(doc.data, mimetype=doc.content_type)
     response.headers["Content-Disposition"] = disposition(name)
     response.headers["X-Content-SHA256"] = doc.sha256

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from fleet import db, policy, pupils
+from fleet import db
+from fleet.access import policy
 from fleet.api import bp, render
-from fleet.http import body, created, endpoint
 from fleet.errors import invalid
+from fleet.http import body, created, endpoint
+from fleet.lending import pupils
 from fleet.models import EligibilityGroup
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from fleet import db, devices, labelling, policy, refused_scans
+from fleet import db, devices, labelling, refused_scans
+from fleet.access import policy
 from fleet.api import bp, render
-from fleet.http import SCAN_BODY, body, endpoint
 from fleet.api.devices import perform, visible_device
 from fleet.errors import invalid
+from fleet.http import SCAN_BODY, body, endpoint
 
 
 @bp.post("/scan")

@@ -17,7 +17,8 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fleet import auth, catalog
+from fleet import catalog
+from fleet.access import auth
 from fleet.demo import data, world
 from fleet.errors import FleetError
 from fleet.models import Device, Founder

@@ -13,9 +13,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fleet import agreements, lifecycle, loans, pupils, resolvers
+from fleet import lifecycle, resolvers
 from fleet.demo import data
 from fleet.labelling import PrinterScope, record_prints, save_printer
+from fleet.lending import agreements, loans, pupils
 from fleet.models import Device, School, clock
 from provisioning import deliveries, shipments, stocktakes
 from provisioning.manifests import ManifestRow

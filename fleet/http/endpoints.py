@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 from flask import g
 
-from fleet import db, policy, refused_scans
+from fleet import db, refused_scans
+from fleet.access import policy
 from fleet.errors import FleetError
 from fleet.http.bodies import json_or_none
 from fleet.http.principal import authenticate, record_access

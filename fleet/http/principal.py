@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import current_app, g, request, session
 
-from fleet import access_log, csrf, db, sessions
-from fleet.auth import authenticate_bearer
+from fleet import db
+from fleet.access import access_log, csrf, sessions
+from fleet.access.auth import authenticate_bearer
+from fleet.access.policy import Principal
 from fleet.http.caching import personal_data
-from fleet.policy import Principal
 
 
 def authenticate() -> Principal:

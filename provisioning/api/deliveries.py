@@ -6,10 +6,10 @@ from flask import Response, g, jsonify, request
 
 from fleet import db, devices, refused_scans
 from fleet.api import render
-from fleet.http import body, checked_nonce, created, disposition, endpoint
 from fleet.errors import invalid
+from fleet.http import body, checked_nonce, created, disposition, endpoint
 from labels.documents import reconciliation_pdf
-from provisioning import deliveries, documents
+from provisioning import deliveries, paperwork
 from provisioning.api import bp
 from provisioning.manifests import parse_manifest, parse_manifest_json
 
@@ -76,7 +76,7 @@ def delivery_report_csv(delivery_id: int):
 def delivery_report_pdf(delivery_id: int):
     """The reconciliation on one A4 page: the counts, the missing, unexpected and twice-scanned serials."""
     s = db.session()
-    pdf = reconciliation_pdf(documents.delivery_report(s, deliveries.get_delivery(s, delivery_id)))
+    pdf = reconciliation_pdf(paperwork.delivery_report(s, deliveries.get_delivery(s, delivery_id)))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": disposition(f"delivery-{delivery_id}.pdf")})
 

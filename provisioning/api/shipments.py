@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Response, g, jsonify, request
 
-from fleet import db, devices, policy, refused_scans
+from fleet import db, devices, refused_scans
+from fleet.access import policy
 from fleet.api import render
-from fleet.http import body, checked_nonce, created, disposition, endpoint
 from fleet.errors import FleetError, invalid
+from fleet.http import body, checked_nonce, created, disposition, endpoint
 from labels import documents as labels_documents
-from provisioning import documents, shipments
+from provisioning import paperwork, shipments
 from provisioning.api import bp
 
 
@@ -75,7 +76,7 @@ def packing_list_pdf(shipment_id: int):
     box_size = request.args.get("box_size")
     if box_size is not None and not (box_size.isascii() and box_size.isdigit() and 1 <= int(box_size) <= 500):
         raise invalid("box_size must be a whole number 1-500", [{"field": "box_size"}])
-    packing = documents.packing_list(s, shipments.get_shipment(s, shipment_id, _visible()))
+    packing = paperwork.packing_list(s, shipments.get_shipment(s, shipment_id, _visible()))
     pdf = labels_documents.packing_list_pdf(packing, int(box_size) if box_size else None)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": disposition(f"shipment-{shipment_id}.pdf")})

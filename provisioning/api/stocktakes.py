@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import g, jsonify
 
-from fleet import db, policy, refused_scans
+from fleet import db, refused_scans
+from fleet.access import policy
 from fleet.api import render
-from fleet.http import body, created, endpoint
 from fleet.errors import invalid
+from fleet.http import body, created, endpoint
 from provisioning import stocktakes
 from provisioning.api import bp
 

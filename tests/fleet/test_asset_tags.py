@@ -2,7 +2,6 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from sqlalchemy import text
 
 from fleet.asset_tags import allocate_tag, format_tag, is_valid_body, looks_like_tag, parse_tag, validate_prefix

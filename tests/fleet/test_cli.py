@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from fleet.auth import hash_token
+from fleet.access.auth import hash_token
 from fleet.cli import main
 from fleet.models import ApiToken, Device, User
 from tests.conftest import sign_in

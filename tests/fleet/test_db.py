@@ -119,7 +119,7 @@ NON_ASCII = "Ēriks Ņikitins — «ž» ∑ 'x' \"y\" 日本"
 
 @pytest.mark.postgres_only
 def test_the_token_lookup_reads_on_the_driver_what_core_reads(pg_app):
-    from fleet import auth
+    from fleet.access import auth
     from tests.factories import ApiTokenFactory, UserFactory
 
     session = factories.current_session()

@@ -119,7 +119,7 @@ def _in(module: str, package: str) -> bool:
 def test_the_graph_is_read():
     graph = _graph()
     assert "fleet.http.endpoints" in graph["fleet.api.devices"]
-    assert "fleet.http.errors" in graph["fleet.csrf"]
+    assert "fleet.http.errors" in graph["fleet.access.csrf"]
 
 
 def test_no_import_circles():

@@ -14,8 +14,8 @@ from fleet.lifecycle import ACTIONS, STATUSES, allowed_actions, apply
 from fleet.models import Device, Event, utcnow
 from tests import factories
 from tests.conftest import Api
-from tests.fleet.api.test_access import world  # noqa: F401 - the API walk's world, made under the status guard
 from tests.factories import PATHS, DeviceFactory, SchoolFactory
+from tests.fleet.api.test_access import world  # noqa: F401 - the API walk's world, made under the status guard
 
 # (action, from status, params, expected status); "{new}" is a school other than the device's.
 ALLOWED = [

@@ -11,7 +11,8 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select, update
 
-from fleet import auth, lifecycle, policy
+from fleet import lifecycle
+from fleet.access import auth, policy
 from fleet.models import ApiToken, Contract, Delivery, DeliveryItem, Device, Event, Founder, School, utcnow
 from tests.conftest import Api, error_code
 from tests.factories import ContractFactory, DeliveryFactory, DeviceFactory, SchoolFactory, UserFactory, current_session
@@ -203,7 +204,7 @@ SEE_ALL = (lambda d: True), (lambda school_id: True)
 
 def on_loan(world) -> dict:
     """The pupil has a laptop on loan, its agreement awaiting signature."""
-    from fleet import loans
+    from fleet.lending import loans
 
     session = current_session()
     loaned = DeviceFactory(status="at_school", school=world["_school"])
@@ -218,7 +219,7 @@ def returned(world) -> dict:
 
     from PIL import Image
 
-    from fleet import agreements, loans
+    from fleet.lending import agreements, loans
     from tests.factories import PupilFactory
 
     session = current_session()
@@ -381,7 +382,7 @@ def test_every_api_endpoint_declares_a_known_permission(app):
     for (method, rule), view in rules.items():
         permission = getattr(view, "permission", None)
         assert permission is not None, f"{method} {rule} has no @endpoint(permission)"
-        assert permission in known, f"{method} {rule} needs {permission!r}, which no role in fleet.policy has"
+        assert permission in known, f"{method} {rule} needs {permission!r}, which no role in fleet.access.policy has"
 
 
 def test_table_covers_every_api_route(app):

@@ -13,7 +13,8 @@ import zxingcpp
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from fleet import loans, policy
+from fleet.access import policy
+from fleet.lending import loans
 from fleet.models import AccessLogEntry, Agreement, Document, Loan, Pupil, utcnow
 from tests.conftest import error_code
 from tests.factories import DeviceFactory, PupilFactory, SchoolFactory, UserFactory

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from fleet import pupils
+from fleet.lending import pupils
 from fleet.models import Pupil
 from tests.conftest import error_code
 from tests.factories import PupilFactory, SchoolFactory

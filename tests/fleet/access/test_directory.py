@@ -1,4 +1,4 @@
-"""``fleet.directory`` against a real slapd: passwords, unknown users, injection, groups to roles,
+"""``fleet.access.directory`` against a real slapd: passwords, unknown users, injection, groups to roles,
 schools from attributes and group names, TLS (StartTLS and LDAPS with a generated CA), and a
 directory that is down, misconfigured or silent."""
 
@@ -8,8 +8,8 @@ import socket
 
 import pytest
 
-from fleet import directory
-from fleet.directory import BadCredentials, DirectoryUnavailable, normal_dn
+from fleet.access import directory
+from fleet.access.directory import BadCredentials, DirectoryUnavailable, normal_dn
 from tests.directory_server import (
     FOUNDER,
     GROUPS,

@@ -7,7 +7,7 @@ import pytest
 from flask import Blueprint, jsonify
 from sqlalchemy import select
 
-from fleet import auth
+from fleet.access import auth
 from fleet.http import endpoint, install_error_handlers
 from fleet.models import AccessLogEntry
 from tests.conftest import error_code, sign_in
@@ -118,7 +118,7 @@ def test_bad_queries_are_invalid_input(api, query, field):
 def test_purge_deletes_only_the_entries_older_than_the_retention(session):
     from datetime import timedelta
 
-    from fleet import access_log
+    from fleet.access import access_log
     from fleet.models import utcnow
 
     now = utcnow()
@@ -136,7 +136,7 @@ def test_privacy_purge_trims_the_access_log_and_refuses_a_bad_retention(database
 
     from click.testing import CliRunner
 
-    from fleet import access_log
+    from fleet.access import access_log
     from fleet.cli import main
     from fleet.models import utcnow
 

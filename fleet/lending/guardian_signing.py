@@ -13,9 +13,11 @@ import binascii
 
 from flask import Blueprint, Response, current_app, render_template, request, session
 
-from fleet import agreements, db, documents, outbox, policy, sessions
-from fleet.http import disposition, personal_data
+from fleet import db, document_store, outbox
+from fleet.access import policy, sessions
 from fleet.errors import FleetError
+from fleet.http import disposition, personal_data
+from fleet.lending import agreements
 
 bp = Blueprint("signing", __name__)
 bp.before_request(personal_data)  # every page and PDF here names a pupil and a guardian: never cached
@@ -50,7 +52,7 @@ def original(token: str):
         agreement = agreements.by_token(db.session(), token)
     except FleetError as e:
         return _refused(e)
-    doc = documents.get(db.session(), agreement.original_sha256)
+    doc = document_store.get(db.session(), agreement.original_sha256)
     return Response(doc.data, mimetype="application/pdf",
                     headers={"Content-Disposition": disposition(f"{agreement.number}.pdf")})
 

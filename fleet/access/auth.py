@@ -1,7 +1,7 @@
 """Authentication: users (local passwords hashed with scrypt), bearer API tokens (stored only as
 SHA-256), and the principal a user acts as: its role, and for scoped roles the schools it sees.
-Browser sessions are in ``fleet.sessions``, the sign-in itself (local or directory) in
-``fleet.signin``."""
+Browser sessions are in ``fleet.access.sessions``, the sign-in itself (local or directory) in
+``fleet.access.staff_login``."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fleet import db
+from fleet.access.policy import Principal
 from fleet.errors import FleetError, invalid
 from fleet.models import ROLES, ApiToken, Founder, School, User, user_founders, user_schools, utcnow
-from fleet.policy import Principal
 
 TOKEN_PREFIX = "flt_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # write last_used_at at most this often

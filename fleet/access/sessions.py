@@ -16,11 +16,11 @@ from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from fleet.auth import LAST_USED_RESOLUTION, hash_token, load_principal
+from fleet.access.auth import LAST_USED_RESOLUTION, hash_token, load_principal
+from fleet.access.policy import Principal
 from fleet.config import Config
 from fleet.errors import FleetError
 from fleet.models import User, WebSession, utcnow
-from fleet.policy import Principal
 
 
 def start(session: Session, user: User, config: Config) -> str:

@@ -19,8 +19,9 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fleet import agreements, documents, lifecycle, pupils, resolvers
+from fleet import document_store, lifecycle, resolvers
 from fleet.errors import FleetError, invalid
+from fleet.lending import agreements, pupils
 from fleet.models import Agreement, Device, Document, Loan, Pupil, months_before, utcnow
 from labels import agreements as paper
 
@@ -134,7 +135,7 @@ def return_loan(session: Session, loan: Loan, data: Any, actor: str, public_url:
     loan.return_condition, loan.notes = condition, notes
     loan.accessories_returned = returned
     loan.accessories_missing = [a for a in loan.accessories if a not in returned]
-    loan.return_act_sha256 = documents.put(session, paper.return_act_pdf(_return_data(loan, device)), "application/pdf")
+    loan.return_act_sha256 = document_store.put(session, paper.return_act_pdf(_return_data(loan, device)), "application/pdf")
     session.flush()
     return loan
 

@@ -4,11 +4,11 @@
 
 1. the input: a username of 1-100 characters without control characters, a password of 1-1024
    characters (``invalid_input``; nothing recorded);
-2. the throttle (``fleet.throttle``): too many recent failures for this username or address →
+2. the throttle (``fleet.access.throttle``): too many recent failures for this username or address →
    ``throttled``, without looking at the password;
 3. a local account of exactly that name → its scrypt hash decides. Local accounts work whether
    or not the directory is configured or reachable;
-4. otherwise the directory, when configured (``fleet.directory``): a right password gives a Fleet
+4. otherwise the directory, when configured (``fleet.access.directory``): a right password gives a Fleet
    user of that name (lower-cased, as directories compare names), created or updated from what the
    directory says now — exactly one role from the groups, and for school IT the schools (for a
    founder manager the founders) Fleet knows among those named; a directory that cannot be
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from fleet import access_log, auth, directory, sessions, throttle
+from fleet.access import access_log, auth, directory, sessions, throttle
 from fleet.config import Config
 from fleet.errors import FleetError, invalid
 from fleet.models import ApiToken, Founder, School, User, utcnow

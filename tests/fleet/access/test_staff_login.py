@@ -8,7 +8,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from fleet import db, policy
+from fleet import db
+from fleet.access import policy
 from fleet.errors import FleetError
 from fleet.models import AccessLogEntry, ApiToken, User, utcnow
 from tests.conftest import error_code, sign_in
@@ -210,7 +211,7 @@ def test_a_password_is_never_stored_or_logged(directory_app, client, session, sc
 
 
 def test_local_accounts_sign_in_without_a_directory(client, session, schools):
-    from fleet import auth
+    from fleet.access import auth
 
     local = UserFactory(name="Anna", role="warehouse")
     auth.set_password(local, "garā-parole-annai")
@@ -224,7 +225,7 @@ def test_local_accounts_sign_in_without_a_directory(client, session, schools):
 
 def test_a_directory_that_is_down_does_not_lock_out_local_accounts(directory_app, configure, client, session, schools,
                                                                   slapd):
-    from fleet import auth
+    from fleet.access import auth
 
     configure(directory=slapd.config(url=f"ldap://127.0.0.1:{free_port()}"))
     admin = UserFactory(name="vietējais-admins", role="admin")
@@ -310,7 +311,7 @@ NAT = "10.20.30.40"  # a school's one public address, shared by every browser in
 @pytest.fixture
 def local_users(session):
     """Two local accounts (the throttle is the same for directory ones), signing in from the school's NAT."""
-    from fleet import auth
+    from fleet.access import auth
 
     for name in ("anna", "janis"):
         auth.set_password(UserFactory(name=name, role="school_it"), LOCAL_PASSWORD)
@@ -406,7 +407,7 @@ def test_api_without_credentials_still_says_how_to_authenticate(client):
 # --- fleet directory sync ----------------------------------------------------------------------------
 
 def test_sync_applies_the_directorys_word_between_sign_ins(directory_app, client, session, schools):
-    from fleet import signin
+    from fleet.access import staff_login
 
     moved = UserFactory(name="lozolina", role="school_it", source="directory", schools=[schools["a"]])  # now at B
     kept = UserFactory(name="akalnins", role="warehouse", source="directory")
@@ -419,7 +420,7 @@ def test_sync_applies_the_directorys_word_between_sign_ins(directory_app, client
 
     def sync():
         with directory_app.app_context():  # as `fleet directory sync` runs it: the command's own session
-            report = signin.sync(db.session(), directory_app.config["FLEET"])
+            report = staff_login.sync(db.session(), directory_app.config["FLEET"])
             db.session().commit()
         return report
 
@@ -443,12 +444,12 @@ def test_sync_applies_the_directorys_word_between_sign_ins(directory_app, client
 
 def test_a_withdrawn_user_gets_no_token_until_the_directory_gives_it_a_role_again(directory_app, client, session,
                                                                                   schools):
-    from fleet import auth, signin
+    from fleet.access import auth, staff_login
 
     gone = UserFactory(name="gsmits", role="admin", source="directory")  # the directory gives it no Fleet role
     back = UserFactory(name="iliepina", role="ministry", source="directory", withdrawn_at=utcnow())  # a role again
     with directory_app.app_context():
-        report = signin.sync(db.session(), directory_app.config["FLEET"])
+        report = staff_login.sync(db.session(), directory_app.config["FLEET"])
         db.session().commit()
     assert (report.unchanged, report.updated, report.withdrawn) == ([], ["iliepina"], ["gsmits"])
     with pytest.raises(FleetError) as refused:  # `fleet tokens create gsmits`: an admin's token, refused
@@ -467,7 +468,7 @@ def test_a_withdrawn_user_gets_no_token_until_the_directory_gives_it_a_role_agai
 
 
 def test_a_withdrawn_users_token_or_session_left_live_lets_nobody_in(app, client, session):
-    from fleet import sessions
+    from fleet.access import sessions
 
     withdrawn = UserFactory(name="aizgajusi", role="admin", source="directory")
     token, plain = token_for(withdrawn), sessions.start(session, withdrawn, app.config["FLEET"])

@@ -4,7 +4,7 @@ query string), ``details`` a reason or the token's id.
 
 Rows are written in the caller's transaction and committed with it; what must be recorded even
 when the request then fails (a failed sign-in) is committed before the error is raised. The
-sign-in throttle (``fleet.throttle``) counts the ``signin_failed`` rows. ``fleet privacy purge``
+sign-in throttle (``fleet.access.throttle``) counts the ``signin_failed`` rows. ``fleet privacy purge``
 deletes the entries older than the retention (``purge``).
 """
 

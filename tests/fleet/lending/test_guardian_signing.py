@@ -94,7 +94,7 @@ def test_an_expired_link_is_refused_in_the_browser(api_as, live, browser, sessio
 
 
 def test_at_the_desk_a_signed_in_school_user_s_tablet_records_desk(api_as, live, browser, session):
-    from fleet import auth
+    from fleet.access import auth
     from tests.factories import UserFactory
 
     it, loan = hand_over(api_as)

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fleet import access_log
+from fleet.access import access_log
 from fleet.config import Config
 from fleet.errors import FleetError, invalid
 from fleet.models import AccessLogEntry, utcnow

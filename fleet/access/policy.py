@@ -77,7 +77,7 @@ def is_personal(permission: str) -> bool:
 def _check_no_personal_data() -> None:
     leaks = {role: sorted(filter(is_personal, PERMISSIONS[role])) for role in NO_PERSONAL_DATA}
     if any(leaks.values()):
-        raise RuntimeError(f"fleet.policy: roles that must never see pupils hold personal-data permissions: {leaks}")
+        raise RuntimeError(f"fleet.access.policy: roles that must never see pupils hold personal-data permissions: {leaks}")
 
 
 _check_no_personal_data()

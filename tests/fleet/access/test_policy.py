@@ -3,7 +3,7 @@ and which roles are tied to schools."""
 
 import pytest
 
-from fleet import policy
+from fleet.access import policy
 from fleet.errors import FleetError
 from fleet.models import ROLES
 

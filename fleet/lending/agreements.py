@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fleet import documents, uploads
+from fleet import document_store, uploads
 from fleet.errors import FleetError, invalid
 from fleet.models import Agreement, AgreementTemplate, Founder, Loan, utcnow
 from labels import agreements as paper
@@ -122,7 +122,7 @@ def _render(session: Session, agreement: Agreement, loan: Loan, public_url: str)
     data = _data(loan, agreement.number, agreement.language, sign_url, template.version)
     pdf = paper.agreement_pdf(data, template)
     agreement.template_version = template.version
-    agreement.original_sha256 = documents.put(session, pdf, "application/pdf")
+    agreement.original_sha256 = document_store.put(session, pdf, "application/pdf")
     agreement.snapshot = _snapshot(data, template)
     agreement.token_hash = hash_token(token)
     agreement.token_expires_at = utcnow() + timedelta(days=LINK_DAYS)
@@ -185,7 +185,7 @@ def sign(session: Session, agreement: Agreement, method: str, signer_name: Any, 
         raise invalid("the signature is not complete; nothing was signed", errors)
     data, template = _from_snapshot(agreement.snapshot)
     if method == "paper":
-        agreement.scan_sha256 = documents.put(session, scan, documents.sniff(scan))
+        agreement.scan_sha256 = document_store.put(session, scan, document_store.sniff(scan))
     signed_at = utcnow()
     signature = paper.Signature(method=method, signer_name=signer_name.strip(),
                                 signed_at=signed_at.strftime("%Y-%m-%d %H:%M UTC"), image_png=image_png,
@@ -197,7 +197,7 @@ def sign(session: Session, agreement: Agreement, method: str, signer_name: Any, 
         # shop changed since it was issued). The stored original stays the evidence; the signature
         # page names its hash, and the pages before it show the same content as drawn today.
         pdf = paper.signed_agreement_pdf(data, template, signature, check=False)
-    agreement.signed_sha256 = documents.put(session, pdf, "application/pdf")
+    agreement.signed_sha256 = document_store.put(session, pdf, "application/pdf")
     agreement.status, agreement.method = "signed", method
     agreement.signer_name, agreement.signed_at = signer_name.strip(), signed_at
     agreement.token_expires_at = signed_at  # single use: the link now answers "signed already"

@@ -17,7 +17,7 @@ Fleet role and schools do the directory's groups and attributes give this person
 The answer is a ``DirectoryUser`` with the roles its groups map to (``FLEET_LDAP_ROLE_GROUPS``),
 and the school registration numbers and founder codes from its attributes (and groups matching
 ``FLEET_LDAP_SCHOOL_GROUP_PATTERN``). Whether one role and a known school follow from that is
-``fleet.signin``'s decision. Refusals: ``BadCredentials``, or ``DirectoryUnavailable`` (down,
+``fleet.access.staff_login``'s decision. Refusals: ``BadCredentials``, or ``DirectoryUnavailable`` (down,
 too slow, TLS failure, the service account refused) — local accounts keep working meanwhile.
 Passwords are never logged.
 """

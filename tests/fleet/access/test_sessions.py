@@ -10,7 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from fleet import auth, create_app
+from fleet import create_app
+from fleet.access import auth
 from fleet.config import Config
 from fleet.models import WebSession, utcnow
 from tests.conftest import csrf_of, error_code, sign_in
@@ -141,7 +142,7 @@ def test_a_session_in_use_stays_alive_and_ends_at_its_end(signed_in, session):
 
 
 class Clock:
-    """``fleet.sessions``' idea of now, moved on by hand."""
+    """``fleet.access.sessions``' idea of now, moved on by hand."""
 
     def __init__(self) -> None:
         self.now = utcnow()
@@ -155,7 +156,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch):
-    from fleet import sessions
+    from fleet.access import sessions
 
     moved = Clock()
     monkeypatch.setattr(sessions, "utcnow", moved)
@@ -183,7 +184,7 @@ def test_a_session_in_use_outlives_a_short_idle_time(client, session, configure,
 
 def test_last_seen_is_written_often_enough_for_the_idle_time_and_at_most_once_a_minute(client, session, configure,
                                                                                        clock):
-    from fleet import sessions
+    from fleet.access import sessions
 
     assert sessions.seen_every(configure(session_idle_minutes=30)) == timedelta(minutes=1)
     assert sessions.seen_every(configure(session_idle_minutes=4)) == timedelta(minutes=1)
