@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fleet import lifecycle
+from fleet.access.policy import Scope
 from fleet.asset_tags import looks_like_tag, parse_tag
 from fleet.errors import FleetError, invalid
 from fleet.models import Device
@@ -84,13 +85,14 @@ def match(code: object) -> Match:
 
 
 def resolve(
-    session: Session, code: object, visible: Callable[[Device], bool] | None = None, lock: bool = False
+    session: Session, code: object, visible: Scope | Callable[[Device], bool] | None = None, lock: bool = False
 ) -> Device:
     """The device a code names (locked for the lifecycle when ``lock``).
 
-    A device that ``visible`` says the caller may not see is answered exactly like one that does
-    not exist.
+    A device outside ``visible`` (a ``fleet.access.policy.Scope``, or a predicate) is answered
+    exactly like one that does not exist.
     """
+    visible = getattr(visible, "sees_device", visible)
     m = match(code)
     if lock:
         device = lifecycle.lock_device(session, m.column, m.value)

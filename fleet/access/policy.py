@@ -116,6 +116,11 @@ class Principal:
     def school_scoped(self) -> bool:
         return self.role in SCOPED_ROLES
 
+    @property
+    def scope(self) -> Scope:
+        """What this principal sees and where it acts (``Scope``)."""
+        return Scope(self)
+
 
 def allows(principal: Principal, permission: str) -> bool:
     return permission in PERMISSIONS.get(principal.role, ())
@@ -186,6 +191,80 @@ def sees_school(principal: Principal, school_id: int | None) -> bool:
 
 def can_see_device(principal: Principal, device: Device) -> bool:
     return not principal.school_scoped or device.school_id in principal.school_ids
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a principal may see and where it may act, beyond the permission an endpoint needs: one
+    object the handlers build once (``Scope.of(g.principal)``) and hand to the domain, in place of a
+    callback per question. Data outside the scope is answered as ``not_found`` by the domain.
+
+    - ``school_ids``: the schools a scoped role is tied to (school IT its own, a founder manager its
+      municipalities'); ``all_schools`` for the roles not tied to schools.
+    - ``personal_data``: whether the role may ever see pupils' personal data.
+    - ``sees_device``/``sees_school``/``sees_shipment``, ``may_count``/``may_send``/``may_receive``,
+      ``scans_at``, and ``device_filter()`` (the devices seen, as a WHERE clause).
+    """
+
+    principal: Principal
+
+    @classmethod
+    def of(cls, principal: Principal) -> Scope:
+        return cls(principal)
+
+    @property
+    def actor(self) -> str:
+        return self.principal.name
+
+    @property
+    def role(self) -> str:
+        return self.principal.role
+
+    @property
+    def school_ids(self) -> frozenset[int]:
+        return self.principal.school_ids
+
+    @property
+    def all_schools(self) -> bool:
+        return not self.principal.school_scoped
+
+    @property
+    def personal_data(self) -> bool:
+        return self.principal.role not in NO_PERSONAL_DATA
+
+    def allows(self, permission: str) -> bool:
+        return allows(self.principal, permission)
+
+    def sees_device(self, device: Device) -> bool:
+        return can_see_device(self.principal, device)
+
+    def sees_school(self, school_id: int | None) -> bool:
+        return sees_school(self.principal, school_id)
+
+    def sees_shipment(self, shipment: Shipment) -> bool:
+        return sees_shipment(self.principal, shipment.school_id, shipment.from_school_id)
+
+    def may_count(self, school_id: int | None) -> bool:
+        return may_count(self.principal, school_id)
+
+    def may_send(self, action: str, from_school_id: int | None) -> bool:
+        return may_send(self.principal, action, from_school_id)
+
+    def may_receive(self, school_id: int) -> bool:
+        return may_receive(self.principal, school_id)
+
+    def may_apply(self, action: str) -> bool:
+        return action in ACTIONS.get(self.principal.role, ())
+
+    def scans_at(self, place: str, school_id: int | None = None) -> bool:
+        return scans_at(self.principal, place, school_id)
+
+    def device_filter(self) -> ColumnElement[bool]:
+        return device_filter(self.principal)
+
+    def visible_schools(self) -> set[int] | None:
+        """The schools seen, or None for every school (a list's filter)."""
+        return None if self.all_schools else set(self.principal.school_ids)
 
 
 # Where scans are taken, and the permission a scan there needs (besides the place's own rule).
