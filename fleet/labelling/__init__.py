@@ -1,0 +1,35 @@
+"""Labels in the service: what a device's label says, which devices a print run holds, printer
+calibration profiles, the print record, and pre-printed tag batches.
+
+The print shop (``labels``) draws; this package decides what to draw and records it. Every print
+or reprint is a ``label_printed`` event with its reason, so a device's history says which label
+is on it. A pre-printed label carries a tag allocated ahead of any device; the first scan of it
+together with a device's serial binds the two (``tag_bound``).
+
+The package: ``content`` (what a label says, stocks, formats), ``printers`` (calibration
+profiles), ``print_runs`` (a run's devices and the print record), ``batches`` (pre-printed tags).
+Every name is re-exported here, so ``from fleet import labelling; labelling.stock(...)`` works.
+"""
+
+from __future__ import annotations
+
+from fleet.labelling.batches import MAX_BATCH, batch_label, batch_rows, batch_tags, bind, create_batch, preprinted
+from fleet.labelling.content import FORMATS, PROGRAMME, label_data, label_url, output_format, skip, stock, stock_json
+from fleet.labelling.print_runs import MAX_RUN, confirm_label, record_prints, run_devices
+from fleet.labelling.printers import (
+    MAX_SHIFT,
+    PrinterScope,
+    calibration,
+    find_printer,
+    printer,
+    printer_json,
+    printers_query,
+    save_printer,
+)
+
+__all__ = [
+    "FORMATS", "MAX_BATCH", "MAX_RUN", "MAX_SHIFT", "PROGRAMME", "PrinterScope", "batch_label", "batch_rows",
+    "batch_tags", "bind", "calibration", "confirm_label", "create_batch", "find_printer", "label_data", "label_url",
+    "output_format", "preprinted", "printer", "printer_json", "printers_query", "record_prints", "run_devices",
+    "save_printer", "skip", "stock", "stock_json",
+]
