@@ -39,7 +39,7 @@ from PIL import Image
 
 from fleet import document_store
 from fleet.errors import FleetError
-from labels import agreements as paper
+from labels.documents.signed_agreement import SIGNATURE_MAX_PIXELS
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Limits:
     side: int
 
 
-SIGNATURE = Limits("signature", "signature", pixels=paper.SIGNATURE_MAX_PIXELS, side=4_000)
+SIGNATURE = Limits("signature", "signature", pixels=SIGNATURE_MAX_PIXELS, side=4_000)
 SCAN = Limits("scan", "file", pixels=40_000_000, side=10_000)
 MAX_SCAN_PAGES = 50
 CHILD_MEMORY = 384 * 1024 * 1024  # address space: a 40 Mpx RGBA PNG decodes in ~180 MB, a PDF opens in ~80 MB

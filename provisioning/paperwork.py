@@ -1,5 +1,5 @@
 """What provisioning's printed documents say: a delivery's reconciliation report and a shipment's
-packing list, as plain data for the print shop (``labels.documents``)."""
+packing list, as plain data for the print shop (``labels.documents``: reconciliation, packing_list)."""
 
 from __future__ import annotations
 

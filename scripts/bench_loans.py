@@ -2,7 +2,7 @@
 
 Method
   1. Agreements alone (the print shop): 30 different agreements (Latvian names, RRF-funded, a
-     signing QR code each) rendered one by one with ``labels.agreements.agreement_pdf``, and the
+     signing QR code each) rendered one by one with ``labels.documents.agreement_pdf``, and the
      same 30 bundled into one class PDF with ``agreements_pdf``; beside them, the baseline: a bare
      reportlab canvas writing the same text lines on one A4 page per agreement (no layout, no QR
      code, no emblem) — what the document costs over merely putting its words on paper.
@@ -29,24 +29,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from labels import agreements as paper  # noqa: E402
+from labels import documents as print_shop  # noqa: E402
 from labels import fonts  # noqa: E402
 
 CLASS = 30
 
 
-def sample(start: int) -> list[paper.AgreementData]:
-    return [paper.AgreementData(
+def sample(start: int) -> list[print_shop.AgreementData]:
+    return [print_shop.AgreementData(
         number=f"L-2026-{start + i:06d}", language="lv", date="2026-11-28",
-        founder=paper.Party("Ķekavas novada pašvaldība", "kods KEK"), school=paper.Party("Baložu vidusskola", "VIIS 4312903421"),
-        guardian=paper.Party(f"Jānis Bērziņš {i}"), pupil=paper.Party(f"Ērika Ņikitina {i}", "5.b klase"),
+        founder=print_shop.Party("Ķekavas novada pašvaldība", "kods KEK"), school=print_shop.Party("Baložu vidusskola", "VIIS 4312903421"),
+        guardian=print_shop.Party(f"Jānis Bērziņš {i}"), pupil=print_shop.Party(f"Ērika Ņikitina {i}", "5.b klase"),
         manufacturer="HP", model="ProBook 450 G9", serial=f"5CD{start + i:07d}X", asset_tag=f"DIB-{start + i:06d}-K",
         accessories=("lādētājs", "soma"), condition="jauns", eu_funded=True,
         sign_url=f"https://fleet.izm.gov.lv/sign/{'x' * 30}{start + i:013d}", template_version="default-lv-1")
         for i in range(CLASS)]
 
 
-def baseline(items: list[paper.AgreementData], template: paper.Template) -> bytes:
+def baseline(items: list[print_shop.AgreementData], template: print_shop.Template) -> bytes:
     """The words alone: every paragraph of the template as lines on A4 pages, no layout."""
     regular, _ = fonts.register()
     canvas = Canvas(io.BytesIO(), pagesize=A4, initialFontName=regular)
@@ -74,11 +74,11 @@ def median_seconds(fn, rounds: int) -> float:
 
 
 def documents(rounds: int) -> dict[str, float]:
-    template = paper.default_template("lv")
-    paper.agreement_pdf(sample(900_000)[0], template)  # fonts registered, styles built
+    template = print_shop.default_template("lv")
+    print_shop.agreement_pdf(sample(900_000)[0], template)  # fonts registered, styles built
     return {
-        "one by one": median_seconds(lambda r: [paper.agreement_pdf(d, template) for d in sample(r * CLASS)], rounds),
-        "one class PDF": median_seconds(lambda r: paper.agreements_pdf([(d, template) for d in sample(r * CLASS)]), rounds),
+        "one by one": median_seconds(lambda r: [print_shop.agreement_pdf(d, template) for d in sample(r * CLASS)], rounds),
+        "one class PDF": median_seconds(lambda r: print_shop.agreements_pdf([(d, template) for d in sample(r * CLASS)]), rounds),
         "baseline (words only)": median_seconds(lambda r: baseline(sample(r * CLASS), template), rounds),
     }
 

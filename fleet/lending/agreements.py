@@ -1,6 +1,6 @@
 """Loan agreements: made with the loan, signed three ways, kept with their hashes.
 
-The agreement's PDF comes from the print shop (``labels.agreements``) with the founder's newest
+The agreement's PDF comes from the print shop (``labels.documents``) with the founder's newest
 template in the agreement's language, or the default one. What was rendered is kept as a snapshot,
 so the signed copy re-renders exactly the original (same bytes, same SHA-256) and adds a signature
 page. Signing: the guardian's link ``/sign/{token}`` (the token random, 256 bits, stored hashed,
@@ -22,7 +22,17 @@ from sqlalchemy.orm import Session
 from fleet import document_store, uploads
 from fleet.errors import FleetError, invalid
 from fleet.models import Agreement, AgreementTemplate, Founder, Loan, utcnow
-from labels import agreements as paper
+from labels.documents import (
+    AgreementData,
+    Party,
+    Signature,
+    Template,
+    agreement_pdf,
+    default_template,
+    signed_agreement_pdf,
+    template_from_json,
+    template_to_json,
+)
 
 LINK_DAYS = 14
 LANGUAGES = ("lv", "en")
@@ -38,17 +48,17 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def template_for(session: Session, founder: Founder, language: str) -> paper.Template:
+def template_for(session: Session, founder: Founder, language: str) -> Template:
     row = session.scalar(select(AgreementTemplate).where(AgreementTemplate.founder_id == founder.id,
                                                          AgreementTemplate.language == language)
                          .order_by(AgreementTemplate.id.desc()).limit(1))
-    return paper.template_from_json(row.body) if row is not None else paper.default_template(language)
+    return template_from_json(row.body) if row is not None else default_template(language)
 
 
 def save_template(session: Session, founder: Founder, body: Any, actor: str) -> AgreementTemplate:
     """A founder's new template version (the newest is used from now on; signed ones keep theirs)."""
     try:
-        template = paper.template_from_json(body)
+        template = template_from_json(body)
     except (ValueError, TypeError, KeyError) as e:
         raise invalid(f"the template is not valid: {e}", [{"field": "template", "message": str(e)}]) from None
     if template.language not in LANGUAGES:
@@ -59,7 +69,7 @@ def save_template(session: Session, founder: Founder, body: Any, actor: str) -> 
         raise FleetError("duplicate", f"version {template.version!r} exists already; give the new text a new version",
                          {"field": "version"})
     row = AgreementTemplate(founder_id=founder.id, language=template.language, version=template.version,
-                            body=paper.template_to_json(template), created_by=actor)
+                            body=template_to_json(template), created_by=actor)
     session.add(row)
     session.flush()
     return row
@@ -71,35 +81,35 @@ def accessory_names(codes: list[str], language: str) -> tuple[str, ...]:
     return tuple(ACCESSORIES[c][index] if c in ACCESSORIES else c for c in codes)
 
 
-def _data(loan: Loan, number: str, language: str, sign_url: str, version: str) -> paper.AgreementData:
+def _data(loan: Loan, number: str, language: str, sign_url: str, version: str) -> AgreementData:
     device, pupil, school = loan.device, loan.pupil, loan.pupil.school
     lv = language == "lv"
     condition = CONDITIONS.get(loan.condition, (loan.condition, loan.condition))[0 if lv else 1]
-    return paper.AgreementData(
+    return AgreementData(
         number=number, language=language, date=loan.handed_over_at.strftime("%Y-%m-%d"),
-        founder=paper.Party(school.founder.name, f"{'kods' if lv else 'code'} {school.founder.code}"),
-        school=paper.Party(school.name, f"VIIS {school.registration_number}"),
-        guardian=paper.Party(pupil.guardian_name),
-        pupil=paper.Party(f"{pupil.given_name} {pupil.family_name}", f"{pupil.grade} {'klase' if lv else 'grade'}"),
+        founder=Party(school.founder.name, f"{'kods' if lv else 'code'} {school.founder.code}"),
+        school=Party(school.name, f"VIIS {school.registration_number}"),
+        guardian=Party(pupil.guardian_name),
+        pupil=Party(f"{pupil.given_name} {pupil.family_name}", f"{pupil.grade} {'klase' if lv else 'grade'}"),
         manufacturer=device.manufacturer, model=device.model, serial=device.serial, asset_tag=device.asset_tag or "",
         accessories=accessory_names(list(loan.accessories), language), condition=condition,
         eu_funded=device.contract is not None and device.contract.funding_source == "rrf",
         sign_url=sign_url, template_version=version)
 
 
-def _snapshot(data: paper.AgreementData, template: paper.Template) -> dict:
-    return {"data": asdict(data), "template": paper.template_to_json(template)}
+def _snapshot(data: AgreementData, template: Template) -> dict:
+    return {"data": asdict(data), "template": template_to_json(template)}
 
 
-def _from_snapshot(snapshot: dict) -> tuple[paper.AgreementData, paper.Template]:
+def _from_snapshot(snapshot: dict) -> tuple[AgreementData, Template]:
     d = dict(snapshot["data"])
     for party in ("founder", "school", "guardian", "pupil"):
-        d[party] = paper.Party(**d[party])
+        d[party] = Party(**d[party])
     d["accessories"] = tuple(d["accessories"])
-    return paper.AgreementData(**d), paper.template_from_json(snapshot["template"])
+    return AgreementData(**d), template_from_json(snapshot["template"])
 
 
-def rendered(agreement: Agreement) -> tuple[paper.AgreementData, paper.Template]:
+def rendered(agreement: Agreement) -> tuple[AgreementData, Template]:
     """What the agreement's original was rendered from."""
     return _from_snapshot(agreement.snapshot)
 
@@ -120,7 +130,7 @@ def _render(session: Session, agreement: Agreement, loan: Loan, public_url: str)
     sign_url = f"{public_url.rstrip('/')}/sign/{token}"
     template = template_for(session, loan.pupil.school.founder, agreement.language)
     data = _data(loan, agreement.number, agreement.language, sign_url, template.version)
-    pdf = paper.agreement_pdf(data, template)
+    pdf = agreement_pdf(data, template)
     agreement.template_version = template.version
     agreement.original_sha256 = document_store.put(session, pdf, "application/pdf")
     agreement.snapshot = _snapshot(data, template)
@@ -187,16 +197,16 @@ def sign(session: Session, agreement: Agreement, method: str, signer_name: Any, 
     if method == "paper":
         agreement.scan_sha256 = document_store.put(session, scan, document_store.sniff(scan))
     signed_at = utcnow()
-    signature = paper.Signature(method=method, signer_name=signer_name.strip(),
+    signature = Signature(method=method, signer_name=signer_name.strip(),
                                 signed_at=signed_at.strftime("%Y-%m-%d %H:%M UTC"), image_png=image_png,
                                 original_sha256=agreement.original_sha256, scan_pages=pages)
     try:
-        pdf = paper.signed_agreement_pdf(data, template, signature)
+        pdf = signed_agreement_pdf(data, template, signature)
     except ValueError:
         # Rendered again, the original no longer comes out byte for byte (the fonts or the print
         # shop changed since it was issued). The stored original stays the evidence; the signature
         # page names its hash, and the pages before it show the same content as drawn today.
-        pdf = paper.signed_agreement_pdf(data, template, signature, check=False)
+        pdf = signed_agreement_pdf(data, template, signature, check=False)
     agreement.signed_sha256 = document_store.put(session, pdf, "application/pdf")
     agreement.status, agreement.method = "signed", method
     agreement.signer_name, agreement.signed_at = signer_name.strip(), signed_at

@@ -23,7 +23,7 @@ from fleet import document_store, lifecycle, resolvers
 from fleet.errors import FleetError, invalid
 from fleet.lending import agreements, pupils
 from fleet.models import Agreement, Device, Document, Loan, Pupil, months_before, utcnow
-from labels import agreements as paper
+from labels import documents as print_shop
 
 RETURN_CONDITIONS = ("good", "worn", "damaged")  # damaged: to repair
 MAX_CLASS = 60
@@ -96,7 +96,7 @@ def class_handout(session: Session, pairs: Any, accessories: Any, actor: str, vi
         except IntegrityError:
             failed.append({"index": index, "code": "duplicate", "message": "the device or the pupil is on loan already",
                            "pupil": pair.get("pupil") if isinstance(pair, dict) else None})
-    pdf = paper.agreements_pdf([agreements.rendered(h.agreement) for h in done]) if done else None
+    pdf = print_shop.agreements_pdf([agreements.rendered(h.agreement) for h in done]) if done else None
     return done, failed, pdf
 
 
@@ -135,17 +135,17 @@ def return_loan(session: Session, loan: Loan, data: Any, actor: str, public_url:
     loan.return_condition, loan.notes = condition, notes
     loan.accessories_returned = returned
     loan.accessories_missing = [a for a in loan.accessories if a not in returned]
-    loan.return_act_sha256 = document_store.put(session, paper.return_act_pdf(_return_data(loan, device)), "application/pdf")
+    loan.return_act_sha256 = document_store.put(session, print_shop.return_act_pdf(_return_data(loan, device)), "application/pdf")
     session.flush()
     return loan
 
 
-def _return_data(loan: Loan, device: Device) -> paper.ReturnData:
+def _return_data(loan: Loan, device: Device) -> print_shop.ReturnData:
     pupil, school = loan.pupil, loan.pupil.school
-    return paper.ReturnData(
+    return print_shop.ReturnData(
         number=f"A-{loan.ended_at.year}-{loan.id:06d}", language="lv", date=loan.ended_at.strftime("%Y-%m-%d"),
-        school=paper.Party(school.name, f"VIIS {school.registration_number}"), guardian=paper.Party(pupil.guardian_name),
-        pupil=paper.Party(f"{pupil.given_name} {pupil.family_name}", f"{pupil.grade} klase"),
+        school=print_shop.Party(school.name, f"VIIS {school.registration_number}"), guardian=print_shop.Party(pupil.guardian_name),
+        pupil=print_shop.Party(f"{pupil.given_name} {pupil.family_name}", f"{pupil.grade} klase"),
         manufacturer=device.manufacturer, model=device.model, serial=device.serial, asset_tag=device.asset_tag or "",
         condition=loan.return_condition, accessories_returned=agreements.accessory_names(loan.accessories_returned, "lv"),
         accessories_missing=agreements.accessory_names(loan.accessories_missing, "lv"),

@@ -329,7 +329,7 @@ def test_a_stolen_laptop_closes_its_loan(it, school, session):
 # --- templates, milestones, purge ------------------------------------------------------------------
 
 def test_a_founders_template_is_used_for_new_agreements(api, it, school, session):
-    from labels.agreements import default_template, template_to_json
+    from labels.documents import default_template, template_to_json
 
     body = template_to_json(default_template("lv")) | {"version": "ĶNP-2026-2"}
     r = api.post(f"founders/{school.founder.code}/agreement-templates", json=body)

@@ -1,0 +1,84 @@
+"""The reconciliation report: an expected set of serials against a scanned one (a delivery, a shipment or a
+stocktake) on one A4 page, in Latvian with the English beside it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+from labels.documents.sheet import sheet, styles, table
+
+MAX_LISTED = 240  # serials listed on the one page, all lists together; the rest counted (the CSV has all)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """An expected set of serials against a scanned one: a delivery, a shipment or a stocktake."""
+
+    title: str  # "Piegāde 12 / Delivery 12"
+    facts: Sequence[tuple[str, str]]  # ("Līgums / Contract", "IZM-2024/17"), ...
+    expected: int
+    found: int
+    missing: Sequence[str]
+    unexpected: Sequence[str]
+    scanned_twice: Sequence[str] = ()
+    status: str = ""  # "Slēgta 2026-11-28, J. Bērziņš / Closed …", or "open"
+
+
+def reconciliation_pdf(report: Reconciliation) -> bytes:
+    """One page: the facts, the counts, and the missing, unexpected and twice-scanned serials, as
+    many as the page holds (missing first); the rest are counted."""
+    room = MAX_LISTED
+    while True:
+        pdf, pages = _reconciliation(report, room)
+        if pages == 1 or room == 0:
+            return pdf
+        room = max(0, room - 30)
+
+
+def _reconciliation(report: Reconciliation, room: int) -> tuple[bytes, int]:
+    st = styles()
+    story = [Paragraph(report.title, st["title"])]
+    if report.status:
+        story.append(Paragraph(report.status, st["body"]))
+    story.append(Spacer(1, 3 * mm))
+    story.append(table([[Paragraph(k, st["cell"]), Paragraph(v, st["cell"])] for k, v in report.facts],
+                       [55 * mm, 125 * mm], header=False, grid=False))
+    counts = [[Paragraph(h, st["cell"]) for h in ("<b>Gaidīts</b> / Expected", "<b>Atrasts</b> / Found",
+                                                   "<b>Trūkst</b> / Missing", "<b>Neparedzēts</b> / Unexpected",
+                                                   "<b>Skenēts divreiz</b> / Scanned twice")],
+              [str(report.expected), str(report.found), str(len(report.missing)), str(len(report.unexpected)),
+               str(len(report.scanned_twice))]]
+    counted = table(counts, [36 * mm] * 5)
+    if report.missing or report.unexpected:
+        counted.setStyle(TableStyle([("TEXTCOLOR", (2, 1), (3, 1), colors.HexColor("#b00020"))]))
+    story += [Spacer(1, 3 * mm), counted]
+    for heading, serials in (("Trūkst / Missing", report.missing), ("Neparedzēts / Unexpected", report.unexpected),
+                             ("Skenēts divreiz / Scanned twice", report.scanned_twice)):
+        if serials:
+            story += [Paragraph(f"{heading} ({len(serials)})", st["head"]), _serial_grid(serials, room)]
+            room = max(0, room - len(serials))
+    if not report.missing and not report.unexpected:
+        story.append(Paragraph("Viss saskan. / Everything matches.", st["head"]))
+    out = io.BytesIO()
+    doc = sheet(out, report.title)
+    doc.build(story)
+    return out.getvalue(), doc.page
+
+
+def _serial_grid(serials: Sequence[str], room: int) -> Table:
+    shown = list(serials[:room])
+    if len(serials) > room:
+        shown.append(f"… +{len(serials) - room} (CSV)")
+    columns = 6
+    rows = [shown[i:i + columns] for i in range(0, len(shown), columns)]
+    rows[-1] += [""] * (columns - len(rows[-1]))
+    grid = table(rows, [30 * mm] * columns, header=False, grid=False)
+    grid.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 7), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)]))
+    return grid
