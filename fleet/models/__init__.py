@@ -1,0 +1,57 @@
+"""The tables, as typed SQLAlchemy models. The schema itself is built by the Alembic migrations.
+
+By area: ``base`` (Base, column types, the clock), ``catalog`` (founders, schools, contracts),
+``devices`` (devices and their events), ``provisioning`` (deliveries, shipments, stocktakes, imaging),
+``labelling`` (printers, pre-printed tags), ``lending`` (pupils, loans, agreements, documents),
+``access`` (users, tokens, sessions, the access log), ``jobs`` (refused scans, the outbox). Every
+name is re-exported here: ``from fleet.models import Device`` is the way to import a model.
+"""
+
+from __future__ import annotations
+
+from fleet.models.access import (
+    ACCESS_EVENTS,
+    ROLES,
+    USER_SOURCES,
+    AccessLogEntry,
+    ApiToken,
+    User,
+    WebSession,
+    user_founders,
+    user_schools,
+)
+from fleet.models.base import NAMING_CONVENTION, Base, JSONType, UTCDateTime, clock, months_before, utcnow
+from fleet.models.catalog import FUNDING_SOURCES, Contract, Founder, School
+from fleet.models.devices import Device, Event
+from fleet.models.jobs import OutboxMessage, RefusedScan
+from fleet.models.labelling import LabelBatch, PreprintedTag, Printer
+from fleet.models.lending import (
+    AGREEMENT_STATUSES,
+    LOAN_STATUSES,
+    Agreement,
+    AgreementTemplate,
+    Document,
+    EligibilityGroup,
+    Loan,
+    Pupil,
+)
+from fleet.models.provisioning import (
+    ArrivalScan,
+    Delivery,
+    DeliveryItem,
+    DeliveryScan,
+    ImagingRun,
+    Shipment,
+    Stocktake,
+    StocktakeScan,
+    shipment_items,
+)
+
+__all__ = [
+    "ACCESS_EVENTS", "AGREEMENT_STATUSES", "FUNDING_SOURCES", "LOAN_STATUSES", "NAMING_CONVENTION", "ROLES",
+    "USER_SOURCES", "AccessLogEntry", "Agreement", "AgreementTemplate", "ApiToken", "ArrivalScan", "Base", "Contract",
+    "Delivery", "DeliveryItem", "DeliveryScan", "Device", "Document", "EligibilityGroup", "Event", "Founder",
+    "ImagingRun", "JSONType", "LabelBatch", "Loan", "OutboxMessage", "PreprintedTag", "Printer", "Pupil", "RefusedScan",
+    "School", "Shipment", "Stocktake", "StocktakeScan", "UTCDateTime", "User", "WebSession", "clock", "months_before",
+    "shipment_items", "user_founders", "user_schools", "utcnow",
+]

@@ -1,0 +1,58 @@
+"""Rows kept beside the domain: scans that were refused, and the outbox of e-mails waiting for
+``fleet worker``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fleet.models.base import Base, UTCDateTime, utcnow
+
+
+class RefusedScan(Base):
+    """A scan that was refused (``fleet.refused_scans``): who, when, where, the code as scanned and
+    the error. Not a device's history (a refused scan did not happen to the device), and never
+    personal data: the action's name and the code, nothing else of the request."""
+
+    __tablename__ = "refused_scans"
+    __table_args__ = (Index("ix_refused_scans_actor_id", "actor", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(32))  # receive, arrive, audited, or /scan's action (lookup: none)
+    code: Mapped[str | None] = mapped_column(String(500))  # as scanned, truncated; none when it was no text
+    error: Mapped[str] = mapped_column(String(32))  # the error code
+    message: Mapped[str] = mapped_column(String(200))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))  # when the scanner may see it
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"), index=True)
+    shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"), index=True)
+    stocktake_id: Mapped[int | None] = mapped_column(ForeignKey("stocktakes.id"), index=True)
+    nonce: Mapped[str | None] = mapped_column(String(100), unique=True)  # a station's retry is kept once
+
+
+class OutboxMessage(Base):
+    """An e-mail waiting for ``fleet worker`` (``fleet.outbox``), written in the same transaction as
+    the loan or signature it is about. The recipient and body are personal data (the body of a
+    signing e-mail holds the link, whose token is otherwise stored only as a hash): kept only until
+    the message is sent or given up (then cleared), and the rows go with ``fleet privacy purge``. The attachment is
+    the document's hash in the document store, not a second copy."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_due_at", "state", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # sign_link, signed_copy
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))  # what it is about
+    state: Mapped[str] = mapped_column(String(16), default="queued")  # queued, sending, sent, dead
+    recipient: Mapped[str | None] = mapped_column(String(200))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(Text)
+    attachment_name: Mapped[str | None] = mapped_column(String(100))
+    attachment_sha256: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(100))  # the exception's type and SMTP code, no content
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # sent, or given up (dead)
