@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from fleet import db, lifecycle
+from fleet.lifecycle import store as lifecycle_store
 from fleet.models import Contract, Device, Event, utcnow
 from tests import factories
 from tests.factories import ContractFactory, DeviceFactory, EventFactory, SchoolFactory
@@ -153,7 +154,7 @@ def test_the_device_lock_reads_on_the_driver_what_core_reads(pg_app):
                            manufacturer=NON_ASCII)
     EventFactory(device=placed, text=NON_ASCII)  # its latest event's data: non-ASCII JSON
     for device in (bare, placed):
-        for column, statement in lifecycle._LOCK_BY.items():
+        for column, statement in lifecycle_store._LOCK_BY.items():
             value = getattr(device, column)
             rows = _driver_and_core(session, statement, {"value": value})
             if value is None:  # the bare device's asset tag: "= NULL" matches nothing, either way
@@ -161,14 +162,14 @@ def test_the_device_lock_reads_on_the_driver_what_core_reads(pg_app):
                 continue
             [row] = rows
             assert row[0] == device.id and isinstance(row[-1], dict)
-    [row] = lifecycle._LOCK_BY["id"].rows(session, {"value": placed.id})
-    named = dict(zip([*lifecycle._DEVICE_ATTRIBUTES, "seq", "action", "data"], row, strict=True))
+    [row] = lifecycle_store._LOCK_BY["id"].rows(session, {"value": placed.id})
+    named = dict(zip([*lifecycle_store._DEVICE_ATTRIBUTES, "seq", "action", "data"], row, strict=True))
     assert named["contract_number"] == "IZM-2022/ž∑" and named["data"] == {"text": NON_ASCII}
     assert named["created_at"].tzinfo == UTC and named["school_registration"] == placed.school.registration_number
-    [row] = lifecycle._LOCK_BY["id"].rows(session, {"value": bare.id})
-    assert [row[lifecycle._DEVICE_ATTRIBUTES.index(k)] for k in ("asset_tag", "school_id", "contract_number")] == [
-        None, None, None]
-    assert _driver_and_core(session, lifecycle._LOCK_BY["serial"], {"value": "NO-SUCH-SERIAL"}) == []
+    [row] = lifecycle_store._LOCK_BY["id"].rows(session, {"value": bare.id})
+    attributes = lifecycle_store._DEVICE_ATTRIBUTES
+    assert [row[attributes.index(k)] for k in ("asset_tag", "school_id", "contract_number")] == [None, None, None]
+    assert _driver_and_core(session, lifecycle_store._LOCK_BY["serial"], {"value": "NO-SUCH-SERIAL"}) == []
     session.rollback()
 
 
@@ -186,7 +187,7 @@ def test_the_update_and_insert_writes_on_the_driver_what_core_writes(pg_app):
              "from_status": "at_school", "to_status": "in_repair", "at": at, "actor": NON_ASCII,
              "data": {"fault": NON_ASCII, "none": None, "n": [1, 2.5, "ā"], "nested": {"ok": True}},
              "nonce": None, "hash": "ħ" * 64}
-    statement = lifecycle._update_and_insert(tuple(changes))
+    statement = lifecycle_store._update_and_insert(tuple(changes))
     params = {**{f"d_{key}": value for key, value in changes.items()}, "_device_id": device.id, **event}
     devices, events = Device.__table__, Event.__table__
     read_device = select(devices).where(devices.c.id == device.id)

@@ -292,7 +292,7 @@ DROP FUNCTION IF EXISTS fleet_test_status_guard();
 
 
 def _as_the_lifecycle(write):
-    """``write`` (lifecycle._write or register_rows) with the transaction marked as the lifecycle's while
+    """``write`` (lifecycle.store.write or register_rows) with the transaction marked as the lifecycle's while
     it runs: ``set_config(…, true)`` lasts to the end of the transaction, or of a savepoint rolled back."""
 
     def marked(session, *args, **kwargs):
@@ -307,7 +307,7 @@ def _as_the_lifecycle(write):
 @pytest.fixture
 def status_guard(pg_app, monkeypatch):
     """A PostgreSQL trigger on ``devices`` that refuses any INSERT, and any UPDATE changing ``status``,
-    unless ``lifecycle._write`` or ``lifecycle.register_rows`` is running in that transaction; the
+    unless ``lifecycle.store.write`` or ``lifecycle.register_rows`` is running in that transaction; the
     refusals it reports (also those some code caught and hid), as a list."""
     engine = pg_app.extensions["fleet.engine"]
     with engine.begin() as conn:
@@ -324,8 +324,10 @@ def status_guard(pg_app, monkeypatch):
             record.info["fleet_status_guard"] = True
 
     event.listen(engine, "checkout", listen)
-    monkeypatch.setattr(lifecycle, "_write", _as_the_lifecycle(lifecycle._write))
-    monkeypatch.setattr(lifecycle, "register_rows", _as_the_lifecycle(lifecycle.register_rows))
+    monkeypatch.setattr(lifecycle.store, "write", _as_the_lifecycle(lifecycle.store.write))  # apply's write
+    registering = _as_the_lifecycle(lifecycle.store.register_rows)
+    monkeypatch.setattr(lifecycle.store, "register_rows", registering)  # what register calls
+    monkeypatch.setattr(lifecycle, "register_rows", registering)  # what callers of lifecycle.register_rows reach
     try:
         yield reported
     finally:
@@ -378,11 +380,11 @@ def test_the_status_guard_sees_every_way_of_writing_a_status(pg_app, status_guar
 def test_nothing_but_the_lifecycle_writes_a_devices_status(pg_app, status_guard, request):
     """Every API route, as an admin, then as school IT, then every direct action, with a database trigger
     watching ``devices`` (``status_guard``): a status that changes, or a device inserted, while neither
-    ``lifecycle._write`` nor ``lifecycle.register_rows`` runs in that transaction is refused and reported,
+    ``lifecycle.store.write`` nor ``lifecycle.register_rows`` runs in that transaction is refused and reported,
     whichever way the SQL was sent (ORM, Core, SQL text, the driver's cursor, COPY: the test above).
 
     What it cannot catch: a path that this walk does not run (it watches behaviour, it does not read
-    the code); a write made while the marker is on, i.e. from inside ``_write``/``register_rows`` or by
+    the code); a write made while the marker is on, i.e. from inside ``store.write``/``register_rows`` or by
     code that calls them directly instead of ``apply``/``register``; writes on SQLite (the trigger is
     PostgreSQL's); and the CLI's and the web pages' own paths, unless they go through the API's code.
     """
