@@ -5,18 +5,19 @@ transfer: that school's ``at_school`` devices, each gets ``transfer``); the send
 the action, everything else is one path. Creating a shipment applies the action to every listed
 device, all or nothing. At the receiving school each scan applies ``arrive`` and is kept, so the
 reconciliation, seen by both sides, shows what never came (missing), what came without being on
-the shipment (unexpected) and what was scanned twice.
+the shipment (unexpected) and what was scanned twice. Who may send from where, receive where and
+see which shipment is the caller's ``Scope``; a shipment outside it is ``not_found``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from fleet import lifecycle, paging, resolvers
+from fleet.access.policy import Scope
 from fleet.errors import FleetError, invalid
 from fleet.models import ArrivalScan, Device, School, Shipment, shipment_items
 from provisioning.reconciliation import Reconciliation, is_retry, reconcile
@@ -29,16 +30,10 @@ def sending_action(from_school: School | None) -> str:
     return "ship" if from_school is None else "transfer"
 
 
-def create_shipment(
-    session: Session, school_reg: Any, refs: Any, actor: str, from_school_reg: Any = None,
-    may_send: Callable[[str, int | None], bool] = lambda _action, _school_id: True,
-    visible: Callable[[Device], bool] | None = None,
-) -> Shipment:
-    """Send ``refs`` to the school ``school_reg``, from the warehouse or from ``from_school_reg``.
-
-    ``may_send(action, from school id or None)`` says whether the caller may send from there; ``visible``
-    hides devices the caller may not see (they answer ``not_found``).
-    """
+def create_shipment(session: Session, scope: Scope, school_reg: Any, refs: Any, from_school_reg: Any = None) -> Shipment:
+    """Send ``refs`` to the school ``school_reg``, from the warehouse or from ``from_school_reg``: the
+    scope must be allowed to send from there, and devices it does not see answer ``not_found``."""
+    actor = scope.actor
     if not isinstance(refs, list) or not refs or len(refs) > MAX_DEVICES:
         raise invalid(f"devices must be a list of 1-{MAX_DEVICES} serials or asset tags", [{"field": "devices"}])
     school = _school(session, school_reg, "school")
@@ -47,7 +42,7 @@ def create_shipment(
         raise invalid("a shipment cannot go to the school it comes from",
                       [{"field": "school", "message": "is the same as from_school"}])
     action = sending_action(from_school)
-    if not may_send(action, from_school.id if from_school else None):
+    if not scope.may_send(action, from_school.id if from_school else None):
         where = f"school {from_school.registration_number}" if from_school else "the warehouse"
         raise FleetError("forbidden", f"you may not send devices from {where} ({action})",
                          {"from_school": from_school.registration_number if from_school else None, "action": action})
@@ -57,7 +52,7 @@ def create_shipment(
     errors, shipped = [], {}
 
     def listable(device: Device) -> bool:  # a device listed twice was visible before it was sent
-        return visible is None or device.id in shipped or visible(device)
+        return device.id in shipped or scope.sees_device(device)
 
     for index, ref in enumerate(refs):
         try:
@@ -87,20 +82,18 @@ def _school(session: Session, registration_number: Any, field: str) -> School:
     return school
 
 
-def get_shipment(session: Session, shipment_id: int, visible: Callable[[Shipment], bool] | None = None) -> Shipment:
-    """The shipment; one that ``visible`` says the caller may not see is ``not_found``."""
+def get_shipment(session: Session, shipment_id: int, scope: Scope) -> Shipment:
+    """The shipment; one outside the scope (neither side is the caller's school) is ``not_found``."""
     shipment = session.get(Shipment, shipment_id)
-    if shipment is None or (visible is not None and not visible(shipment)):
+    if shipment is None or not scope.sees_shipment(shipment):
         raise FleetError("not_found", f"shipment {shipment_id} not found", {"ref": shipment_id})
     return shipment
 
 
-def list_shipments(
-    session: Session, visible_schools: set[int] | None, limit: int, after: int | None = None,
-) -> tuple[list[Shipment], int | None]:
-    """The newest shipments first, ``limit`` of them older than shipment ``after``; with
-    ``visible_schools`` only those to or from one of those schools. (shipments, the last id when
-    there are more)"""
+def list_shipments(session: Session, scope: Scope, limit: int, after: int | None = None) -> tuple[list[Shipment], int | None]:
+    """The newest shipments first, ``limit`` of them older than shipment ``after``; for a scope tied
+    to schools only those to or from one of them. (shipments, the last id when there are more)"""
+    visible_schools = scope.visible_schools()
     stmt = paging.newest_first(select(Shipment), Shipment.id, limit, after)
     if visible_schools is not None:
         ids = sorted(visible_schools)
@@ -108,10 +101,13 @@ def list_shipments(
     return paging.split(session.scalars(stmt).all(), limit)
 
 
-def arrive(session: Session, shipment: Shipment, code: Any, actor: str, visible=None, nonce: str | None = None):
-    """One scan at the receiving school; (outcome, unexpected). A station's retry of the same scan
-    (its nonce seen already) is not kept a second time."""
-    device = resolvers.resolve(session, code, visible, lock=True)
+def arrive(session: Session, scope: Scope, shipment: Shipment, code: Any, nonce: str | None = None):
+    """One scan at the receiving school (never by the sender); (outcome, unexpected). A station's
+    retry of the same scan (its nonce seen already) is not kept a second time."""
+    if not scope.may_receive(shipment.school_id):
+        raise FleetError("forbidden", "arrivals are scanned at the receiving school", {"shipment": shipment.id})
+    actor = scope.actor
+    device = resolvers.resolve(session, code, scope, lock=True)
     on_it = session.scalar(select(shipment_items.c.device_id).where(
         shipment_items.c.shipment_id == shipment.id, shipment_items.c.device_id == device.id))
     outcome = lifecycle.apply(session, device, "arrive", {"school": shipment.school.registration_number}, actor,

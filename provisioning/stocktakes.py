@@ -4,7 +4,8 @@ The expected set is taken when the count starts: every device that should be the
 ``at_school`` and ``on_loan``; the warehouse: ``in_warehouse``, ``imaged``, ``labelled``). Each
 scan records an ``audited`` fact in the device's history (the status stays). The result lists
 what was found, what is missing (with its last event), and what turned up unexpected (with
-where the system thinks it is).
+where the system thinks it is). Where the caller may count is its ``Scope``'s ``may_count``; a
+stocktake elsewhere is ``not_found``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fleet import lifecycle, resolvers
+from fleet.access.policy import Scope
 from fleet.errors import FleetError, invalid
 from fleet.models import Device, Event, School, Stocktake, StocktakeScan
 from provisioning.reconciliation import ensure_open, freeze, reconcile
@@ -22,36 +24,36 @@ from provisioning.reconciliation import ensure_open, freeze, reconcile
 HELD = {"school": ("at_school", "on_loan"), "warehouse": ("in_warehouse", "imaged", "labelled")}
 
 
-def start(session: Session, school_reg: Any, actor: str, may_count) -> Stocktake:
+def start(session: Session, scope: Scope, school_reg: Any) -> Stocktake:
     school = None
     if school_reg is not None:
         school = session.scalar(select(School).where(School.registration_number == school_reg)) \
             if isinstance(school_reg, str) else None
         if school is None:
             raise invalid(f"no school {school_reg!r}", [{"field": "school", "message": "unknown school"}])
-    if not may_count(school.id if school else None):
+    if not scope.may_count(school.id if school else None):
         raise FleetError("forbidden", "you may not count there", {"school": school_reg})
     where = Device.school_id == school.id if school else Device.school_id.is_(None)
     statuses = HELD["school" if school else "warehouse"]
     expected = sorted(session.scalars(select(Device.serial).where(where, Device.status.in_(statuses))))
-    stocktake = Stocktake(school=school, created_by=actor, expected=expected)
+    stocktake = Stocktake(school=school, created_by=scope.actor, expected=expected)
     session.add(stocktake)
     session.flush()
     return stocktake
 
 
-def get(session: Session, stocktake_id: int, may_count) -> Stocktake:
+def get(session: Session, stocktake_id: int, scope: Scope) -> Stocktake:
     stocktake = session.get(Stocktake, stocktake_id)
-    if stocktake is None or not may_count(stocktake.school_id):
+    if stocktake is None or not scope.may_count(stocktake.school_id):
         raise FleetError("not_found", f"stocktake {stocktake_id} not found", {"ref": stocktake_id})
     return stocktake
 
 
-def scan(session: Session, stocktake: Stocktake, code: Any, actor: str, visible) -> lifecycle.Outcome:
+def scan(session: Session, scope: Scope, stocktake: Stocktake, code: Any) -> lifecycle.Outcome:
     ensure_open(stocktake, "stocktake")
-    device = resolvers.resolve(session, code, visible, lock=True)
-    outcome = lifecycle.apply(session, device, "audited", {"stocktake": stocktake.id}, actor, via="stocktakes")
-    session.add(StocktakeScan(stocktake_id=stocktake.id, device_id=device.id, actor=actor))
+    device = resolvers.resolve(session, code, scope, lock=True)
+    outcome = lifecycle.apply(session, device, "audited", {"stocktake": stocktake.id}, scope.actor, via="stocktakes")
+    session.add(StocktakeScan(stocktake_id=stocktake.id, device_id=device.id, actor=scope.actor))
     return outcome
 
 
@@ -76,5 +78,5 @@ def result(session: Session, stocktake: Stocktake) -> dict:
             "repeated": r.repeated}
 
 
-def close(session: Session, stocktake: Stocktake, actor: str) -> Stocktake:
-    return freeze(stocktake, "stocktake", result(session, stocktake), actor)
+def close(session: Session, scope: Scope, stocktake: Stocktake) -> Stocktake:
+    return freeze(stocktake, "stocktake", result(session, stocktake), scope.actor)

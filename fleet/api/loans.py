@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, g, jsonify, request
 
-from fleet import db, document_store, outbox
+from fleet import db, document_store
 from fleet.access import policy
 from fleet.api import bp, render
 from fleet.errors import FleetError, invalid
@@ -22,9 +22,10 @@ def _smtp():
     return current_app.config["FLEET"].smtp
 
 
-def _scopes():
-    principal = g.principal
-    return (lambda d: policy.can_see_device(principal, d)), (lambda school_id: policy.sees_school(principal, school_id))
+def _handed(handed: loans.Handed) -> dict:
+    answer = render.loan(handed.loan, handed.agreement, handed.sign_url)
+    answer["agreement"]["mailed"] = "queued" if handed.mailed else None
+    return answer
 
 
 def _pdf(digest: str | None, name: str) -> Response:
@@ -42,14 +43,11 @@ def create_loan():
     if not isinstance(data, dict):
         raise invalid("the body must be {device, pupil, accessories, language?, condition?}")
     s = db.session()
-    devices, schools = _scopes()
-    handed = loans.hand_over(s, data.get("device"), data.get("pupil"), data.get("accessories"), g.principal.name,
-                             devices, schools, _public_url(), data.get("language", "lv"), data.get("condition", "new"))
-    queued = outbox.enqueue_link(s, _smtp(), handed.loan, handed.agreement, handed.sign_url)
+    order = loans.HandOver(data.get("device"), data.get("pupil"), data.get("accessories"),
+                           data.get("language", "lv"), data.get("condition", "new"))
+    handed = loans.hand_over(s, g.principal.scope, order, _public_url(), _smtp())
     s.commit()  # the loan and its e-mail together: a hand-out that rolls back queues nothing
-    answer = render.loan(handed.loan, handed.agreement, handed.sign_url)
-    answer["agreement"]["mailed"] = "queued" if queued else None
-    return created(answer)
+    return created(_handed(handed))
 
 
 @bp.post("/loans/class")
@@ -62,14 +60,10 @@ def class_handout():
     if not isinstance(data, dict):
         raise invalid("the body must be {pairs: [{pupil, device}], accessories}")
     s = db.session()
-    devices, schools = _scopes()
-    done, failed, pdf = loans.class_handout(s, data.get("pairs"), data.get("accessories"), g.principal.name, devices,
-                                            schools, _public_url(), data.get("language", "lv"))
-    queued = [outbox.enqueue_link(s, _smtp(), h.loan, h.agreement, h.sign_url) for h in done]
+    done, failed, pdf = loans.class_handout(s, g.principal.scope, data.get("pairs"), data.get("accessories"),
+                                            _public_url(), _smtp(), data.get("language", "lv"))
     s.commit()
-    made = [render.loan(h.loan, h.agreement, h.sign_url) for h in done]
-    for answer, q in zip(made, queued, strict=True):
-        answer["agreement"]["mailed"] = "queued" if q else None
+    made = [_handed(h) for h in done]
     if pdf is None or request.accept_mimetypes.best == "application/json":
         return jsonify({"loans": made, "failed": failed}), 200 if done else 400
     response = Response(pdf, mimetype="application/pdf")
@@ -83,7 +77,7 @@ def class_handout():
 @endpoint("loans:write")
 def get_loan(loan_id: int):
     s = db.session()
-    loan = loans.get(s, loan_id, _scopes()[1])
+    loan = loans.get(s, loan_id, g.principal.scope)
     return jsonify(render.loan(loan, agreements.for_loan(s, loan)))
 
 
@@ -92,7 +86,7 @@ def get_loan(loan_id: int):
 def agreement_pdf(loan_id: int):
     """The signed copy once signed, else the original awaiting signature; ``?original=1`` the original."""
     s = db.session()
-    agreement = agreements.for_loan(s, loans.get(s, loan_id, _scopes()[1]))
+    agreement = agreements.for_loan(s, loans.get(s, loan_id, g.principal.scope))
     original = bool(request.args.get("original")) or not agreement.signed_sha256
     policy.require_document(g.principal, "agreement" if original else "signed_agreement")
     return _pdf(agreement.original_sha256 if original else agreement.signed_sha256, f"{agreement.number}.pdf")
@@ -102,7 +96,7 @@ def agreement_pdf(loan_id: int):
 @endpoint(policy.DOCUMENTS["paper_scan"])
 def agreement_scan(loan_id: int):
     s = db.session()
-    agreement = agreements.for_loan(s, loans.get(s, loan_id, _scopes()[1]))
+    agreement = agreements.for_loan(s, loans.get(s, loan_id, g.principal.scope))
     return _pdf(agreement.scan_sha256, f"{agreement.number}-scan")
 
 
@@ -111,7 +105,7 @@ def agreement_scan(loan_id: int):
 def agreement_link(loan_id: int):
     """A fresh signing link (the old one stops working), for a lost e-mail or the school's tablet."""
     s = db.session()
-    agreement = agreements.for_loan(s, loans.get(s, loan_id, _scopes()[1]))
+    agreement = agreements.for_loan(s, loans.get(s, loan_id, g.principal.scope))
     url = agreements.new_link(s, agreement, _public_url())
     s.commit()
     return jsonify(render.agreement(agreement, url))
@@ -122,7 +116,7 @@ def agreement_link(loan_id: int):
 def agreement_paper(loan_id: int):
     """Multipart ``file`` (the signed paper: PDF, PNG or JPEG, by content) and ``signer_name``."""
     s = db.session()
-    agreement = agreements.for_loan(s, loans.get(s, loan_id, _scopes()[1]))
+    agreement = agreements.for_loan(s, loans.get(s, loan_id, g.principal.scope))
     upload = request.files.get("file")
     scan = upload.read(agreements.MAX_SCAN_BYTES + 1) if upload is not None else None
     agreements.sign(s, agreement, "paper", request.form.get("signer_name"), scan=scan)
@@ -134,7 +128,7 @@ def agreement_paper(loan_id: int):
 @endpoint("loans:write")
 def return_loan(loan_id: int):
     s = db.session()
-    loan = loans.return_loan(s, loans.get(s, loan_id, _scopes()[1]), body(), g.principal.name, _public_url())
+    loan = loans.return_loan(s, loans.get(s, loan_id, g.principal.scope), body(), g.principal.name)
     s.commit()
     return jsonify(render.loan(loan, agreements.for_loan(s, loan)))
 
@@ -147,7 +141,7 @@ def collect():
     if not isinstance(data, dict):
         raise invalid("the body must be {code, condition, accessories_returned}")
     s = db.session()
-    loan = loans.collect(s, data.pop("code", None), data, g.principal.name, _scopes()[0], _public_url())
+    loan = loans.collect(s, g.principal.scope, data.pop("code", None), data)
     s.commit()
     return jsonify(render.loan(loan, agreements.for_loan(s, loan)))
 
@@ -156,8 +150,8 @@ def collect():
 @endpoint("loans:write")
 def swap(loan_id: int):
     s = db.session()
-    devices, schools = _scopes()
-    handed = loans.swap(s, loans.get(s, loan_id, schools), body(), g.principal.name, devices, schools, _public_url())
+    scope = g.principal.scope
+    handed = loans.swap(s, scope, loans.get(s, loan_id, scope), body(), _public_url())
     s.commit()
     return created(render.loan(handed.loan, handed.agreement, handed.sign_url))
 
@@ -165,7 +159,7 @@ def swap(loan_id: int):
 @bp.get("/loans/<int:loan_id>/return-act.pdf")
 @endpoint(policy.DOCUMENTS["return_act"])
 def return_act(loan_id: int):
-    loan = loans.get(db.session(), loan_id, _scopes()[1])
+    loan = loans.get(db.session(), loan_id, g.principal.scope)
     return _pdf(loan.return_act_sha256, f"return-{loan.id}.pdf")
 
 

@@ -5,17 +5,11 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from fleet import db
-from fleet.access import policy
 from fleet.api import bp, render
 from fleet.errors import invalid
 from fleet.http import body, created, endpoint
 from fleet.lending import pupils
 from fleet.models import EligibilityGroup
-
-
-def _sees():
-    principal = g.principal
-    return lambda school_id: policy.sees_school(principal, school_id)
 
 
 def _json(pupil) -> dict:
@@ -36,7 +30,7 @@ def eligibility_groups():
 @endpoint("pupils:write")
 def create_pupil(reg: str):
     s = db.session()
-    pupil = pupils.create(s, pupils.school_by_reg(s, reg, _sees()), body())
+    pupil = pupils.create(s, pupils.school_by_reg(s, reg, g.principal.scope), body())
     s.commit()
     return created(_json(pupil))
 
@@ -45,7 +39,7 @@ def create_pupil(reg: str):
 @endpoint("pupils:read")
 def list_pupils(reg: str):
     s = db.session()
-    rows = pupils.listing(s, pupils.school_by_reg(s, reg, _sees()), request.args.get("grade"))
+    rows = pupils.listing(s, pupils.school_by_reg(s, reg, g.principal.scope), request.args.get("grade"))
     return jsonify(render.page([_json(p) for p in rows], None))
 
 
@@ -54,7 +48,7 @@ def list_pupils(reg: str):
 def import_pupils(reg: str):
     """Multipart ``file``: the school register's CSV export; all or nothing."""
     s = db.session()
-    school = pupils.school_by_reg(s, reg, _sees())
+    school = pupils.school_by_reg(s, reg, g.principal.scope)
     upload = request.files.get("file")
     if upload is None:
         raise invalid("a CSV file is required (multipart field 'file')", [{"field": "file"}])
@@ -66,13 +60,13 @@ def import_pupils(reg: str):
 @bp.get("/pupils/<int:pupil_id>")
 @endpoint("pupils:read")
 def get_pupil(pupil_id: int):
-    return jsonify(_json(pupils.get(db.session(), pupil_id, _sees())))
+    return jsonify(_json(pupils.get(db.session(), pupil_id, g.principal.scope)))
 
 
 @bp.patch("/pupils/<int:pupil_id>")
 @endpoint("pupils:write")
 def update_pupil(pupil_id: int):
     s = db.session()
-    pupil = pupils.update(s, pupils.get(s, pupil_id, _sees()), body())
+    pupil = pupils.update(s, pupils.get(s, pupil_id, g.principal.scope), body())
     s.commit()
     return jsonify(_json(pupil))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fleet import lifecycle, resolvers
+from fleet.access.policy import Principal, Scope
 from fleet.demo import data
 from fleet.labelling import PrinterScope, record_prints, save_printer
 from fleet.lending import agreements, loans, pupils
@@ -25,8 +26,9 @@ ACTOR = "demo"
 WAREHOUSE, SCHOOL_IT = "noliktava", "purvciems-it"  # who does what in the history: the demo users
 
 
-def _everything(*_args) -> bool:
-    return True
+def _as(actor: str) -> Scope:
+    """The demo's users see and may do everything; ``actor`` signs the history."""
+    return Scope.of(Principal(0, actor, "admin"))
 
 
 def _serial(n: int) -> tuple[str, str, str]:
@@ -88,11 +90,11 @@ def deliver_more(session: Session, cal: Calendar) -> None:
 def ship(session: Session, cal: Calendar, school: str, serials: list[str], shipped: str, arrived: str | None) -> None:
     """A shipment from the warehouse, scanned in at the school on ``arrived`` (None: in transit)."""
     cal.on(shipped)
-    shipment = shipments.create_shipment(session, school, serials, WAREHOUSE)
+    shipment = shipments.create_shipment(session, _as(WAREHOUSE), school, serials)
     if arrived:
         cal.on(arrived, 10)
         for serial in serials:
-            shipments.arrive(session, shipment, serial, SCHOOL_IT if school == data.PURVCIEMS else ACTOR)
+            shipments.arrive(session, _as(SCHOOL_IT if school == data.PURVCIEMS else ACTOR), shipment, serial)
 
 
 def warehouse(session: Session, cal: Calendar) -> dict[str, list[str]]:
@@ -162,8 +164,7 @@ def hand_out(session: Session, cal: Calendar | None, serials: list[str], class_:
     if cal:
         cal.on(day, 8)
     pairs = [{"pupil": p.id, "device": serial} for p, serial in zip(class_, serials, strict=True)]
-    done, failed, _pdf = loans.class_handout(session, pairs, ["charger", "bag"], SCHOOL_IT, _everything, _everything,
-                                             public_url)
+    done, failed, _pdf = loans.class_handout(session, _as(SCHOOL_IT), pairs, ["charger", "bag"], public_url)
     if failed:
         raise RuntimeError(f"demo class hand-out refused: {failed}")
     if method and cal:
@@ -195,7 +196,7 @@ def lend(session: Session, cal: Calendar, serials: list[str], public_url: str) -
     cal.on("2023-05-31")
     returned = done[6].loan  # back at the end of the school year without its charger
     loans.return_loan(session, returned, {"condition": "worn", "accessories_returned": ["bag"],
-                                          "notes": "Lādētājs nav atdots; vecāks apsola atnest"}, SCHOOL_IT, public_url)
+                                          "notes": "Lādētājs nav atdots; vecāks apsola atnest"}, SCHOOL_IT)
     lifecycle.apply(session, _device(session, returned.device.serial), "wipe", {"method": "Windows reset"}, SCHOOL_IT)
     cal.on("2023-10-12")
     stolen = _device(session, done[17].loan.device.serial)
@@ -207,10 +208,10 @@ def lend(session: Session, cal: Calendar, serials: list[str], public_url: str) -
 def stocktake(session: Session, cal: Calendar) -> None:
     """December 2023 at Purvciems: everything counted but one laptop a pupil did not bring."""
     cal.on("2023-12-12")
-    count = stocktakes.start(session, data.PURVCIEMS, SCHOOL_IT, _everything)
+    count = stocktakes.start(session, _as(SCHOOL_IT), data.PURVCIEMS)
     for serial in count.expected[1:]:
-        stocktakes.scan(session, count, serial, SCHOOL_IT, _everything)
-    stocktakes.close(session, count, SCHOOL_IT)
+        stocktakes.scan(session, _as(SCHOOL_IT), count, serial)
+    stocktakes.close(session, _as(SCHOOL_IT), count)
 
 
 def story(session: Session, public_url: str) -> dict[str, int]:

@@ -7,6 +7,11 @@ each pair on its own (a savepoint each), and prints every agreement into one PDF
 ``return`` (to school, or to repair when damaged), records the accessories that came back and
 prints the return act. A swap returns the old laptop and lends a new one under a new agreement.
 Lost and stolen end a loan through the lifecycle's own actions.
+
+Every use case takes the caller's ``Scope`` (``fleet.access.policy``): the pupils, loans and devices
+outside it answer ``not_found``, and its actor signs the events. A hand-out queues the guardian's
+signing link in the outbox in the same transaction as the loan (``fleet.outbox``), so the API and
+the desk page call one function and a hand-out that rolls back mails nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fleet import document_store, lifecycle, resolvers
+from fleet import document_store, lifecycle, outbox, resolvers
+from fleet.access.policy import Scope
+from fleet.config import SmtpConfig
 from fleet.errors import FleetError, invalid
 from fleet.lending import agreements, pupils
 from fleet.models import Agreement, Device, Document, Loan, Pupil, months_before, utcnow
@@ -30,10 +37,22 @@ MAX_CLASS = 60
 
 
 @dataclass(frozen=True)
+class HandOver:
+    """What a hand-over asks for, as the caller sent it (checked by ``hand_over``)."""
+
+    device: Any  # a serial or an asset tag
+    pupil: Any  # the pupil's id
+    accessories: Any = None  # accessory codes; None: none
+    language: Any = "lv"
+    condition: Any = "new"
+
+
+@dataclass(frozen=True)
 class Handed:
     loan: Loan
     agreement: Agreement
     sign_url: str
+    mailed: bool = False  # the signing link is queued for the guardian
 
 
 def _accessories(value: Any) -> list[str]:
@@ -45,18 +64,19 @@ def _accessories(value: Any) -> list[str]:
     return list(value)
 
 
-def hand_over(session: Session, device_ref: Any, pupil_id: Any, accessories: Any, actor: str, visible_device,
-              visible_school, public_url: str, language: Any = "lv", condition: Any = "new") -> Handed:
-    """Lend the device to the pupil: the loan, the ``hand_over`` event, the agreement."""
-    items = _accessories(accessories)
-    if language not in agreements.LANGUAGES:
+def hand_over(session: Session, scope: Scope, order: HandOver, public_url: str,
+              smtp: SmtpConfig | None = None) -> Handed:
+    """Lend the device to the pupil: the loan, the ``hand_over`` event, the agreement, and (with
+    ``smtp``) the signing link queued for the guardian."""
+    items = _accessories(order.accessories)
+    if order.language not in agreements.LANGUAGES:
         raise invalid("language must be lv or en", [{"field": "language"}])
-    if condition not in agreements.CONDITIONS:
+    if order.condition not in agreements.CONDITIONS:
         raise invalid("condition must be one of " + ", ".join(agreements.CONDITIONS), [{"field": "condition"}])
-    if not isinstance(pupil_id, int) or isinstance(pupil_id, bool):
+    if not isinstance(order.pupil, int) or isinstance(order.pupil, bool):
         raise invalid("pupil must be the pupil's id", [{"field": "pupil"}])
-    pupil = pupils.get(session, pupil_id, visible_school)
-    device = resolvers.resolve(session, device_ref, visible_device, lock=True)
+    pupil = pupils.get(session, order.pupil, scope)
+    device = resolvers.resolve(session, order.device, scope, lock=True)
     if pupil.anonymised_at is not None:
         raise FleetError("conflict", "the pupil's data was purged", {"pupil": pupil.id})
     if device.school_id != pupil.school_id:
@@ -67,18 +87,19 @@ def hand_over(session: Session, device_ref: Any, pupil_id: Any, accessories: Any
         raise FleetError("conflict", "the pupil has a laptop on loan already; return or swap it first",
                          {"pupil": pupil.id})
     loan = Loan(device_id=device.id, pupil_id=pupil.id, school_id=pupil.school_id, status="active", accessories=items,
-                condition=condition, handed_over_by=actor, eligible=pupils.eligible_on(pupil, date.today()))
+                condition=order.condition, handed_over_by=scope.actor, eligible=pupils.eligible_on(pupil, date.today()))
     session.add(loan)
     session.flush()  # the partial unique indexes speak here: one active loan per device, per pupil
-    lifecycle.apply(session, device, "hand_over", {"loan": loan.id}, actor, via="loans")
-    agreement, sign_url = agreements.create(session, loan, language, public_url)
-    return Handed(loan, agreement, sign_url)
+    lifecycle.apply(session, device, "hand_over", {"loan": loan.id}, scope.actor, via="loans")
+    agreement, sign_url = agreements.create(session, loan, order.language, public_url)
+    mailed = outbox.enqueue_link(session, smtp, loan, agreement, sign_url)
+    return Handed(loan, agreement, sign_url, mailed)
 
 
-def class_handout(session: Session, pairs: Any, accessories: Any, actor: str, visible_device, visible_school,
-                  public_url: str, language: Any = "lv") -> tuple[list[Handed], list[dict], bytes | None]:
-    """Each {pupil, device} pair on its own: the loans made, the pairs refused (with index and
-    code), and one PDF holding every new agreement."""
+def class_handout(session: Session, scope: Scope, pairs: Any, accessories: Any, public_url: str,
+                  smtp: SmtpConfig | None = None, language: Any = "lv") -> tuple[list[Handed], list[dict], bytes | None]:
+    """Each {pupil, device} pair on its own (its loan and its e-mail in a savepoint): the loans
+    made, the pairs refused (with index and code), and one PDF holding every new agreement."""
     if not isinstance(pairs, list) or not 1 <= len(pairs) <= MAX_CLASS:
         raise invalid(f"pairs must be a list of 1-{MAX_CLASS} {{pupil, device}}", [{"field": "pairs"}])
     _accessories(accessories)
@@ -87,9 +108,9 @@ def class_handout(session: Session, pairs: Any, accessories: Any, actor: str, vi
         try:
             if not isinstance(pair, dict):
                 raise invalid("each pair is {pupil, device}")
+            order = HandOver(pair.get("device"), pair.get("pupil"), pair.get("accessories", accessories), language)
             with session.begin_nested():
-                done.append(hand_over(session, pair.get("device"), pair.get("pupil"), pair.get("accessories", accessories),
-                                      actor, visible_device, visible_school, public_url, language))
+                done.append(hand_over(session, scope, order, public_url, smtp))
         except FleetError as e:
             failed.append({"index": index, "code": e.code, "message": e.message,
                            "pupil": pair.get("pupil") if isinstance(pair, dict) else None})
@@ -100,15 +121,14 @@ def class_handout(session: Session, pairs: Any, accessories: Any, actor: str, vi
     return done, failed, pdf
 
 
-
-def get(session: Session, loan_id: int, visible_school) -> Loan:
+def get(session: Session, loan_id: int, scope: Scope) -> Loan:
     loan = session.get(Loan, loan_id)
-    if loan is None or not visible_school(loan.school_id):
+    if loan is None or not scope.sees_school(loan.school_id):
         raise FleetError("not_found", f"loan {loan_id} not found", {"ref": loan_id})
     return loan
 
 
-def return_loan(session: Session, loan: Loan, data: Any, actor: str, public_url: str) -> Loan:
+def return_loan(session: Session, loan: Loan, data: Any, actor: str) -> Loan:
     """Take the laptop back: condition check, accessories, the ``return`` event, the return act."""
     if not isinstance(data, dict):
         raise invalid("the body must be {condition, accessories_returned, notes?}")
@@ -156,24 +176,26 @@ def active_loan(session: Session, device: Device) -> Loan | None:
     return session.scalar(select(Loan).where(Loan.device_id == device.id, Loan.status == "active"))
 
 
-def collect(session: Session, code: Any, data: Any, actor: str, visible_device, public_url: str) -> Loan:
+def collect(session: Session, scope: Scope, code: Any, data: Any) -> Loan:
     """End-of-year collection: scan a laptop, its active loan is returned."""
-    device = resolvers.resolve(session, code, visible_device)
+    device = resolvers.resolve(session, code, scope)
     loan = active_loan(session, device)
     if loan is None:
         raise FleetError("conflict", f"{device.serial} is not on loan", {"status": device.status})
-    return return_loan(session, loan, data, actor, public_url)
+    return return_loan(session, loan, data, scope.actor)
 
 
-def swap(session: Session, loan: Loan, data: Any, actor: str, visible_device, visible_school, public_url: str) -> Handed:
-    """A replacement laptop: the old one returned (usually damaged), a new loan under a new agreement."""
+def swap(session: Session, scope: Scope, loan: Loan, data: Any, public_url: str) -> Handed:
+    """A replacement laptop: the old one returned (usually damaged), a new loan under a new agreement
+    (its link is in the answer, not mailed: the guardian is usually at the desk)."""
     if not isinstance(data, dict):
         raise invalid("the body must be {device, condition, accessories?, notes?}")
     old_loan = return_loan(session, loan, {k: data[k] for k in ("condition", "notes") if k in data}
-                           | {"accessories_returned": data.get("accessories_returned", loan.accessories)}, actor, public_url)
+                           | {"accessories_returned": data.get("accessories_returned", loan.accessories)}, scope.actor)
     old_loan.status = "replaced"
-    handed = hand_over(session, data.get("device"), loan.pupil_id, data.get("accessories", loan.accessories), actor,
-                       visible_device, visible_school, public_url, agreements.for_loan(session, old_loan).language)
+    order = HandOver(data.get("device"), loan.pupil_id, data.get("accessories", loan.accessories),
+                     agreements.for_loan(session, old_loan).language)
+    handed = hand_over(session, scope, order, public_url)
     old_loan.replaced_by_id = handed.loan.id
     session.flush()
     return handed

@@ -5,7 +5,7 @@ group of the programme with its basis and the date it is valid until. A personal
 required; a school that keeps one has it validated (the old format with its checksum, or the new
 ``32…`` one) and it is shown only inside that school. The school register's CSV export imports
 all or nothing, every bad line reported with its number; a pupil already known (by register id)
-is updated.
+is updated. Reads take the caller's ``Scope``: a pupil of a school outside it is ``not_found``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fleet import tables
+from fleet.access.policy import Scope
 from fleet.errors import FleetError, invalid
 from fleet.models import EligibilityGroup, Pupil, School
 
@@ -171,9 +172,10 @@ def groups_by_code(session: Session) -> dict[str, EligibilityGroup]:
     return {g.code: g for g in session.scalars(select(EligibilityGroup).order_by(EligibilityGroup.code))}
 
 
-def school_by_reg(session: Session, reg: str, visible) -> School:
+def school_by_reg(session: Session, reg: str, scope: Scope) -> School:
+    """The school, if the scope sees its pupils; else ``not_found`` as if it did not exist."""
     school = session.scalar(select(School).where(School.registration_number == reg))
-    if school is None or not visible(school.id):
+    if school is None or not scope.sees_school(school.id):
         raise FleetError("not_found", f"school {reg!r} not found", {"ref": reg})
     return school
 
@@ -213,9 +215,9 @@ def update(session: Session, pupil: Pupil, data: Any) -> Pupil:
     return pupil
 
 
-def get(session: Session, pupil_id: int, visible) -> Pupil:
+def get(session: Session, pupil_id: int, scope: Scope) -> Pupil:
     pupil = session.get(Pupil, pupil_id)
-    if pupil is None or not visible(pupil.school_id):
+    if pupil is None or not scope.sees_school(pupil.school_id):
         raise FleetError("not_found", f"pupil {pupil_id} not found", {"ref": pupil_id})
     return pupil
 

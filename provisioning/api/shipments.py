@@ -5,18 +5,12 @@ from __future__ import annotations
 from flask import Response, g, jsonify, request
 
 from fleet import db, devices, refused_scans
-from fleet.access import policy
 from fleet.api import render
-from fleet.errors import FleetError, invalid
+from fleet.errors import invalid
 from fleet.http import body, checked_nonce, created, disposition, endpoint
 from labels import documents as labels_documents
 from provisioning import paperwork, shipments
 from provisioning.api import bp
-
-
-def _visible():
-    principal = g.principal
-    return lambda shipment: policy.sees_shipment(principal, shipment.school_id, shipment.from_school_id)
 
 
 def _shipment_json(session, shipment) -> dict:
@@ -37,11 +31,8 @@ def create_shipment():
     if not isinstance(data, dict) or set(data) - {"school", "devices", "from_school"}:
         raise invalid('the body must be {"school": …, "devices": [ … ], "from_school"?: …}')
     s = db.session()
-    principal = g.principal
-    shipment = shipments.create_shipment(
-        s, data.get("school"), data.get("devices"), principal.name, data.get("from_school"),
-        may_send=lambda action, school_id: policy.may_send(principal, action, school_id),
-        visible=lambda d: policy.can_see_device(principal, d))
+    shipment = shipments.create_shipment(s, g.principal.scope, data.get("school"), data.get("devices"),
+                                         data.get("from_school"))
     s.commit()
     return created(_shipment_json(s, shipment))
 
@@ -52,11 +43,9 @@ def list_shipments():
     """``?limit=&after=``: the shipments the caller sees, newest first (school IT: those to or
     from its schools), each with its reconciliation."""
     s = db.session()
-    principal = g.principal
     after = request.args.get("after")
-    rows, last = shipments.list_shipments(
-        s, set(principal.school_ids) if principal.school_scoped else None,
-        devices.parse_limit(request.args.get("limit")), devices.decode_cursor(after) if after is not None else None)
+    rows, last = shipments.list_shipments(s, g.principal.scope, devices.parse_limit(request.args.get("limit")),
+                                          devices.decode_cursor(after) if after is not None else None)
     return jsonify(render.page([_shipment_json(s, x) for x in rows], devices.encode_cursor(last) if last else None))
 
 
@@ -64,7 +53,7 @@ def list_shipments():
 @endpoint("shipments:read")
 def get_shipment(shipment_id: int):
     s = db.session()
-    return jsonify({**_shipment_json(s, shipments.get_shipment(s, shipment_id, _visible())),
+    return jsonify({**_shipment_json(s, shipments.get_shipment(s, shipment_id, g.principal.scope)),
                     "refused": refused_scans.count(s, shipment_id=shipment_id)})
 
 
@@ -76,7 +65,7 @@ def packing_list_pdf(shipment_id: int):
     box_size = request.args.get("box_size")
     if box_size is not None and not (box_size.isascii() and box_size.isdigit() and 1 <= int(box_size) <= 500):
         raise invalid("box_size must be a whole number 1-500", [{"field": "box_size"}])
-    packing = paperwork.packing_list(s, shipments.get_shipment(s, shipment_id, _visible()))
+    packing = paperwork.packing_list(s, shipments.get_shipment(s, shipment_id, g.principal.scope))
     pdf = labels_documents.packing_list_pdf(packing, int(box_size) if box_size else None)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": disposition(f"shipment-{shipment_id}.pdf")})
@@ -90,11 +79,8 @@ def arrive(shipment_id: int):
     if not isinstance(data, dict) or set(data) - {"code", "nonce"}:
         raise invalid('the body must be {"code": …, "nonce"?: …}')
     s = db.session()
-    shipment = shipments.get_shipment(s, shipment_id, _visible())
-    principal = g.principal
-    if not policy.may_receive(principal, shipment.school_id):
-        raise FleetError("forbidden", "arrivals are scanned at the receiving school", {"shipment": shipment_id})
-    outcome, unexpected = shipments.arrive(s, shipment, data.get("code"), principal.name,
-                                           lambda d: policy.can_see_device(principal, d), checked_nonce(data.get("nonce")))
+    scope = g.principal.scope
+    shipment = shipments.get_shipment(s, shipment_id, scope)
+    outcome, unexpected = shipments.arrive(s, scope, shipment, data.get("code"), checked_nonce(data.get("nonce")))
     s.commit()
     return jsonify({**render.outcome(outcome), "unexpected": unexpected})

@@ -5,17 +5,11 @@ from __future__ import annotations
 from flask import g, jsonify
 
 from fleet import db, refused_scans
-from fleet.access import policy
 from fleet.api import render
 from fleet.errors import invalid
 from fleet.http import body, created, endpoint
 from provisioning import stocktakes
 from provisioning.api import bp
-
-
-def _may_count():
-    principal = g.principal
-    return lambda school_id: policy.may_count(principal, school_id)
 
 
 def _stocktake_json(session, stocktake) -> dict:
@@ -33,7 +27,7 @@ def start_stocktake():
     if not isinstance(data, dict) or set(data) - {"school"}:
         raise invalid('the body must be {"school": …} or {} for the warehouse')
     s = db.session()
-    stocktake = stocktakes.start(s, data.get("school"), g.principal.name, _may_count())
+    stocktake = stocktakes.start(s, g.principal.scope, data.get("school"))
     s.commit()
     return created(_stocktake_json(s, stocktake))
 
@@ -42,7 +36,7 @@ def start_stocktake():
 @endpoint("stocktakes")
 def get_stocktake(stocktake_id: int):
     s = db.session()
-    return jsonify({**_stocktake_json(s, stocktakes.get(s, stocktake_id, _may_count())),
+    return jsonify({**_stocktake_json(s, stocktakes.get(s, stocktake_id, g.principal.scope)),
                     "refused": refused_scans.count(s, stocktake_id=stocktake_id)})
 
 
@@ -53,10 +47,8 @@ def stocktake_scan(stocktake_id: int):
     if not isinstance(data, dict) or set(data) - {"code"}:
         raise invalid('the body must be {"code": …}')
     s = db.session()
-    stocktake = stocktakes.get(s, stocktake_id, _may_count())
-    principal = g.principal
-    outcome = stocktakes.scan(s, stocktake, data.get("code"), principal.name,
-                              lambda d: policy.can_see_device(principal, d))
+    scope = g.principal.scope
+    outcome = stocktakes.scan(s, scope, stocktakes.get(s, stocktake_id, scope), data.get("code"))
     s.commit()
     return jsonify(render.outcome(outcome))
 
@@ -65,6 +57,7 @@ def stocktake_scan(stocktake_id: int):
 @endpoint("stocktakes")
 def close_stocktake(stocktake_id: int):
     s = db.session()
-    stocktake = stocktakes.close(s, stocktakes.get(s, stocktake_id, _may_count()), g.principal.name)
+    scope = g.principal.scope
+    stocktake = stocktakes.close(s, scope, stocktakes.get(s, stocktake_id, scope))
     s.commit()
     return jsonify(_stocktake_json(s, stocktake))

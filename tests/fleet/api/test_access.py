@@ -199,7 +199,7 @@ def pupils(world) -> dict:
             "lendable": DeviceFactory(status="at_school", school=school).serial}
 
 
-SEE_ALL = (lambda d: True), (lambda school_id: True)
+SEE_ALL = policy.Scope.of(policy.Principal(0, "factory", "admin"))
 
 
 def on_loan(world) -> dict:
@@ -208,7 +208,7 @@ def on_loan(world) -> dict:
 
     session = current_session()
     loaned = DeviceFactory(status="at_school", school=world["_school"])
-    handed = loans.hand_over(session, loaned.serial, world["pupil"], [], "factory", *SEE_ALL, "https://fleet.example.lv")
+    handed = loans.hand_over(session, SEE_ALL, loans.HandOver(loaned.serial, world["pupil"]), "https://fleet.example.lv")
     session.commit()
     return {"loan": handed.loan.id, "loaned": loaned.serial}
 
@@ -224,12 +224,12 @@ def returned(world) -> dict:
 
     session = current_session()
     school = world["_school"]
-    old = loans.hand_over(session, DeviceFactory(status="at_school", school=school).serial,
-                          PupilFactory(school=school).id, [], "factory", *SEE_ALL, "https://fleet.example.lv")
+    old = loans.hand_over(session, SEE_ALL, loans.HandOver(DeviceFactory(status="at_school", school=school).serial,
+                                                           PupilFactory(school=school).id), "https://fleet.example.lv")
     scan = io.BytesIO()
     Image.new("RGB", (20, 20), "white").save(scan, format="PNG")
     agreements.sign(session, old.agreement, "paper", "Anna Ņikitina", scan=scan.getvalue())
-    loans.return_loan(session, old.loan, {"condition": "good", "accessories_returned": []}, "factory", "")
+    loans.return_loan(session, old.loan, {"condition": "good", "accessories_returned": []}, "factory")
     session.commit()
     return {"returned_loan": old.loan.id}
 
@@ -276,7 +276,7 @@ def shipped_to(school) -> dict:
 
     session = current_session()
     device = DeviceFactory(status="labelled")
-    shipment = create_shipment(session, school.registration_number, [device.serial], "factory")
+    shipment = create_shipment(session, SEE_ALL, school.registration_number, [device.serial])
     session.commit()
     return {"shipment": shipment.id, "in_transit": device.serial}
 
@@ -285,7 +285,7 @@ def counting(school) -> int:
     from provisioning.stocktakes import start
 
     session = current_session()
-    stocktake = start(session, school.registration_number, "factory", lambda school_id: True)
+    stocktake = start(session, SEE_ALL, school.registration_number)
     session.commit()
     return stocktake.id
 
