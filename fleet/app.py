@@ -11,7 +11,7 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from fleet import db
+from fleet import db, i18n
 from fleet.access import csrf
 from fleet.config import Config, instance_secret
 
@@ -27,6 +27,7 @@ def create_app(config: Config | None = None, instance_path: str | None = None) -
     _configure_flask(app, config)
     url = config.database_url or db.default_sqlite_url(app.instance_path)
     db.init_app(app, url, {"asset_tag_prefix": config.asset_tag_prefix})
+    i18n.init_app(app)
     _register_blueprints(app)
     _register_error_handlers(app)
     csrf.init_app(app)
@@ -75,7 +76,7 @@ _SECURITY_KEYS = frozenset(name.lower() for name in SECURITY_HEADERS)
 
 def _security_headers(response):
     headers = response.headers
-    if _SECURITY_KEYS.isdisjoint(key.lower() for key in headers.keys()):
+    if _SECURITY_KEYS.isdisjoint(key.lower() for key in headers.keys()):  # noqa: SIM118  (Headers iterate pairs)
         headers.extend(SECURITY_HEADERS)  # the usual case (each setdefault would scan the headers and raise a KeyError)
     else:
         for name, value in SECURITY_HEADERS.items():
@@ -127,9 +128,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_error_handlers(app: Flask) -> None:
     from fleet.http import http_error_json
+    from fleet.web.errors import http_error_page
 
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException):
         if request.path.startswith("/api/"):
             return http_error_json(e)
-        return e
+        return http_error_page(e)  # in the visitor's language

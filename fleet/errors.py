@@ -1,8 +1,15 @@
-"""The coded errors every layer raises, and the HTTP status each code maps to."""
+"""The coded errors every layer raises, and the HTTP status each code maps to.
+
+A message is English text for the log and for machine clients (``FleetError.message``). Raised
+with ``_l("… %(name)s …", name=value)`` (``fleet.i18n``) it is a catalog message with named
+parameters, and whoever shows it picks the language: ``localized("lv")``, or the page's locale."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from fleet import display_names
+from fleet.i18n import API_LOCALE, Text, _l
 
 STATUS = {
     "invalid_input": 400,
@@ -22,31 +29,40 @@ STATUS = {
 class FleetError(Exception):
     """A refusal with a machine-readable code; raising it means nothing was changed."""
 
-    def __init__(self, code: str, message: str, details: Any = None):
+    def __init__(self, code: str, message: str | Text, details: Any = None):
         if code not in STATUS:
             raise ValueError(f"unknown error code {code!r}")
-        super().__init__(message)
+        self.text = message if isinstance(message, Text) else None
+        self.message = message.in_(API_LOCALE) if isinstance(message, Text) else message
+        super().__init__(self.message)
         self.code = code
-        self.message = message
         self.details = details
 
     @property
     def status(self) -> int:
         return STATUS[self.code]
 
-    def to_json(self) -> dict:
-        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+    def localized(self, locale: str | None = None) -> str:
+        """The message in ``locale`` (default: the current page's); a plain-string message as raised."""
+        if self.text is None:
+            return self.message
+        return self.text.in_(locale) if locale else str(self.text)
+
+    def to_json(self, locale: str = API_LOCALE) -> dict:
+        return {"error": {"code": self.code, "message": self.localized(locale), "details": self.details}}
 
     def __repr__(self) -> str:
         return f"FleetError({self.code!r}, {self.message!r}, {self.details!r})"
 
 
-def invalid(message: str, details: Any = None) -> FleetError:
+def invalid(message: str | Text, details: Any = None) -> FleetError:
     """``invalid_input``; its details are always a list of fields (one dict becomes a list of one)."""
     if isinstance(details, dict):
-        details = [{"message": message, **details}]
+        details = [{"message": message.in_(API_LOCALE) if isinstance(message, Text) else message, **details}]
     return FleetError("invalid_input", message, details)
 
 
 def not_found(what: str, ref: str) -> FleetError:
-    return FleetError("not_found", f"{what} {ref!r} not found", {"ref": ref})
+    """``what`` is a code of ``display_names.THING`` (device, school, …), shown in the reader's language."""
+    return FleetError("not_found", _l("%(what)s %(ref)s not found", what=display_names.text("thing", what),
+                                      ref=repr(ref)), {"ref": ref})

@@ -55,13 +55,13 @@ RETENTION_DAYS = 30
 def enqueue_link(session: Session, smtp: SmtpConfig | None, loan, agreement, url: str) -> bool:
     """Queue the signing link for the pupil's guardian; False when there is nobody to send to
     (no guardian e-mail) or no way to send (no ``FLEET_SMTP_HOST``)."""
-    subject, body = mail.link_message(agreement.number, loan.pupil.school.name, url)
+    subject, body = mail.link_message(agreement.number, loan.pupil.school.name, url, agreement.language)
     return _enqueue(session, smtp, "sign_link", loan.pupil.guardian_email, agreement, subject, body)
 
 
 def enqueue_signed(session: Session, smtp: SmtpConfig | None, loan, agreement) -> bool:
     """Queue the signed copy (attached from the document store when sent) for the guardian."""
-    subject, body = mail.signed_message(agreement.number, loan.pupil.school.name)
+    subject, body = mail.signed_message(agreement.number, loan.pupil.school.name, agreement.language)
     return _enqueue(session, smtp, "signed_copy", loan.pupil.guardian_email, agreement, subject, body,
                     (f"{agreement.number}.pdf", agreement.signed_sha256))
 

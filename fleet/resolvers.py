@@ -21,6 +21,7 @@ from fleet import lifecycle
 from fleet.access.policy import Scope
 from fleet.asset_tags import looks_like_tag, parse_tag
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l
 from fleet.models import Device
 from fleet.serials import looks_like_serial
 
@@ -73,7 +74,7 @@ RESOLVERS: tuple[Callable[[str], Match | None], ...] = (by_url, by_asset_tag, by
 def match(code: object) -> Match:
     """What the code names, or ``invalid_input`` when it cannot name a device at all."""
     if not isinstance(code, str) or not code.strip():
-        raise invalid("a code (URL, asset tag or serial) is required", {"field": "code"})
+        raise invalid(_l("a code (URL, asset tag or serial) is required"), {"field": "code"})
     code = code.strip()
     if len(code) > MAX_CODE_LENGTH:
         raise invalid(f"the code is longer than {MAX_CODE_LENGTH} characters", {"field": "code"})
@@ -81,7 +82,7 @@ def match(code: object) -> Match:
         found = resolver(code)
         if found is not None:
             return found
-    raise FleetError("not_found", f"no device matches {code!r}", {"ref": code})
+    raise FleetError("not_found", _l("no device matches %(code)s", code=repr(code)), {"ref": code})
 
 
 def resolve(
@@ -99,5 +100,6 @@ def resolve(
     else:
         device = session.scalar(select(Device).where(getattr(Device, m.column) == m.value))
     if device is None or (visible is not None and not visible(device)):
-        raise m.missing or FleetError("not_found", f"no device matches {code.strip()!r}", {"ref": code.strip()})
+        raise m.missing or FleetError("not_found", _l("no device matches %(code)s", code=repr(code.strip())),
+                                      {"ref": code.strip()})
     return device

@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from fleet import db
 from fleet.access.policy import Principal
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l
 from fleet.models import ROLES, ApiToken, Founder, School, User, user_founders, user_schools, utcnow
 
 TOKEN_PREFIX = "flt_"
@@ -124,14 +125,14 @@ _TOKEN_LOOKUP = db.DriverStatement(
 def authenticate_bearer(session: Session, header: str | None) -> Principal:
     """The principal behind an ``Authorization: Bearer`` header, or ``unauthorized``."""
     if not header:
-        raise FleetError("unauthorized", "authentication required: send Authorization: Bearer <token>")
+        raise FleetError("unauthorized", _l("authentication required: send Authorization: Bearer <token>"))
     scheme, _, plain = header.partition(" ")
     if scheme.lower() != "bearer" or not plain.strip():
-        raise FleetError("unauthorized", "the Authorization header must be 'Bearer <token>'")
+        raise FleetError("unauthorized", _l("the Authorization header must be 'Bearer <token>'"))
     now = utcnow()
     rows = _TOKEN_LOOKUP.rows(session, {"token_hash": hash_token(plain.strip()), "stale_before": now - LAST_USED_RESOLUTION})
     if not rows:
-        raise FleetError("unauthorized", "the token is unknown or revoked")
+        raise FleetError("unauthorized", _l("the token is unknown or revoked"))
     token_id, stale, user_id, name, role = rows[0]
     if stale:
         try:

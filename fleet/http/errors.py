@@ -8,15 +8,16 @@ from werkzeug.exceptions import HTTPException
 
 from fleet import db
 from fleet.errors import FleetError
+from fleet.i18n import api_locale
 
 
 def error_page(e: FleetError):
     """A refusal outside the API, as a page (``error.html``)."""
-    return render_template("error.html", error=e), e.status
+    return render_template("errors/error.html", error=e), e.status  # in the page's language
 
 
 def _fleet_error(e: FleetError):
-    response = jsonify(e.to_json())
+    response = jsonify(e.to_json(api_locale()))  # English, or Latvian when Accept-Language prefers it
     if e.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="fleet"'  # RFC 9110: a 401 must say how
     return response, e.status

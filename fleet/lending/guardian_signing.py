@@ -4,6 +4,9 @@ The page shows the agreement (and its PDF), asks for the signer's name, a drawn 
 explicit consent tick; the form carries a CSRF token bound to the browser's session. Opened by a
 signed-in school user (the tablet at the desk) the signature is recorded as made at the desk,
 otherwise as made through the link. A used, replaced or expired link says so plainly.
+
+The page is in the language the visitor chose with the switch (the ``lang`` cookie), else in the
+agreement's language (``fleet.i18n``).
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ import base64
 import binascii
 
 from flask import Blueprint, Response, current_app, render_template, request, session
+from flask_babel import force_locale
 
-from fleet import db, document_store, outbox
+from fleet import db, document_store, i18n, outbox
 from fleet.access import policy, sessions
 from fleet.errors import FleetError
 from fleet.http import disposition, personal_data
+from fleet.i18n import _
 from fleet.lending import agreements
 
 bp = Blueprint("signing", __name__)
@@ -24,15 +29,22 @@ bp.before_request(personal_data)  # every page and PDF here names a pupil and a 
 MAX_SIGNATURE_BYTES = 512 * 1024
 
 
-def _refused(e: FleetError, language: str = "lv"):
+def _refused(e: FleetError):
     status = 410 if e.code == "conflict" else 404
-    return render_template("sign_refused.html", message=e.message, expired=bool((e.details or {}).get("expired")),
-                           language=language), status
+    return render_template("signing/refused.html", message=e.localized(),
+                           expired=bool((e.details or {}).get("expired"))), status
 
 
 def _language(agreement) -> str:
-    wanted = request.args.get("lang")
-    return wanted if wanted in agreements.LANGUAGES else agreement.language
+    """The visitor's remembered choice, else the agreement's language."""
+    chosen = request.cookies.get(i18n.COOKIE)
+    return chosen if chosen in i18n.LOCALES else agreement.language
+
+
+FIELD_MESSAGES = {  # what the signer is asked to correct, by the field the domain refused
+    "signer_name": lambda: _("Please write your full name (2 to 200 characters)."),
+    "signature": lambda: _("The signature could not be read. Please sign in the box again."),
+}
 
 
 @bp.get("/sign/<token>")
@@ -41,9 +53,9 @@ def page(token: str):
         agreement = agreements.by_token(db.session(), token)
     except FleetError as e:
         return _refused(e)
-    data, _ = agreements.rendered(agreement)
-    return render_template("sign.html", agreement=agreement, data=data, token=token, language=_language(agreement),
-                           error=None)
+    data, _pdf = agreements.rendered(agreement)
+    with force_locale(_language(agreement)):
+        return render_template("signing/sign.html", agreement=agreement, data=data, token=token, error=None)
 
 
 @bp.get("/sign/<token>/agreement.pdf")
@@ -64,15 +76,19 @@ def sign(token: str):
         agreement = agreements.by_token(s, token)
     except FleetError as e:
         return _refused(e)
-    language = _language(agreement)
-    data, _ = agreements.rendered(agreement)
+    with force_locale(_language(agreement)):
+        return _sign(s, agreement, token)
+
+
+def _sign(s, agreement, token: str):
+    data, _pdf = agreements.rendered(agreement)
 
     def again(message: str, status: int = 400):
-        return render_template("sign.html", agreement=agreement, data=data, token=token, language=language,
+        return render_template("signing/sign.html", agreement=agreement, data=data, token=token,
                                error=message, name=request.form.get("signer_name", "")), status
 
     if request.form.get("consent") != "yes":
-        return again("Lūdzu, apstipriniet piekrišanu. / Please tick that you agree.")
+        return again(_("Please tick that you agree."))
     image = _png(request.form.get("signature", ""))
     method = "desk" if _school_staff_present(agreement) else "link"
     try:
@@ -80,13 +96,14 @@ def sign(token: str):
     except FleetError as e:
         s.rollback()
         if e.code == "too_large":  # a picture of more pixels than a signature may have: never decoded
-            return again("Paraksta attēls ir pārāk liels. Lūdzu, parakstieties laukumā vēlreiz. / "
-                         "The signature image is too large. Please sign in the box again.", 413)
+            return again(_("The signature image is too large. Please sign in the box again."), 413)
         details = e.details if isinstance(e.details, list) else []
-        return again("; ".join(d.get("message", "") for d in details) or e.message)
+        fields = [d.get("field") for d in details if isinstance(d, dict)]
+        asked = [FIELD_MESSAGES[f]() for f in fields if f in FIELD_MESSAGES]
+        return again(" ".join(asked) or e.localized())
     outbox.enqueue_signed(s, current_app.config["FLEET"].smtp, agreement.loan, agreement)
     s.commit()  # the signature and the e-mail of its copy together (fleet worker sends it)
-    return render_template("sign_done.html", agreement=agreement, language=language)
+    return render_template("signing/done.html", agreement=agreement)
 
 
 def _school_staff_present(agreement) -> bool:

@@ -2,7 +2,7 @@
 
 Nothing here runs inside a request: the request queues a message in the outbox (``fleet.outbox``)
 in the same transaction as the loan or the signature, and ``fleet worker`` sends it with
-``deliver``. The SMTP settings are ``Config.smtp`` (``FLEET_SMTP_*``, checked at start).
+``deliver``. The words come from the catalogs (``fleet.i18n``) in the agreement's language. The SMTP settings are ``Config.smtp`` (``FLEET_SMTP_*``, checked at start).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 
+from fleet import i18n
 from fleet.config import SmtpConfig
 
 SMTP_ERRORS = (OSError, smtplib.SMTPException)
@@ -36,17 +37,20 @@ def deliver(settings: SmtpConfig, message_id: str, to: str, subject: str, body: 
         smtp.send_message(message)
 
 
-def link_message(number: str, school: str, url: str) -> tuple[str, str]:
-    subject = f"Patapinājuma līgums {number} parakstīšanai / Loan agreement {number} to sign"
-    body = (f"Labdien!\n\n{school} ir izsniegusi jūsu bērnam portatīvo datoru. Lūdzu, izlasiet un parakstiet "
-            f"patapinājuma līgumu {number}:\n\n{url}\n\nSaite ir derīga 14 dienas un izmantojama vienu reizi.\n\n"
-            f"Hello,\n\n{school} has lent your child a laptop. Please read and sign loan agreement {number}:\n\n{url}\n\n"
-            "The link works once and for 14 days.\n")
+def link_message(number: str, school: str, url: str, language: str) -> tuple[str, str]:
+    """The signing link's subject and body, in the agreement's ``language``."""
+    t = i18n.translations(language)
+    subject = t.gettext("Loan agreement %(number)s to sign") % {"number": number}
+    body = t.gettext("Hello,\n\n%(school)s has lent your child a laptop. Please read and sign loan agreement "
+                     "%(number)s:\n\n%(url)s\n\nThe link works once and for 14 days.\n") % {
+        "school": school, "number": number, "url": url}
     return subject, body
 
 
-def signed_message(number: str, school: str) -> tuple[str, str]:
-    subject = f"Parakstītais līgums {number} / Signed agreement {number}"
-    body = (f"Paldies! Pielikumā ir parakstītais patapinājuma līgums {number} ({school}).\n\n"
-            f"Thank you! Attached is the signed loan agreement {number} ({school}).\n")
+def signed_message(number: str, school: str, language: str) -> tuple[str, str]:
+    """The signed copy's subject and body, in the agreement's ``language``."""
+    t = i18n.translations(language)
+    subject = t.gettext("Signed agreement %(number)s") % {"number": number}
+    body = t.gettext("Thank you! Attached is the signed loan agreement %(number)s (%(school)s).\n") % {
+        "number": number, "school": school}
     return subject, body

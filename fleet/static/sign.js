@@ -28,7 +28,7 @@
   form.addEventListener("submit", function (e) {
     if (strokes < 2) {
       e.preventDefault();
-      alert(document.documentElement.lang === "en" ? "Please sign in the box." : "Lūdzu, parakstieties laukumā.");
+      alert(form.getAttribute("data-no-signature"));  // the page's own words, in its language
       return;
     }
     document.getElementById("signature").value = pad.toDataURL("image/png");

@@ -85,7 +85,7 @@ def test_an_expired_link_is_refused_in_the_browser(api_as, live, browser, sessio
     agreement = session.scalar(select(Agreement))
     agreement.token_expires_at = utcnow() - timedelta(seconds=1)
     session.commit()
-    page = browser.new_page()
+    page = browser.new_page(locale="lv-LV")  # a refusal is in the visitor's language (Accept-Language)
     response = page.goto(live + loan["agreement"]["sign_url"].split("fleet.example.lv", 1)[1])
     assert response.status == 410 and page.locator("#refused").is_visible()
     assert "novecojusi" in page.content()

@@ -1,0 +1,142 @@
+"""Translations: the message catalogs (``fleet/translations/{lv,en}/LC_MESSAGES/messages.po``), the
+locale each answer is given in, and ``Text`` — a message kept untranslated until it is shown.
+
+- **Pages** are in the visitor's chosen language: the ``lang`` cookie (set by the switch on every page,
+  ``fleet.web.language``), else the browser's ``Accept-Language`` (lv or en), else Latvian.
+- **The API** answers error messages in English unless ``Accept-Language`` prefers Latvian
+  (``api_locale``): English is what machine clients expect.
+- **E-mail** to a guardian is in the agreement's language, outside any request (``translations``).
+
+The catalogs are compiled from the ``.po`` files in memory the first time a locale is used in a
+process (no ``.mo`` files: nothing to build, nothing to go stale; docs/decisions/0006-flask-babel.md).
+In code, ``gettext``/``_`` (Flask-Babel's) translates now, in the request's locale; ``_l`` and ``_lp``
+(context) make a ``Text`` for module-level names and for errors that are rendered later, in
+whatever language the reader has. Templates use ``_()``.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from flask import Flask, has_request_context, request
+from flask_babel import Babel, Domain, get_locale, gettext  # gettext (and _): the one pages and views use
+from werkzeug.datastructures import LanguageAccept
+
+LOCALES = ("lv", "en")
+DEFAULT_LOCALE = "lv"  # pages
+API_LOCALE = "en"  # API error messages unless Accept-Language asks for Latvian
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+DIRECTORY = Path(__file__).parent / "translations"
+DOMAIN = "messages"
+# pybabel's keywords beyond its defaults (babel.cfg says how to pass them; the catalog test uses these)
+EXTRACT_KEYWORDS = {"_l": None, "_lp": ((1, "c"), 2)}
+
+_ = gettext
+__all__ = ["LOCALES", "Text", "_", "_l", "_lp", "api_locale", "current_locale", "gettext", "init_app", "translations"]
+
+
+@cache
+def translations(locale: str) -> Translations:
+    """The catalog of ``locale`` (one of ``LOCALES``), compiled from its ``.po`` once per process."""
+    if locale not in LOCALES:
+        raise ValueError(f"no catalog for locale {locale!r}")
+    with open(DIRECTORY / locale / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as po:
+        catalog = read_po(po, locale=locale, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+class Text:
+    """A message id (with an optional gettext context) and named parameters, translated when shown:
+    ``str()`` gives it in the current request's locale (English outside a request), ``in_(locale)``
+    in a given one. Parameters that are ``Text`` themselves are translated along with it."""
+
+    __slots__ = ("context", "msgid", "params")
+
+    def __init__(self, msgid: str, context: str | None = None, params: dict[str, Any] | None = None):
+        self.msgid, self.context, self.params = msgid, context, params or {}
+
+    def in_(self, locale: str | Translations) -> str:
+        t = translations(locale) if isinstance(locale, str) else locale
+        text = t.pgettext(self.context, self.msgid) if self.context else t.gettext(self.msgid)
+        if not self.params:
+            return text
+        return text % {k: v.in_(t) if isinstance(v, Text) else v for k, v in self.params.items()}
+
+    def __str__(self) -> str:
+        return self.in_(current_locale())
+
+    def __html__(self) -> str:  # Jinja escapes it like any string
+        from markupsafe import escape
+        return str(escape(str(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Text) and (self.msgid, self.context, self.params) == (
+            other.msgid, other.context, other.params)
+
+    def __hash__(self) -> int:
+        return hash((self.msgid, self.context))
+
+    def __repr__(self) -> str:
+        return f"Text({self.msgid!r}, {self.context!r}, {self.params!r})"
+
+
+def _l(msgid: str, **params: Any) -> Text:
+    """A message to translate when shown (extracted like ``_``)."""
+    return Text(msgid, None, params)
+
+
+def _lp(context: str, msgid: str, **params: Any) -> Text:
+    """``_l`` with a gettext context, for short words that mean different things (a status, an action)."""
+    return Text(msgid, context, params)
+
+
+def current_locale() -> str:
+    """The locale of this request's page (``select_locale``), forced ones included; English outside a request."""
+    if not has_request_context():
+        return API_LOCALE
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LOCALES else DEFAULT_LOCALE
+
+
+def _accepted(default: str) -> str:
+    accept: LanguageAccept = request.accept_languages
+    return accept.best_match(LOCALES, default=default) if accept else default
+
+
+def select_locale() -> str:
+    """A page's locale: the remembered choice (the ``lang`` cookie), else Accept-Language, else Latvian."""
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LOCALES:
+        return chosen
+    return _accepted(DEFAULT_LOCALE)
+
+
+def api_locale() -> str:
+    """The API's error messages: Latvian only when Accept-Language prefers it to English."""
+    return _accepted(API_LOCALE) if has_request_context() else API_LOCALE
+
+
+class CatalogDomain(Domain):
+    """Flask-Babel's domain with catalogs from ``translations`` (compiled from the .po) instead of .mo files."""
+
+    def get_translations(self):
+        return translations(current_locale())
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Babel with the locale selector; templates get ``_()``, ``page_locale`` and ``LOCALES``."""
+    babel = Babel()
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    babel.init_app(app, locale_selector=select_locale)
+    babel.domain_instance = CatalogDomain()  # (a cached_property of Babel: set once, read by every gettext)
+    app.jinja_env.globals.update(page_locale=current_locale, LOCALES=LOCALES)

@@ -1,0 +1,35 @@
+"""Error pages outside the API in the visitor's language: a refusal (``FleetError``, rendered by
+``fleet.http.error_page``) and Werkzeug's own errors (unknown URL, wrong method, too large)."""
+
+from __future__ import annotations
+
+from flask import render_template
+from werkzeug.exceptions import HTTPException
+
+from fleet.errors import STATUS, FleetError
+from fleet.i18n import _l
+from fleet.web.blueprint import bp
+
+HTTP_MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("You may not open this page."),
+    404: _l("There is no page at this address."),
+    405: _l("This page cannot be used that way."),
+    413: _l("What was sent is too large."),
+    429: _l("Too many requests; try again later."),
+}
+CODES = {status: code for code, status in reversed(STATUS.items())}  # the first code of each status
+
+
+def http_error_page(e: HTTPException):
+    """Werkzeug's HTTP error as Fleet's error page; errors without a page of their own stay Werkzeug's."""
+    message = HTTP_MESSAGES.get(e.code)
+    if message is None:
+        return e
+    error = FleetError(CODES.get(e.code, "invalid_input"), message)
+    return render_template("errors/error.html", error=error), e.code
+
+
+@bp.errorhandler(FleetError)
+def _refusal_page(e: FleetError):  # a refusal a page of this blueprint raised and did not catch
+    return render_template("errors/error.html", error=e), e.status

@@ -1,0 +1,216 @@
+"""Translations: the catalogs are complete and current; pages are in the chosen language (the ``lang``
+cookie the switch sets, else Accept-Language, else Latvian); guardians' e-mail is in the agreement's
+language; API error messages follow Accept-Language (English by default)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from fleet import display_names, i18n
+from fleet.access import auth
+from fleet.errors import FleetError, not_found
+from fleet.i18n import Text, _l
+from fleet.lending import mail
+from tests.conftest import csrf_of, sign_in
+from tests.factories import DeviceFactory, SchoolFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdr]")
+
+
+def _catalog(locale: str):
+    with open(i18n.DIRECTORY / locale / "LC_MESSAGES" / "messages.po", "rb") as f:
+        return read_po(f, locale=locale)
+
+
+def _extracted() -> set[tuple[str | None, str]]:
+    with open(ROOT / "babel.cfg") as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    found = set()
+    for _file, _line, message, _comments, context in extract_from_dir(
+            ROOT, method_map, options_map, keywords={**DEFAULT_KEYWORDS, **i18n.EXTRACT_KEYWORDS}):
+        found.add((context, message if isinstance(message, str) else message[0]))
+    return found
+
+
+@pytest.mark.parametrize("locale", i18n.LOCALES)
+def test_every_message_has_a_translation_in_each_catalog(locale):
+    catalog = _catalog(locale)
+    messages = [m for m in catalog if m.id]
+    assert len(messages) > 100
+    untranslated = [m.id for m in messages if not (m.string and m.string.strip()) or m.fuzzy]
+    assert untranslated == [], f"{locale}: translate these (scripts/update-catalogs)"
+    wrong = [m.id for m in messages if sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))]
+    assert wrong == [], f"{locale}: the translation names other parameters than the message"
+
+
+def test_the_catalogs_hold_exactly_the_messages_of_the_source():
+    source = _extracted()
+    assert (None, "Sign in") in source and ("device status", "on loan") in source  # templates and _lp are read
+    for locale in i18n.LOCALES:
+        catalog = {(m.context, m.id) for m in _catalog(locale) if m.id}
+        assert sorted(source - catalog, key=str) == [], f"{locale}: new messages not in the catalog (scripts/update-catalogs)"
+        assert sorted(catalog - source, key=str) == [], f"{locale}: messages the source no longer has"
+
+
+def test_a_text_is_translated_when_shown():
+    text = _l("no device matches %(code)s", code="'X'")
+    assert text.in_("en") == "no device matches 'X'"
+    assert text.in_("lv") == "neviens dators neatbilst kodam 'X'"
+    assert str(text) == "no device matches 'X'"  # outside a request: English
+    nested = not_found("school", "4012345678")
+    assert nested.message == "school '4012345678' not found"
+    assert nested.localized("lv") == "Ieraksts nav atrasts: skola '4012345678'."
+
+
+def test_an_error_keeps_english_for_the_log_and_a_plain_message_as_raised():
+    error = FleetError("conflict", "plain words")
+    assert (error.message, error.localized("lv"), str(error)) == ("plain words", "plain words", "plain words")
+    assert FleetError("unauthorized", _l("the token is unknown or revoked")).to_json("lv")["error"]["message"] == \
+        "pilnvara (token) nav zināma vai ir atsaukta"
+
+
+def test_display_names_in_both_languages_and_a_code_without_one_as_itself():
+    assert display_names.name("status", "on_loan", "lv") == "izsniegts"
+    assert display_names.name("status", "on_loan", "en") == "on loan"
+    assert display_names.name("role", "school_it", "lv") == "skolas IT"
+    assert display_names.name("eligibility", "large_family", "lv") == "Daudzbērnu ģimene"
+    assert display_names.name("condition", "worn", "en") == "worn"
+    assert display_names.name("status", "teleported", "lv") == "teleported"
+    assert list(display_names.names("accessory", "lv").values())[:2] == ["lādētājs", "soma"]
+    assert isinstance(display_names.text("action", "ship"), Text)
+
+
+def test_every_status_action_and_role_of_the_domain_has_a_display_name():
+    from fleet import lifecycle
+    from fleet.lending import agreements
+    from fleet.models import AGREEMENT_STATUSES, LOAN_STATUSES, ROLES
+
+    assert set(lifecycle.STATUSES) == set(display_names.STATUS)
+    assert set(lifecycle.ACTIONS) <= set(display_names.ACTION)
+    assert set(ROLES) == set(display_names.ROLE)
+    assert set(LOAN_STATUSES) == set(display_names.LOAN_STATUS)
+    assert set(AGREEMENT_STATUSES) == set(display_names.AGREEMENT_STATUS)
+    assert set(agreements.ACCESSORIES) == set(display_names.ACCESSORY)
+    assert set(agreements.CONDITIONS) == set(display_names.CONDITION)
+
+
+# --- the page's language ---------------------------------------------------------------------------
+
+def _lang(client, path="/login", **headers) -> str:
+    page = client.get(path, headers=headers).get_data(as_text=True)
+    return re.search(r'<html lang="(\w+)">', page).group(1)
+
+
+def test_latvian_by_default_then_accept_language_then_the_remembered_choice(client):
+    assert _lang(client) == "lv"
+    assert "Pieslēgties" in client.get("/login").get_data(as_text=True)
+    assert _lang(client, **{"Accept-Language": "en-GB,en;q=0.9"}) == "en"
+    assert _lang(client, **{"Accept-Language": "de-DE,de;q=0.9"}) == "lv"  # neither: Latvian
+    assert _lang(client, **{"Accept-Language": "en;q=0.5,lv;q=0.9"}) == "lv"
+    client.set_cookie(i18n.COOKIE, "en")
+    assert _lang(client, **{"Accept-Language": "lv"}) == "en"  # the choice wins over the browser
+    client.set_cookie(i18n.COOKIE, "ru")
+    assert _lang(client) == "lv"  # a cookie that names no catalog is ignored
+
+
+def test_the_switch_remembers_the_choice_and_returns_to_the_page(client):
+    csrf = csrf_of(client, "/d/NOPE")
+    r = client.post("/language", data={"lang": "en", "next": "/d/NOPE?x=1", "csrf_token": csrf})
+    assert r.status_code == 303 and r.headers["Location"] == "/d/NOPE?x=1"
+    cookie = r.headers["Set-Cookie"]
+    assert cookie.startswith("lang=en;") and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=" in cookie
+    page = client.get("/d/NOPE").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Not found" in page and 'value="lv"' in page  # offers the other one
+    r = client.post("/language", data={"lang": "lv", "next": "//evil.example/x", "csrf_token": csrf})
+    assert r.headers["Location"] == "/"  # never to another site
+    assert client.get("/login").get_data(as_text=True).count("Pieslēgties") >= 2
+
+
+def test_the_switch_needs_the_form_token_and_a_known_language(client):
+    r = client.post("/language", data={"lang": "en", "next": "/login"})
+    assert r.status_code == 403 and "Set-Cookie" not in r.headers or "lang=" not in r.headers.get("Set-Cookie", "")
+    r = client.post("/language", data={"lang": "ru", "next": "/login", "csrf_token": csrf_of(client)})
+    assert r.status_code == 400 and 'data-code="invalid_input"' in r.get_data(as_text=True)
+    assert "Izvēlieties kādu no valodām: lv, en." in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("locale, words", [
+    ("lv", ["Pieslēdzies:", "skolas IT", "Skolas", "Datori", "izsniegts", "skolā", "kopā", "Iziet", "English"]),
+    ("en", ["Signed in as", "school IT", "Schools", "Laptops", "on loan", "at school", "total", "Sign out",
+            "Latviski"]),
+])
+def test_the_home_page_in_each_language(client, session, locale, words):
+    school = SchoolFactory(name="Grobiņas ģimnāzija")
+    DeviceFactory(status="on_loan", school=school)
+    DeviceFactory.create_batch(2, status="at_school", school=school)
+    DeviceFactory(status="at_school")  # another school's: not counted
+    user = UserFactory(name="skolas.it", role="school_it", schools=[school])
+    auth.set_password(user, "garā-parole-skolai")
+    session.commit()
+    client.set_cookie(i18n.COOKIE, locale)
+    assert sign_in(client, "skolas.it", "garā-parole-skolai").status_code == 303
+    page = client.get("/").get_data(as_text=True)
+    assert f'<html lang="{locale}">' in page
+    for word in words:
+        assert word in page, word
+    assert '<th class="n" id="total">3</th>' in page and 'data-status="on_loan"' in page
+
+
+@pytest.mark.parametrize("locale, owner, found", [
+    ("lv", "Šī portatīvā datora īpašnieks:", "Ja esat to atradis"),
+    ("en", "This laptop belongs to", "If you found it"),
+])
+def test_the_finder_page_in_each_language(client, session, locale, owner, found):
+    device = DeviceFactory(status="at_school", school=SchoolFactory(name="Baložu <vidusskola>"))
+    session.commit()
+    assert device.asset_tag
+    page = client.get(f"/d/{device.asset_tag}", headers={"Accept-Language": locale}).get_data(as_text=True)
+    assert owner in page and found in page
+    assert "Baložu &lt;vidusskola&gt;" in page  # names are escaped inside translated sentences
+
+
+def test_an_unknown_page_is_an_error_page_in_the_visitor_s_language(client):
+    r = client.get("/no/such/page", headers={"Accept-Language": "en"})
+    assert r.status_code == 404 and "There is no page at this address." in r.get_data(as_text=True)
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and "Šajā adresē lapas nav." in r.get_data(as_text=True)
+    assert 'data-code="not_found"' in r.get_data(as_text=True)
+
+
+# --- e-mail and API ------------------------------------------------------------------------------
+
+def test_the_guardian_s_e_mails_in_each_language():
+    subject, body = mail.link_message("L-2026-000001", "Baložu vidusskola", "https://x.example/sign/T", "lv")
+    assert subject == "Patapinājuma līgums L-2026-000001 parakstīšanai"
+    assert body.startswith("Labdien!") and "Baložu vidusskola ir izsniegusi" in body and "https://x.example/sign/T" in body
+    assert "Hello" not in body
+    subject, body = mail.link_message("L-2026-000001", "Baložu vidusskola", "https://x.example/sign/T", "en")
+    assert subject == "Loan agreement L-2026-000001 to sign"
+    assert body.startswith("Hello,") and "has lent your child a laptop" in body and "Labdien" not in body
+    assert mail.signed_message("L-1", "S", "lv")[0] == "Parakstītais līgums L-1"
+    assert mail.signed_message("L-1", "S", "en") == ("Signed agreement L-1",
+                                                     "Thank you! Attached is the signed loan agreement L-1 (S).\n")
+
+
+@pytest.mark.parametrize("accept, message", [
+    (None, "authentication required: send Authorization: Bearer <token>"),
+    ("en-US,en;q=0.9", "authentication required: send Authorization: Bearer <token>"),
+    ("de", "authentication required: send Authorization: Bearer <token>"),  # neither: English for machines
+    ("lv-LV,lv;q=0.9,en;q=0.5", "vajag autentifikāciju: sūtiet Authorization: Bearer <token>"),
+])
+def test_an_api_error_in_the_language_accept_language_asks_for(client, accept, message):
+    r = client.get("/api/v1/devices", headers={"Accept-Language": accept} if accept else {})
+    assert r.status_code == 401
+    assert r.get_json()["error"] == {"code": "unauthorized", "message": message, "details": None}
+
+
+def test_a_scan_that_matches_nothing_is_refused_in_latvian_when_asked(api):
+    r = api.client.get("/api/v1/devices/NO-SUCH-SERIAL-1", headers={**api.headers, "Accept-Language": "lv"})
+    assert r.status_code == 404 and r.get_json()["error"]["message"].startswith("neviens dators neatbilst kodam")
