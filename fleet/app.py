@@ -121,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from provisioning import api as provisioning_api
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(api.docs)
     app.register_blueprint(provisioning_api.bp)
     app.register_blueprint(web.bp)
     app.register_blueprint(guardian_signing.bp)

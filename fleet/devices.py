@@ -1,16 +1,17 @@
-"""Devices: registering expected devices (one or many, all or nothing) and listing them."""
+"""Devices: registering expected devices (one or many, all or nothing), listing them, and one action
+applied to many devices, each on its own (``apply_to_each``)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from fleet import lifecycle, paging
+from fleet import lifecycle, paging, resolvers
+from fleet.access import policy
+from fleet.access.policy import Scope
 from fleet.asset_tags import is_valid_body, looks_like_tag
 from fleet.errors import FleetError, invalid
 from fleet.models import Contract, Device, School
@@ -98,37 +99,21 @@ def _device_from(item: Any, contracts: dict[str, Contract]) -> Device:
 
 # --- listing with keyset pagination ---------------------------------------------------------
 
-DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 MAX_ID = 2**31 - 1  # devices.id is a 32-bit integer on PostgreSQL
-
-
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"id": last_id}).encode()).decode().rstrip("=")
+# The one cursor format and ?limit= live in fleet.paging; these names stay for the callers not yet on it.
+DEFAULT_LIMIT, MAX_LIMIT = paging.DEFAULT_LIMIT, paging.MAX_LIMIT
+encode_cursor, parse_limit = paging.encode_cursor, paging.parse_limit
 
 
 def decode_cursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        last_id = json.loads(raw)["id"]
-        if not isinstance(last_id, int) or isinstance(last_id, bool) or not 0 <= last_id <= MAX_ID:
-            raise ValueError
-        return last_id
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise invalid("the 'after' cursor is not one this service gave out", [{"field": "after"}]) from None
-
-
-def parse_limit(raw: str | None) -> int:
-    if raw is None:
-        return DEFAULT_LIMIT
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
-        raise invalid(f"limit must be a whole number 1-{MAX_LIMIT}", [{"field": "limit"}])
-    return int(raw)
+    return paging.decode_cursor(cursor, MAX_ID)
 
 
 def list_devices(
     session: Session, scope: ColumnElement[bool], *, status: str | None, school: str | None,
-    limit: int, after: str | None,
-) -> tuple[list[Device], str | None]:
+    limit: int, after: int | None,
+) -> tuple[list[Device], int | None]:
+    """Devices in registration order, ``limit`` (and one) past row ``after``; the next page's row id."""
     stmt = select(Device).where(scope).order_by(Device.id).limit(limit + 1)
     if status is not None:
         if status not in lifecycle.STATUSES:
@@ -137,5 +122,43 @@ def list_devices(
     if school is not None:
         stmt = stmt.join(School, Device.school_id == School.id).where(School.registration_number == school)
     if after is not None:
-        stmt = stmt.where(Device.id > decode_cursor(after))
-    return paging.split(session.scalars(stmt).unique().all(), limit, lambda row: encode_cursor(row.id))
+        stmt = stmt.where(Device.id > after)
+    return paging.split(session.scalars(stmt).unique().all(), limit)
+
+
+# --- one action for many devices ------------------------------------------------------------
+
+MAX_BULK = 2_000
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """One device's part of a bulk action: its outcome, or the refusal that left it unchanged."""
+
+    index: int
+    ref: Any
+    outcome: lifecycle.Outcome | None = None
+    error: FleetError | None = None
+
+
+def apply_to_each(session: Session, scope: Scope, action: str, refs: list[Any],
+                  params: dict[str, Any]) -> list[BulkResult]:
+    """``action`` for each device on its own: one device's refusal never blocks the others, and no
+    device is ever half-changed (a savepoint each). Committed by the caller."""
+    if action not in lifecycle.ACTIONS or lifecycle.ACTIONS[action].owner:
+        raise invalid("action must be a lifecycle action that may be applied directly", [{"field": "action"}])
+    if not 1 <= len(refs) <= MAX_BULK:
+        raise invalid(f"devices must be a list of 1-{MAX_BULK} serials, asset tags or URLs", [{"field": "devices"}])
+    policy.require_action(scope.principal, action)
+    results = []
+    for index, ref in enumerate(refs):
+        savepoint = session.begin_nested()
+        try:
+            device = resolvers.resolve(session, ref, scope, lock=True)
+            outcome = lifecycle.apply(session, device, action, dict(params), scope.actor)
+            savepoint.commit()
+            results.append(BulkResult(index, ref, outcome=outcome))
+        except FleetError as e:
+            savepoint.rollback()
+            results.append(BulkResult(index, ref, error=e))
+    return results

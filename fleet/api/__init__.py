@@ -5,8 +5,10 @@ function, commit, and render JSON (``fleet.api.render``). Every handler declares
 it needs; ``fleet.access.policy`` decides. A caller is a bearer token, or else a browser session
 (``fleet.access.sessions``), whose writes need the ``X-CSRF-Token`` header. Use of pupils' personal
 data, and exports (``export=True``), are recorded in the access log before the answer is made.
-The plumbing (principal, ``endpoint``, bodies, errors) lives in ``fleet.http``, shared with
-``provisioning.api``.
+The plumbing (principal, ``endpoint``, bodies, errors, the schema checks) lives in ``fleet.http``, shared
+with ``provisioning.api``. Each handler declares its query, body and answers with the models of
+``fleet.api.schemas``; ``fleet.api.openapi`` serves the OpenAPI document built from them
+(``/api/v1/openapi.json``) and its reference page (``/api/docs``).
 """
 
 from __future__ import annotations
@@ -19,4 +21,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 install_error_handlers(bp)
 
-from fleet.api import access, catalog, devices, labels, loans, outbox, pupils, scan  # noqa: E402,F401  (register the routes)
+from fleet.api import access, catalog, devices, labels, loans, openapi, outbox, pupils, scan  # noqa: F401  (the routes)
+
+docs = openapi.docs  # /api/docs, registered beside bp

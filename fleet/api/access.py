@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
-
 from fleet import db
 from fleet.access import access_log
 from fleet.api import bp, render
+from fleet.api.schemas import Page
+from fleet.api.schemas import access as schemas
 from fleet.http import endpoint
 
 
 @bp.get("/access-log")
-@endpoint("access_log:read")
-def list_access_log():
-    args = request.args
-    rows, cursor = access_log.listing(db.session(), event=args.get("event"), actor=args.get("actor"),
-                                      after=args.get("after"), limit=args.get("limit"))
-    return jsonify(render.page([access_log.as_json(e) for e in rows], cursor))
+@endpoint("access_log:read", query=schemas.AccessLogQuery, answers={200: Page[schemas.AccessLogEntry]})
+def list_access_log(query: schemas.AccessLogQuery):
+    """Newest first, optionally of one event or one actor."""
+    after = None if query.after is None else str(query.after)
+    rows, last = access_log.listing(db.session(), event=query.event, actor=query.actor, after=after,
+                                    limit=str(query.limit))
+    return render.paged([render.access_entry(e) for e in rows], None if last is None else int(last))

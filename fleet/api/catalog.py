@@ -2,75 +2,90 @@
 
 from __future__ import annotations
 
-from flask import jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from fleet import catalog, db
 from fleet.api import bp, render
-from fleet.http import body, created, endpoint
+from fleet.api.schemas import Listing
+from fleet.api.schemas import catalog as schemas
+from fleet.http import ERROR, Raw, body, created, endpoint
 from fleet.models import Contract, Founder, School
+
+CREATED = {409: ERROR}
 
 
 @bp.post("/founders")
-@endpoint("catalog:write")
-def create_founder():
-    f = catalog.create_founder(db.session(), body())
+@endpoint("catalog:write", body=schemas.FounderIn, answers={201: schemas.Founder, **CREATED})
+def create_founder(body: schemas.FounderIn):
+    """Add a founder (a municipality: its schools' devices stay on its books)."""
+    f = catalog.create_founder(db.session(), body.model_dump(exclude_unset=True))
     db.session().commit()
     return created(render.founder(f))
 
 
 @bp.get("/founders")
-@endpoint("catalog:read")
+@endpoint("catalog:read", answers={200: Listing[schemas.Founder]})
 def list_founders():
+    """Every founder, by code."""
     rows = db.session().scalars(select(Founder).order_by(Founder.code))
-    return jsonify(render.page([render.founder(f) for f in rows], None))
+    return render.listing([render.founder(f) for f in rows])
 
 
 @bp.get("/founders/<code>")
-@endpoint("catalog:read")
+@endpoint("catalog:read", answers={200: schemas.Founder, 404: ERROR})
 def get_founder(code: str):
-    return jsonify(render.founder(catalog.get_by(db.session(), Founder.code, code, "founder")))
+    """One founder."""
+    return render.founder(catalog.get_by(db.session(), Founder.code, code, "founder"))
+
+
+# Checked by fleet.catalog, which reports an unknown founder together with the other fields.
+_SCHOOL = Raw({"application/json": schemas.SchoolIn})
 
 
 @bp.post("/schools")
-@endpoint("catalog:write")
+@endpoint("catalog:write", body=_SCHOOL, answers={201: schemas.School, **CREATED})
 def create_school():
+    """Add a school under its founder."""
     s = catalog.create_school(db.session(), body())
     db.session().commit()
     return created(render.school(s))
 
 
 @bp.get("/schools")
-@endpoint("catalog:read")
+@endpoint("catalog:read", answers={200: Listing[schemas.School]})
 def list_schools():
+    """Every school, by registration number."""
     rows = db.session().scalars(select(School).options(joinedload(School.founder)).order_by(School.registration_number))
-    return jsonify(render.page([render.school(s) for s in rows], None))
+    return render.listing([render.school(s) for s in rows])
 
 
 @bp.get("/schools/<registration_number>")
-@endpoint("catalog:read")
+@endpoint("catalog:read", answers={200: schemas.School, 404: ERROR})
 def get_school(registration_number: str):
-    s = catalog.get_by(db.session(), School.registration_number, registration_number, "school")
-    return jsonify(render.school(s))
+    """One school."""
+    return render.school(catalog.get_by(db.session(), School.registration_number, registration_number, "school"))
 
 
 @bp.post("/contracts")
-@endpoint("contracts:write")
-def create_contract():
-    c = catalog.create_contract(db.session(), body())
+@endpoint("contracts:write", body=schemas.ContractIn, answers={201: schemas.Contract, **CREATED})
+def create_contract(body: schemas.ContractIn):
+    """Add a supply contract (its devices name it)."""
+    c = catalog.create_contract(db.session(), body.model_dump(exclude_unset=True))
     db.session().commit()
     return created(render.contract(c))
 
 
 @bp.get("/contracts")
-@endpoint("catalog:read")
+@endpoint("catalog:read", answers={200: Listing[schemas.Contract]})
 def list_contracts():
+    """Every contract, by number."""
     rows = db.session().scalars(select(Contract).order_by(Contract.number))
-    return jsonify(render.page([render.contract(c) for c in rows], None))
+    return render.listing([render.contract(c) for c in rows])
 
 
 @bp.get("/contracts/<path:number>")
-@endpoint("catalog:read")
+@endpoint("catalog:read", answers={200: schemas.Contract, 404: ERROR})
 def get_contract(number: str):
-    return jsonify(render.contract(catalog.get_by(db.session(), Contract.number, number, "contract")))
+    """One contract."""
+    return render.contract(catalog.get_by(db.session(), Contract.number, number, "contract"))

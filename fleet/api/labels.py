@@ -3,29 +3,32 @@ calibration pages, and pre-printed tag batches."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, jsonify, request
+from flask import Response, current_app, g
 
 import labels
 from fleet import db, labelling
-from fleet.access import policy
 from fleet.api import bp, render
 from fleet.api.devices import visible_device
-from fleet.errors import FleetError, invalid
-from fleet.http import body, created, disposition, endpoint, json_or_none
+from fleet.api.schemas import Listing
+from fleet.api.schemas import labels as schemas
+from fleet.errors import FleetError
+from fleet.http import ERROR, File, created, disposition, endpoint
 from fleet.models import LabelBatch
+
+PDF = File(("application/pdf",), "the labels as a PDF")
+PRINTED = File(("application/pdf", "text/plain"), "the labels: PDF, or ZPL for a thermal printer (format zpl)",
+               {"X-Fleet-Labels": "how many labels were printed"})
+ONE_LABEL = File(("application/pdf", "image/png", "image/svg+xml", "text/plain"),
+                 "the label as the URL's extension says: pdf, png, svg, or zpl (text/plain)")
 
 
 def _public_url() -> str:
     return current_app.config["FLEET"].public_url
 
 
-def _scope() -> labelling.PrinterScope:
-    p = g.principal
-    return labelling.PrinterScope(p.school_ids if p.school_scoped else None)
-
-
-def _visible(device) -> bool:
-    return policy.can_see_device(g.principal, device)
+def _printers() -> labelling.PrinterScope:
+    scope = g.principal.scope
+    return labelling.PrinterScope(None if scope.all_schools else scope.school_ids)
 
 
 def _file(data: bytes, fmt: str, name: str) -> Response:
@@ -34,95 +37,73 @@ def _file(data: bytes, fmt: str, name: str) -> Response:
     return response
 
 
-def _render(fmt: str, stock: labels.Stock, items: list[labels.LabelData], skip: int,
-            shift: labels.Calibration) -> bytes:
+def _render(fmt: str, sheet: labelling.Sheet, items: list[labels.LabelData]) -> bytes:
     if fmt == "zpl":
-        return labels.labels_zpl(stock, items, shift)
-    return labels.labels_pdf(stock, items, skip=skip, calibration=shift)
+        return labels.labels_zpl(sheet.stock, items, sheet.calibration)
+    return labels.labels_pdf(sheet.stock, items, skip=sheet.skip, calibration=sheet.calibration)
 
 
 @bp.get("/label-stocks")
-@endpoint("devices:read")
+@endpoint("devices:read", answers={200: Listing[schemas.Stock]})
 def label_stocks():
-    return jsonify(render.page([labelling.stock_json(s) for s in labels.STOCKS.values()], None))
+    """The label stocks the print shop draws on (sheets for laser printers, rolls for thermal ones)."""
+    return render.listing([render.stock(s) for s in labels.STOCKS.values()])
 
 
 @bp.get("/label-stocks/<stock_id>/calibration.pdf")
-@endpoint("labels:print")
-def calibration_page(stock_id: str):
-    stock = labelling.stock(stock_id)
-    printer = labelling.printer(db.session(), request.args.get("printer"), _scope())
-    return _file(labels.calibration_pdf(stock, labelling.calibration(printer)), "pdf", f"calibration-{stock.id}")
+@endpoint("labels:print", query=schemas.CalibrationQuery, answers={200: PDF})
+def calibration_page(stock_id: str, query: schemas.CalibrationQuery):
+    """A page to measure a printer's shift on this stock (with ``printer``: as that profile shifts it)."""
+    sheet = labelling.sheet(db.session(), _printers(), query.printer, stock_id)
+    return _file(labels.calibration_pdf(sheet.stock, sheet.calibration), "pdf", f"calibration-{sheet.stock.id}")
 
 
 @bp.get("/devices/<path:ref>/label.<fmt>")
-@endpoint("devices:read")
-def device_label(ref: str, fmt: str):
+@endpoint("devices:read", query=schemas.LabelQuery, answers={200: ONE_LABEL, 404: ERROR, 409: ERROR})
+def device_label(ref: str, fmt: str, query: schemas.LabelQuery):
     """A preview of the device's label; printing it for real is ``POST /labels`` (recorded)."""
     fmt = labelling.output_format(fmt)
     s = db.session()
     device = visible_device(s, ref)
     if device.asset_tag is None:
         raise FleetError("conflict", "the device has no asset tag yet (receive it first)", {"ref": ref})
-    stock = labelling.stock(request.args.get("stock", "avery-l7160"))
-    printer = labelling.printer(s, request.args.get("printer"), _scope())
+    sheet = labelling.sheet(s, _printers(), query.printer, query.stock, query.skip if fmt in ("pdf", "zpl") else None)
     data = labelling.label_data(device, _public_url())
     if fmt == "png":
-        return _file(labels.label_png(stock, data), fmt, device.asset_tag)
+        return _file(labels.label_png(sheet.stock, data), fmt, device.asset_tag)
     if fmt == "svg":
-        return _file(labels.label_svg(stock, data), fmt, device.asset_tag)
-    skip = labelling.skip(_int_arg("skip"), stock)
-    return _file(_render(fmt, stock, [data], skip, labelling.calibration(printer)), fmt, device.asset_tag)
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name)
-    if value is None:
-        return None
-    if not (value.isascii() and value.isdigit()):  # '²' is a digit to isdigit(), not to int()
-        raise invalid(f"{name} must be a whole number", [{"field": name}])
-    return int(value)
+        return _file(labels.label_svg(sheet.stock, data), fmt, device.asset_tag)
+    return _file(_render(fmt, sheet, [data]), fmt, device.asset_tag)
 
 
 @bp.post("/labels")
-@endpoint("labels:print")
-def print_labels():
+@endpoint("labels:print", body=schemas.PrintRunIn, answers={200: PRINTED, 404: ERROR, 409: ERROR})
+def print_labels(body: schemas.PrintRunIn):
     """Print the labels of `devices`, a `delivery` or a `shipment` on `stock` (PDF, or ZPL with
     format "zpl"), starting after `skip` used cells, shifted by `printer`'s calibration. Each label
     printed is a ``label_printed`` event with its `reason` (a reprint must give one)."""
-    spec = body()
-    if not isinstance(spec, dict):
-        raise invalid("the body must be a JSON object {devices | delivery | shipment, stock, skip?, printer?, reason?}")
     s = db.session()
-    devices = labelling.run_devices(s, spec, _visible)
-    printer = labelling.printer(s, spec.get("printer"), _scope())
-    stock = labelling.stock(spec.get("stock", printer.stock if printer is not None and printer.stock else None))
-    fmt = labelling.output_format(spec.get("format", "pdf"), ("pdf", "zpl"))
-    skip = labelling.skip(spec.get("skip"), stock)
-    run = labelling.record_prints(s, devices, spec.get("reason"), stock.id, printer, fmt, g.principal.name)
-    data = _render(fmt, stock, [labelling.label_data(d, _public_url()) for d in devices], skip,
-                   labelling.calibration(printer))
+    devices = labelling.run_devices(s, body.model_dump(exclude_unset=True), g.principal.scope.sees_device)
+    sheet = labelling.sheet(s, _printers(), body.printer, body.stock, body.skip)
+    run = labelling.record_prints(s, devices, body.reason, sheet.stock.id, sheet.printer, body.format, g.principal.name)
+    data = _render(body.format, sheet, [labelling.label_data(d, _public_url()) for d in devices])
     s.commit()
-    response = _file(data, fmt, f"labels-{run[:8]}")
+    response = _file(data, body.format, f"labels-{run[:8]}")
     response.headers["X-Fleet-Labels"] = str(len(devices))
     return response
 
 
 @bp.post("/label-batches")
-@endpoint("labels:preprint")
-def create_label_batch():
+@endpoint("labels:preprint", body=schemas.BatchIn,
+          answers={200: File(("application/pdf",), "the batch's labels", {"X-Fleet-Batch": "the batch's id"})})
+def create_label_batch(body: schemas.BatchIn):
     """Pre-printed labels: `count` tags allocated now, bound to devices by their first scan."""
-    spec = body()
-    if not isinstance(spec, dict):
-        raise invalid("the body must be a JSON object {count, stock, skip?, printer?}")
     s = db.session()
-    printer = labelling.printer(s, spec.get("printer"), _scope())
-    stock = labelling.stock(spec.get("stock", printer.stock if printer is not None and printer.stock else None))
-    skip = labelling.skip(spec.get("skip"), stock)
-    batch = labelling.create_batch(s, spec.get("count"), stock.id, s.info["asset_tag_prefix"], g.principal.name)
+    sheet = labelling.sheet(s, _printers(), body.printer, body.stock, body.skip)
+    batch = labelling.create_batch(s, body.count, sheet.stock.id, s.info["asset_tag_prefix"], g.principal.name)
     tags = labelling.batch_tags(s, batch)
-    pdf = labels.labels_pdf(stock, [labelling.batch_label(t, _public_url()) for t in tags], skip=skip,
-                            calibration=labelling.calibration(printer))
+    pdf = labels.labels_pdf(sheet.stock, [labelling.batch_label(t, _public_url()) for t in tags], skip=sheet.skip,
+                            calibration=sheet.calibration)
     s.commit()
     response = _file(pdf, "pdf", f"label-batch-{batch.id}")
     response.headers["X-Fleet-Batch"] = str(batch.id)
@@ -130,44 +111,41 @@ def create_label_batch():
 
 
 @bp.get("/label-batches/<int:batch_id>")
-@endpoint("labels:preprint")
+@endpoint("labels:preprint", answers={200: schemas.Batch, 404: ERROR})
 def get_label_batch(batch_id: int):
+    """A pre-printed batch: its tags, and the device each is bound to."""
     s = db.session()
     batch = s.get(LabelBatch, batch_id)
     if batch is None:
         raise FleetError("not_found", f"label batch {batch_id} not found", {"ref": batch_id})
-    rows = labelling.batch_rows(s, batch)
-    return jsonify({"id": batch.id, "count": batch.count, "stock": batch.stock, "created_by": batch.created_by,
-                    "created_at": render.when(batch.created_at), "bound": sum(1 for r in rows if r["serial"]),
-                    "tags": rows})
+    return render.label_batch(batch, labelling.batch_rows(s, batch))
 
 
 @bp.get("/printers")
-@endpoint("labels:print")
+@endpoint("labels:print", answers={200: Listing[schemas.Printer]})
 def list_printers():
-    scope = _scope()
-    rows = [p for p in db.session().scalars(labelling.printers_query()) if scope.sees(p)]
-    return jsonify(render.page([labelling.printer_json(p) for p in rows], None))
+    """The printer profiles the caller may use (school IT: its schools')."""
+    scope = _printers()
+    return render.listing([render.printer(p) for p in db.session().scalars(labelling.printers_query())
+                           if scope.sees(p)])
 
 
 @bp.post("/printers")
-@endpoint("labels:print")
-def create_printer():
+@endpoint("labels:print", body=schemas.PrinterIn, answers={201: schemas.Printer, 409: ERROR})
+def create_printer(body: schemas.PrinterIn):
+    """A printer's calibration profile: how far it shifts a label, in millimetres."""
     s = db.session()
-    row = labelling.save_printer(s, body(), _scope())
+    row = labelling.save_printer(s, body.model_dump(exclude_unset=True), _printers())
     s.commit()
-    return created(labelling.printer_json(row))
+    return created(render.printer(row))
 
 
 @bp.patch("/printers/<name>")
-@endpoint("labels:print")
-def update_printer(name: str):
+@endpoint("labels:print", body=schemas.PrinterChange, answers={200: schemas.Printer, 404: ERROR})
+def update_printer(name: str, body: schemas.PrinterChange):
+    """Change a profile's shift or stock (a name never changes: create a new profile)."""
     s = db.session()
-    row = labelling.find_printer(s, name, _scope())
-    data = json_or_none()
-    if isinstance(data, dict) and "name" in data:
-        raise invalid("a printer's name cannot change; create a new profile", [{"field": "name"}])
-    row = labelling.save_printer(s, data, _scope(), existing=row)
+    row = labelling.find_printer(s, name, _printers())
+    row = labelling.save_printer(s, body.model_dump(exclude_unset=True), _printers(), existing=row)
     s.commit()
-    return jsonify(labelling.printer_json(row))
-
+    return render.printer(row)

@@ -3,17 +3,17 @@ never their recipients or content."""
 
 from __future__ import annotations
 
-from flask import jsonify, request
-
 from fleet import db, outbox
 from fleet.api import bp, render
+from fleet.api.schemas import Page
+from fleet.api.schemas import access as schemas
 from fleet.http import endpoint
 
 
 @bp.get("/outbox")
-@endpoint("outbox:read")
-def list_outbox():
-    args = request.args
-    rows, cursor = outbox.listing(db.session(), state=args.get("state"), after=args.get("after"),
-                                  limit=args.get("limit"))
-    return jsonify(render.page([outbox.as_json(r) for r in rows], cursor))
+@endpoint("outbox:read", query=schemas.OutboxQuery, answers={200: Page[schemas.OutboxMessage]})
+def list_outbox(query: schemas.OutboxQuery):
+    """Newest first, optionally of one state."""
+    after = None if query.after is None else str(query.after)
+    rows, last = outbox.listing(db.session(), state=query.state, after=after, limit=str(query.limit))
+    return render.paged([render.outbox_message(r) for r in rows], None if last is None else int(last))

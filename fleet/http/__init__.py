@@ -1,7 +1,10 @@
 """HTTP plumbing shared by the JSON blueprints (``fleet.api``, ``provisioning.api``) and the pages.
 
 - ``principal``: who is calling (a bearer token, or else a browser session) and the access log.
-- ``endpoints``: ``endpoint()``, the decorator every JSON handler wears.
+- ``endpoints``: ``endpoint()``, the decorator every JSON handler wears (``public()`` for the few that
+  need no sign-in).
+- ``schema``: what a handler declares (``body=``, ``query=``, ``answers=``: pydantic models, ``File``,
+  ``Raw``, ``ERROR``), validated before it runs and described by ``fleet.api.openapi``.
 - ``bodies``: the request's JSON (``body``, ``json_or_none``), ``checked_nonce``, ``created``.
 - ``errors``: ``FleetError`` and database errors as JSON for a blueprint, Werkzeug's errors under
   ``/api``, and the HTML error page elsewhere.
@@ -13,10 +16,12 @@ Handlers import from here (``from fleet.http import body, endpoint``); the domai
 
 from fleet.http.bodies import body, checked_nonce, created, json_or_none
 from fleet.http.caching import personal_data
-from fleet.http.endpoints import SCAN_BODY, endpoint
+from fleet.http.endpoints import SCAN_BODY, endpoint, public
 from fleet.http.errors import error_page, http_error_json, install_error_handlers
 from fleet.http.files import disposition
 from fleet.http.principal import authenticate, record_access
+from fleet.http.schema import ERROR, File, Raw
 
-__all__ = ["SCAN_BODY", "authenticate", "body", "checked_nonce", "created", "disposition", "endpoint", "error_page",
-           "http_error_json", "install_error_handlers", "json_or_none", "personal_data", "record_access"]
+__all__ = ["ERROR", "SCAN_BODY", "File", "Raw", "authenticate", "body", "checked_nonce", "created", "disposition", "endpoint", "error_page",
+           "http_error_json", "install_error_handlers", "json_or_none", "personal_data", "public",
+           "record_access"]

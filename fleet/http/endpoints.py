@@ -1,29 +1,41 @@
-"""``endpoint()``: what every JSON handler wears — authentication, permission, access log, and
-the refused scans kept."""
+"""``endpoint()``: what every JSON handler wears — authentication, permission, access log, the refused
+scans kept, and its declared input and answers (``fleet.http.schema``); ``public()`` for the few
+routes under ``/api`` that anyone may read (the OpenAPI document and its reference page)."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
-from flask import g
+from flask import current_app, g
+from pydantic import BaseModel
 
 from fleet import db, refused_scans
 from fleet.access import policy
 from fleet.errors import FleetError
+from fleet.http import schema
 from fleet.http.bodies import json_or_none
 from fleet.http.principal import authenticate, record_access
 
 SCAN_BODY = "body"  # ``endpoint(scan=SCAN_BODY)``: the scan's action is the body's ``action`` (``/scan``)
 
 
-def endpoint(permission: str, export: bool = False, scan: str | None = None) -> Callable:
+def endpoint(permission: str, export: bool = False, scan: str | None = None, *, body: Any = None,
+             query: type[BaseModel] | None = None, answers: dict[int, Any] | None = None) -> Callable:
     """Authenticate the caller and require ``permission``; the principal is in ``g.principal``.
     ``export``: the answer is an export (a file of many records), recorded in the access log.
     ``scan``: the route takes one scan ``{code, nonce?}`` with this action (or ``SCAN_BODY``), at
     the place its URL names (``delivery_id``, ``shipment_id``, ``stocktake_id``); a refusal
-    (``FleetError``) is kept by ``fleet.refused_scans``. An accepted scan runs nothing more."""
+    (``FleetError``) is kept by ``fleet.refused_scans``. An accepted scan runs nothing more.
+
+    ``body`` (a pydantic model, or ``schema.Raw`` for a body the handler reads itself), ``query`` (a
+    model) and ``answers`` (status → model, ``schema.File`` or ``schema.ERROR``) describe the operation
+    in the OpenAPI document; a model body or query is validated first and handed to the handler as its
+    ``body``/``query`` argument. A handler may return a model (or ``(model, status)``)."""
     logged = "export" if export else "personal_data" if policy.is_personal(permission) else None
+    operation = schema.Operation(permission, body, query, dict(answers or {}), scan is not None)
+    parsed_body = body if isinstance(body, type) and issubclass(body, BaseModel) else None
 
     def wrap(view: Callable) -> Callable:
         @functools.wraps(view)
@@ -32,18 +44,33 @@ def endpoint(permission: str, export: bool = False, scan: str | None = None) -> 
             policy.require(g.principal, permission)
             if logged:
                 record_access(logged)
-            if scan is None:
-                return view(*args, **kwargs)
             try:
-                return view(*args, **kwargs)
+                if query is not None:
+                    kwargs["query"] = schema.parse_query(query)
+                if parsed_body is not None:
+                    kwargs["body"] = schema.parse_body(parsed_body)
+                answer = schema.as_response(view(*args, **kwargs))
             except FleetError as e:
-                _keep_refused_scan(e, scan, kwargs)
+                if scan is not None:
+                    _keep_refused_scan(e, scan, kwargs)
                 raise
+            if current_app.testing and operation.answers:
+                answer = current_app.make_response(answer)
+                schema.check_answer(operation, answer)
+            return answer
 
         run.permission = permission
+        run.operation = operation
         return run
 
     return wrap
+
+
+def public(view: Callable) -> Callable:
+    """A route under ``/api`` that needs no sign-in (it says nothing about any record)."""
+    view.permission = None
+    view.public = True
+    return view
 
 
 def _keep_refused_scan(error: FleetError, scan: str, kwargs: dict) -> None:

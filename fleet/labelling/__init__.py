@@ -26,10 +26,11 @@ from fleet.labelling.printers import (
     printers_query,
     save_printer,
 )
+from fleet.labelling.sheets import Sheet, sheet
 
 __all__ = [
-    "FORMATS", "MAX_BATCH", "MAX_RUN", "MAX_SHIFT", "PROGRAMME", "PrinterScope", "batch_label", "batch_rows",
+    "FORMATS", "MAX_BATCH", "MAX_RUN", "MAX_SHIFT", "PROGRAMME", "PrinterScope", "Sheet", "batch_label", "batch_rows",
     "batch_tags", "bind", "calibration", "confirm_label", "create_batch", "find_printer", "label_data", "label_url",
     "output_format", "preprinted", "printer", "printer_json", "printers_query", "record_prints", "run_devices",
-    "save_printer", "skip", "stock", "stock_json",
+    "save_printer", "sheet", "skip", "stock", "stock_json",
 ]

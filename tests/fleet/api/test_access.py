@@ -365,14 +365,27 @@ def test_route_needs_a_token(client, world, count, route):
     assert [count(t) for t in TABLES] == before
 
 
-def api_rules(app) -> dict[tuple[str, str], object]:
-    """(method, rule) → view function, for every route under /api/ (fleet's and provisioning's)."""
+PUBLIC = {("GET", "/api/v1/openapi.json"), ("GET", "/api/docs")}  # the API's description: no record in it
+
+
+def api_rules(app, public: bool = False) -> dict[tuple[str, str], object]:
+    """(method, rule) → view function, for every route under /api/ (fleet's and provisioning's) that
+    needs a sign-in (``public``: for those that do not)."""
     found = {}
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/"):
+        view = app.view_functions[rule.endpoint]
+        if rule.rule.startswith("/api/") and getattr(view, "public", False) == public:
             for method in rule.methods - {"HEAD", "OPTIONS"}:
-                found[(method, rule.rule)] = app.view_functions[rule.endpoint]
+                found[(method, rule.rule)] = view
     return found
+
+
+def test_only_the_api_description_is_public(app, client):
+    assert set(api_rules(app, public=True)) == PUBLIC
+    for _method, rule in PUBLIC:
+        r = client.get(rule)
+        assert r.status_code == 200
+        assert r.mimetype == ("application/json" if rule.endswith(".json") else "text/html")
 
 
 def test_every_api_endpoint_declares_a_known_permission(app):

@@ -1,0 +1,56 @@
+"""Founders, schools and contracts: what is sent to create one, and how each is answered."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+
+from fleet.api.schemas.common import Model
+from fleet.models import FUNDING_SOURCES
+
+Text = Field(min_length=1, max_length=200)
+
+
+class Trimmed(Model):
+    """Text is taken without the spaces around it (as typed into a form or a spreadsheet)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+
+class FounderIn(Trimmed):
+    code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$", examples=["RIGA"])
+    name: str = Text
+
+
+class Founder(Model):
+    code: str
+    name: str
+
+
+class SchoolIn(Trimmed):
+    registration_number: str = Field(pattern=r"^[0-9]{10}$", description="the 10-digit VIIS registration number")
+    name: str = Text
+    founder: str = Field(min_length=1, max_length=32, description="the founder's code")
+
+
+class School(Model):
+    registration_number: str
+    name: str
+    founder: str
+
+
+class ContractIn(Trimmed):
+    number: str = Field(min_length=1, max_length=64)
+    supplier: str = Text
+    funding_source: Literal[FUNDING_SOURCES]  # type: ignore[valid-type]
+    unit_price: str = Field(pattern=r"^[0-9]+(\.[0-9]{1,2})?$", description='EUR as a decimal string, e.g. "612.40"')
+    signed_on: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="YYYY-MM-DD")
+
+
+class Contract(Model):
+    number: str
+    supplier: str
+    funding_source: str
+    unit_price: str
+    signed_on: str | None = Field(description="YYYY-MM-DD")

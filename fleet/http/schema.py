@@ -1,0 +1,152 @@
+"""What a JSON handler declares about its input and answers, and the checks made with it.
+
+``endpoint(..., body=Model, query=Model, answers={200: Model, 404: ERROR})`` (``fleet.http.endpoints``)
+keeps an ``Operation`` on the view: the request body and the query string are validated with pydantic
+before the handler runs (a refusal is the usual coded ``invalid_input`` with one detail per field), and
+``fleet.api.openapi`` describes the operation from it. Bodies that are not JSON (a CSV upload, a
+multipart form) and file answers (PDF, PNG, …) are declared with ``Raw`` and ``File``: described in the
+document, read and written by the handler itself.
+
+In tests (``app.testing``) every JSON answer is also checked against the model its status declares, so
+each API test checks that the document tells the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Response, current_app, request
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from fleet.errors import FleetError, invalid
+from fleet.http.bodies import json_or_none
+
+ERROR = "error"  # ``answers={404: ERROR}``: the error format (``fleet.errors``), which every operation may answer
+
+
+@dataclass(frozen=True)
+class File:
+    """A file answer: its media types, and the headers it sets besides ``Content-Disposition``."""
+
+    media_types: tuple[str, ...]
+    description: str = "the file"
+    headers: dict[str, str] = field(default_factory=dict)  # name → description
+
+
+@dataclass(frozen=True)
+class Raw:
+    """A request body the handler reads itself: ``media_types`` → a JSON Schema of the body (a CSV text,
+    a multipart form with a file field). ``required``: whether a body must be sent."""
+
+    media_types: dict[str, dict]
+    description: str = ""
+    required: bool = True
+
+
+Answer = type[BaseModel] | File | str | Any  # a model, a File, ERROR, or a type pydantic describes (list[Model])
+
+
+@dataclass(frozen=True)
+class Operation:
+    permission: str | None
+    body: type[BaseModel] | Raw | None = None
+    query: type[BaseModel] | None = None
+    answers: dict[int, Answer] = field(default_factory=dict)
+    scan: bool = False
+
+
+_MESSAGES = {  # pydantic's error types, said as the API's other refusals say them
+    "missing": "is required", "extra_forbidden": "unknown field",
+    "string_type": "must be a string", "int_type": "must be a whole number", "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number", "float_type": "must be a number", "float_parsing": "must be a number",
+    "bool_type": "must be true or false", "bool_parsing": "must be true or false", "list_type": "must be a list",
+    "dict_type": "must be an object", "model_type": "must be an object", "model_attributes_type": "must be an object",
+    "string_too_short": "must be at least {min_length} character(s)",
+    "string_too_long": "must be at most {max_length} characters",
+    "too_short": "must hold at least {min_length} item(s)", "too_long": "must hold at most {max_length} items",
+    "greater_than_equal": "must be at least {ge}", "less_than_equal": "must be at most {le}",
+    "greater_than": "must be more than {gt}", "less_than": "must be less than {lt}",
+    "string_pattern_mismatch": "is not in the expected form ({pattern})",
+}
+
+
+def _allowed(e: dict) -> list[str]:
+    return [v.strip().strip("'") for v in e["ctx"]["expected"].replace(" or ", ", ").split(", ")]
+
+
+def _message(e: dict) -> str:
+    if e["type"] == "literal_error":
+        return "must be one of " + ", ".join(_allowed(e))
+    if e["type"] in _MESSAGES:
+        return _MESSAGES[e["type"]].format(**e.get("ctx", {}))
+    return e["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def refusal(error: ValidationError, where: str = "") -> FleetError:
+    """pydantic's errors as ``invalid_input``: one detail ``{field, message}`` per field, the fields in
+    the message too (``limit: must be …; after: …``). A body that is not an object says so."""
+    errors = error.errors(include_url=False, include_input=False)
+    if len(errors) == 1 and not errors[0]["loc"] and errors[0]["type"] in ("model_type", "dict_type"):
+        return invalid(f"the {where or 'request body'} must be a JSON object")
+    details = []
+    for e in errors:
+        path = ".".join(str(part) for part in e["loc"]) or where or "body"
+        details.append({"field": path, "message": _message(e)})
+        if e["type"] == "literal_error":
+            details[-1]["allowed"] = _allowed(e)
+    return invalid("; ".join(f"{d['field']}: {d['message']}" for d in details), details)
+
+
+def parse_body(model: type[BaseModel]) -> BaseModel:
+    """The request's JSON as ``model`` (``fleet.http.bodies``' guards first: NUL, nesting)."""
+    data = json_or_none()
+    if data is None and not request.content_length and not any(f.is_required() for f in model.model_fields.values()):
+        data = {}  # no body where none is needed: every field has its default
+    if data is None:
+        raise invalid("the request body must be JSON (Content-Type: application/json)")
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise refusal(e) from None
+
+
+def parse_query(model: type[BaseModel]) -> BaseModel:
+    """The query string as ``model``: each parameter's first value (unknown ones are ignored)."""
+    args = request.args.to_dict()
+    if any("\x00" in k or "\x00" in v for k, v in args.items()):
+        raise invalid("the query string holds a NUL character, which no parameter accepts")
+    try:
+        return model.model_validate(args)
+    except ValidationError as e:
+        raise refusal(e) from None
+
+
+def as_response(answer: Any) -> Any:
+    """A handler's answer as Flask takes it: a model (or ``(model, status)``) becomes JSON."""
+    if isinstance(answer, tuple) and answer and isinstance(answer[0], BaseModel):
+        return (_json(answer[0]), *answer[1:])
+    return _json(answer) if isinstance(answer, BaseModel) else answer
+
+
+def _json(model: BaseModel) -> Response:
+    return current_app.response_class(model.model_dump_json(), mimetype="application/json")
+
+
+_adapters: dict[Any, TypeAdapter] = {}
+
+
+def check_answer(operation: Operation, response: Response) -> None:
+    """In tests: a JSON answer fits the model its status declares (an undeclared status fails too)."""
+    if response.status_code >= 400 or response.mimetype != "application/json" or response.direct_passthrough:
+        return
+    if response.status_code not in operation.answers:
+        raise AssertionError(f"{request.method} {request.path} answered {response.status_code}, which it does not declare")
+    model = operation.answers[response.status_code]
+    if isinstance(model, File | str) or model is None:
+        raise AssertionError(f"{request.method} {request.path} answered JSON where it declares {model!r}")
+    adapter = _adapters.get(model) or _adapters.setdefault(model, TypeAdapter(model))
+    try:
+        adapter.validate_json(response.get_data())
+    except ValidationError as e:
+        raise AssertionError(f"{request.method} {request.path}: the answer does not fit {model}: {e}") from None
