@@ -24,6 +24,7 @@ from fleet.config import Config
 from fleet.db import make_engine
 from fleet.migrations import upgrade
 from tests import factories
+from tests.postgres_reset import PostgresReset
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -44,41 +45,57 @@ def sqlite_template(tmp_path_factory) -> str:
     return str(path)
 
 
+def _scratch_database_url() -> tuple[str, str | None]:
+    """The database this process tests on, and the admin URL to drop it with when the suite made it.
+
+    FLEET_TEST_POSTGRES_URL names a scratch database: used as it is by a single process; under
+    pytest-xdist each worker makes its own beside it on the same server (``<name>_gw0`` …). Without
+    it, a ``fleet_test_…`` database on 127.0.0.1:5432, unique to this process.
+    """
+    given = os.environ.get("FLEET_TEST_POSTGRES_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1" … under pytest-xdist
+    if given and not worker:
+        return given, None
+    admin_url = sa.engine.make_url(given or PG_ADMIN_URL)
+    name = f"{admin_url.database}_{worker}" if given else f"fleet_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # left by a killed run
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.dispose()
+    return admin_url.set(database=name).render_as_string(hide_password=False), admin_url.render_as_string(False)
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
-    """A migrated PostgreSQL database for the whole run."""
-    given = os.environ.get("FLEET_TEST_POSTGRES_URL")
-    created = None
+    """A migrated PostgreSQL database for the whole run (of this xdist worker)."""
     try:
-        if given:
-            url = given
-            engine = make_engine(url)
+        url, drop_with = _scratch_database_url()
+        engine = make_engine(url)
+        if drop_with is None:
             with engine.begin() as conn:  # a scratch database: start from nothing
                 conn.exec_driver_sql("DROP SCHEMA public CASCADE")
                 conn.exec_driver_sql("CREATE SCHEMA public")
-        else:
-            admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-            created = f"fleet_test_{uuid.uuid4().hex[:10]}"
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f"CREATE DATABASE {created}")
-            url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + created
-            engine = make_engine(url)
         upgrade(engine)
         engine.dispose()
     except sa.exc.OperationalError as e:
         _unavailable(f"PostgreSQL ({type(e).__name__}: {str(e).splitlines()[0]})")
     yield url
-    if created:
+    if drop_with:
+        admin = sa.create_engine(drop_with, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {created} WITH (FORCE)")
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{sa.engine.make_url(url).database}" WITH (FORCE)')
+        admin.dispose()
 
 
-def _wipe_postgres(engine: sa.Engine) -> None:
-    kept = {"alembic_version", "eligibility_groups"}  # the migrations' own rows: configuration, not test data
-    tables = [t for t in sa.inspect(engine).get_table_names() if t not in kept]
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-        conn.exec_driver_sql("ALTER SEQUENCE asset_tag_seq RESTART")
+@pytest.fixture(scope="session")
+def postgres_reset(postgres_url):
+    """Empties the PostgreSQL database between tests (``tests/postgres_reset.py``)."""
+    reset = PostgresReset(postgres_url)
+    yield reset
+    reset.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -88,20 +105,15 @@ def database_url(request, tmp_path):
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
     else:
-        url = request.getfixturevalue("postgres_url")
-        engine = make_engine(url)
-        _wipe_postgres(engine)
-        engine.dispose()
-        yield url
+        reset = request.getfixturevalue("postgres_reset")
+        reset()
+        yield reset.url
 
 
 @pytest.fixture
-def postgres_only_url(request, tmp_path):
-    url = request.getfixturevalue("postgres_url")
-    engine = make_engine(url)
-    _wipe_postgres(engine)
-    engine.dispose()
-    return url
+def postgres_only_url(postgres_reset):
+    postgres_reset()
+    return postgres_reset.url
 
 
 def _make_app(url, tmp_path):
