@@ -163,6 +163,14 @@ class _Builder:
         return out
 
     def response(self, status: int, answer: Any) -> dict:
+        if isinstance(answer, tuple):  # one answer in several forms, as the request asks (Accept)
+            forms = [self.response(status, a) for a in answer]
+            merged = {"description": " — or — ".join(f["description"] for f in forms), "content": {}}
+            for form in forms:
+                merged["content"] |= form.get("content", {})
+                if "headers" in form:
+                    merged.setdefault("headers", {}).update(form["headers"])
+            return merged
         description = STATUS_TEXT.get(status, "")
         if answer == ERROR:
             return {"description": description or "refused", "content": {"application/json": {
