@@ -6,6 +6,8 @@
     pdf, svg, png, zpl   the outputs; pdf also the calibration page
     fonts     DejaVu Sans, embedded
     emblem    the EU emblem as vectors
+    documents the A4 documents: loan agreements, signed copies, return acts, reconciliation reports, packing lists
+    catalog   the documents' words in Latvian and English (Babel catalogs in translations/)
 """
 
 from labels.fonts import FontMissing

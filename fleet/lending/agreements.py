@@ -1,9 +1,10 @@
 """Loan agreements: made with the loan, signed three ways, kept with their hashes.
 
 The agreement's PDF comes from the print shop (``labels.documents``) with the founder's newest
-template in the agreement's language, or the default one. What was rendered is kept as a snapshot,
-so the signed copy re-renders exactly the original (same bytes, same SHA-256) and adds a signature
-page. Signing: the guardian's link ``/sign/{token}`` (the token random, 256 bits, stored hashed,
+template in the agreement's language, or the default one. What was rendered is kept as a snapshot
+(the data with the frame's words of that day, and the template), so the signed copy re-renders exactly
+the original (same bytes, same SHA-256) and adds a signature page, whatever the catalogs say by then.
+Accessories and the condition are printed by their display names (``fleet.display_names``). Signing: the guardian's link ``/sign/{token}`` (the token random, 256 bits, stored hashed,
 single-use, expiring), the same page at the school's desk, or a paper scan uploaded by the school.
 A signed agreement never changes; re-signing is refused.
 """
@@ -19,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fleet import document_store, uploads
+from fleet import display_names, document_store, uploads
 from fleet.errors import FleetError, invalid
 from fleet.models import Agreement, AgreementTemplate, Founder, Loan, utcnow
 from labels.documents import (
@@ -33,15 +34,13 @@ from labels.documents import (
     template_from_json,
     template_to_json,
 )
+from labels.documents.words import agreement_words
 
 LINK_DAYS = 14
 LANGUAGES = ("lv", "en")
 MAX_SCAN_BYTES = 10 * 1024 * 1024
-ACCESSORIES = {  # code → (Latvian, English); the checklist of a hand-over and a return
-    "charger": ("lādētājs", "charger"), "bag": ("soma", "bag"), "mouse": ("pele", "mouse"),
-    "headphones": ("austiņas", "headphones"), "stylus": ("irbulis", "stylus"), "case": ("apvalks", "case"),
-}
-CONDITIONS = {"new": ("jauns", "new"), "good": ("labs", "good"), "worn": ("nolietots", "worn")}
+ACCESSORIES = tuple(display_names.ACCESSORY)  # the checklist of a hand-over and a return
+CONDITIONS = tuple(display_names.CONDITION)  # at hand-over
 
 
 def hash_token(token: str) -> str:
@@ -77,14 +76,13 @@ def save_template(session: Session, founder: Founder, body: Any, actor: str) -> 
 
 def accessory_names(codes: list[str], language: str) -> tuple[str, ...]:
     """The accessories' names in the document's language (a code unknown to the checklist as itself)."""
-    index = 0 if language == "lv" else 1
-    return tuple(ACCESSORIES[c][index] if c in ACCESSORIES else c for c in codes)
+    return tuple(display_names.name("accessory", code, language) for code in codes)
 
 
 def _data(loan: Loan, number: str, language: str, sign_url: str, version: str) -> AgreementData:
     device, pupil, school = loan.device, loan.pupil, loan.pupil.school
     lv = language == "lv"
-    condition = CONDITIONS.get(loan.condition, (loan.condition, loan.condition))[0 if lv else 1]
+    condition = display_names.name("condition", loan.condition, language)  # a code without a name as itself
     return AgreementData(
         number=number, language=language, date=loan.handed_over_at.strftime("%Y-%m-%d"),
         founder=Party(school.founder.name, f"{'kods' if lv else 'code'} {school.founder.code}"),
@@ -94,7 +92,7 @@ def _data(loan: Loan, number: str, language: str, sign_url: str, version: str) -
         manufacturer=device.manufacturer, model=device.model, serial=device.serial, asset_tag=device.asset_tag or "",
         accessories=accessory_names(list(loan.accessories), language), condition=condition,
         eu_funded=device.contract is not None and device.contract.funding_source == "rrf",
-        sign_url=sign_url, template_version=version)
+        sign_url=sign_url, template_version=version, words=agreement_words(language))
 
 
 def _snapshot(data: AgreementData, template: Template) -> dict:

@@ -10,7 +10,8 @@ bytes, so the SHA-256 of an agreement can be computed again when it is signed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
@@ -18,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, Spacer
 
 from labels import fonts
+from labels.catalog import text
 from labels.documents.agreement_template import LANGUAGES, PLACEHOLDERS, Template, fill
 from labels.documents.frame import (
     FOOTER_SIZE,
@@ -40,7 +42,7 @@ from labels.documents.frame import (
     styles,
     table,
 )
-from labels.documents.words import WORDS
+from labels.documents.words import CLASS_TITLE, SCAN_ALSO, pinned
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class AgreementData:
     sign_url: str | None  # its QR code is printed when given
     template_version: str  # the template's version ("" = take it from the template)
     privacy_contact: str = ""  # where to ask about personal data (the DPO's e-mail, ...); "" = the school
+    # The frame's words it is printed with, by key (words.agreement_words(language) when it was issued, kept in
+    # its snapshot); None: today's words from the catalogs.
+    words: Mapping[str, str] | None = field(default=None, hash=False)
 
 
 def agreement_pdf(data: AgreementData, template: Template) -> bytes:
@@ -74,20 +79,25 @@ def agreements_pdf(items: list[tuple[AgreementData, Template]]) -> bytes:
     on its own ("Lapa 1/2")."""
     if not items:
         raise ValueError("no agreements to print")
-    heading = {"lv": "Patapinājuma līgumi", "en": "Loan agreements"}[items[0][0].language]
+    heading = text(CLASS_TITLE, items[0][0].language)
     return build([agreement_story(data, template) for data, template in items], f"{heading} ({len(items)})",
                  items[0][0].language)
 
 
+def words(data: AgreementData) -> Mapping[str, str]:
+    """The frame's words of this agreement: those it pinned, else today's."""
+    return pinned(data.words, data.language)
+
+
 def title(data: AgreementData, template: Template) -> str:
     """The PDF's title: "Patapinājuma līgums Nr. L-2026-000123"."""
-    return f"{template.title} {WORDS[data.language]['number']} {data.number}"
+    return f"{template.title} {words(data)['number']} {data.number}"
 
 
 def footer_text(data: AgreementData, template: Template) -> str:
     """"Patapinājuma līgums Nr. L-2026-000123 · veidne default-lv-1"; a title too long is cut, never the number
     or the version."""
-    w = WORDS[data.language]
+    w = words(data)
     tail = f" {w['number']} {data.number} · {w['template']} {template.version}"
     room = (A4[0] - LEFT - RIGHT) / mm - 25 - fonts.text_width(tail, FOOTER_SIZE)  # 25 mm for "Lapa 1/2"
     cut, _ = fonts.fit(template.title, max(room, 10), FOOTER_SIZE, FOOTER_SIZE)
@@ -114,14 +124,13 @@ def _check(data: AgreementData, template: Template) -> None:
 
 def _values(data: AgreementData, template: Template) -> dict[str, str]:
     """What each placeholder prints."""
-    w = WORDS[data.language]
-    device_words = {"lv": ("sērijas Nr.", "inventāra Nr."), "en": ("serial number", "asset tag")}[data.language]
+    w = words(data)
     values = {"number": data.number, "date": data.date, "manufacturer": data.manufacturer, "model": data.model,
               "serial": data.serial, "asset_tag": data.asset_tag, "condition": data.condition,
               "accessories": ", ".join(data.accessories) or w["none"], "template_version": template.version,
               "privacy_contact": data.privacy_contact.strip() or str(data.school),
-              "device": f"{data.manufacturer} {data.model} ({device_words[0]} {data.serial}, "
-                        f"{device_words[1]} {data.asset_tag})"}
+              "device": f"{data.manufacturer} {data.model} ({w['device_serial']} {data.serial}, "
+                        f"{w['device_asset_tag']} {data.asset_tag})"}
     for name in ("founder", "school", "guardian", "pupil"):
         party: Party = getattr(data, name)
         values[name], values[f"{name}_name"], values[f"{name}_detail"] = str(party), party.name, party.detail
@@ -133,7 +142,7 @@ def agreement_story(data: AgreementData, template: Template) -> list[Flowable]:
     """One agreement's flowables: header, the template's sections, signature blocks, and the hand-over act."""
     _check(data, template)
     st = styles()
-    w = WORDS[data.language]
+    w = words(data)
     story: list[Flowable] = [Start(Footer(footer_text(data, template), w["page"]))]
     if data.eu_funded:
         story += [Funding(w["funding"]), Spacer(1, 4 * mm)]
@@ -141,7 +150,8 @@ def agreement_story(data: AgreementData, template: Template) -> list[Flowable]:
                Paragraph(f"{w['number']} {bold(data.number)}", st["subtitle"]),
                Paragraph(f"{w['date']}: {bold(data.date)}", st["subtitle"])]
     if data.sign_url:
-        code = [QRCode(data.sign_url, QR_SIZE), paragraph("<br/>".join(map(escape, w["scan"])), "caption", fixed=True)]
+        code = [QRCode(data.sign_url, QR_SIZE), paragraph("<br/>".join(map(escape, [w["scan"], *w[SCAN_ALSO].splitlines()])), "caption",
+                                                        fixed=True)]
         column = QR_SIZE + 8 * mm
         story.append(table([[heading, code]], [WIDTH - column, column]))
     else:
@@ -168,7 +178,7 @@ def _filled(text: str, values: dict[str, str], style: str) -> Paragraph:
 
 def _act(data: AgreementData) -> list[Flowable]:
     st = styles()
-    w = WORDS[data.language]
+    w = words(data)
     return [
         Spacer(1, 5 * mm),
         HRFlowable(width="100%", thickness=0.4, color=LINE, dash=(2, 2), spaceAfter=3 * mm),

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from labels.catalog import N_, NP_, bilingual, text
 from labels.documents.sheet import sheet, styles, table
+
+BOX, FROM, TO, OWNER, DATE, DEVICES = N_("Box"), N_("From"), N_("To"), N_("Owner"), N_("Date"), N_("Devices")
+NUMBER, MODEL = N_("No."), N_("Model")
+SERIAL, ASSET_TAG = NP_("packing list column", "Serial"), NP_("packing list column", "Asset tag")
+HANDED, RECEIVED = N_("Handed over by"), N_("Received by")
+SIGNER, SIGNED_ON = N_("name, signature"), N_("date")
 
 
 @dataclass(frozen=True)
@@ -40,15 +47,15 @@ def packing_list_pdf(packing: PackingList, box_size: int | None = None) -> bytes
     for number, box in enumerate(boxes, 1):
         if number > 1:
             story.append(PageBreak())
-        title = packing.title + (f" · Kaste / Box {number}/{len(boxes)}" if box_size else "")
+        title = packing.title + (f" · {bilingual(BOX)} {number}/{len(boxes)}" if box_size else "")
         story += [Paragraph(title, st["title"]),
                   table([[Paragraph(k, st["cell"]), Paragraph(v, st["cell"])] for k, v in (
-                      ("Nosūtītājs / From", packing.sender), ("Saņēmējs / To", packing.recipient),
-                      ("Dibinātājs / Owner", packing.founder), ("Datums / Date", packing.date),
-                      ("Ierīces / Devices", str(len(box))))], [45 * mm, 135 * mm], header=False, grid=False),
+                      (bilingual(FROM), packing.sender), (bilingual(TO), packing.recipient),
+                      (bilingual(OWNER), packing.founder), (bilingual(DATE), packing.date),
+                      (bilingual(DEVICES), str(len(box))))], [45 * mm, 135 * mm], header=False, grid=False),
                   Spacer(1, 4 * mm)]
         first = sum(len(b) for b in boxes[:number - 1])
-        rows = [["Nr.", "Sērijas numurs / Serial", "Inventāra Nr. / Asset tag", "Modelis / Model", "✓"]]
+        rows = [[text(NUMBER, "lv"), bilingual(SERIAL), bilingual(ASSET_TAG), bilingual(MODEL), "✓"]]
         rows += [[str(first + i), item.serial, item.asset_tag, Paragraph(item.model, st["cell"]), ""]
                  for i, item in enumerate(box, 1)]
         story.append(table(rows, [12 * mm, 45 * mm, 38 * mm, 75 * mm, 10 * mm]))
@@ -60,10 +67,10 @@ def packing_list_pdf(packing: PackingList, box_size: int | None = None) -> bytes
 
 def _signatures() -> Table:
     line = "_" * 34
-    rows = [["Nodeva / Handed over by", "Pieņēma / Received by"],
+    rows = [[bilingual(HANDED), bilingual(RECEIVED)],
             [line, line],
-            ["vārds, uzvārds, paraksts / name, signature", "vārds, uzvārds, paraksts / name, signature"],
-            ["datums / date: ____________", "datums / date: ____________"]]
+            [bilingual(SIGNER)] * 2,
+            [f"{bilingual(SIGNED_ON)}: ____________"] * 2]
     made = table(rows, [90 * mm, 90 * mm], header=False, grid=False)
     made.setStyle(TableStyle([("FONTSIZE", (0, 2), (-1, 2), 6.5), ("TOPPADDING", (0, 1), (-1, 1), 8)]))
     return made

@@ -11,8 +11,12 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
+from labels.catalog import LANGUAGES, N_, bilingual, text
 from labels.documents.sheet import sheet, styles, table
 
+EXPECTED, FOUND = N_("Expected"), N_("Found")
+MISSING, UNEXPECTED, SCANNED_TWICE = N_("Missing"), N_("Unexpected"), N_("Scanned twice")
+EVERYTHING_MATCHES = N_("Everything matches.")
 MAX_LISTED = 240  # serials listed on the one page, all lists together; the rest counted (the CSV has all)
 
 
@@ -49,26 +53,31 @@ def _reconciliation(report: Reconciliation, room: int) -> tuple[bytes, int]:
     story.append(Spacer(1, 3 * mm))
     story.append(table([[Paragraph(k, st["cell"]), Paragraph(v, st["cell"])] for k, v in report.facts],
                        [55 * mm, 125 * mm], header=False, grid=False))
-    counts = [[Paragraph(h, st["cell"]) for h in ("<b>Gaidīts</b> / Expected", "<b>Atrasts</b> / Found",
-                                                   "<b>Trūkst</b> / Missing", "<b>Neparedzēts</b> / Unexpected",
-                                                   "<b>Skenēts divreiz</b> / Scanned twice")],
+    counts = [[Paragraph(_heading(message), st["cell"]) for message in (EXPECTED, FOUND, MISSING, UNEXPECTED,
+                                                                          SCANNED_TWICE)],
               [str(report.expected), str(report.found), str(len(report.missing)), str(len(report.unexpected)),
                str(len(report.scanned_twice))]]
     counted = table(counts, [36 * mm] * 5)
     if report.missing or report.unexpected:
         counted.setStyle(TableStyle([("TEXTCOLOR", (2, 1), (3, 1), colors.HexColor("#b00020"))]))
     story += [Spacer(1, 3 * mm), counted]
-    for heading, serials in (("Trūkst / Missing", report.missing), ("Neparedzēts / Unexpected", report.unexpected),
-                             ("Skenēts divreiz / Scanned twice", report.scanned_twice)):
+    for message, serials in ((MISSING, report.missing), (UNEXPECTED, report.unexpected),
+                             (SCANNED_TWICE, report.scanned_twice)):
         if serials:
-            story += [Paragraph(f"{heading} ({len(serials)})", st["head"]), _serial_grid(serials, room)]
+            story += [Paragraph(f"{bilingual(message)} ({len(serials)})", st["head"]), _serial_grid(serials, room)]
             room = max(0, room - len(serials))
     if not report.missing and not report.unexpected:
-        story.append(Paragraph("Viss saskan. / Everything matches.", st["head"]))
+        story.append(Paragraph(bilingual(EVERYTHING_MATCHES), st["head"]))
     out = io.BytesIO()
     doc = sheet(out, report.title)
     doc.build(story)
     return out.getvalue(), doc.page
+
+
+def _heading(message: str) -> str:
+    """"<b>Gaidīts</b> / Expected": the Latvian in bold."""
+    latvian, *others = (text(message, language) for language in LANGUAGES)
+    return " / ".join([f"<b>{latvian}</b>", *others])
 
 
 def _serial_grid(serials: Sequence[str], room: int) -> Table:

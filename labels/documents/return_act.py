@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from labels.documents.agreement_template import LANGUAGES
 from labels.documents.frame import Footer, Party, Start, bold, build, facts, plain, signature_lines, styles
-from labels.documents.words import WORDS
+from labels.documents.words import return_act_words
 
 OUTCOMES = ("at_school", "in_repair")
 
@@ -40,17 +40,17 @@ def return_act_pdf(data: ReturnData) -> bytes:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {data.language!r}")
     if data.outcome not in OUTCOMES:
         raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}, not {data.outcome!r}")
-    w = WORDS[data.language]
-    return build([_story(data)], f"{w['return_title']} {data.number}", data.language)
+    w = return_act_words(data.language)
+    return build([_story(data)], f"{w['title']} {data.number}", data.language)
 
 
 def _story(data: ReturnData) -> list[Flowable]:
     st = styles()
-    w = WORDS[data.language]
+    w = return_act_words(data.language)
     story: list[Flowable] = [
-        Start(Footer(f"{w['return_title']} · {w['number']} {data.number}", w["page"])),
-        plain(w["return_title"], "title", fixed=True),
-        plain(w["return_subtitle"].format(number=data.number), "subtitle"),
+        Start(Footer(f"{w['title']} · {w['number']} {data.number}", w["page"])),
+        plain(w["title"], "title", fixed=True),
+        plain(w["subtitle"].format(number=data.number), "subtitle"),
         Paragraph(f"{w['date']}: {bold(data.date)}", st["subtitle"]),
         Spacer(1, 4 * mm),
         facts([(w["school"], str(data.school)), (w["pupil"], str(data.pupil)), (w["guardian"], str(data.guardian))],
@@ -64,7 +64,7 @@ def _story(data: ReturnData) -> list[Flowable]:
     ]
     if data.notes.strip():
         story += [Spacer(1, 3 * mm), plain(w["notes"], "label", fixed=True), plain(data.notes, "body")]
-    story += [Spacer(1, 3 * mm), Paragraph(bold(w["outcome"][data.outcome]), st["body"]), Spacer(1, 8 * mm),
-              signature_lines((w["handed"], [str(data.guardian)], w["return_handed"]),
-                              (w["received"], [str(data.school)], w["return_received"]))]
+    story += [Spacer(1, 3 * mm), Paragraph(bold(w[f"outcome_{data.outcome}"]), st["body"]), Spacer(1, 8 * mm),
+              signature_lines((w["handed"], [str(data.guardian)], w["handed_caption"]),
+                              (w["received"], [str(data.school)], w["received_caption"]))]
     return story

@@ -13,10 +13,9 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from labels.documents.agreement import AgreementData, agreement_pdf, agreement_story, footer_text, title
+from labels.documents.agreement import AgreementData, agreement_pdf, agreement_story, footer_text, title, words
 from labels.documents.agreement_template import Template
 from labels.documents.frame import Footer, Start, bold, build, facts, plain, styles
-from labels.documents.words import WORDS
 
 METHODS = ("link", "desk", "paper")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -75,8 +74,8 @@ def _check(signature: Signature) -> None:
 
 def _signature_page(data: AgreementData, template: Template, signature: Signature) -> list[Flowable]:
     st = styles()
-    w = WORDS[data.language]
-    method = w["methods"][signature.method]
+    w = words(data)
+    method = w[f"method_{signature.method}"]
     if signature.method == "paper":
         method += f" · {signature.scan_pages} {w['pages']}"
     story: list[Flowable] = [

@@ -1,79 +1,114 @@
-"""The frame's words: everything a loan document prints that is not the data or the agreement's template text."""
+"""The words the loan documents print around the data and the agreement's own text: "Nr.", "Datums", the
+signature blocks, the hand-over act, the signature page, the return act — in Latvian and English.
+
+Each word has a key, which never changes, and a message: the English text, translated by the print shop's own
+Babel catalogs, ``labels/translations/{lv,en}/LC_MESSAGES/labels.po`` (see ``catalog``). The key is what an
+agreement pins: ``agreement_words(language)`` gives today's words by key, the agreement's snapshot keeps them,
+and the agreement is rendered from the kept words ever after, whatever the catalogs say by then
+(docs/decisions/0007-labels-catalogs.md). Edit a wording in the catalogs; add a key for a new word; never reuse
+a key for another meaning.
+"""
 
 from __future__ import annotations
 
-WORDS = {
-    "lv": {
-        "number": "Nr.", "date": "Datums", "template": "veidne", "page": "Lapa",
-        "funding": "Finansē Eiropas Savienība – NextGenerationEU",
-        "scan": ("Skenējiet, lai parakstītu", "Scan to sign"),
-        "signatures": "Līdzēju paraksti",
-        "lender": "Patapinātājs", "borrower": "Patapinājuma ņēmējs",
-        "school_sign": "Skolas pārstāvis (vārds, uzvārds, amats, paraksts)",
-        "guardian_sign": "paraksts", "date_line": "datums",
-        "annex": "Pielikums patapinājuma līgumam Nr. {number}",
-        "act": "Nodošanas–pieņemšanas akts",
-        "act_text": "Skola nodod un Patapinājuma ņēmējs pieņem Izglītojamā lietošanā iepriekš aprakstīto ierīci. "
-                    "Patapinājuma ņēmējs ir pārbaudījis ierīces stāvokli un piederumus; iebildumu nav, ja tie nav "
-                    "ierakstīti zemāk.",
-        "remarks": "Iebildumi",
-        "handed": "Nodeva", "received": "Pieņēma",
-        "school": "Skola", "pupil": "Izglītojamais", "guardian": "Vecāks vai likumiskais pārstāvis",
-        "manufacturer": "Ražotājs", "model": "Modelis", "serial": "Sērijas numurs", "asset_tag": "Inventāra numurs",
-        "accessories": "Piederumi", "condition": "Stāvoklis", "none": "nav",
-        "signature_page": "Parakstu lapa", "signature_title": "Parakstu lapa patapinājuma līgumam Nr. {number}",
-        "signer": "Parakstītājs", "signed_at": "Parakstīts", "method": "Parakstīšanas veids",
-        "original": "Oriģināla SHA-256", "signature": "Paraksts",
-        "pages": "lpp.",
-        "methods": {"link": "ar saiti savā ierīcē", "desk": "skolā, planšetdatorā", "paper": "uz papīra (skenēts)"},
-        "consent": "Parakstītājs ir iepazinies ar līgumu un, atzīmējot piekrišanu, apliecinājis, ka tam piekrīt.",
-        "paper": "Līgums parakstīts uz papīra; tā skenētā kopija ({pages} lpp.) glabājas kopā ar šo dokumentu.",
-        "hash_text": "SHA-256 ir līguma oriģināla – PDF datnes, kādu to izsniedza Fleet un kāda tā glabājas kopā ar "
-                     "šo ierakstu, – nospiedums: ja oriģinālā mainītu kaut vienu zīmi, nospiedums būtu cits. "
-                     "Iepriekšējās lapas atveido to pašu līgumu.",
-        "return_title": "Ierīces atgriešanas akts",
-        "return_subtitle": "nodošanas–pieņemšanas akts pie patapinājuma līguma Nr. {number}",
-        "returned": "Atdoti piederumi", "missing": "Trūkst piederumu", "notes": "Piezīmes",
-        "outcome": {"at_school": "Ierīce pieņemta Skolā; līgums izbeigts.",
-                    "in_repair": "Ierīce pieņemta Skolā un nodota remontā; līgums izbeigts."},
-        "return_handed": "vecāks, likumiskais pārstāvis vai izglītojamais (vārds, uzvārds, paraksts)",
-        "return_received": "Skolas pārstāvis (vārds, uzvārds, amats, paraksts)",
-    },
-    "en": {
-        "number": "No.", "date": "Date", "template": "template", "page": "Page",
-        "funding": "Funded by the European Union – NextGenerationEU",
-        "scan": ("Scan to sign", "Skenējiet, lai parakstītu"),
-        "signatures": "Signatures",
-        "lender": "Lender", "borrower": "Borrower",
-        "school_sign": "for the School (name, position, signature)",
-        "guardian_sign": "signature", "date_line": "date",
-        "annex": "Annex to loan agreement No. {number}",
-        "act": "Hand-over and acceptance act",
-        "act_text": "The School hands over and the Borrower accepts for the Pupil's use the device described above. The "
-                    "Borrower has checked the device's condition and accessories and has no objections unless written "
-                    "below.",
-        "remarks": "Objections",
-        "handed": "Handed over by", "received": "Received by",
-        "school": "School", "pupil": "Pupil", "guardian": "Parent or legal guardian",
-        "manufacturer": "Manufacturer", "model": "Model", "serial": "Serial number", "asset_tag": "Asset tag",
-        "accessories": "Accessories", "condition": "Condition", "none": "none",
-        "signature_page": "Signature page", "signature_title": "Signature page of loan agreement No. {number}",
-        "signer": "Signed by", "signed_at": "Signed at", "method": "Way of signing",
-        "original": "SHA-256 of the original", "signature": "Signature",
-        "pages": "pages",
-        "methods": {"link": "by link, on their own device", "desk": "at the school, on a tablet",
-                    "paper": "on paper (scanned)"},
-        "consent": "The signer has read the agreement and confirmed their consent by ticking the consent box.",
-        "paper": "The agreement was signed on paper; its scan ({pages} pages) is kept with this document.",
-        "hash_text": "The SHA-256 is the fingerprint of the original agreement, the PDF file as Fleet issued it and "
-                     "keeps it with this record: changing a single character of it would change the fingerprint. The "
-                     "pages before this one show the same agreement.",
-        "return_title": "Device return act",
-        "return_subtitle": "hand-over and acceptance act under loan agreement No. {number}",
-        "returned": "Accessories returned", "missing": "Accessories missing", "notes": "Notes",
-        "outcome": {"at_school": "The device was taken back by the School; the agreement has ended.",
-                    "in_repair": "The device was taken back by the School and sent for repair; the agreement has ended."},
-        "return_handed": "parent, legal guardian or pupil (name, signature)",
-        "return_received": "for the School (name, position, signature)",
-    },
+from collections.abc import Mapping
+
+from labels.catalog import LANGUAGES, N_, translations
+
+# key -> message: the words of an agreement and of its signature page (pinned in the agreement's snapshot)
+AGREEMENT = {
+    "number": N_("No."),
+    "date": N_("Date"),
+    "template": N_("template"),
+    "page": N_("Page"),
+    "funding": N_("Funded by the European Union – NextGenerationEU"),
+    "scan": N_("Scan to sign"),
+    "signatures": N_("Signatures"),
+    "lender": N_("Lender"),
+    "borrower": N_("Borrower"),
+    "school_sign": N_("for the School (name, position, signature)"),
+    "guardian_sign": N_("signature"),
+    "date_line": N_("date"),
+    "annex": N_("Annex to loan agreement No. {number}"),
+    "act": N_("Hand-over and acceptance act"),
+    "act_text": N_("The School hands over and the Borrower accepts for the Pupil's use the device described above. "
+                   "The Borrower has checked the device's condition and accessories and has no objections unless "
+                   "written below."),
+    "remarks": N_("Objections"),
+    "handed": N_("Handed over by"),
+    "received": N_("Received by"),
+    "school": N_("School"),
+    "pupil": N_("Pupil"),
+    "guardian": N_("Parent or legal guardian"),
+    "manufacturer": N_("Manufacturer"),
+    "model": N_("Model"),
+    "serial": N_("Serial number"),
+    "asset_tag": N_("Asset tag"),
+    "device_serial": N_("serial number"),  # in the {device} phrase: "HP ProBook (sērijas Nr. …, inventāra Nr. …)"
+    "device_asset_tag": N_("asset tag"),
+    "accessories": N_("Accessories"),
+    "condition": N_("Condition"),
+    "none": N_("none"),
+    "signature_page": N_("Signature page"),
+    "signature_title": N_("Signature page of loan agreement No. {number}"),
+    "signer": N_("Signed by"),
+    "signed_at": N_("Signed at"),
+    "method": N_("Way of signing"),
+    "original": N_("SHA-256 of the original"),
+    "signature": N_("Signature"),
+    "pages": N_("pages"),
+    "method_link": N_("by link, on their own device"),
+    "method_desk": N_("at the school, on a tablet"),
+    "method_paper": N_("on paper (scanned)"),
+    "consent": N_("The signer has read the agreement and confirmed their consent by ticking the consent box."),
+    "paper": N_("The agreement was signed on paper; its scan ({pages} pages) is kept with this document."),
+    "hash_text": N_("The SHA-256 is the fingerprint of the original agreement, the PDF file as Fleet issued it and "
+                    "keeps it with this record: changing a single character of it would change the fingerprint. "
+                    "The pages before this one show the same agreement."),
 }
+# printed under the signing QR code in the agreement's language and then in the other one
+SCAN_ALSO = "scan_also"
+
+# key -> message: the words of a return act (printed once, when the device comes back; not pinned)
+RETURN_ACT = {key: AGREEMENT[key] for key in (
+    "number", "date", "page", "handed", "received", "school", "pupil", "guardian", "manufacturer", "model",
+    "serial", "asset_tag", "condition", "none")} | {
+    "title": N_("Device return act"),
+    "subtitle": N_("hand-over and acceptance act under loan agreement No. {number}"),
+    "returned": N_("Accessories returned"),
+    "missing": N_("Accessories missing"),
+    "notes": N_("Notes"),
+    "outcome_at_school": N_("The device was taken back by the School; the agreement has ended."),
+    "outcome_in_repair": N_("The device was taken back by the School and sent for repair; the agreement has ended."),
+    "handed_caption": N_("parent, legal guardian or pupil (name, signature)"),
+    "received_caption": N_("for the School (name, position, signature)"),
+}
+
+CLASS_TITLE = N_("Loan agreements")  # the title of a class hand-out's PDF
+
+
+def agreement_words(language: str) -> dict[str, str]:
+    """Today's words of an agreement in `language`, by key: what an agreement's snapshot pins."""
+    words = _translated(AGREEMENT, language)
+    words[SCAN_ALSO] = "\n".join(translations(other).gettext(AGREEMENT["scan"]) for other in LANGUAGES
+                                 if other != language)
+    return words
+
+
+def return_act_words(language: str) -> dict[str, str]:
+    """Today's words of a return act in `language`, by key."""
+    return _translated(RETURN_ACT, language)
+
+
+def pinned(words: Mapping[str, str] | None, language: str) -> Mapping[str, str]:
+    """The words an agreement is rendered with: those it pinned, and today's for any key it has not (a word the
+    frame printed only after the agreement was issued)."""
+    today = agreement_words(language)
+    if not words:
+        return today
+    return today | dict(words)
+
+
+def _translated(messages: dict[str, str], language: str) -> dict[str, str]:
+    catalog = translations(language)
+    return {key: catalog.gettext(message) for key, message in messages.items()}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from labels import catalog
 from labels.documents import (
     AgreementData,
     Party,
@@ -88,3 +90,18 @@ def assert_fonts_embedded(pdf: bytes) -> None:
             assert not str(font["/BaseFont"]).lstrip("/").split("+")[-1].startswith(STANDARD_14)
             descriptor = font["/FontDescriptor"].get_object()
             assert "/FontFile2" in descriptor, font["/BaseFont"]
+
+
+def reword_catalogs(tmp_path: Path, monkeypatch, edits: dict[str, str]) -> None:
+    """The print shop's catalogs, from now on, are a copy with these Latvian translations replaced (old -> new);
+    the caller undoes `monkeypatch` and clears ``catalog.translations``' cache afterwards."""
+    copy = tmp_path / "translations"
+    shutil.copytree(catalog.DIRECTORY, copy)
+    po = copy / "lv" / "LC_MESSAGES" / "labels.po"
+    text = po.read_text(encoding="utf-8")
+    for old, new in edits.items():
+        assert f'msgstr "{old}"' in text, old
+        text = text.replace(f'msgstr "{old}"', f'msgstr "{new}"')
+    po.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(catalog, "DIRECTORY", copy)
+    catalog.translations.cache_clear()

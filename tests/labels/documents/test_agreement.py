@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import pytest
 
+from labels import catalog
 from labels.documents import (
     Party,
     agreement_pdf,
@@ -20,6 +21,7 @@ from labels.documents import (
     return_act_pdf,
     signed_agreement_pdf,
 )
+from labels.documents.words import agreement_words
 from tests.labels.documents.samples import (
     FOUNDER,
     FUNDING_EN,
@@ -31,6 +33,7 @@ from tests.labels.documents.samples import (
     agreement,
     assert_fonts_embedded,
     returned,
+    reword_catalogs,
     signature,
     text_of,
 )
@@ -172,3 +175,33 @@ def test_every_document_embeds_its_fonts_and_no_standard_14():
                 signed_agreement_pdf(data, template, signature(data)), return_act_pdf(returned()),
                 agreement_pdf(agreement(language="en", sign_url=None, eu_funded=False), default_template("en"))):
         assert_fonts_embedded(pdf)
+
+
+# ---- pinned words ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reworded(tmp_path, monkeypatch):
+    yield lambda edits: reword_catalogs(tmp_path, monkeypatch, edits)
+    monkeypatch.undo()
+    catalog.translations.cache_clear()
+
+
+def test_an_agreement_keeps_its_words_after_the_wording_is_edited(reworded):
+    issued = agreement(words=agreement_words("lv"))  # as fleet makes it: today's words pinned in the data
+    original = agreement_pdf(issued, default_template("lv"))
+    assert original == agreement_pdf(agreement(), default_template("lv"))  # pinning itself changes nothing
+    reworded({"Patapinātājs": "Aizdevējs", "Nodošanas–pieņemšanas akts": "Pieņemšanas un nodošanas akts",
+              "Lapa": "Lappuse", "Skenējiet, lai parakstītu": "Noskenējiet, lai parakstītu"})
+    fresh = "\n".join(text_of(agreement_pdf(agreement(), default_template("lv"))))  # today's words: the new ones
+    assert "Aizdevējs" in fresh and "Pieņemšanas un nodošanas akts" in fresh and "Lappuse 1/2" in fresh
+    again = agreement_pdf(issued, default_template("lv"))
+    assert again == original  # byte for byte
+    signed = signed_agreement_pdf(issued, default_template("lv"), signature(issued))  # the SHA-256 check passes
+    assert "Lapa 1/2" in text_of(signed)[0] and "Aizdevējs" not in "\n".join(text_of(signed))
+
+
+def test_words_the_agreement_did_not_pin_come_from_the_catalogs():
+    pinned = {key: value for key, value in agreement_words("lv").items() if key != "remarks"}
+    text = "\n".join(text_of(agreement_pdf(agreement(words=pinned | {"lender": "Aizdevējs"}), default_template("lv"))))
+    assert "Aizdevējs" in text and "Iebildumi: ___" in text
