@@ -13,6 +13,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy import select
+
 from fleet.errors import invalid
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
@@ -65,3 +67,12 @@ def parse_limit(raw: str | None, default: int = DEFAULT_LIMIT) -> int:
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
         raise invalid(f"limit must be a whole number 1-{MAX_LIMIT}", [{"field": "limit"}])
     return int(raw)
+
+
+def in_order(stmt, key_column, id_column, limit: int, after: int | None):
+    """``stmt`` ordered by a unique ``key_column`` (a code, a registration number), ``limit`` (and one)
+    rows past row ``after`` (an id, so the cursor keeps its one format): keyset paging by that key."""
+    stmt = stmt.order_by(key_column).limit(limit + 1)
+    if after is None:
+        return stmt
+    return stmt.where(key_column > select(key_column).where(id_column == after).scalar_subquery())

@@ -5,14 +5,19 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from fleet import catalog, db
+from fleet import catalog, db, paging
 from fleet.api import bp, render
-from fleet.api.schemas import Listing
+from fleet.api.schemas import Page, PageQuery
 from fleet.api.schemas import catalog as schemas
 from fleet.http import ERROR, Raw, body, created, endpoint
 from fleet.models import Contract, Founder, School
 
 CREATED = {409: ERROR}
+
+
+def _page(stmt, key, id_column, query: PageQuery) -> tuple[list, int | None]:
+    rows = db.session().scalars(paging.in_order(stmt, key, id_column, query.limit, query.after)).unique().all()
+    return paging.split(rows, query.limit)
 
 
 @bp.post("/founders")
@@ -25,11 +30,11 @@ def create_founder(body: schemas.FounderIn):
 
 
 @bp.get("/founders")
-@endpoint("catalog:read", answers={200: Listing[schemas.Founder]})
-def list_founders():
-    """Every founder, by code."""
-    rows = db.session().scalars(select(Founder).order_by(Founder.code))
-    return render.listing([render.founder(f) for f in rows])
+@endpoint("catalog:read", query=PageQuery, answers={200: Page[schemas.Founder]})
+def list_founders(query: PageQuery):
+    """The founders, by code, a page at a time."""
+    rows, last = _page(select(Founder), Founder.code, Founder.id, query)
+    return render.paged([render.founder(f) for f in rows], last)
 
 
 @bp.get("/founders/<code>")
@@ -53,11 +58,12 @@ def create_school():
 
 
 @bp.get("/schools")
-@endpoint("catalog:read", answers={200: Listing[schemas.School]})
-def list_schools():
-    """Every school, by registration number."""
-    rows = db.session().scalars(select(School).options(joinedload(School.founder)).order_by(School.registration_number))
-    return render.listing([render.school(s) for s in rows])
+@endpoint("catalog:read", query=PageQuery, answers={200: Page[schemas.School]})
+def list_schools(query: PageQuery):
+    """The schools, by registration number, a page at a time."""
+    stmt = select(School).options(joinedload(School.founder))
+    rows, last = _page(stmt, School.registration_number, School.id, query)
+    return render.paged([render.school(s) for s in rows], last)
 
 
 @bp.get("/schools/<registration_number>")
@@ -77,11 +83,11 @@ def create_contract(body: schemas.ContractIn):
 
 
 @bp.get("/contracts")
-@endpoint("catalog:read", answers={200: Listing[schemas.Contract]})
-def list_contracts():
-    """Every contract, by number."""
-    rows = db.session().scalars(select(Contract).order_by(Contract.number))
-    return render.listing([render.contract(c) for c in rows])
+@endpoint("catalog:read", query=PageQuery, answers={200: Page[schemas.Contract]})
+def list_contracts(query: PageQuery):
+    """The supply contracts, by number, a page at a time."""
+    rows, last = _page(select(Contract), Contract.number, Contract.id, query)
+    return render.paged([render.contract(c) for c in rows], last)
 
 
 @bp.get("/contracts/<path:number>")

@@ -7,9 +7,9 @@ from flask import g, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fleet import db, devices, resolvers, scanning
+from fleet import db, devices, paging, resolvers, scanning
 from fleet.api import bp, render
-from fleet.api.schemas import Listing, Page
+from fleet.api.schemas import Page, PageQuery
 from fleet.api.schemas import devices as schemas
 from fleet.http import ERROR, Raw, created, endpoint, json_or_none, record_access
 from fleet.lending import agreements, loans
@@ -56,13 +56,15 @@ def _device_cursor(after: int | None) -> int | None:
 
 
 @bp.get("/devices/<path:ref>/events")
-@endpoint("devices:read", answers={200: Listing[schemas.Event], 404: ERROR})
-def device_events(ref: str):
-    """A device's history, oldest first: every event, hash-chained."""
+@endpoint("devices:read", query=PageQuery, answers={200: Page[schemas.Event], 404: ERROR})
+def device_events(ref: str, query: PageQuery):
+    """A device's history, oldest first, a page at a time: every event, hash-chained."""
     s = db.session()
     device = visible_device(s, ref)
-    rows = s.scalars(select(Event).where(Event.device_id == device.id).order_by(Event.seq))
-    return render.listing([render.event(e) for e in rows])
+    stmt = paging.in_order(select(Event).where(Event.device_id == device.id), Event.seq, Event.id, query.limit,
+                           query.after)
+    rows, last = paging.split(s.scalars(stmt).all(), query.limit)
+    return render.paged([render.event(e) for e in rows], last)
 
 
 @bp.get("/devices/<path:ref>")

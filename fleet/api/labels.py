@@ -4,16 +4,17 @@ calibration pages, and pre-printed tag batches."""
 from __future__ import annotations
 
 from flask import Response, current_app, g
+from sqlalchemy import select
 
 import labels
-from fleet import db, labelling
+from fleet import db, labelling, paging
 from fleet.api import bp, render
 from fleet.api.devices import visible_device
-from fleet.api.schemas import Listing
+from fleet.api.schemas import Listing, Page, PageQuery
 from fleet.api.schemas import labels as schemas
 from fleet.errors import FleetError
 from fleet.http import ERROR, File, created, disposition, endpoint
-from fleet.models import LabelBatch
+from fleet.models import LabelBatch, Printer
 
 PDF = File(("application/pdf",), "the labels as a PDF")
 PRINTED = File(("application/pdf", "text/plain"), "the labels: PDF, or ZPL for a thermal printer (format zpl)",
@@ -122,12 +123,14 @@ def get_label_batch(batch_id: int):
 
 
 @bp.get("/printers")
-@endpoint("labels:print", answers={200: Listing[schemas.Printer]})
-def list_printers():
-    """The printer profiles the caller may use (school IT: its schools')."""
-    scope = _printers()
-    return render.listing([render.printer(p) for p in db.session().scalars(labelling.printers_query())
-                           if scope.sees(p)])
+@endpoint("labels:print", query=PageQuery, answers={200: Page[schemas.Printer]})
+def list_printers(query: PageQuery):
+    """The printer profiles the caller may use (school IT: its schools'), by name, a page at a time."""
+    schools = _printers().school_ids
+    stmt = select(Printer) if schools is None else select(Printer).where(Printer.school_id.in_(sorted(schools)))
+    rows = db.session().scalars(paging.in_order(stmt, Printer.name, Printer.id, query.limit, query.after)).all()
+    rows, last = paging.split(rows, query.limit)
+    return render.paged([render.printer(p) for p in rows], last)
 
 
 @bp.post("/printers")

@@ -353,3 +353,37 @@ def test_unknown_contract_is_not_found(api):
     assert r.status_code == 404
     assert error_code(r) == "not_found"
     assert r.get_json()["error"]["details"] == {"ref": "NOPE-1"}
+
+
+def _walk(api, path: str, limit: int) -> list[list[dict]]:
+    pages, after = [], None
+    while True:
+        body = api.get(f"{path}?limit={limit}" + (f"&after={after}" if after else "")).get_json()
+        pages.append(body["items"])
+        after = body["next"]
+        if after is None:
+            return pages
+
+
+def test_schools_come_a_page_at_a_time_in_registration_order(api):
+    regs = ["4113900003", "4113900001", "4113900005", "4113900002", "4113900004"]
+    for reg in regs:
+        SchoolFactory(registration_number=reg)
+    pages = _walk(api, "schools", 2)
+    assert [[s["registration_number"] for s in p] for p in pages] == [
+        ["4113900001", "4113900002"], ["4113900003", "4113900004"], ["4113900005"]]
+
+
+def test_founders_and_contracts_are_paged_with_the_same_cursor(api):
+    for code in ("C", "A", "B"):
+        FounderFactory(code=code)
+    for number in ("K-2", "K-1"):
+        ContractFactory(number=number)
+    assert [[f["code"] for f in p] for p in _walk(api, "founders", 2)] == [["A", "B"], ["C"]]
+    assert [[c["number"] for c in p] for p in _walk(api, "contracts", 1)] == [["K-1"], ["K-2"]]
+    first = api.get("founders?limit=1").get_json()["next"]
+    assert api.get(f"contracts?after={first}").status_code == 200  # one format, whichever the list
+    for query in ("limit=0", "limit=501", "after=12", "after=eyJpZCI6ICJ4In0"):
+        r = api.get(f"founders?{query}")
+        assert error_code(r) == "invalid_input", query
+        assert [d["field"] for d in r.get_json()["error"]["details"]] == [query.split("=")[0]]

@@ -515,3 +515,14 @@ def test_a_serial_that_is_a_valid_asset_tag_is_refused(api, count):
     assert r.status_code == 400 and error_code(r) == "invalid_input"
     assert details(r) == [{"field": "serial", "message": f"{tag} is an asset tag, not a serial number"}]
     assert count(Device) == 0
+
+
+def test_a_long_history_comes_a_page_at_a_time_oldest_first(api):
+    device = DeviceFactory()
+    for n in range(5):
+        assert api.post(f"devices/{device.serial}/actions/note", json={"text": f"n{n}"}).status_code == 200
+    first = api.get(f"devices/{device.serial}/events?limit=4").get_json()
+    rest = api.get(f"devices/{device.serial}/events?limit=4&after={first['next']}").get_json()
+    seqs = [e["seq"] for e in first["items"] + rest["items"]]
+    assert seqs == sorted(seqs) and len(seqs) == len(set(seqs)) == 6  # registered, and five notes
+    assert rest["next"] is None and [e["data"]["text"] for e in rest["items"]] == ["n3", "n4"]
