@@ -1,0 +1,40 @@
+"""``fleet worker``: sends the outbox's e-mails, in a loop or once (from cron)."""
+
+from __future__ import annotations
+
+import click
+
+from fleet.cli.common import make_app
+
+
+@click.command(help="Send the outbox's e-mails to guardians (FLEET_SMTP_*): runs until stopped, every INTERVAL "
+                   "seconds; failures are retried with backoff and given up after 8 attempts (GET /api/v1/outbox"
+                   "?state=dead). Run one beside `fleet serve` (scripts/run does), or --once from cron.")
+@click.option("--once", is_flag=True, help="send what is due now, then exit")
+@click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="seconds between looks at the outbox")
+def worker(once: bool, interval: float) -> None:
+    import logging
+    import time
+
+    from fleet import outbox
+
+    app = make_app()
+    config = app.config["FLEET"]
+    if config.smtp is None:
+        click.echo("FLEET_SMTP_HOST is not set: no e-mail is queued or sent", err=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    writes = app.extensions["fleet.sessionmaker"]
+    if not once:
+        click.echo(f"fleet worker: sending the outbox every {interval:g} s", err=True)
+    try:
+        while True:
+            run = outbox.run_once(writes, config.smtp, config.public_url)
+            if once:
+                click.echo(str(run))
+                return
+            if run.sent or run.retried or run.dead:
+                logging.getLogger("fleet.worker").info("%s", run)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return
