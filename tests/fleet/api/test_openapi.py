@@ -115,3 +115,36 @@ def test_a_refused_body_names_unknown_missing_and_mistyped_fields(api):
 def test_a_number_in_a_string_is_no_number_in_a_body(api):
     r = api.post("label-batches", json={"count": "5", "stock": "avery-l7160"})
     assert r.get_json()["error"]["details"] == [{"field": "count", "message": "must be a whole number"}]
+
+
+def test_in_tests_an_answer_that_strays_from_its_model_fails(app):
+    """The check every API test runs: a field the document does not name, a missing one, a timestamp
+    not in Z, or a status the operation does not declare, each fails (so the suite keeps the document true)."""
+    from flask import Response
+
+    from fleet.api.schemas import catalog as schemas
+    from fleet.api.schemas.common import Page
+    from fleet.api.schemas.devices import Event
+    from fleet.http import ERROR
+    from fleet.http.schema import Operation, check_answer
+
+    operation = Operation("catalog:read", answers={200: Page[schemas.Founder], 404: ERROR})
+
+    def check(status: int, body: str) -> None:
+        check_answer(operation, Response(body, status=status, mimetype="application/json"))
+
+    with app.test_request_context("/api/v1/founders"):
+        check(200, '{"items": [{"code": "A", "name": "B"}], "next": null}')
+        check(404, '{"error": {"code": "not_found", "message": "x", "details": null}}')  # refusals: the error format
+        for status, body in ((200, '{"items": [{"code": "A", "name": "B", "extra": 1}], "next": null}'),
+                             (200, '{"items": [{"code": "A"}], "next": null}'),
+                             (200, '{"items": [], "next": 5}'),
+                             (201, '{"items": [], "next": null}')):
+            with pytest.raises(AssertionError):
+                check(status, body)
+    timed = Operation("devices:read", answers={200: Event})
+    event = '{"seq": 1, "action": "a", "from_status": null, "to_status": "x", "actor": "u", "data": null, "hash": "h", '
+    with app.test_request_context("/"):
+        check_answer(timed, Response(event + '"at": "2026-12-04T09:30:00Z"}', mimetype="application/json"))
+        with pytest.raises(AssertionError):
+            check_answer(timed, Response(event + '"at": "2026-12-04T09:30:00+00:00"}', mimetype="application/json"))
