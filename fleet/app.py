@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from fleet import db, i18n
 from fleet.access import csrf
 from fleet.config import Config, instance_secret
+from fleet.http.routing import install_converters
 
 PLAIN_COOKIE, SECURE_COOKIE = "fleet", "__Host-fleet"  # the session cookie over HTTP, over HTTPS
 
@@ -55,6 +56,7 @@ def _configure_flask(app: Flask, config: Config) -> None:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.session_interface = CookieSessions()
+    install_converters(app)  # <int:…> ids fit the database's integer column
     app.url_map.merge_slashes = False  # "/devices/https://host/d/TAG" must reach the resolver intact
     if config.env != "test":
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -19,11 +19,12 @@ from pydantic import BaseModel, TypeAdapter
 from fleet.api import bp
 from fleet.api.schemas.common import Error
 from fleet.http import public
+from fleet.http.routing import MAX_ID
 from fleet.http.schema import ERROR, File, Operation, Raw
 
 PREFIX = "/api/v1"
 REF = "#/components/schemas/{model}"
-_CONVERTERS = {"int": {"type": "integer", "minimum": 0}, "float": {"type": "number"}}
+_CONVERTERS = {"int": {"type": "integer", "minimum": 0, "maximum": MAX_ID}, "float": {"type": "number"}}
 _PARAM_RE = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 STATUS_TEXT = {200: "OK", 201: "Created", 400: "The input is not valid (invalid_input)",
                401: "No valid token or session (unauthorized)", 403: "The role may not do this (forbidden)",

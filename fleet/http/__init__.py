@@ -10,6 +10,7 @@
   ``/api``, and the HTML error page elsewhere.
 - ``files``: ``disposition()``, the ``Content-Disposition`` of a file answer.
 - ``caching``: ``personal_data()``, an answer no cache may keep.
+- ``routing``: ``<int:…>`` ids that fit the database (a longer number is an unknown URL).
 
 Handlers import from here (``from fleet.http import body, endpoint``); the domain never does.
 """

@@ -264,3 +264,11 @@ def test_device_page_for_an_unknown_tag_is_404(client, found, tag):
     assert "Dienvidkurzemes" not in page
     assert tag in page
 
+
+
+@pytest.mark.parametrize("path", ["label-batches/9999999999999999999", "label-batches/2147483648",
+                                  "stocktakes/4879439460898070647994843136"])
+def test_an_id_longer_than_the_database_holds_is_an_unknown_url(api, path):
+    """Found by the fuzzer: such a number reached the driver, which cannot bind it (a 500 on SQLite)."""
+    r = api.get(path)
+    assert r.status_code == 404 and error_code(r) == "not_found"
