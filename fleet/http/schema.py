@@ -37,9 +37,10 @@ class File:
 @dataclass(frozen=True)
 class Raw:
     """A request body the handler reads itself: ``media_types`` → a JSON Schema of the body (a CSV text,
-    a multipart form with a file field). ``required``: whether a body must be sent."""
+    a multipart form with a file field) or a model/type to draw it from (a body the domain checks).
+    ``required``: whether a body must be sent."""
 
-    media_types: dict[str, dict]
+    media_types: dict[str, Any]
     description: str = ""
     required: bool = True
 
@@ -81,7 +82,10 @@ def _message(e: dict) -> str:
     if e["type"] == "literal_error":
         return "must be one of " + ", ".join(_allowed(e))
     if e["type"] in _MESSAGES:
-        return _MESSAGES[e["type"]].format(**e.get("ctx", {}))
+        try:
+            return _MESSAGES[e["type"]].format(**e.get("ctx", {}))
+        except (KeyError, IndexError):  # a context this pydantic does not give: its own words then
+            pass
     return e["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
