@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fleet import lifecycle, resolvers
+from fleet import lifecycle, paging, resolvers
 from fleet.errors import invalid
 from fleet.models import DeliveryItem, Device, ImagingRun
 from provisioning.manifests import normalize_macs
@@ -122,12 +122,20 @@ def record(session: Session, report: Report, actor: str) -> tuple[ImagingRun, li
     return run, outcome
 
 
-def mismatches(session: Session, limit: int = 500) -> list[tuple[ImagingRun, Device]]:
-    """Each device's latest run, where that run found the hardware differing from the manifest."""
+def mismatches(session: Session, limit: int, after: int | None = None) -> tuple[list[tuple[ImagingRun, Device]], int | None]:
+    """Each device's latest run where that run found the hardware differing from the manifest, newest
+    first: ``limit`` of them older than run ``after``. (rows, the last run's id when more follow)"""
     latest = select(func.max(ImagingRun.id)).group_by(ImagingRun.device_id).scalar_subquery()
-    rows = session.execute(
-        select(ImagingRun, Device).join(Device, Device.id == ImagingRun.device_id)
-        .where(ImagingRun.id.in_(latest)).order_by(ImagingRun.id.desc()).limit(limit)
-    ).all()
-    return [(run, device) for run, device in rows if run.mismatches]
+    found: list[tuple[ImagingRun, Device]] = []
+    while len(found) <= limit:  # the mismatches are JSON: filtered here, a batch of latest runs at a time
+        stmt = paging.newest_first(select(ImagingRun, Device).join(Device, Device.id == ImagingRun.device_id)
+                                   .where(ImagingRun.id.in_(latest)), ImagingRun.id, _BATCH, after)
+        batch = session.execute(stmt).all()
+        found += [(run, device) for run, device in batch[:_BATCH] if run.mismatches]
+        if len(batch) <= _BATCH:
+            break
+        after = batch[_BATCH - 1][0].id
+    return paging.split(found, limit, lambda row: row[0].id)
 
+
+_BATCH = 500

@@ -57,9 +57,18 @@ def scan(session: Session, scope: Scope, stocktake: Stocktake, code: Any) -> lif
     return outcome
 
 
+def _utc_z(at: str) -> str:
+    """A stored event time as every answer gives it: UTC with ``Z`` (a frozen summary may hold ``+00:00``,
+    SQLite's times have no offset)."""
+    return at if at.endswith("Z") else at.removesuffix("+00:00") + "Z"
+
+
 def result(session: Session, stocktake: Stocktake) -> dict:
     if stocktake.summary is not None:
-        return stocktake.summary
+        summary = stocktake.summary
+        missing = [{**m, "last_event": {**m["last_event"], "at": _utc_z(m["last_event"]["at"])}}
+                   for m in summary.get("missing", [])]
+        return {**summary, "missing": missing}
     scanned = list(session.scalars(select(Device.serial).join(StocktakeScan, StocktakeScan.device_id == Device.id)
                                    .where(StocktakeScan.stocktake_id == stocktake.id).order_by(StocktakeScan.id)))
     r = reconcile(stocktake.expected, scanned)
@@ -70,7 +79,7 @@ def result(session: Session, stocktake: Stocktake) -> dict:
         last = session.scalar(select(Event).where(Event.device_id == d.id, Event.to_status.is_not(None))
                               .order_by(Event.seq.desc()).limit(1))
         missing.append({"serial": serial, "asset_tag": d.asset_tag, "status": d.status,
-                        "last_event": {"action": last.action, "at": last.at.isoformat(), "actor": last.actor}})
+                        "last_event": {"action": last.action, "at": _utc_z(last.at.isoformat()), "actor": last.actor}})
     unexpected = [{"serial": s, "asset_tag": devices[s].asset_tag, "status": devices[s].status,
                    "school": devices[s].school_registration}
                   for s in r.unexpected]

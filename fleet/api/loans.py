@@ -3,15 +3,21 @@ documents (agreement, signed copy, paper scan, return act) served from the docum
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, jsonify, request
+from flask import Response, current_app, g, request
 
 from fleet import db, document_store
 from fleet.access import policy
 from fleet.api import bp, render
+from fleet.api.schemas import lending as schemas
 from fleet.errors import FleetError, invalid
-from fleet.http import body, created, disposition, endpoint
+from fleet.http import ERROR, File, Raw, body, created, disposition, endpoint
 from fleet.lending import agreements, loans
 from fleet.models import Founder
+
+FOUND = {404: ERROR}
+CHANGED = {404: ERROR, 409: ERROR}
+_SHA = {"X-Content-SHA256": "the file's SHA-256 (as the agreement records it)"}
+_PDF = File(("application/pdf",), "the PDF", _SHA)
 
 
 def _public_url() -> str:
@@ -28,7 +34,7 @@ def _handed(handed: loans.Handed) -> dict:
     return answer
 
 
-def _pdf(digest: str | None, name: str) -> Response:
+def _file(digest: str | None, name: str) -> Response:
     doc = document_store.get(db.session(), digest)
     response = Response(doc.data, mimetype=doc.content_type)
     response.headers["Content-Disposition"] = disposition(name)
@@ -37,35 +43,42 @@ def _pdf(digest: str | None, name: str) -> Response:
 
 
 @bp.post("/loans")
-@endpoint("loans:write")
-def create_loan():
-    data = body()
-    if not isinstance(data, dict):
-        raise invalid("the body must be {device, pupil, accessories, language?, condition?}")
+@endpoint("loans:write", body=schemas.LoanIn, answers={201: schemas.Loan, **CHANGED})
+def create_loan(body: schemas.LoanIn):
+    """Hand a laptop to a pupil: the loan, its agreement, and the guardian's signing link (e-mailed
+    through the outbox when the guardian has an address and e-mail is set up)."""
     s = db.session()
-    order = loans.HandOver(data.get("device"), data.get("pupil"), data.get("accessories"),
-                           data.get("language", "lv"), data.get("condition", "new"))
+    order = loans.HandOver(body.device, body.pupil, body.accessories, body.language, body.condition)
     handed = loans.hand_over(s, g.principal.scope, order, _public_url(), _smtp())
     s.commit()  # the loan and its e-mail together: a hand-out that rolls back queues nothing
     return created(_handed(handed))
 
 
 @bp.post("/loans/class")
-@endpoint("loans:write")
-def class_handout():
-    """``{pairs: [{pupil, device}], accessories, language?}`` → one PDF with every agreement; the
-    loans made and the pairs refused are in the ``X-Fleet-Loans`` and ``X-Fleet-Failed`` headers
-    (JSON), or with ``Accept: application/json`` the same as a JSON body with no PDF."""
-    data = body()
-    if not isinstance(data, dict):
-        raise invalid("the body must be {pairs: [{pupil, device}], accessories}")
+@endpoint("loans:write", body=schemas.ClassIn, answers={200: (
+    File(("application/pdf",), "one PDF with every new agreement (with Accept: application/json instead: the "
+         "loans made and the pairs refused)",
+         {"X-Fleet-Loans": "how many loans were made", "X-Fleet-Failed": "how many pairs were refused"}),
+    schemas.ClassResult)})
+def class_handout(body: schemas.ClassIn):
+    """A whole class at once: each pair ``{pupil, device}`` on its own.
+
+    The answer is one PDF with every agreement; the loans made and the pairs refused are in the
+    ``X-Fleet-Loans`` and ``X-Fleet-Failed`` headers, or with ``Accept: application/json`` the same as
+    a JSON body with no PDF. When no pair could be handed out: ``invalid_input``, each refused pair a
+    detail (``field`` pairs.N, its ``code`` and ``message``)."""
     s = db.session()
-    done, failed, pdf = loans.class_handout(s, g.principal.scope, data.get("pairs"), data.get("accessories"),
-                                            _public_url(), _smtp(), data.get("language", "lv"))
+    pairs = [pair.model_dump(exclude_none=True) for pair in body.pairs]
+    done, failed, pdf = loans.class_handout(s, g.principal.scope, pairs, body.accessories, _public_url(), _smtp(),
+                                            body.language)
+    failed = [{"field": f"pairs.{f['index']}", **f} for f in failed]
+    if not done:
+        raise invalid(f"no pair could be handed out ({len(failed)} refused); nothing was changed", failed)
     s.commit()
     made = [_handed(h) for h in done]
-    if pdf is None or request.accept_mimetypes.best == "application/json":
-        return jsonify({"loans": made, "failed": failed}), 200 if done else 400
+    if request.accept_mimetypes.best == "application/json":
+        return current_app.response_class(schemas.ClassResult(loans=made, failed=failed).model_dump_json(),
+                                          mimetype="application/json")
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = disposition("agreements.pdf")
     response.headers["X-Fleet-Loans"] = str(len(made))
@@ -74,45 +87,55 @@ def class_handout():
 
 
 @bp.get("/loans/<int:loan_id>")
-@endpoint("loans:write")
+@endpoint("loans:write", answers={200: schemas.Loan, **FOUND})
 def get_loan(loan_id: int):
+    """One loan with its agreement."""
     s = db.session()
     loan = loans.get(s, loan_id, g.principal.scope)
-    return jsonify(render.loan(loan, agreements.for_loan(s, loan)))
+    return render.loan(loan, agreements.for_loan(s, loan))
 
 
 @bp.get("/loans/<int:loan_id>/agreement.pdf")
-@endpoint(policy.DOCUMENTS["signed_agreement"])  # the least of the two documents it serves; decided below
-def agreement_pdf(loan_id: int):
+@endpoint(policy.DOCUMENTS["signed_agreement"], query=schemas.AgreementQuery, answers={200: _PDF, **FOUND})
+def agreement_pdf(loan_id: int, query: schemas.AgreementQuery):
     """The signed copy once signed, else the original awaiting signature; ``?original=1`` the original."""
     s = db.session()
     agreement = agreements.for_loan(s, loans.get(s, loan_id, g.principal.scope))
-    original = bool(request.args.get("original")) or not agreement.signed_sha256
+    original = bool(query.original) or not agreement.signed_sha256
     policy.require_document(g.principal, "agreement" if original else "signed_agreement")
-    return _pdf(agreement.original_sha256 if original else agreement.signed_sha256, f"{agreement.number}.pdf")
+    return _file(agreement.original_sha256 if original else agreement.signed_sha256, f"{agreement.number}.pdf")
 
 
 @bp.get("/loans/<int:loan_id>/agreement/scan")
-@endpoint(policy.DOCUMENTS["paper_scan"])
+@endpoint(policy.DOCUMENTS["paper_scan"], answers={
+    200: File(("application/pdf", "image/png", "image/jpeg"), "the signed paper as the school scanned it", _SHA),
+    **FOUND})
 def agreement_scan(loan_id: int):
+    """The paper agreement's scan (``not_found`` unless it was signed on paper)."""
     s = db.session()
     agreement = agreements.for_loan(s, loans.get(s, loan_id, g.principal.scope))
-    return _pdf(agreement.scan_sha256, f"{agreement.number}-scan")
+    return _file(agreement.scan_sha256, f"{agreement.number}-scan")
 
 
 @bp.post("/loans/<int:loan_id>/agreement/link")
-@endpoint("loans:write")
+@endpoint("loans:write", answers={200: schemas.Agreement, **CHANGED})
 def agreement_link(loan_id: int):
     """A fresh signing link (the old one stops working), for a lost e-mail or the school's tablet."""
     s = db.session()
     agreement = agreements.for_loan(s, loans.get(s, loan_id, g.principal.scope))
     url = agreements.new_link(s, agreement, _public_url())
     s.commit()
-    return jsonify(render.agreement(agreement, url))
+    return render.agreement(agreement, url)
+
+
+_PAPER = Raw({"multipart/form-data": {"type": "object", "required": ["file", "signer_name"], "properties": {
+    "file": {"type": "string", "contentMediaType": "application/octet-stream",
+             "description": "the signed paper: PDF, PNG or JPEG (by content), at most 10 MiB"},
+    "signer_name": {"type": "string", "minLength": 1, "maxLength": 200}}}}, "the signed paper")
 
 
 @bp.post("/loans/<int:loan_id>/agreement/paper")
-@endpoint("loans:write")
+@endpoint("loans:write", body=_PAPER, answers={200: schemas.Agreement, **CHANGED, 413: ERROR})
 def agreement_paper(loan_id: int):
     """Multipart ``file`` (the signed paper: PDF, PNG or JPEG, by content) and ``signer_name``."""
     s = db.session()
@@ -121,52 +144,56 @@ def agreement_paper(loan_id: int):
     scan = upload.read(agreements.MAX_SCAN_BYTES + 1) if upload is not None else None
     agreements.sign(s, agreement, "paper", request.form.get("signer_name"), scan=scan)
     s.commit()
-    return jsonify(render.agreement(agreement))
+    return render.agreement(agreement)
 
 
 @bp.post("/loans/<int:loan_id>/return")
-@endpoint("loans:write")
-def return_loan(loan_id: int):
+@endpoint("loans:write", body=schemas.ReturnIn, answers={200: schemas.Loan, **CHANGED})
+def return_loan(loan_id: int, body: schemas.ReturnIn):
+    """Take the laptop back: its condition, the accessories that came back; the return act is made."""
     s = db.session()
-    loan = loans.return_loan(s, loans.get(s, loan_id, g.principal.scope), body(), g.principal.name)
+    loan = loans.return_loan(s, loans.get(s, loan_id, g.principal.scope), body.model_dump(), g.principal.name)
     s.commit()
-    return jsonify(render.loan(loan, agreements.for_loan(s, loan)))
+    return render.loan(loan, agreements.for_loan(s, loan))
 
 
 @bp.post("/loans/collect")
-@endpoint("loans:write")
-def collect():
+@endpoint("loans:write", body=schemas.CollectIn, answers={200: schemas.Loan, **CHANGED})
+def collect(body: schemas.CollectIn):
     """End-of-year collection: ``{code, condition, accessories_returned, notes?}`` per scanned laptop."""
-    data = body()
-    if not isinstance(data, dict):
-        raise invalid("the body must be {code, condition, accessories_returned}")
     s = db.session()
-    loan = loans.collect(s, g.principal.scope, data.pop("code", None), data)
+    loan = loans.collect(s, g.principal.scope, body.code, body.model_dump(exclude={"code"}))
     s.commit()
-    return jsonify(render.loan(loan, agreements.for_loan(s, loan)))
+    return render.loan(loan, agreements.for_loan(s, loan))
 
 
 @bp.post("/loans/<int:loan_id>/swap")
-@endpoint("loans:write")
-def swap(loan_id: int):
+@endpoint("loans:write", body=schemas.SwapIn, answers={201: schemas.Loan, **CHANGED})
+def swap(loan_id: int, body: schemas.SwapIn):
+    """A replacement laptop: the old loan is returned (and replaced), a new one made under a new agreement."""
     s = db.session()
     scope = g.principal.scope
-    handed = loans.swap(s, scope, loans.get(s, loan_id, scope), body(), _public_url())
+    handed = loans.swap(s, scope, loans.get(s, loan_id, scope), body.model_dump(exclude_none=True), _public_url())
     s.commit()
     return created(render.loan(handed.loan, handed.agreement, handed.sign_url))
 
 
 @bp.get("/loans/<int:loan_id>/return-act.pdf")
-@endpoint(policy.DOCUMENTS["return_act"])
+@endpoint(policy.DOCUMENTS["return_act"], answers={200: _PDF, **FOUND})
 def return_act(loan_id: int):
+    """The return act (``not_found`` until the laptop is returned)."""
     loan = loans.get(db.session(), loan_id, g.principal.scope)
-    return _pdf(loan.return_act_sha256, f"return-{loan.id}.pdf")
+    return _file(loan.return_act_sha256, f"return-{loan.id}.pdf")
+
+
+_TEMPLATE = Raw({"application/json": {"type": "object", "description": "an agreement template "
+                                      "(labels.documents template JSON: language, version, sections)"}})
 
 
 @bp.post("/founders/<code>/agreement-templates")
-@endpoint("templates:write")
+@endpoint("templates:write", body=_TEMPLATE, answers={201: schemas.TemplateSaved, **CHANGED})
 def add_template(code: str):
-    """A founder's own agreement text, as a new version (``labels.agreements`` template JSON)."""
+    """A founder's own agreement text, as a new version (``labels.documents`` template JSON)."""
     s = db.session()
     founder = s.query(Founder).filter_by(code=code).one_or_none()
     if founder is None:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g, request
 
 from fleet import db
 from fleet.api import bp, render
+from fleet.api.schemas import Listing, Page
+from fleet.api.schemas import lending as schemas
 from fleet.errors import invalid
-from fleet.http import body, created, endpoint
+from fleet.http import ERROR, Raw, body, created, endpoint
 from fleet.lending import pupils
 from fleet.models import EligibilityGroup
+
+# Described by the models, checked by fleet.lending.pupils, which reports every bad field at once.
+_PUPIL = Raw({"application/json": schemas.PupilIn}, "the pupil (guardian and eligibility nested or flat)")
+_CHANGE = Raw({"application/json": schemas.PupilChange}, "the fields to change")
+_CSV = Raw({"multipart/form-data": {"type": "object", "required": ["file"], "properties": {
+    "file": {"type": "string", "contentMediaType": "text/csv",
+             "description": "the school register's CSV export (UTF-8, ; or ,)"}}}}, "the school register's export")
 
 
 def _json(pupil) -> dict:
@@ -19,16 +28,18 @@ def _json(pupil) -> dict:
 
 
 @bp.get("/eligibility-groups")
-@endpoint("catalog:read")
+@endpoint("catalog:read", answers={200: Listing[schemas.EligibilityGroup]})
 def eligibility_groups():
+    """The programme's eligibility groups (a pupil's ``eligibility.group``)."""
     rows = db.session().query(EligibilityGroup).order_by(EligibilityGroup.code)
-    return jsonify(render.page([{"code": r.code, "name_lv": r.name_lv, "name_en": r.name_en,
-                                 "needs_basis": r.needs_basis} for r in rows], None))
+    return render.listing([{"code": r.code, "name_lv": r.name_lv, "name_en": r.name_en,
+                            "needs_basis": r.needs_basis} for r in rows])
 
 
 @bp.post("/schools/<reg>/pupils")
-@endpoint("pupils:write")
+@endpoint("pupils:write", body=_PUPIL, answers={201: schemas.Pupil, 404: ERROR, 409: ERROR})
 def create_pupil(reg: str):
+    """Register a pupil at a school (``duplicate`` when the register id is known there)."""
     s = db.session()
     pupil = pupils.create(s, pupils.school_by_reg(s, reg, g.principal.scope), body())
     s.commit()
@@ -36,15 +47,17 @@ def create_pupil(reg: str):
 
 
 @bp.get("/schools/<reg>/pupils")
-@endpoint("pupils:read")
-def list_pupils(reg: str):
+@endpoint("pupils:read", query=schemas.PupilQuery, answers={200: Page[schemas.Pupil], 404: ERROR})
+def list_pupils(reg: str, query: schemas.PupilQuery):
+    """A school's pupils by class and name (``?grade=`` one class), a page at a time."""
     s = db.session()
-    rows = pupils.listing(s, pupils.school_by_reg(s, reg, g.principal.scope), request.args.get("grade"))
-    return jsonify(render.page([_json(p) for p in rows], None))
+    school = pupils.school_by_reg(s, reg, g.principal.scope)
+    rows, last = pupils.listing(s, school, query.grade, query.limit, query.after)
+    return render.paged([_json(p) for p in rows], last)
 
 
 @bp.post("/schools/<reg>/pupils/import")
-@endpoint("pupils:write")
+@endpoint("pupils:write", body=_CSV, answers={200: schemas.PupilImport, 404: ERROR, 413: ERROR})
 def import_pupils(reg: str):
     """Multipart ``file``: the school register's CSV export; all or nothing."""
     s = db.session()
@@ -54,19 +67,21 @@ def import_pupils(reg: str):
         raise invalid("a CSV file is required (multipart field 'file')", [{"field": "file"}])
     counts = pupils.import_csv(s, school, upload.read())
     s.commit()
-    return jsonify(counts)
+    return counts
 
 
 @bp.get("/pupils/<int:pupil_id>")
-@endpoint("pupils:read")
+@endpoint("pupils:read", answers={200: schemas.Pupil, 404: ERROR})
 def get_pupil(pupil_id: int):
-    return jsonify(_json(pupils.get(db.session(), pupil_id, g.principal.scope)))
+    """One pupil."""
+    return _json(pupils.get(db.session(), pupil_id, g.principal.scope))
 
 
 @bp.patch("/pupils/<int:pupil_id>")
-@endpoint("pupils:write")
+@endpoint("pupils:write", body=_CHANGE, answers={200: schemas.Pupil, 404: ERROR, 409: ERROR})
 def update_pupil(pupil_id: int):
+    """Change a pupil's fields (not its register id)."""
     s = db.session()
     pupil = pupils.update(s, pupils.get(s, pupil_id, g.principal.scope), body())
     s.commit()
-    return jsonify(_json(pupil))
+    return _json(pupil)

@@ -28,6 +28,7 @@ from fleet import document_store, lifecycle, outbox, resolvers
 from fleet.access.policy import Scope
 from fleet.config import SmtpConfig
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l
 from fleet.lending import agreements, pupils
 from fleet.models import Agreement, Device, Document, Loan, Pupil, months_before, utcnow
 from labels import documents as print_shop
@@ -70,21 +71,22 @@ def hand_over(session: Session, scope: Scope, order: HandOver, public_url: str,
     ``smtp``) the signing link queued for the guardian."""
     items = _accessories(order.accessories)
     if order.language not in agreements.LANGUAGES:
-        raise invalid("language must be lv or en", [{"field": "language"}])
+        raise invalid(_l("language must be lv or en"), [{"field": "language"}])
     if order.condition not in agreements.CONDITIONS:
-        raise invalid("condition must be one of " + ", ".join(agreements.CONDITIONS), [{"field": "condition"}])
+        raise invalid(_l("condition must be one of %(conditions)s", conditions=", ".join(agreements.CONDITIONS)),
+                      [{"field": "condition"}])
     if not isinstance(order.pupil, int) or isinstance(order.pupil, bool):
-        raise invalid("pupil must be the pupil's id", [{"field": "pupil"}])
+        raise invalid(_l("pupil must be the pupil's id"), [{"field": "pupil"}])
     pupil = pupils.get(session, order.pupil, scope)
     device = resolvers.resolve(session, order.device, scope, lock=True)
     if pupil.anonymised_at is not None:
-        raise FleetError("conflict", "the pupil's data was purged", {"pupil": pupil.id})
+        raise FleetError("conflict", _l("the pupil's data was purged"), {"pupil": pupil.id})
     if device.school_id != pupil.school_id:
-        raise FleetError("conflict", "the device belongs to another school than the pupil's",
+        raise FleetError("conflict", _l("the device belongs to another school than the pupil's"),
                          {"device": device.serial, "pupil": pupil.id})
     lifecycle.require_source(device, "hand_over", via="loans")  # before the loan row: on loan is not a duplicate
     if session.scalar(select(Loan.id).where(Loan.pupil_id == pupil.id, Loan.status == "active")):
-        raise FleetError("conflict", "the pupil has a laptop on loan already; return or swap it first",
+        raise FleetError("conflict", _l("the pupil has a laptop on loan already; return or swap it first"),
                          {"pupil": pupil.id})
     loan = Loan(device_id=device.id, pupil_id=pupil.id, school_id=pupil.school_id, status="active", accessories=items,
                 condition=order.condition, handed_over_by=scope.actor, eligible=pupils.eligible_on(pupil, date.today()))
@@ -124,7 +126,7 @@ def class_handout(session: Session, scope: Scope, pairs: Any, accessories: Any, 
 def get(session: Session, loan_id: int, scope: Scope) -> Loan:
     loan = session.get(Loan, loan_id)
     if loan is None or not scope.sees_school(loan.school_id):
-        raise FleetError("not_found", f"loan {loan_id} not found", {"ref": loan_id})
+        raise FleetError("not_found", _l("loan %(loan)s not found", loan=loan_id), {"ref": loan_id})
     return loan
 
 
@@ -133,7 +135,7 @@ def return_loan(session: Session, loan: Loan, data: Any, actor: str) -> Loan:
     if not isinstance(data, dict):
         raise invalid("the body must be {condition, accessories_returned, notes?}")
     if loan.status != "active":
-        raise FleetError("conflict", f"the loan is {loan.status}, not active", {"status": loan.status})
+        raise FleetError("conflict", _l("the loan is %(status)s, not active", status=loan.status), {"status": loan.status})
     errors = []
     condition = data.get("condition")
     if condition not in RETURN_CONDITIONS:
@@ -147,7 +149,7 @@ def return_loan(session: Session, loan: Loan, data: Any, actor: str) -> Loan:
     if notes is not None and (not isinstance(notes, str) or len(notes) > 1000):
         errors.append({"field": "notes", "message": "text of at most 1000 characters"})
     if errors:
-        raise invalid("the return is not complete; nothing was changed", errors)
+        raise invalid(_l("the return is not complete; nothing was changed"), errors)
     device = lifecycle.lock_device(session, "id", loan.device_id)
     params = {"condition": condition} | ({"notes": notes.strip()} if notes and notes.strip() else {})
     lifecycle.apply(session, device, "return", params, actor, via="loans")
@@ -181,7 +183,7 @@ def collect(session: Session, scope: Scope, code: Any, data: Any) -> Loan:
     device = resolvers.resolve(session, code, scope)
     loan = active_loan(session, device)
     if loan is None:
-        raise FleetError("conflict", f"{device.serial} is not on loan", {"status": device.status})
+        raise FleetError("conflict", _l("%(serial)s is not on loan", serial=device.serial), {"status": device.status})
     return return_loan(session, loan, data, scope.actor)
 
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from fleet import tables
+from fleet import paging, tables
 from fleet.access.policy import Scope
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l
 from fleet.models import EligibilityGroup, Pupil, School
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -144,7 +145,7 @@ def flatten(data: Any) -> dict:
     """The API's nested form ({guardian: {name, email, phone}, eligibility: {group, basis,
     valid_until}} or eligibility as a code) as the model's flat fields."""
     if not isinstance(data, dict):
-        raise invalid("the body must be a JSON object")
+        raise invalid(_l("the body must be a JSON object"))
     flat = {k: v for k, v in data.items() if k not in ("guardian", "eligibility")}
     unknown = sorted(set(flat) - set(FIELDS))
     if unknown:
@@ -176,7 +177,7 @@ def school_by_reg(session: Session, reg: str, scope: Scope) -> School:
     """The school, if the scope sees its pupils; else ``not_found`` as if it did not exist."""
     school = session.scalar(select(School).where(School.registration_number == reg))
     if school is None or not scope.sees_school(school.id):
-        raise FleetError("not_found", f"school {reg!r} not found", {"ref": reg})
+        raise FleetError("not_found", _l("school %(school)s not found", school=repr(reg)), {"ref": reg})
     return school
 
 
@@ -186,10 +187,11 @@ def create(session: Session, school: School, data: Any) -> Pupil:
     if not checked.errors and (reason := _needs_basis(checked.values, None, groups)):
         checked.errors.append({"field": "eligibility_basis", "message": reason})
     if checked.errors:
-        raise invalid("the pupil is not valid; nothing was saved", checked.errors)
+        raise invalid(_l("the pupil is not valid; nothing was saved"), checked.errors)
     if session.scalar(select(Pupil.id).where(Pupil.school_id == school.id,
                                              Pupil.register_id == checked.values["register_id"])):
-        raise FleetError("duplicate", f"pupil {checked.values['register_id']!r} is already registered at this school",
+        raise FleetError("duplicate", _l("pupil %(pupil)s is already registered at this school",
+                                         pupil=repr(checked.values["register_id"])),
                          {"field": "register_id"})
     pupil = Pupil(school_id=school.id, **checked.values)
     session.add(pupil)
@@ -199,16 +201,16 @@ def create(session: Session, school: School, data: Any) -> Pupil:
 
 def update(session: Session, pupil: Pupil, data: Any) -> Pupil:
     if pupil.anonymised_at is not None:
-        raise FleetError("conflict", "the pupil's data was purged; nothing to change", {"ref": pupil.id})
+        raise FleetError("conflict", _l("the pupil's data was purged; nothing to change"), {"ref": pupil.id})
     groups = groups_by_code(session)
     flat = flatten(data)
     if "register_id" in flat:
-        raise invalid("register_id cannot change", [{"field": "register_id"}])
+        raise invalid(_l("register_id cannot change"), [{"field": "register_id"}])
     checked = _check(session, flat, partial=True, groups=groups)
     if not checked.errors and (reason := _needs_basis(checked.values, pupil, groups)):
         checked.errors.append({"field": "eligibility_basis", "message": reason})
     if checked.errors:
-        raise invalid("the change is not valid; nothing was saved", checked.errors)
+        raise invalid(_l("the change is not valid; nothing was saved"), checked.errors)
     for field, value in checked.values.items():
         setattr(pupil, field, value)
     session.flush()
@@ -218,15 +220,24 @@ def update(session: Session, pupil: Pupil, data: Any) -> Pupil:
 def get(session: Session, pupil_id: int, scope: Scope) -> Pupil:
     pupil = session.get(Pupil, pupil_id)
     if pupil is None or not scope.sees_school(pupil.school_id):
-        raise FleetError("not_found", f"pupil {pupil_id} not found", {"ref": pupil_id})
+        raise FleetError("not_found", _l("pupil %(pupil)s not found", pupil=pupil_id), {"ref": pupil_id})
     return pupil
 
 
-def listing(session: Session, school: School, grade: str | None = None) -> list[Pupil]:
+def listing(session: Session, school: School, grade: str | None = None, limit: int = paging.DEFAULT_LIMIT,
+            after: int | None = None) -> tuple[list[Pupil], int | None]:
+    """A school's pupils by class and name, ``limit`` of them after pupil ``after`` (a class list,
+    page by page). (pupils, the last one's id when more follow)"""
+    order = (Pupil.grade, Pupil.family_name, Pupil.given_name, Pupil.id)
     query = select(Pupil).where(Pupil.school_id == school.id, Pupil.anonymised_at.is_(None))
     if grade:
         query = query.where(Pupil.grade == grade)
-    return list(session.scalars(query.order_by(Pupil.grade, Pupil.family_name, Pupil.given_name, Pupil.id)))
+    if after is not None:
+        last = session.get(Pupil, after)
+        if last is None or last.school_id != school.id:
+            raise invalid("the 'after' cursor is not one this list gave out", [{"field": "after"}])
+        query = query.where(tuple_(*order) > tuple_(last.grade, last.family_name, last.given_name, last.id))
+    return paging.split(session.scalars(query.order_by(*order).limit(limit + 1)).all(), limit)
 
 
 def import_csv(session: Session, school: School, data: bytes) -> dict[str, int]:
@@ -248,7 +259,7 @@ def import_csv(session: Session, school: School, data: bytes) -> dict[str, int]:
     if missing:
         errors.append({"line": header_line, "message": "missing column(s): " + ", ".join(missing)})
     if errors:
-        raise invalid("the file's header is not usable; nothing was imported", errors)
+        raise invalid(_l("the file's header is not usable; nothing was imported"), errors)
     if len(rows) - 1 > MAX_IMPORT_ROWS:
         raise FleetError("too_large", f"a pupil list may have at most {MAX_IMPORT_ROWS} rows")
     groups = groups_by_code(session)
@@ -275,7 +286,7 @@ def import_csv(session: Session, school: School, data: bytes) -> dict[str, int]:
             errors.append({"line": line, "message": f"pupil {register_id} was purged and cannot be imported again"})
         checked_rows.append((pupil, checked.values))
     if errors:
-        raise invalid(f"{len(errors)} bad line(s); nothing was imported", errors)
+        raise invalid(_l("%(count)s bad line(s); nothing was imported", count=len(errors)), errors)
     created = updated = 0
     for pupil, values in checked_rows:
         if pupil is None:

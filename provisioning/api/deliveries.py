@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Response, g, jsonify, request
+from flask import Response, g, request
 
-from fleet import db, devices, refused_scans
+from fleet import db, refused_scans
 from fleet.api import render
+from fleet.api.schemas import Page, PageQuery
+from fleet.api.schemas import provisioning as schemas
 from fleet.errors import invalid
-from fleet.http import body, checked_nonce, created, disposition, endpoint
+from fleet.http import ERROR, File, Raw, body, checked_nonce, created, disposition, endpoint
 from labels.documents import reconciliation_pdf
 from provisioning import deliveries, paperwork
 from provisioning.api import bp
 from provisioning.manifests import parse_manifest, parse_manifest_json
+
+CHANGED = {404: ERROR, 409: ERROR}
+# Described by the model and the form, checked by provisioning.manifests, which reports every bad line.
+_MANIFEST = Raw({
+    "application/json": schemas.DeliveryIn,
+    "multipart/form-data": {"type": "object", "required": ["file", "contract"], "properties": {
+        "file": {"type": "string", "contentMediaType": "application/octet-stream",
+                 "description": "the supplier's manifest: CSV or XLSX"},
+        "contract": {"type": "string", "minLength": 1, "maxLength": 64}}},
+}, "the manifest: JSON, or a CSV/XLSX file")
 
 
 def _delivery_json(session, d) -> dict:
@@ -23,7 +35,7 @@ def _delivery_json(session, d) -> dict:
 
 
 @bp.post("/deliveries")
-@endpoint("deliveries:write")
+@endpoint("deliveries:write", body=_MANIFEST, answers={201: schemas.DeliveryMade, 409: ERROR, 413: ERROR})
 def create_delivery():
     """JSON ``{contract, manifest: [...]}``, or multipart ``file`` (CSV/XLSX) with a ``contract`` field."""
     s = db.session()
@@ -43,28 +55,28 @@ def create_delivery():
 
 
 @bp.get("/deliveries")
-@endpoint("deliveries:read")
-def list_deliveries():
-    """``?limit=&after=``: the deliveries newest first, each with its reconciliation; the cursor is
-    the one devices and shipments use."""
+@endpoint("deliveries:read", query=PageQuery, answers={200: Page[schemas.Delivery]})
+def list_deliveries(query: PageQuery):
+    """The deliveries newest first, each with its reconciliation, a page at a time."""
     s = db.session()
-    after = request.args.get("after")
-    rows, last = deliveries.list_deliveries(
-        s, devices.parse_limit(request.args.get("limit")), devices.decode_cursor(after) if after is not None else None)
-    return jsonify(render.page([_delivery_json(s, d) for d in rows], devices.encode_cursor(last) if last else None))
+    rows, last = deliveries.list_deliveries(s, query.limit, query.after)
+    return render.paged([_delivery_json(s, d) for d in rows], last)
 
 
 @bp.get("/deliveries/<int:delivery_id>")
-@endpoint("deliveries:read")
+@endpoint("deliveries:read", answers={200: schemas.DeliveryDetail, 404: ERROR})
 def get_delivery(delivery_id: int):
+    """A delivery: the manifest against the intake scans, and how many scans were refused."""
     s = db.session()
-    return jsonify({**_delivery_json(s, deliveries.get_delivery(s, delivery_id)),
-                    "refused": refused_scans.count(s, delivery_id=delivery_id)})
+    return {**_delivery_json(s, deliveries.get_delivery(s, delivery_id)),
+            "refused": refused_scans.count(s, delivery_id=delivery_id)}
 
 
 @bp.get("/deliveries/<int:delivery_id>/report.csv")
-@endpoint("deliveries:read", export=True)
+@endpoint("deliveries:read", export=True, answers={
+    200: File(("text/csv",), "one line per serial: found, missing or unexpected"), 404: ERROR})
 def delivery_report_csv(delivery_id: int):
+    """The reconciliation as CSV (an export: recorded in the access log)."""
     s = db.session()
     text = deliveries.report_csv(s, deliveries.get_delivery(s, delivery_id))
     return Response(text, mimetype="text/csv", headers={
@@ -72,7 +84,8 @@ def delivery_report_csv(delivery_id: int):
 
 
 @bp.get("/deliveries/<int:delivery_id>/report.pdf")
-@endpoint("deliveries:read")
+@endpoint("deliveries:read", answers={200: File(("application/pdf",), "the reconciliation on one A4 page"),
+                                      404: ERROR})
 def delivery_report_pdf(delivery_id: int):
     """The reconciliation on one A4 page: the counts, the missing, unexpected and twice-scanned serials."""
     s = db.session()
@@ -82,24 +95,21 @@ def delivery_report_pdf(delivery_id: int):
 
 
 @bp.post("/deliveries/<int:delivery_id>/receive")
-@endpoint("deliveries:write", scan="receive")
-def receive(delivery_id: int):
+@endpoint("deliveries:write", scan="receive", body=schemas.ScanIn, answers={200: schemas.PlacedOutcome, **CHANGED})
+def receive(delivery_id: int, body: schemas.ScanIn):
     """One scan at intake: ``{code, nonce?}`` → the device, applied/already, and ``unexpected``."""
-    data = body()
-    if not isinstance(data, dict) or set(data) - {"code", "nonce"}:
-        raise invalid('the body must be {"code": …, "nonce"?: …}')
-    nonce = checked_nonce(data.get("nonce"))
     s = db.session()
     delivery = deliveries.get_delivery(s, delivery_id, lock="share")
-    outcome, unexpected = deliveries.receive(s, delivery, data.get("code"), g.principal.name, nonce)
+    outcome, unexpected = deliveries.receive(s, delivery, body.code, g.principal.name, checked_nonce(body.nonce))
     s.commit()
-    return jsonify({**render.outcome(outcome), "unexpected": unexpected})
+    return {**render.outcome(outcome), "unexpected": unexpected}
 
 
 @bp.post("/deliveries/<int:delivery_id>/close")
-@endpoint("deliveries:write")
+@endpoint("deliveries:write", answers={200: schemas.Delivery, **CHANGED})
 def close(delivery_id: int):
+    """Freeze the reconciliation; later scans against the delivery are refused."""
     s = db.session()
     delivery = deliveries.close(s, deliveries.get_delivery(s, delivery_id, lock="update"), g.principal.name)
     s.commit()
-    return jsonify(_delivery_json(s, delivery))
+    return _delivery_json(s, delivery)

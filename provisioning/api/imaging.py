@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g
 
 from fleet import db
 from fleet.api import render
-from fleet.http import body, endpoint
+from fleet.api.schemas import Page, PageQuery
+from fleet.api.schemas import provisioning as schemas
+from fleet.http import ERROR, Raw, body, endpoint
 from provisioning import imaging
 from provisioning.api import bp
 
+# Described by the model, checked by provisioning.imaging, which reports every bad field at once.
+_REPORT = Raw({"application/json": schemas.ImagingIn}, "an imaging station's report")
+
 
 @bp.post("/imaging")
-@endpoint("imaging:write")
+@endpoint("imaging:write", body=_REPORT, answers={200: schemas.ImagingResult, 404: ERROR, 409: ERROR})
 def report_imaging():
     """An imaging station's report ``{serial, image, station, result, error?, hardware, nonce?}``."""
     s = db.session()
     run, outcome = imaging.record(s, imaging.parse_report(body()), g.principal.name)
     s.commit()
     answer = render.outcome(outcome) if outcome else {"applied": False, "already": True}
-    return jsonify({**answer, "run": _run_json(run)})
+    return {**answer, "run": _run_json(run)}
 
 
 @bp.get("/imaging/mismatches")
-@endpoint("deliveries:read")
-def imaging_mismatches():
-    rows = imaging.mismatches(db.session())
-    return jsonify(render.page([{"serial": d.serial, "asset_tag": d.asset_tag, **_run_json(r)} for r, d in rows], None))
+@endpoint("deliveries:read", query=PageQuery, answers={200: Page[schemas.Mismatch]})
+def imaging_mismatches(query: PageQuery):
+    """The devices whose latest imaging run found hardware that differs from the manifest, newest first."""
+    rows, last = imaging.mismatches(db.session(), query.limit, query.after)
+    return render.paged([{"serial": d.serial, "asset_tag": d.asset_tag, **_run_json(r)} for r, d in rows], last)
 
 
 def _run_json(run) -> dict:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g
 
 from fleet import db, refused_scans
 from fleet.api import render
-from fleet.errors import invalid
-from fleet.http import body, created, endpoint
+from fleet.api.schemas import provisioning as schemas
+from fleet.api.schemas.devices import Outcome
+from fleet.http import ERROR, created, endpoint
 from provisioning import stocktakes
 from provisioning.api import bp
+
+CHANGED = {404: ERROR, 409: ERROR}
 
 
 def _stocktake_json(session, stocktake) -> dict:
@@ -20,44 +23,41 @@ def _stocktake_json(session, stocktake) -> dict:
 
 
 @bp.post("/stocktakes")
-@endpoint("stocktakes")
-def start_stocktake():
+@endpoint("stocktakes", body=schemas.StocktakeIn, answers={201: schemas.Stocktake})
+def start_stocktake(body: schemas.StocktakeIn):
     """``{school}`` for a school, ``{}`` for the warehouse: the expected set is taken now."""
-    data = body()
-    if not isinstance(data, dict) or set(data) - {"school"}:
-        raise invalid('the body must be {"school": …} or {} for the warehouse')
     s = db.session()
-    stocktake = stocktakes.start(s, g.principal.scope, data.get("school"))
+    stocktake = stocktakes.start(s, g.principal.scope, body.school)
     s.commit()
     return created(_stocktake_json(s, stocktake))
 
 
 @bp.get("/stocktakes/<int:stocktake_id>")
-@endpoint("stocktakes")
+@endpoint("stocktakes", answers={200: schemas.StocktakeDetail, 404: ERROR})
 def get_stocktake(stocktake_id: int):
+    """A stocktake: found, missing (with the last event), unexpected (with where it should be)."""
     s = db.session()
-    return jsonify({**_stocktake_json(s, stocktakes.get(s, stocktake_id, g.principal.scope)),
-                    "refused": refused_scans.count(s, stocktake_id=stocktake_id)})
+    return {**_stocktake_json(s, stocktakes.get(s, stocktake_id, g.principal.scope)),
+            "refused": refused_scans.count(s, stocktake_id=stocktake_id)}
 
 
 @bp.post("/stocktakes/<int:stocktake_id>/scan")
-@endpoint("stocktakes", scan="audited")
-def stocktake_scan(stocktake_id: int):
-    data = body()
-    if not isinstance(data, dict) or set(data) - {"code"}:
-        raise invalid('the body must be {"code": …}')
+@endpoint("stocktakes", scan="audited", body=schemas.CountScanIn, answers={200: Outcome, **CHANGED})
+def stocktake_scan(stocktake_id: int, body: schemas.CountScanIn):
+    """One device counted: an ``audited`` fact in its history (its status stays)."""
     s = db.session()
     scope = g.principal.scope
-    outcome = stocktakes.scan(s, scope, stocktakes.get(s, stocktake_id, scope), data.get("code"))
+    outcome = stocktakes.scan(s, scope, stocktakes.get(s, stocktake_id, scope), body.code)
     s.commit()
-    return jsonify(render.outcome(outcome))
+    return render.outcome(outcome)
 
 
 @bp.post("/stocktakes/<int:stocktake_id>/close")
-@endpoint("stocktakes")
+@endpoint("stocktakes", answers={200: schemas.Stocktake, **CHANGED})
 def close_stocktake(stocktake_id: int):
+    """Freeze the result; later scans are refused."""
     s = db.session()
     scope = g.principal.scope
     stocktake = stocktakes.close(s, scope, stocktakes.get(s, stocktake_id, scope))
     s.commit()
-    return jsonify(_stocktake_json(s, stocktake))
+    return _stocktake_json(s, stocktake)

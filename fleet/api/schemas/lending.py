@@ -3,11 +3,11 @@ pupil, a loan and its agreement are answered."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from fleet.api.schemas.common import Id, Model, PageQuery, Query, Timestamp
+from fleet.api.schemas.common import Model, PageQuery, Query, Timestamp
 from fleet.lending import agreements, loans, pupils
 from fleet.models import AGREEMENT_STATUSES, LOAN_STATUSES
 
@@ -16,6 +16,7 @@ Language = Literal[agreements.LANGUAGES]  # type: ignore[valid-type]
 Accessories = list[Accessory]
 Serial = Field(min_length=1, max_length=200, description="a serial, an asset tag, or a scanned label's URL")
 Notes = Field(None, max_length=1000)
+Id = Annotated[int, Field(ge=1, le=2**31 - 1, description="an id")]  # in a JSON body: a number, never "7"
 
 # --- pupils ----------------------------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ def test_bad_hand_over_changes_nothing(it, school, session, count, change, field
     device, pupil = DeviceFactory(status="at_school", school=school), PupilFactory(school=school)
     r = it.post("loans", json={"device": device.serial, "pupil": pupil.id, "accessories": [], **change})
     assert r.status_code == 400 and error_code(r) == "invalid_input"
-    assert r.get_json()["error"]["details"][0]["field"] == field
+    assert r.get_json()["error"]["details"][0]["field"].split(".")[0] == field  # accessories.0: the item
     assert count(Loan) == 0 and count(Document) == 0
 
 
@@ -144,7 +144,10 @@ def test_class_hand_out_prints_every_agreement_and_reports_the_failures(it, scho
     assert count(Loan) == 2
     r = it.client.post("/api/v1/loans/class", json={"pairs": pairs, "accessories": []},
                        headers={**it.headers, "Accept": "application/json"})
-    assert r.status_code == 400 and [f["index"] for f in r.get_json()["failed"]] == [0, 1, 2]
+    assert r.status_code == 400 and error_code(r) == "invalid_input"  # no pair handed out: a refusal, its pairs
+    details = r.get_json()["error"]["details"]
+    assert [(f["index"], f["field"]) for f in details] == [(0, "pairs.0"), (1, "pairs.1"), (2, "pairs.2")]
+    assert {f["code"] for f in details} == {"invalid_transition"} and count(Loan) == 2
 
 
 # --- signing ---------------------------------------------------------------------------------------
