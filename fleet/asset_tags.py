@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l
 
 CHECK_ALPHABET = "0123456789ABCDEFGHJKMNPQRTVWXYZ"
 MODULUS = len(CHECK_ALPHABET)  # 31, a prime
@@ -72,13 +73,14 @@ def parse_tag(text: str) -> str:
     m = TAG_RE.fullmatch(tag) if looks_like_tag(text) else None
     if not m:
         raise invalid(
-            f"{text!r} is not an asset tag (expected PREFIX-NNNNNN-C, e.g. DIB-000123-8; 6-9 digits)",
+            _l("%(code)s is not an asset tag (expected PREFIX-NNNNNN-C, e.g. DIB-000123-8; 6-9 digits)",
+               code=repr(text)),
             {"field": "asset_tag"},
         )
     prefix, digits, check = m.groups()
     if not is_valid_body(prefix + digits + check):
         raise invalid(
-            f"asset tag {tag} has a wrong check character: a character is mistyped or two are swapped",
+            _l("asset tag %(tag)s has a wrong check character: a character is mistyped or two are swapped", tag=tag),
             {"field": "asset_tag", "reason": "check_character"},
         )
     return tag

@@ -90,6 +90,25 @@ class Text:
         return f"Text({self.msgid!r}, {self.context!r}, {self.params!r})"
 
 
+class Joined(Text):
+    """Several messages shown as one, each in the reader's language (a refusal's reasons)."""
+
+    __slots__ = ("parts", "separator")
+
+    def __init__(self, parts: list[Text | str], separator: str = "; "):
+        super().__init__("")
+        self.parts, self.separator = list(parts), separator
+
+    def in_(self, locale: str | Translations) -> str:
+        return self.separator.join(p.in_(locale) if isinstance(p, Text) else str(p) for p in self.parts)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Joined) and (self.parts, self.separator) == (other.parts, other.separator)
+
+    def __hash__(self) -> int:
+        return hash(tuple(map(str, self.parts)))
+
+
 def _l(msgid: str, **params: Any) -> Text:
     """A message to translate when shown (extracted like ``_``)."""
     return Text(msgid, None, params)

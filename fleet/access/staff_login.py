@@ -36,11 +36,12 @@ from sqlalchemy.orm import Session
 from fleet.access import access_log, auth, directory, sessions, throttle
 from fleet.config import Config
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l
 from fleet.models import ApiToken, Founder, School, User, utcnow
 
 log = logging.getLogger(__name__)
 
-WRONG = "wrong username or password"
+WRONG = _l("wrong username or password")
 WHAT = "POST /login"
 
 
@@ -84,13 +85,13 @@ def _from_directory(session: Session, config: Config, username: str, password: s
         raise _failed(session, username, address) from None
     except directory.DirectoryUnavailable:
         raise _refused(session, username, address, "directory_unavailable", FleetError(
-            "unavailable", "the directory cannot be reached just now; try again later (local accounts still work)",
+            "unavailable", _l("the directory cannot be reached just now; try again later (local accounts still work)"),
         )) from None
     name = username.lower()
     user = session.scalar(select(User).where(User.name == name))
     if user is not None and user.source != "directory":
         raise _refused(session, username, address, "local_account", FleetError(
-            "forbidden", f"{name!r} is a local account: sign in with its own name and password"))
+            "forbidden", _l("%(name)s is a local account: sign in with its own name and password", name=repr(name))))
     try:
         role, schools, founders = _grant(session, found)
     except _Refusal as refusal:

@@ -41,9 +41,9 @@ def _language(agreement) -> str:
     return chosen if chosen in i18n.LOCALES else agreement.language
 
 
-FIELD_MESSAGES = {  # what the signer is asked to correct, by the field the domain refused
-    "signer_name": lambda: _("Please write your full name (2 to 200 characters)."),
-    "signature": lambda: _("The signature could not be read. Please sign in the box again."),
+FIELD_MESSAGES = {  # what the signer is asked to correct, by the field the domain refused (and its words)
+    "signer_name": lambda why: _("Please write your full name (2 to 200 characters)."),
+    "signature": lambda why: _("The signature could not be read (%(why)s). Please sign in the box again.", why=why),
 }
 
 
@@ -98,8 +98,8 @@ def _sign(s, agreement, token: str):
         if e.code == "too_large":  # a picture of more pixels than a signature may have: never decoded
             return again(_("The signature image is too large. Please sign in the box again."), 413)
         details = e.details if isinstance(e.details, list) else []
-        fields = [d.get("field") for d in details if isinstance(d, dict)]
-        asked = [FIELD_MESSAGES[f]() for f in fields if f in FIELD_MESSAGES]
+        asked = [FIELD_MESSAGES[d["field"]](d.get("message", "")) for d in details
+                 if isinstance(d, dict) and d.get("field") in FIELD_MESSAGES]
         return again(" ".join(asked) or e.localized())
     outbox.enqueue_signed(s, current_app.config["FLEET"].smtp, agreement.loan, agreement)
     s.commit()  # the signature and the e-mail of its copy together (fleet worker sends it)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from fleet.asset_tags import allocate_tag
+from fleet.i18n import Text, _l
 from fleet.models import Delivery, Device, Event, Loan, School, utcnow
 
 STATUSES = (
@@ -97,42 +98,42 @@ class Param:
     required: bool = True
 
 
-# --- guards (each returns None when satisfied, else the reason) --------------------------
+# --- guards (each returns None when satisfied, else the reason, translated when shown) ------
 
-def has_asset_tag(ctx: Context) -> str | None:
-    return None if ctx.device.asset_tag else "the device has no asset tag yet (receive it first)"
+def has_asset_tag(ctx: Context) -> Text | None:
+    return None if ctx.device.asset_tag else _l("the device has no asset tag yet (receive it first)")
 
 
-def other_school(ctx: Context) -> str | None:
+def other_school(ctx: Context) -> Text | None:
     if ctx.objects["school"].id == ctx.device.school_id:
-        return f"the device is already at school {ctx.params['school']}"
+        return _l("the device is already at school %(school)s", school=ctx.params["school"])
     return None
 
 
-def arrives_at_its_school(ctx: Context) -> str | None:
+def arrives_at_its_school(ctx: Context) -> Text | None:
     dest = ctx.objects.get("school")
     if dest is not None and dest.id != ctx.device.school_id:
-        headed = ctx.device.school_registration or "no school"
-        return f"the device was sent to {headed}, not to {ctx.params['school']}"
+        headed = ctx.device.school_registration or _l("no school")
+        return _l("the device was sent to %(sent_to)s, not to %(school)s", sent_to=headed, school=ctx.params["school"])
     return None
 
 
-def delivery_open(ctx: Context) -> str | None:
+def delivery_open(ctx: Context) -> Text | None:
     d = ctx.objects.get("delivery")
-    return f"delivery {d.id} is closed" if d is not None and d.closed_at is not None else None
+    return _l("delivery %(delivery)s is closed", delivery=d.id) if d is not None and d.closed_at is not None else None
 
 
-def on_this_delivery(ctx: Context) -> str | None:
+def on_this_delivery(ctx: Context) -> Text | None:
     d = ctx.objects.get("delivery")
     if d is not None and ctx.device.delivery_id not in (None, d.id):
-        return f"the device is on delivery {ctx.device.delivery_id}, not {d.id}"
+        return _l("the device is on delivery %(on)s, not %(delivery)s", on=ctx.device.delivery_id, delivery=d.id)
     return None
 
 
-def belongs_to_a_school(ctx: Context) -> str | None:
+def belongs_to_a_school(ctx: Context) -> Text | None:
     if ctx.device.school_id:
         return None
-    return "the device belongs to no school; say where it was found by transferring it"
+    return _l("the device belongs to no school; say where it was found by transferring it")
 
 
 # --- targets and effects --------------------------------------------------------------------
@@ -158,13 +159,13 @@ def assign_asset_tag(ctx: Context) -> None:
         ctx.data["asset_tag"] = ctx.changes["asset_tag"]
 
 
-def tag_not_printed(ctx: Context) -> str | None:
+def tag_not_printed(ctx: Context) -> Text | None:
     """A pre-printed tag may replace a tag the system allocated, but not one already on a label."""
     if ctx.device.asset_tag is None:
         return None
     printed = ctx.session.scalar(select(Event.id).where(Event.device_id == ctx.device.id,
                                                         Event.action.in_(("label_printed", "tag_bound"))).limit(1))
-    return f"the device already carries the label {ctx.device.asset_tag}" if printed else None
+    return _l("the device already carries the label %(tag)s", tag=ctx.device.asset_tag) if printed else None
 
 
 def bind_tag(ctx: Context) -> None:
@@ -173,7 +174,7 @@ def bind_tag(ctx: Context) -> None:
     ctx.changes["asset_tag"] = ctx.params["tag"]
 
 
-def wiped_after_return(ctx: Context) -> str | None:
+def wiped_after_return(ctx: Context) -> Text | None:
     """A returned device is wiped before it is lent again: the pupil's files go with the pupil."""
     returned = ctx.session.scalar(select(func.max(Event.seq)).where(Event.device_id == ctx.device.id,
                                                                     Event.action == "return"))
@@ -181,7 +182,7 @@ def wiped_after_return(ctx: Context) -> str | None:
         return None
     wiped = ctx.session.scalar(select(func.max(Event.seq)).where(Event.device_id == ctx.device.id,
                                                                  Event.action == "wipe", Event.seq > returned))
-    return None if wiped else "the device was returned and must be wiped (wipe) before it is lent again"
+    return None if wiped else _l("the device was returned and must be wiped (wipe) before it is lent again")
 
 
 def close_active_loan(ctx: Context) -> None:

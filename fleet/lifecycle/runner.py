@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from fleet import history
 from fleet.errors import FleetError, invalid
+from fleet.i18n import API_LOCALE, Joined, Text, _l
 from fleet.lifecycle import store
 from fleet.lifecycle.actions import ACTIONS, Action, Context, allowed_actions
 from fleet.lifecycle.store import NewEvent
@@ -45,11 +46,12 @@ def apply(
     """Apply one action to one device inside the caller's transaction (the caller commits)."""
     action = ACTIONS.get(action_name)
     if action is None:
-        raise invalid(f"unknown action {action_name!r}", {"field": "action", "actions": sorted(ACTIONS)})
+        raise invalid(_l("unknown action %(action)s", action=repr(action_name)),
+                      {"field": "action", "actions": sorted(ACTIONS)})
     if action.owner is not None and action.owner != via:
         raise FleetError(
             "forbidden",
-            f"{action_name} is applied only through {action.owner}, not directly",
+            _l("%(action)s is applied only through %(owner)s, not directly", action=action_name, owner=action.owner),
             {"action": action_name, "owner": action.owner},
         )
     device, latest = store.locked_latest(session, device)
@@ -59,7 +61,7 @@ def apply(
         if seen is not None:
             if seen.device_id == device.id and seen.action == action_name:
                 return Outcome(device, seen, already=True)
-            raise FleetError("conflict", "this nonce was already used for another scan", {"nonce": nonce})
+            raise FleetError("conflict", _l("this nonce was already used for another scan"), {"nonce": nonce})
 
     ctx = Context(session, device, {}, action=action_name, actor=actor)
     _parse_params(action, params or {}, ctx)
@@ -69,9 +71,11 @@ def apply(
         return Outcome(device, _latest_event(session, device), already=True)
 
     require_source(device, action_name, via)
-    failed = [{"guard": g.__name__, "message": msg} for g in action.guards if (msg := g(ctx))]
-    if failed:
-        raise FleetError("conflict", "; ".join(f["message"] for f in failed), {"failed": failed})
+    reasons = [(g.__name__, reason) for g in action.guards if (reason := g(ctx))]
+    if reasons:
+        failed = [{"guard": name, "message": reason.in_(API_LOCALE) if isinstance(reason, Text) else reason}
+                  for name, reason in reasons]
+        raise FleetError("conflict", Joined([reason for _, reason in reasons], "; "), {"failed": failed})
 
     to_status = action.target(ctx) if callable(action.target) else action.target
     for effect in action.effects:
@@ -89,7 +93,7 @@ def require_source(device: Device, action_name: str, via: str | None = None) -> 
     if device.status not in ACTIONS[action_name].sources:
         raise FleetError(
             "invalid_transition",
-            f"cannot {action_name} a device that is {device.status}",
+            _l("cannot %(action)s a device that is %(status)s", action=action_name, status=device.status),
             {"status": device.status, "allowed": allowed_actions(device.status, via)},
         )
 
@@ -123,7 +127,7 @@ def _parse_params(action: Action, raw: dict[str, Any], ctx: Context) -> None:
         if obj is not None:
             ctx.objects[p.name] = obj
     if errors:
-        raise invalid(f"invalid parameters for {action.name}", errors)
+        raise invalid(_l("invalid parameters for %(action)s", action=action.name), errors)
 
 
 def _same_params(action: Action, recorded: dict, given: dict) -> bool:

@@ -37,7 +37,8 @@ def login():
         user = staff_login.sign_in(s, config(), username, request.form.get("password"), request.remote_addr)
     except FleetError as e:
         s.rollback()
-        page = render_template("signin/login.html", error=e, message=_refusal(e), detail=e.localized(),
+        detail = e.localized() if e.code in ("forbidden", "invalid_input") else ""  # (the others say no more)
+        page = render_template("signin/login.html", error=e, message=_refusal(e), detail=detail,
                                username=username if isinstance(username, str) else "")
         headers = {"Retry-After": str(e.details["retry_after"])} if e.code == "throttled" else {}
         return page, e.status, headers

@@ -214,3 +214,28 @@ def test_an_api_error_in_the_language_accept_language_asks_for(client, accept, m
 def test_a_scan_that_matches_nothing_is_refused_in_latvian_when_asked(api):
     r = api.client.get("/api/v1/devices/NO-SUCH-SERIAL-1", headers={**api.headers, "Accept-Language": "lv"})
     assert r.status_code == 404 and r.get_json()["error"]["message"].startswith("neviens dators neatbilst kodam")
+
+
+@pytest.mark.parametrize("accept, message", [
+    (None, "cannot ship a device that is expected"),
+    ("lv", "darbību ship nevar veikt datoram, kura statuss ir expected"),
+])
+def test_a_lifecycle_refusal_in_each_language(api, accept, message):
+    device = DeviceFactory(status="expected")
+    headers = {**api.headers, **({"Accept-Language": accept} if accept else {})}
+    r = api.client.post(f"/api/v1/devices/{device.serial}/actions/ship",
+                        json={"school": SchoolFactory().registration_number}, headers=headers)
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "invalid_transition"
+    assert r.get_json()["error"]["message"] == message
+
+
+def test_a_guard_s_reason_is_translated_and_its_details_stay_english(api):
+    device = DeviceFactory(status="in_transit")
+    other = SchoolFactory()
+    r = api.client.post(f"/api/v1/devices/{device.serial}/actions/arrive", json={"school": other.registration_number},
+                        headers={**api.headers, "Accept-Language": "lv"})
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "conflict"
+    sent_to = device.school.registration_number
+    assert r.get_json()["error"]["message"] == f"dators tika nosūtīts uz {sent_to}, nevis uz {other.registration_number}"
+    assert r.get_json()["error"]["details"]["failed"] == [
+        {"guard": "arrives_at_its_school", "message": f"the device was sent to {sent_to}, not to {other.registration_number}"}]

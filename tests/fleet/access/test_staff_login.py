@@ -181,7 +181,7 @@ def test_a_directory_user_cannot_take_over_a_local_account(directory_app, client
     UserFactory(name="jberzins", role="ministry")  # local, no password: the directory's jberzins is someone else
     assert sign_in(client, "jberzins", PASSWORD).status_code == 401
     r = sign_in(client, "JBerzins", PASSWORD)
-    assert r.status_code == 403 and "is a local account" in r.get_data(as_text=True)
+    assert r.status_code == 403 and "ir vietējais konts" in r.get_data(as_text=True)  # the page is Latvian by default
     assert user(session, "jberzins").role == "ministry"
 
 
@@ -193,7 +193,8 @@ def test_wrong_password_unknown_user_or_injection_is_one_answer(directory_app, c
                                                                password):
     r = sign_in(client, username, password)
     assert r.status_code == 401
-    assert 'data-code="unauthorized"' in r.get_data(as_text=True) and "wrong username or password" in r.get_data(as_text=True)
+    assert 'data-code="unauthorized"' in r.get_data(as_text=True) and "Nepareizs lietotājvārds vai parole." in r.get_data(
+        as_text=True)
     assert client.get("/").status_code == 303  # not signed in
     [entry] = log(session)
     assert (entry.event, entry.actor) == ("signin_failed", username.lower())
@@ -233,7 +234,7 @@ def test_a_directory_that_is_down_does_not_lock_out_local_accounts(directory_app
     session.commit()
     r = sign_in(client, "enikitina", PASSWORD)
     assert r.status_code == 503 and 'data-code="unavailable"' in r.get_data(as_text=True)
-    assert "local accounts still work" in r.get_data(as_text=True)
+    assert "vietējie konti darbojas" in r.get_data(as_text=True)  # "local accounts work", on the Latvian page
     assert sign_in(client, "vietējais-admins", "vietējā-parole-1").status_code == 303
     assert [(e.event, (e.details or {}).get("reason")) for e in log(session)] == [
         ("signin_refused", "directory_unavailable"), ("signin", None)]
