@@ -128,7 +128,8 @@ class DirectoryServer:
         return {
             "FLEET_LDAP_URL": c.url, "FLEET_LDAP_USER_BASE": c.user_base, "FLEET_LDAP_BIND_DN": c.bind_dn,
             "FLEET_LDAP_BIND_PASSWORD": c.bind_password, "FLEET_LDAP_GROUP_BASE": c.group_base,
-            "FLEET_LDAP_ROLE_GROUPS": json.dumps(c.role_groups), "FLEET_LDAP_SCHOOL_GROUP_PATTERN": c.school_group_pattern,
+            "FLEET_LDAP_ROLE_GROUPS": json.dumps(c.role_groups),
+            "FLEET_LDAP_SCHOOL_GROUP_PATTERN": c.school_group_pattern,
         }
 
     def ldap(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -158,14 +159,21 @@ def start(extra_config: str = "") -> DirectoryServer:
         other_ca, _, _ = _certificates(folder / "other")
         (folder / "data").mkdir()
         (folder / "slapd.conf").write_text(_slapd_conf(folder, ca_file, cert, key, extra_config))
-        port, ldaps_port = free_port(), free_port()
-        process = subprocess.Popen(
-            [binary, "-f", str(folder / "slapd.conf"), "-h", f"ldap://127.0.0.1:{port}/ ldaps://127.0.0.1:{ldaps_port}/",
-             "-d", "0"],
-            stdout=(folder / "slapd.log").open("wb"), stderr=subprocess.STDOUT,
-        )
-        server = DirectoryServer(folder, port, ldaps_port, process, ca_file, other_ca)
-        _wait_until_listening(server)
+        for attempt in range(3):  # a free port may be taken before slapd binds it (another xdist worker)
+            port, ldaps_port = free_port(), free_port()
+            with (folder / "slapd.log").open("wb") as log:
+                process = subprocess.Popen(
+                    [binary, "-f", str(folder / "slapd.conf"), "-h",
+                     f"ldap://127.0.0.1:{port}/ ldaps://127.0.0.1:{ldaps_port}/", "-d", "0"],
+                    stdout=log, stderr=subprocess.STDOUT,
+                )
+            server = DirectoryServer(folder, port, ldaps_port, process, ca_file, other_ca)
+            try:
+                _wait_until_listening(server)
+                break
+            except SlapdExited:
+                if attempt == 2:
+                    raise
         server.ldap("ldapadd", stdin=_ldif())
         return server
     except BaseException:
@@ -176,12 +184,16 @@ def start(extra_config: str = "") -> DirectoryServer:
         raise
 
 
+class SlapdExited(RuntimeError):
+    """slapd stopped before it listened (its log says why)."""
+
+
 def _wait_until_listening(server: DirectoryServer, seconds: float = 15) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             log = (server.folder / "slapd.log").read_text(errors="replace")
-            raise RuntimeError(f"slapd exited with {server.process.returncode}:\n{log}")
+            raise SlapdExited(f"slapd exited with {server.process.returncode}:\n{log}")
         try:
             with socket.create_connection(("127.0.0.1", server.port), timeout=0.2):
                 return
@@ -249,7 +261,8 @@ def _ldif() -> str:
         cn = group.split(",")[0].removeprefix("cn=")
         # groupOfNames needs a member: the service account stands in for an empty group. The
         # memberof overlay follows groupOfNames only, so members of UNIQUE_GROUPS have no memberOf.
-        kind, attribute = ("groupOfUniqueNames", "uniqueMember") if group in UNIQUE_GROUPS else ("groupOfNames", "member")
+        unique = group in UNIQUE_GROUPS
+        kind, attribute = ("groupOfUniqueNames", "uniqueMember") if unique else ("groupOfNames", "member")
         lines = [f"dn: {group}", f"objectClass: {kind}", f"cn: {cn}"]
         lines += [f"{attribute}: {m}" for m in members.get(group, [SERVICE_DN])]
         entries.append("\n".join(lines) + "\n")
@@ -271,9 +284,9 @@ def _certificates(folder: Path) -> tuple[str, str, str]:
           .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
           .not_valid_after(now + datetime.timedelta(days=1))
           .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True, content_commitment=False,
-                                       key_encipherment=False, data_encipherment=False, key_agreement=False,
-                                       encipher_only=False, decipher_only=False), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                       content_commitment=False, key_encipherment=False, data_encipherment=False,
+                                       key_agreement=False, encipher_only=False, decipher_only=False), critical=True)
           .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
           .sign(ca_key, hashes.SHA256()))
     key = ec.generate_private_key(ec.SECP256R1())
@@ -281,8 +294,8 @@ def _certificates(folder: Path) -> tuple[str, str, str]:
             .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
             .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.SubjectAlternativeName([
+                x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)

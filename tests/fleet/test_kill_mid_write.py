@@ -156,7 +156,8 @@ class Child:
         deadline = time.monotonic() + 30
         while True:
             session.commit()
-            left = session.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name"),
+            left = session.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name"
+                                       " AND datname = current_database()"),  # not another xdist worker's child
                                   {"name": CHILD_NAME})
             session.commit()
             if not left:
@@ -333,7 +334,8 @@ def _handout_state(session, school, pupils, devices, before) -> bool:
         return False
     n = len(pupils)
     assert now == tuple(b + d for b, d in zip(before, (n, n, n), strict=True)), f"{before} → {now}"
-    assert {(loan.pupil_id, loan.device_id) for loan in loans} == {(p.id, d.id) for p, d in zip(pupils, devices)}
+    handed = {(p.id, d.id) for p, d in zip(pupils, devices, strict=True)}
+    assert {(loan.pupil_id, loan.device_id) for loan in loans} == handed
     assert {loan.status for loan in loans} == {"active"} and set(statuses.values()) == {"on_loan"}
     for loan in loans:
         last = session.scalar(select(Event).where(Event.device_id == loan.device_id)
