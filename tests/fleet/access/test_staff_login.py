@@ -193,8 +193,8 @@ def test_wrong_password_unknown_user_or_injection_is_one_answer(directory_app, c
                                                                password):
     r = sign_in(client, username, password)
     assert r.status_code == 401
-    assert 'data-code="unauthorized"' in r.get_data(as_text=True) and "Nepareizs lietotājvārds vai parole." in r.get_data(
-        as_text=True)
+    page = r.get_data(as_text=True)
+    assert 'data-code="unauthorized"' in page and "Nepareizs lietotājvārds vai parole." in page
     assert client.get("/").status_code == 303  # not signed in
     [entry] = log(session)
     assert (entry.event, entry.actor) == ("signin_failed", username.lower())
