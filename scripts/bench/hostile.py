@@ -28,8 +28,8 @@ Method
     5. the workers' memory again (RSS now, and the largest peak RSS of a worker: VmHWM).
   Printed: a Markdown table, Fleet beside the baseline, and the ratio.
 
-Run: ``.venv/bin/python scripts/bench_hostile.py [--stalled S] [--requests R]``
-(also run at the end of ``scripts/bench.py``).
+Run from the repository's root: ``.venv/bin/python -m scripts.bench.hostile [--stalled S] [--requests R]``
+(also run at the end of ``python -m scripts.bench``).
 """
 
 from __future__ import annotations
@@ -44,17 +44,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tests.fleet import bombs  # noqa: E402
+from scripts.bench.harness import FLEET, free_port, run_threads, start_server, stop_process
+from tests.fleet import bombs
 
 CLIENT_TIMEOUT = 5.0
-FLEET = Path(sys.executable).with_name("fleet")
 SERIAL = "HOSTILE00001"
 OVER_LIMIT = 64 * 1024 * 1024
 LARGE_BODY = 15 * 1024 * 1024
@@ -84,12 +81,6 @@ class Result:
 
 # --- the servers ---------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start(name: str, env: dict, tmp: Path) -> Server:
     port, log = free_port(), tmp / f"{name}.log"
     if name == "Fleet":
@@ -98,28 +89,12 @@ def start(name: str, env: dict, tmp: Path) -> Server:
         cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread",
                "--workers", "2", "--threads", "4", "--access-logfile", "-", "--no-control-socket",
                "fleet.app:create_app()"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = Server(name, port, proc, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if request(server, "GET", "/healthz")[0] == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    stop(server)
-    raise RuntimeError(f"{name} did not start:\n{log.read_text()[-3000:]}")
+    proc = start_server(name, cmd, env, port, log, wait=60, timeout=CLIENT_TIMEOUT, stop_wait=40)
+    return Server(name, port, proc, log)
 
 
 def stop(server: Server) -> None:
-    if server.proc.poll() is None:
-        server.proc.terminate()
-        try:
-            server.proc.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            server.proc.kill()
-            server.proc.wait()
+    stop_process(server.proc, 40)
 
 
 def workers(server: Server) -> list[int]:
@@ -217,20 +192,6 @@ def post_raw(server: Server, head: bytes, body: bytes, declared: int) -> int:
         return 0
 
 
-def at_once(count: int, work) -> list:
-    results = [None] * count
-
-    def run(i):
-        results[i] = work(i)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def multipart(fields: dict[str, str], name: str, content: bytes) -> tuple[bytes, str]:
     boundary = secrets.token_hex(16)
     parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
@@ -275,11 +236,11 @@ def hostile(server: Server, token: str, school: dict, args) -> Result:
                  b"Connection: close\r\n")
     signed = scan_head + b"Authorization: Bearer " + token.encode() + b"\r\n"
     first_mib = b" " * (1024 * 1024)
-    result.over_limit = at_once(8, lambda i: post_raw(server, signed, first_mib, OVER_LIMIT)).count(413)
+    result.over_limit = run_threads(8, lambda i: post_raw(server, signed, first_mib, OVER_LIMIT)).count(413)
     padded = json.dumps({"code": SERIAL}).encode()
     padded += b" " * (LARGE_BODY - len(padded))
-    result.large_refused = at_once(8, lambda i: post_raw(server, scan_head, padded, len(padded))).count(401)
-    result.large_scanned = at_once(4, lambda i: post_raw(server, signed, padded, len(padded))).count(200)
+    result.large_refused = run_threads(8, lambda i: post_raw(server, scan_head, padded, len(padded))).count(401)
+    result.large_scanned = run_threads(4, lambda i: post_raw(server, signed, padded, len(padded))).count(200)
     for _, _, build in SCAN_BOMBS:
         device, pupil = school["devices"].pop(), school["pupils"].pop()
         result.bombs_refused += bomb(server, school, device, pupil, build()) == 413
@@ -368,7 +329,7 @@ def report(res: dict[str, Result], args) -> list[str]:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m scripts.bench.hostile", description=__doc__.splitlines()[0])
     p.add_argument("--stalled", type=int, default=16, help="connections stalled mid-request")
     p.add_argument("--requests", type=int, default=20, help="health checks and scans in each phase")
     args = p.parse_args()

@@ -13,7 +13,7 @@ Method
   The process is pinned to one core; each renderer runs ``--rounds`` times with the order
   alternating, and the table shows the median CPU time. Then the QR encoders alone, per symbol.
 
-Run: ``.venv/bin/python scripts/bench_labels.py [--labels N] [--rounds R]``.
+Run from the repository's root: ``.venv/bin/python -m scripts.bench.label_sheets [--labels N] [--rounds R]``.
 """
 
 from __future__ import annotations
@@ -22,26 +22,22 @@ import argparse
 import io
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import qrcode
+import segno
+import zxingcpp
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 
-import qrcode  # noqa: E402
-import segno  # noqa: E402
-import zxingcpp  # noqa: E402
-from reportlab.graphics import renderPDF  # noqa: E402
-from reportlab.graphics.barcode.code128 import Code128  # noqa: E402
-from reportlab.graphics.barcode.qr import QrCodeWidget  # noqa: E402
-from reportlab.graphics.shapes import Drawing  # noqa: E402
-from reportlab.lib.utils import ImageReader  # noqa: E402
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
-
-import labels  # noqa: E402
-from labels import fonts, pdf  # noqa: E402
-from labels.layout import Code128 as BarItem  # noqa: E402
-from labels.layout import QRCode, Text  # noqa: E402
+import labels
+from labels import fonts, pdf
+from labels.layout import Code128 as BarItem
+from labels.layout import QRCode, Text
 
 STOCK = labels.STOCKS["avery-l7159"]
 MM = pdf.MM
@@ -141,12 +137,12 @@ def encoders(n: int) -> dict[str, float]:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m scripts.bench.label_sheets", description=__doc__.splitlines()[0])
     p.add_argument("--labels", type=int, default=1000)
     p.add_argument("--rounds", type=int, default=3)
     args = p.parse_args()
     if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     for fn in RENDERERS.values():  # warm up: fonts registered, modules imported
         fn(sample(30, 900_000))
     times: dict[str, list[float]] = {k: [] for k in RENDERERS}
@@ -154,7 +150,8 @@ def main() -> None:
     order = list(RENDERERS)
     for r in range(args.rounds):
         for name in (order if r % 2 == 0 else order[::-1]):
-            seconds, document = cpu(RENDERERS[name], sample(args.labels, (r * len(order) + order.index(name)) * args.labels))
+            first = (r * len(order) + order.index(name)) * args.labels
+            seconds, document = cpu(RENDERERS[name], sample(args.labels, first))
             times[name].append(seconds)
             sizes[name] = len(document)
     rate = {k: args.labels / statistics.median(v) for k, v in times.items()}

@@ -3,11 +3,11 @@
 ``POST /api/v1/scan {code, action: "image", image}`` locks the device row by serial
 (``SELECT … FOR UPDATE``), sets its status and ``updated_at`` and appends one event, in one
 transaction. There is no authentication, no resolver chain, no ORM and no double-scan check: it
-is the floor that ``scripts/bench.py`` compares Fleet against. It uses Fleet's own engine factory
+is the floor that ``python -m scripts.bench`` compares Fleet against. It uses Fleet's own engine factory
 (so the pool settings are the same) and Fleet's hash function (so the events it writes keep every
 device's chain valid); both servers share one scratch database.
 
-Served by gunicorn as ``bench_baseline:create_app()`` with ``FLEET_DATABASE_URL`` set.
+Served by gunicorn as ``scripts.bench.baseline_app:create_app()`` with ``FLEET_DATABASE_URL`` set.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The manifest workload of ``scripts/bench.py``: import an N-row CSV manifest end to end, beside
+"""The manifest workload of ``python -m scripts.bench``: import an N-row CSV manifest end to end, beside
 a bare executemany of the same rows into the same three tables, in the same database and run.
 
 Fleet: ``POST /api/v1/deliveries`` (multipart CSV, through Flask's test client in this process):
@@ -18,7 +18,6 @@ import io
 import json
 import secrets
 import statistics
-import threading
 import time
 import tracemalloc
 
@@ -29,12 +28,13 @@ from fleet.access import auth
 from fleet.app import create_app
 from fleet.config import Config
 from fleet.models import utcnow
+from scripts.bench.harness import run_threads
 
 
 def manifest_csv(n: int, prefix: str) -> bytes:
     lines = ["sērijas numurs;ražotājs;modelis;MAC adreses"]
-    lines += [f"{prefix}{i:08d};Lenovo;ThinkPad 11e Yoga Gen 6;3C:52:82:{i >> 16 & 255:02X}:{i >> 8 & 255:02X}:{i & 255:02X}"
-              for i in range(n)]
+    lines += [f"{prefix}{i:08d};Lenovo;ThinkPad 11e Yoga Gen 6;"
+              f"3C:52:82:{i >> 16 & 255:02X}:{i >> 8 & 255:02X}:{i & 255:02X}" for i in range(n)]
     return ("\r\n".join(lines) + "\r\n").encode("cp1257")
 
 
@@ -44,8 +44,8 @@ def bare_executemany(engine, n: int, prefix: str) -> float:
     try:
         cur = raw.cursor()
         t0 = time.perf_counter()
-        cur.execute("INSERT INTO deliveries (contract_id, created_at, created_by) SELECT id, now(), 'bare' FROM contracts "
-                    "LIMIT 1 RETURNING id")
+        cur.execute("INSERT INTO deliveries (contract_id, created_at, created_by) "
+                    "SELECT id, now(), 'bare' FROM contracts LIMIT 1 RETURNING id")
         delivery = cur.fetchone()[0]
         cur.executemany(
             "INSERT INTO delivery_items (delivery_id, line, serial, manufacturer, model, macs, po_line) "
@@ -55,7 +55,8 @@ def bare_executemany(engine, n: int, prefix: str) -> float:
         ids = [r[0] for r in cur.fetchall()]
         cur.executemany(
             "INSERT INTO devices (id, serial, manufacturer, model, status, created_at, updated_at, history_head, "
-            "history_length, delivery_id) VALUES (%s, %s, 'Lenovo', 'ThinkPad 11e Yoga Gen 6', 'expected', %s, %s, '', 1, %s)",
+            "history_length, delivery_id) "
+            "VALUES (%s, %s, 'Lenovo', 'ThinkPad 11e Yoga Gen 6', 'expected', %s, %s, '', 1, %s)",
             [(ids[i], f"{prefix}{i:08d}", now, now, delivery) for i in range(n)])
         cur.executemany(
             "INSERT INTO events (device_id, seq, action, to_status, at, actor, data, hash) "
@@ -106,13 +107,13 @@ def run(url: str, engine, n: int, port: int, receive: int = 2_000, clients: int 
     return [
         "| metric | Fleet | bare executemany | ratio | target | met? |",
         "| --- | --- | --- | --- | --- | --- |",
-        f"| import a {n:,}-row CSV manifest (s) | {fleet:.2f} | {bare:.2f} | {ratio:.2f} | < 3 s, ≤ 2 × bare | "
-        f"{'yes' if fleet < 3 and ratio <= 2 else 'NO'} |",
-        f"| … its rounds (s) | {' / '.join(f'{t:.2f}' for t, _ in fleets)} | {' / '.join(f'{t:.2f}' for t in bares)} "
-        f"| — | median shown above | — |",
+        (f"| import a {n:,}-row CSV manifest (s) | {fleet:.2f} | {bare:.2f} | {ratio:.2f} | < 3 s, ≤ 2 × bare | "
+         f"{'yes' if fleet < 3 and ratio <= 2 else 'NO'} |"),
+        (f"| … its rounds (s) | {' / '.join(f'{t:.2f}' for t, _ in fleets)} | {' / '.join(f'{t:.2f}' for t in bares)} "
+         f"| — | median shown above | — |"),
         f"| peak Python memory of the import (MiB) | {peak:.0f} | — | — | — | — |",
-        f"| receiving {min(receive, n):,} of them by scan, {clients} stations (scans/s) | {rate:.0f} | — | — | — | "
-        f"{'errors: ' + str(errors) if errors else '0 errors'} |",
+        (f"| receiving {min(receive, n):,} of them by scan, {clients} stations (scans/s) | {rate:.0f} | — | — | — | "
+         f"{'errors: ' + str(errors) if errors else '0 errors'} |"),
     ]
 
 
@@ -130,10 +131,6 @@ def receive_by_scan(port: int, token: str, delivery: int, serials: list[str], cl
             if response.status != 200:
                 errors.append(response.status)
 
-    threads = [threading.Thread(target=station, args=(serials[i::clients],)) for i in range(clients)]
     t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_threads(clients, lambda i: station(serials[i::clients]))
     return len(serials) / (time.perf_counter() - t0), len(errors)

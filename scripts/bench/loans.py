@@ -11,7 +11,8 @@ Method
      ``POST /api/v1/loans/class`` with the 30 pairs → 30 loans, 30 ``hand_over`` events, 30 stored
      agreements and the one PDF. Median of ``--rounds`` rounds, each on fresh pupils and laptops.
 
-Run: ``.venv/bin/python scripts/bench_loans.py [--rounds R] [--pg-url postgresql+psycopg://…/db]``.
+Run from the repository's root:
+``.venv/bin/python -m scripts.bench.loans [--rounds R] [--pg-url postgresql+psycopg://…/db]``.
 """
 
 from __future__ import annotations
@@ -19,18 +20,14 @@ from __future__ import annotations
 import argparse
 import io
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
-
-from labels import documents as print_shop  # noqa: E402
-from labels import fonts  # noqa: E402
+from labels import documents as print_shop
+from labels import fonts
 
 CLASS = 30
 
@@ -38,7 +35,8 @@ CLASS = 30
 def sample(start: int) -> list[print_shop.AgreementData]:
     return [print_shop.AgreementData(
         number=f"L-2026-{start + i:06d}", language="lv", date="2026-11-28",
-        founder=print_shop.Party("Ķekavas novada pašvaldība", "kods KEK"), school=print_shop.Party("Baložu vidusskola", "VIIS 4312903421"),
+        founder=print_shop.Party("Ķekavas novada pašvaldība", "kods KEK"),
+        school=print_shop.Party("Baložu vidusskola", "VIIS 4312903421"),
         guardian=print_shop.Party(f"Jānis Bērziņš {i}"), pupil=print_shop.Party(f"Ērika Ņikitina {i}", "5.b klase"),
         manufacturer="HP", model="ProBook 450 G9", serial=f"5CD{start + i:07d}X", asset_tag=f"DIB-{start + i:06d}-K",
         accessories=("lādētājs", "soma"), condition="jauns", eu_funded=True,
@@ -77,8 +75,10 @@ def documents(rounds: int) -> dict[str, float]:
     template = print_shop.default_template("lv")
     print_shop.agreement_pdf(sample(900_000)[0], template)  # fonts registered, styles built
     return {
-        "one by one": median_seconds(lambda r: [print_shop.agreement_pdf(d, template) for d in sample(r * CLASS)], rounds),
-        "one class PDF": median_seconds(lambda r: print_shop.agreements_pdf([(d, template) for d in sample(r * CLASS)]), rounds),
+        "one by one": median_seconds(
+            lambda r: [print_shop.agreement_pdf(d, template) for d in sample(r * CLASS)], rounds),
+        "one class PDF": median_seconds(
+            lambda r: print_shop.agreements_pdf([(d, template) for d in sample(r * CLASS)]), rounds),
         "baseline (words only)": median_seconds(lambda r: baseline(sample(r * CLASS), template), rounds),
     }
 
@@ -98,7 +98,8 @@ def handout(rounds: int, pg_url: str | None) -> float:
         upgrade(db.engine())
         s = db.session()
         founder = Founder(code=f"B{time.time_ns() % 10**6}", name="Ķekavas novada pašvaldība")
-        school = School(registration_number=f"{time.time_ns() % 10**10:010d}", name="Baložu vidusskola", founder=founder)
+        school = School(registration_number=f"{time.time_ns() % 10**10:010d}", name="Baložu vidusskola",
+                        founder=founder)
         s.add_all([founder, school])
         s.flush()
         user = add_user(s, f"bench-it-{time.time_ns()}", "school_it", [school.registration_number])
@@ -110,8 +111,9 @@ def handout(rounds: int, pg_url: str | None) -> float:
     def one_round(r: int) -> None:
         with app.app_context():
             s = db.session()
-            devices = lifecycle.register(s, [Device(serial=f"BNCH{r:03d}{i:04d}{time.time_ns() % 10**6}", manufacturer="HP",
-                                                    model="ProBook 450 G9") for i in range(CLASS)], "bench")
+            devices = lifecycle.register(s, [
+                Device(serial=f"BNCH{r:03d}{i:04d}{time.time_ns() % 10**6}", manufacturer="HP", model="ProBook 450 G9")
+                for i in range(CLASS)], "bench")
             for device in devices:
                 for action, params in (("receive", {}), ("image", {"image": "win11"}), ("label", {}),
                                        ("ship", {"school": school.registration_number}), ("arrive", {})):
@@ -123,7 +125,8 @@ def handout(rounds: int, pg_url: str | None) -> float:
             s.commit()
             pairs = [{"pupil": p.id, "device": d.serial} for p, d in zip(pupils, devices, strict=True)]
         start = time.perf_counter()
-        response = client.post("/api/v1/loans/class", json={"pairs": pairs, "accessories": ["charger"]}, headers=headers)
+        response = client.post("/api/v1/loans/class", json={"pairs": pairs, "accessories": ["charger"]},
+                               headers=headers)
         times.append(time.perf_counter() - start)
         assert response.status_code == 200 and response.headers["X-Fleet-Loans"] == str(CLASS), response.data[:300]
 
@@ -134,7 +137,7 @@ def handout(rounds: int, pg_url: str | None) -> float:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m scripts.bench.loans", description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--pg-url", default=None, help="a scratch PostgreSQL database for the hand-out (default: SQLite)")
     args = p.parse_args()
