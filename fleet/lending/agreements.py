@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from fleet import display_names, document_store, uploads
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l
 from fleet.models import Agreement, AgreementTemplate, Founder, Loan, utcnow
 from labels.documents import (
     AgreementData,
@@ -147,9 +148,10 @@ def new_link(session: Session, agreement: Agreement, public_url: str) -> str:
 
 def _unsigned(agreement: Agreement) -> None:
     if agreement.status == "signed":
-        raise FleetError("conflict", f"agreement {agreement.number} is signed already", {"status": "signed"})
+        raise FleetError("conflict", _l("agreement %(number)s is signed already", number=agreement.number),
+                         {"status": "signed"})
     if agreement.status == "void":
-        raise FleetError("conflict", f"agreement {agreement.number} is void", {"status": "void"})
+        raise FleetError("conflict", _l("agreement %(number)s is void", number=agreement.number), {"status": "void"})
 
 
 def by_token(session: Session, token: str, now: datetime | None = None) -> Agreement:
@@ -157,11 +159,13 @@ def by_token(session: Session, token: str, now: datetime | None = None) -> Agree
     agreement = session.scalar(select(Agreement).where(Agreement.token_hash == hash_token(token))) \
         if isinstance(token, str) and 20 <= len(token) <= 100 else None
     if agreement is None:
-        raise FleetError("not_found", "this signing link is not valid, or it was replaced by a newer one")
+        raise FleetError("not_found", _l("this signing link is not valid, or it was replaced by a newer one"))
     if agreement.status != "awaiting_signature":
-        raise FleetError("conflict", "this agreement is already signed; the link has been used", {"status": agreement.status})
+        raise FleetError("conflict", _l("this agreement is already signed; the link has been used"),
+                         {"status": agreement.status})
     if agreement.token_expires_at <= (now or utcnow()):
-        raise FleetError("conflict", "this signing link has expired; ask the school for a new one", {"expired": True})
+        raise FleetError("conflict", _l("this signing link has expired; ask the school for a new one"),
+                         {"expired": True})
     return agreement
 
 
