@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import email
+import email.header
 import io
 import re
 import socket
@@ -300,3 +301,24 @@ def test_the_outbox_listing_refuses_what_is_not_a_page(api_as, query):
     r = api_as("admin").get(f"outbox?{query}")
     assert r.status_code == 400 and error_code(r) == "invalid_input"
     assert r.get_json()["error"]["details"][0]["field"] == query.split("=")[0]
+
+
+@pytest.mark.parametrize("language, subject, greeting", [
+    ("lv", "Patapinājuma līgums {number} parakstīšanai", "Labdien!"),
+    ("en", "Loan agreement {number} to sign", "Hello,"),
+])
+def test_the_guardian_s_e_mail_is_in_the_agreement_s_language_only(smtp, app, api_as, session, language, subject,
+                                                                    greeting):
+    school = SchoolFactory(name="Baložu vidusskola")
+    it = api_as("school_it", school=school)
+    r = it.post("loans", json={"device": DeviceFactory(status="at_school", school=school).serial, "language": language,
+                               "pupil": PupilFactory(school=school, guardian_email="janis@example.lv").id,
+                               "accessories": []})
+    assert r.status_code == 201, r.get_json()
+    assert work(app).sent == 1
+    (message,) = smtp.messages
+    body = message.get_payload(decode=True).decode()
+    decoded = str(email.header.make_header(email.header.decode_header(message["Subject"])))
+    assert decoded == subject.format(number=r.get_json()["agreement"]["number"])
+    assert body.startswith(greeting) and ("Hello" in body) == (language == "en") and ("Labdien" in body) == (
+        language == "lv")
