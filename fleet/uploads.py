@@ -198,4 +198,5 @@ def _inspect(kind: str, data: bytes) -> dict:
         return {"too_large": "memory"}  # out of memory (PDFium aborts) or out of processor time
     if done.returncode < 0:  # a decoder crashed on the file (SIGSEGV, SIGILL, SIGTRAP, SIGBUS)
         return {"unreadable": "the scan cannot be read (it crashed the reader)"}
-    raise RuntimeError(f"the scan reader failed (exit {done.returncode}): {done.stderr.decode(errors='replace')[-2000:]}")
+    detail = done.stderr.decode(errors="replace")[-2000:]
+    raise RuntimeError(f"the scan reader failed (exit {done.returncode}): {detail}")

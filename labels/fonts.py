@@ -63,7 +63,8 @@ def fit(text: str, width_mm: float, size_pt: float, min_pt: float, bold: bool = 
     natural = text_width(text, size_pt, bold)
     if natural <= width_mm:
         return text, size_pt
-    size = max(min_pt, size_pt * width_mm / natural * (1 - 1e-9))  # a hair under: the scaled width is exact only to rounding
+    # a hair under: the scaled width is exact only to rounding
+    size = max(min_pt, size_pt * width_mm / natural * (1 - 1e-9))
     if text_width(text, size, bold) <= width_mm:
         return text, size
     cut = text

@@ -152,7 +152,8 @@ def _best_module(stock: Stock, qr_symbol: symbols.QR, barcode: symbols.Barcode |
     return best
 
 
-def _attempt(stock: Stock, qr_symbol: symbols.QR, barcode: symbols.Barcode | None, lines: list[_Line], module: float) -> Layout:
+def _attempt(stock: Stock, qr_symbol: symbols.QR, barcode: symbols.Barcode | None, lines: list[_Line],
+             module: float) -> Layout:
     w, h, margin = stock.label_width, stock.label_height, stock.margin
     quiet = symbols.QR_QUIET * module
     side = qr_symbol.size * module

@@ -97,8 +97,8 @@ def draw(canvas: Canvas, drawn: Layout, left: float, top: float, page_height: fl
             # fonts' subsets as reportlab documents them: several times faster than drawString
             key = (item.text, item.size, item.bold)
             font, strings = shown.get(key) or shown.setdefault(key, _strings(canvas, *key))
-            ops.append(f"BT\n{font} 1 0 0 1 {(left + item.x) * MM:.2f} {(page_height - top - item.baseline) * MM:.2f} Tm "
-                       f"{strings}\nET")
+            x, y = (left + item.x) * MM, (page_height - top - item.baseline) * MM
+            ops.append(f"BT\n{font} 1 0 0 1 {x:.2f} {y:.2f} Tm {strings}\nET")
         elif kind is Emblem:  # drawn at once, ahead of the label's literal: it keeps its own state
             _emblem(canvas, item, left, top, page_height)
     ops.append("Q")
@@ -146,7 +146,8 @@ def _emblem(canvas: Canvas, item: Emblem, left: float, top: float, page_height: 
         canvas.beginForm(EMBLEM_FORM, 0, 0, 1.5, 1)
         ops = [f"{_rgb(emblem.BLUE)} 0 0 1.5 1 re f", _rgb(emblem.GOLD)]
         for star in emblem.stars(0, 0, 1):
-            ops.append(" ".join(f"{x:.4f} {1 - y:.4f} {op}" for (x, y), op in zip(star, "mlllllllll", strict=True)) + " h f")
+            ops.append(" ".join(f"{x:.4f} {1 - y:.4f} {op}" for (x, y), op in zip(star, "mlllllllll", strict=True))
+                       + " h f")
         canvas.addLiteral("\n".join(ops))
         canvas.endForm()
     size = item.height * MM

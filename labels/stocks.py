@@ -64,9 +64,10 @@ _A4 = (210.0, 297.0)  # mm
 # label, 7.20 mm from the left and 15.15 mm from the top, 3 x 7 on a 210 x 297 mm page. The values are copied
 # unrounded: Avery's A4 dies are inch-based (38.10 = 1.5 in, 99.06 = 3.9 in, 21.17 = 5/6 in, 33.86 = 4/3 in), and
 # Avery's catalogue rounds them to 0.1 mm (99.1, 21.2, 33.9, 45.7, 29.6).
-# Corner radii: jimevins/glabels-qt, templates/avery-iso-templates.xml (commit 21c6b82b04ca8dc7c76b68271b14aa778246ca7c),
-# round="5" in points (glabels' unit when none is given) = 1.76 mm. glabels has no L7159, L6009 or L6011, and
-# LibreOffice records no radii, so those three have corner_radius 0 (unknown, not "square").
+# Corner radii: jimevins/glabels-qt, templates/avery-iso-templates.xml
+# (commit 21c6b82b04ca8dc7c76b68271b14aa778246ca7c), round="5" in points (glabels' unit when none is given)
+# = 1.76 mm. glabels has no L7159, L6009 or L6011, and LibreOffice records no radii, so those three have
+# corner_radius 0 (unknown, not "square").
 # Where glabels' grid disagrees with LibreOffice's, LibreOffice's is kept because it matches Avery's published label
 # size and pitch; the disagreements are noted at each stock.
 #
@@ -90,7 +91,8 @@ STOCKS: dict[str, Stock] = {
         ),
         # labels.xml "L7163 Address": S;10160;3810;9906;3810;467;1515;2;7;21000;29700 (symmetric 4.67 mm sides).
         # glabels "7163": width 280.9 pt = 99.10 mm, x0 9.5 pt = 3.35 mm, y0 43 pt = 15.17 mm, dx 292 pt = 103.01 mm --
-        # a 103 mm pitch leaves 3.35 mm on the left and 4.54 mm on the right; Avery's pitch is 101.6 mm (4 in). Not used.
+        # a 103 mm pitch leaves 3.35 mm on the left and 4.54 mm on the right; Avery's pitch is 101.6 mm (4 in).
+        # Not used.
         Stock(
             id="avery-l7163", name="Avery L7163", kind="sheet",
             label_width=99.06, label_height=38.1, page_width=_A4[0], page_height=_A4[1],
@@ -109,7 +111,8 @@ STOCKS: dict[str, Stock] = {
             columns=5, rows=13, left=4.67, top=10.9, pitch_x=40.64, pitch_y=21.17,
             corner_radius=1.76,
             source="LibreOffice/core extras/source/labels/labels.xml, Avery A4 'L7651 Mini Address'; "
-                   "corner radius: jimevins/glabels-qt templates/avery-iso-templates.xml, Avery 8651 (L7651 equiv, round 5 pt)",
+                   "corner radius: jimevins/glabels-qt templates/avery-iso-templates.xml, Avery 8651 "
+                   "(L7651 equiv, round 5 pt)",
         ),
         # labels.xml "L7159 Address": S;6654;3386;6400;3386;646;1306;3;8;21000;29700 (also J8159, J8359). Only
         # LibreOffice has this sheet. Avery's catalogue sells L7159 as 63.5 x 33.9 mm; LibreOffice records a 64.0 mm
@@ -138,9 +141,10 @@ STOCKS: dict[str, Stock] = {
         ),
         # ---- thermal rolls --------------------------------------------------------------------------------------
         # Brother DK-11201 (formerly DK-1201), die-cut 29 x 90 mm, printed landscape. glabels-qt
-        # templates/brother-other-templates.xml (commit ea7fbd6b86d46029571bad49b89a8a438462c63f) "DK-1201": 28.96 x 89.83
-        # mm (342 x 1061 dots at 300 dpi), round 1.5 mm, print area inset 1.5 mm across the tape and 3.0 mm along the
-        # feed, after Brother's QL Series Command Reference. 300 dpi: michaelrsweet/lprint lprint-brother.c (QL series).
+        # templates/brother-other-templates.xml (commit ea7fbd6b86d46029571bad49b89a8a438462c63f) "DK-1201":
+        # 28.96 x 89.83 mm (342 x 1061 dots at 300 dpi), round 1.5 mm, print area inset 1.5 mm across the tape
+        # and 3.0 mm along the feed, after Brother's QL Series Command Reference. 300 dpi: michaelrsweet/lprint
+        # lprint-brother.c (QL series).
         Stock(
             id="brother-dk-11201", name="Brother DK-11201", kind="roll",
             label_width=90.0, label_height=29.0, page_width=90.0, page_height=29.0,
@@ -163,7 +167,8 @@ STOCKS: dict[str, Stock] = {
                    "300 dpi: michaelrsweet/lprint lprint-brother.c",
         ),
         # Zebra 2 x 1 in (50.8 x 25.4 mm) direct-thermal die-cut labels on a 203 dpi desktop printer. Neither glabels
-        # nor LibreOffice has Zebra stock; michaelrsweet/lprint lprint-zpl.c (commit 01d1b7faac5ed4aca0111b495a4fdcc1a3efc2d4)
+        # nor LibreOffice has Zebra stock; michaelrsweet/lprint lprint-zpl.c
+        # (commit 01d1b7faac5ed4aca0111b495a4fdcc1a3efc2d4)
         # lists "oe_2x1-label_2x1in" for 2-inch ZPL printers, 203 dpi for the "-203dpi" drivers, and 0.01 mm margins
         # (ZPL prints to the edge), so the margin here is the die-cut registration tolerance only. No source gives a
         # corner radius.

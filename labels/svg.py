@@ -22,10 +22,11 @@ def label_svg(stock: Stock, data: LabelData) -> bytes:
         elif isinstance(item, Code128):
             bars = "".join(f"M{x} 0h{n}v1h-{n}z" for x, n in symbols.bar_rects(item.symbol))
             parts.append(f'<path class="code128" transform="translate({item.x:.4f} {item.y:.4f}) '
-                         f'scale({item.module:.5f} {item.height:.4f})" d="{bars}" data-text={quoteattr(item.symbol.text)}/>')
+                         f'scale({item.module:.5f} {item.height:.4f})" d="{bars}" '
+                         f'data-text={quoteattr(item.symbol.text)}/>')
         elif isinstance(item, Emblem):
-            parts.append(f'<g class="eu-emblem"><rect x="{item.x:.3f}" y="{item.y:.3f}" width="{1.5 * item.height:.3f}" '
-                         f'height="{item.height:.3f}" fill="{_hex(emblem.BLUE)}"/>')
+            parts.append(f'<g class="eu-emblem"><rect x="{item.x:.3f}" y="{item.y:.3f}" '
+                         f'width="{1.5 * item.height:.3f}" height="{item.height:.3f}" fill="{_hex(emblem.BLUE)}"/>')
             for star in emblem.stars(item.x, item.y, item.height):
                 points = " ".join(f"{x:.3f},{y:.3f}" for x, y in star)
                 parts.append(f'<polygon points="{points}" fill="{_hex(emblem.GOLD)}"/>')

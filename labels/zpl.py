@@ -46,7 +46,8 @@ def labels_zpl(stock: Stock, labels: Iterable[LabelData], calibration: Calibrati
                 # a text block (^TB) clips the line at the label's margin rather than past its edge.
                 height, top = dots(item.size * PT), item.baseline - ASCENT * item.size * PT
                 room = dots(stock.label_width - stock.margin - item.x)
-                cmds.append(f"{origin(item.x, top)}^A0N,{height},{height}^TBN,{room},{dots((ASCENT + DESCENT) * item.size * PT)}"
+                block = dots((ASCENT + DESCENT) * item.size * PT)
+                cmds.append(f"{origin(item.x, top)}^A0N,{height},{height}^TBN,{room},{block}"
                             f"^FH^FD{_field(item.text)}^FS")
             elif isinstance(item, Emblem):
                 cmds.append(f"{origin(item.x, item.y)}{_emblem(dots(1.5 * item.height), dots(item.height))}^FS")

@@ -4,8 +4,9 @@ The agreement's PDF comes from the print shop (``labels.documents``) with the fo
 template in the agreement's language, or the default one. What was rendered is kept as a snapshot
 (the data with the frame's words of that day, and the template), so the signed copy re-renders exactly
 the original (same bytes, same SHA-256) and adds a signature page, whatever the catalogs say by then.
-Accessories and the condition are printed by their display names (``fleet.display_names``). Signing: the guardian's link ``/sign/{token}`` (the token random, 256 bits, stored hashed,
-single-use, expiring), the same page at the school's desk, or a paper scan uploaded by the school.
+Accessories and the condition are printed by their display names (``fleet.display_names``).
+Signing: the guardian's link ``/sign/{token}`` (the token random, 256 bits, stored hashed, single-use,
+expiring), the same page at the school's desk, or a paper scan uploaded by the school.
 A signed agreement never changes; re-signing is refused.
 """
 

@@ -150,8 +150,8 @@ def agreement_story(data: AgreementData, template: Template) -> list[Flowable]:
                Paragraph(f"{w['number']} {bold(data.number)}", st["subtitle"]),
                Paragraph(f"{w['date']}: {bold(data.date)}", st["subtitle"])]
     if data.sign_url:
-        code = [QRCode(data.sign_url, QR_SIZE), paragraph("<br/>".join(map(escape, [w["scan"], *w[SCAN_ALSO].splitlines()])), "caption",
-                                                        fixed=True)]
+        caption = "<br/>".join(map(escape, [w["scan"], *w[SCAN_ALSO].splitlines()]))
+        code = [QRCode(data.sign_url, QR_SIZE), paragraph(caption, "caption", fixed=True)]
         column = QR_SIZE + 8 * mm
         story.append(table([[heading, code]], [WIDTH - column, column]))
     else:

@@ -137,7 +137,8 @@ def template_from_json(data: dict) -> Template:
         raise ValueError("template: expected a JSON object")
     keys = {"version", "language", "title", "sections"}
     if unknown := sorted(set(data) - keys):
-        raise ValueError(f"template: unknown field(s) {', '.join(map(str, unknown))}; expected {', '.join(sorted(keys))}")
+        raise ValueError(f"template: unknown field(s) {', '.join(map(str, unknown))}; "
+                         f"expected {', '.join(sorted(keys))}")
     if missing := sorted(keys - set(data)):
         raise ValueError(f"template: missing field(s) {', '.join(missing)}")
     sections = data["sections"]
@@ -186,8 +187,8 @@ _LV = Template(
             "2.3. Ierīces nodošanu apliecina šā līguma pielikums – nodošanas–pieņemšanas akts.",
         )),
         ("3. Patapinājuma ņēmēja pienākumi", (
-            "3.1. Gādāt, lai Ierīci lieto Izglītojamais mācībām; nenodot to citām personām un neizmantot komercdarbībai "
-            "vai prettiesiskiem mērķiem.",
+            "3.1. Gādāt, lai Ierīci lieto Izglītojamais mācībām; nenodot to citām personām un neizmantot "
+            "komercdarbībai vai prettiesiskiem mērķiem.",
             "3.2. Rūpēties par Ierīci kā krietns un rūpīgs saimnieks: sargāt to no triecieniem, mitruma un karstuma, "
             "neatvērt tās korpusu, nenoņemt inventāra uzlīmi un nemainīt Ierīci bez Skolas ziņas.",
             "3.3. Bez kavēšanās, ne vēlāk kā nākamajā darba dienā, paziņot Skolai par Ierīces bojājumu, darbības "
@@ -214,8 +215,8 @@ _LV = Template(
         ("6. Līguma darbība", (
             "6.1. Līgums stājas spēkā, kad to paraksta Patapinājuma ņēmējs, un ir spēkā, līdz Ierīce atdota Skolai "
             "un sastādīts atgriešanas akts.",
-            "6.2. Strīdus līdzēji risina sarunās, bet, ja vienošanās netiek panākta, – Latvijas Republikas normatīvajos "
-            "aktos noteiktajā kārtībā.",
+            "6.2. Strīdus līdzēji risina sarunās, bet, ja vienošanās netiek panākta, – Latvijas Republikas "
+            "normatīvajos aktos noteiktajā kārtībā.",
             "6.3. Patapinājuma ņēmējs saņem parakstītā līguma kopiju elektroniski vai papīra formā.",
         )),
         ("7. Personas datu apstrāde", (
@@ -259,8 +260,8 @@ _EN = Template(
             "acceptance act.",
         )),
         ("3. The Borrower's duties", (
-            "3.1. To see that the Device is used by the Pupil for learning; not to pass it on to anyone else and not to "
-            "use it for business or unlawful purposes.",
+            "3.1. To see that the Device is used by the Pupil for learning; not to pass it on to anyone else and not "
+            "to use it for business or unlawful purposes.",
             "3.2. To take good care of the Device: protect it from knocks, moisture and heat, not open its case, not "
             "remove the asset label and not alter the Device without the School's knowledge.",
             "3.3. To tell the School without delay, at the latest on the next working day, of any damage, fault, loss "
@@ -279,8 +280,8 @@ _EN = Template(
         )),
         ("5. Liability", (
             "5.1. The Borrower is liable only for deliberate damage to the Device or for its loss. The Borrower is not "
-            "liable for normal wear, for faults, for damage that arises in using the Device as intended, or for a theft "
-            "reported to the police.",
+            "liable for normal wear, for faults, for damage that arises in using the Device as intended, or for a "
+            "theft reported to the police.",
             "5.2. Any compensation is based on the Device's remaining value on the Lender's books. The Lender may "
             "reduce or waive it in view of the family's circumstances.",
         )),

@@ -182,7 +182,10 @@ def is_whole_dots(mm: float, dpi: int, tolerance: float = 1e-6) -> bool:
     return dots >= 1 - tolerance and math.isclose(dots, round(dots), abs_tol=tolerance)
 
 
-def overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float], tolerance: float = 1e-6) -> bool:
+Box = tuple[float, float, float, float]
+
+
+def overlap(a: Box, b: Box, tolerance: float = 1e-6) -> bool:
     """Whether two boxes (x0, y0, x1, y1) share more than an edge."""
     return (min(a[2], b[2]) - max(a[0], b[0]) > tolerance) and (min(a[3], b[3]) - max(a[1], b[1]) > tolerance)
 

@@ -164,7 +164,8 @@ def test_symbols_sit_in_their_cells_shifted_by_the_calibration(run):
             drawn = layout(run.stock, run.data[index])
             item = drawn.first(QRCode if symbol.format == QR else Code128)
             left, top = run.origin(index)
-            x0, y0, x1, y1 = (px(left + item.box[0]), px(top + item.box[1]), px(left + item.box[2]), px(top + item.box[3]))
+            x0, y0 = px(left + item.box[0]), px(top + item.box[1])
+            x1, y1 = px(left + item.box[2]), px(top + item.box[3])
             got = extent(symbol)
             if symbol.format == QR:
                 assert got == pytest.approx((x0, y0, x1, y1), abs=PLACE), (symbol.text, got, (x0, y0, x1, y1))
@@ -198,8 +199,8 @@ def test_nothing_is_drawn_outside_the_labels_printable_area(run):
         for index in run.on_page(page):
             left, top = run.origin(index)
             m = stock.margin
-            draw.rectangle((px(left + m) - PLACE, px(top + m) - PLACE,
-                            px(left + stock.label_width - m) + PLACE, px(top + stock.label_height - m) + PLACE), fill=255)
+            draw.rectangle((px(left + m) - PLACE, px(top + m) - PLACE, px(left + stock.label_width - m) + PLACE,
+                            px(top + stock.label_height - m) + PLACE), fill=255)
         assert blank.point(lambda v: 255 if v == 255 else 0).getextrema() == (255, 255), f"ink outside on page {page}"
         assert image.getextrema()[0] == 0  # and there is ink on the labels
 
@@ -229,12 +230,13 @@ def test_latvian_text_extracts_with_every_diacritic():
 def test_a_line_across_two_font_subsets_extracts_exactly():
     """Past 200-odd distinct characters in a document the font gets a second subset: a line with characters of
     both is a string per subset, each after its own font, and still extracts as the one line it is."""
-    pool = "".join(chr(c) for c in (*range(0xC0, 0x180), *range(0x391, 0x3AA), *range(0x3B1, 0x3CA), *range(0x410, 0x450))
-                   if c not in (0xD7, 0xF7, 0x3A2))
+    codes = (*range(0xC0, 0x180), *range(0x391, 0x3AA), *range(0x3B1, 0x3CA), *range(0x410, 0x450))
+    pool = "".join(chr(c) for c in codes if c not in (0xD7, 0xF7, 0x3A2))
     seen, new = pool[:-4], pool[-4:]
     mixed = "Rīga " + new  # its last characters come when the first subset is full
     stock = STOCKS["avery-l7163"]
-    data = [label(i + 1, owner=seen[j:j + 10]) for i, j in enumerate(range(0, len(seen), 10))] + [label(99, owner=mixed)]
+    data = [label(i + 1, owner=seen[j:j + 10]) for i, j in enumerate(range(0, len(seen), 10))]
+    data.append(label(99, owner=mixed))
     assert all("owner" not in layout(stock, d).omitted for d in data)
     last = reader(labels_pdf(stock, data)).pages[-1]
     assert mixed in lines_of(last.extract_text())
@@ -340,7 +342,8 @@ def printed_as_whole_dots(stock: Stock, page: Image.Image, drawn, left: float, t
         assert per_module == pytest.approx(round(per_module), abs=1e-6), (stock.id, item.module)  # the layout's part
         x0, x1 = (left + item.box[0]) * dots - per_module, (left + item.box[2]) * dots + per_module
         if isinstance(item, QRCode):
-            rows = [((top + item.y + (r + 0.5) * item.module) * dots, cells) for r, cells in enumerate(item.symbol.rows)]
+            rows = [((top + item.y + (r + 0.5) * item.module) * dots, cells)
+                    for r, cells in enumerate(item.symbol.rows)]
         else:
             rows = [((top + item.y + item.height / 2) * dots, item.symbol.modules)]
         for y, modules in rows:
@@ -454,7 +457,8 @@ def test_one_label_pdf_is_a_page_of_the_labels_size(stock_id):
     pdf = reader(label_pdf(stock, label(1)))
     assert len(pdf.pages) == 1
     box = pdf.pages[0].mediabox
-    assert (float(box.width) * PT, float(box.height) * PT) == pytest.approx((stock.label_width, stock.label_height), abs=0.01)
+    size = (float(box.width) * PT, float(box.height) * PT)
+    assert size == pytest.approx((stock.label_width, stock.label_height), abs=0.01)
     assert text_lines(pdf.pages[0]) == texts(layout(stock, label(1)))
 
 

@@ -1,4 +1,5 @@
-"""Label stock geometry: the published sizes, the grids from the manufacturers' data, and that every label lies on its page."""
+"""Label stock geometry: the published sizes, the grids from the manufacturers' data, and that every label lies on
+its page."""
 
 from __future__ import annotations
 

@@ -100,7 +100,8 @@ def test_same_input_same_bytes_also_in_another_process():
     first = agreement_pdf(data, default_template("lv"))
     agreements_pdf([(agreement(i), default_template("lv")) for i in range(3)])  # other documents in between
     assert agreement_pdf(data, default_template("lv")) == first
-    script = ("import hashlib, sys; sys.path.insert(0, sys.argv[1]); from tests.labels.documents.samples import agreement; "
+    script = ("import hashlib, sys; sys.path.insert(0, sys.argv[1]); "
+              "from tests.labels.documents.samples import agreement; "
               "from labels.documents import agreement_pdf, default_template; "
               "print(hashlib.sha256(agreement_pdf(agreement(), default_template('lv'))).hexdigest())")
     other = subprocess.run([sys.executable, "-c", script, str(ROOT)], capture_output=True, text=True, check=True,
@@ -156,7 +157,8 @@ def test_agreement_refuses_a_template_in_another_language_or_version():
 
 
 def test_long_values_wrap_and_markup_in_data_prints_as_text():
-    data = agreement(model="ProBook 450 G9 Notebook PC 15.6\" Intel Core i5-1235U 16 GB RAM 512 GB SSD <Education & Co>",
+    data = agreement(model="ProBook 450 G9 Notebook PC 15.6\" Intel Core i5-1235U 16 GB RAM 512 GB SSD "
+                           "<Education & Co>",
                      accessories=("lādētājs", "soma", "pele", "austiņas", "USB-C adapteris", "ekrāna aizsargplēve",
                                   "klaviatūras pārsegs"),
                      guardian=Party("Jānis Bērziņš-Ozoliņš-Kalniņš-Šteinbergs-Žvīgure", "tālr. +371 20000000"))
