@@ -34,7 +34,8 @@ def test_a_successful_run_images_the_device(api, received):
     r = api.post("imaging", json=report(received))
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
-    assert body["device"]["status"] == "imaged" and body["event"]["data"] == {"image": "Win11 Edu 23H2", "station": "st-1"}
+    assert body["device"]["status"] == "imaged"
+    assert body["event"]["data"] == {"image": "Win11 Edu 23H2", "station": "st-1"}
     assert body["run"]["mismatches"] == [] and body["run"]["succeeded"]
     assert api.get("imaging/mismatches").get_json()["items"] == []
 
@@ -68,9 +69,11 @@ def test_a_resent_report_counts_once(api, received):
 def test_bad_reports_are_refused_with_every_field(api, received):
     r = api.post("imaging", json={"serial": received, "result": "maybe", "hardware": {"macs": ["nope"]}, "extra": 1})
     assert r.status_code == 400 and error_code(r) == "invalid_input"
-    assert [d["field"] for d in r.get_json()["error"]["details"]] == ["extra", "image", "station", "result", "hardware.macs"]
+    fields = [d["field"] for d in r.get_json()["error"]["details"]]
+    assert fields == ["extra", "image", "station", "result", "hardware.macs"]
     assert error_code(api.post("imaging", json=report("NOT-IN-FLEET"))) == "not_found"
-    assert error_code(api.post("imaging", json=report(DeviceFactory(status="at_school").serial))) == "invalid_transition"
+    at_school = DeviceFactory(status="at_school").serial
+    assert error_code(api.post("imaging", json=report(at_school))) == "invalid_transition"
 
 
 # --- the agent ------------------------------------------------------------------------------------
@@ -105,7 +108,8 @@ def test_the_agent_reads_the_machine(fake_machine):
 
 def test_the_agent_reports_to_a_live_server(live, fake_machine, received, tmp_path, api, capsys):
     token = token_for(UserFactory(role="warehouse"))
-    args = ["--url", live, "--token", token, "--image", "Win11 Edu", "--station", "st-7", "--queue", str(tmp_path / "q")]
+    args = ["--url", live, "--token", token, "--image", "Win11 Edu", "--station", "st-7",
+            "--queue", str(tmp_path / "q")]
     assert agent.main(args + fake_machine, sleep=lambda s: None) == 0
     assert "reported PF2ABCDE: imaged DIB-" in capsys.readouterr().out
     assert api.get(f"devices/{received}").get_json()["status"] == "imaged"
@@ -122,7 +126,8 @@ def test_the_agent_queues_while_fleet_is_away_and_sends_later(live, fake_machine
     assert api.get(f"devices/{received}").get_json()["status"] == "in_warehouse"
     back = agent.main(["--url", live, "--image", "second"] + common + fake_machine, sleep=waits.append)
     assert back == 0 and not queue.exists()
-    images = [e["data"].get("image") for e in api.get(f"devices/{received}/events").get_json()["items"] if e["action"] == "image"]
+    events = api.get(f"devices/{received}/events").get_json()["items"]
+    images = [e["data"].get("image") for e in events if e["action"] == "image"]
     assert images == ["first", "second"]  # the queued report went first
 
 
@@ -136,5 +141,26 @@ def test_the_agent_does_not_queue_a_refused_report(live, fake_machine, tmp_path)
 
 def test_a_placeholder_serial_stops_the_agent():
     with pytest.raises(SystemExit) as e:
-        agent.build_report({"serial": "To be filled by O.E.M.", "manufacturer": "", "model": "", "macs": []}, "x", "s", "success")
+        agent.build_report({"serial": "To be filled by O.E.M.", "manufacturer": "", "model": "", "macs": []},
+                           "x", "s", "success")
     assert "no usable serial" in str(e.value)
+
+
+def test_the_mismatches_come_a_page_at_a_time_newest_first(api, session):
+    from provisioning.deliveries import create_delivery
+    from provisioning.manifests import ManifestRow
+    from tests.factories import ContractFactory
+
+    serials = ["PF3AAAA1", "PF3AAAA2", "PF3AAAA3"]
+    delivery = create_delivery(session, ContractFactory().number,
+                               [ManifestRow(n, s, "Lenovo", "ThinkPad 11e") for n, s in enumerate(serials, 2)], "t")
+    session.commit()
+    for serial in serials:
+        assert api.post(f"deliveries/{delivery.id}/receive", json={"code": serial}).status_code == 200
+        hw = {"manufacturer": "Dell Inc.", "model": "Latitude 3120", "macs": []}
+        assert api.post("imaging", json=report(serial, hardware=hw)).status_code == 200
+    first = api.get("imaging/mismatches?limit=2").get_json()
+    assert [i["serial"] for i in first["items"]] == serials[:0:-1] and first["next"]
+    rest = api.get(f"imaging/mismatches?limit=2&after={first['next']}").get_json()
+    assert [i["serial"] for i in rest["items"]] == serials[:1] and rest["next"] is None
+    assert all(i["at"].endswith("Z") for i in first["items"] + rest["items"])

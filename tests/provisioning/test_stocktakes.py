@@ -50,3 +50,16 @@ def test_the_warehouse_counts_its_own_shelves(api_as):
     r = warehouse.post("stocktakes", json={"school": SchoolFactory().registration_number})
     assert r.status_code == 403 and error_code(r) == "forbidden"
     assert error_code(warehouse.post("stocktakes", json={"school": "0000000000"})) == "invalid_input"
+
+
+def test_a_missing_devices_last_event_is_in_utc_with_z_before_and_after_closing(api_as):
+    school = SchoolFactory()
+    DeviceFactory(status="at_school", school=school)
+    it = api_as("school_it", school=school)
+    started = it.post("stocktakes", json={"school": school.registration_number}).get_json()
+    assert started["missing"] == [] or started["missing"][0]["last_event"]["at"].endswith("Z")
+    counted = it.get(f"stocktakes/{started['id']}").get_json()
+    closed = it.post(f"stocktakes/{started['id']}/close").get_json()
+    for result in (counted, closed, it.get(f"stocktakes/{started['id']}").get_json()):
+        (missing,) = result["missing"]
+        assert missing["last_event"]["at"].endswith("Z") and "+00:00" not in missing["last_event"]["at"]

@@ -110,7 +110,8 @@ def upload(api, school, text: str, encoding: str = "utf-8"):
     import io
 
     return api.post(f"schools/{school.registration_number}/pupils/import",
-                    data={"file": (io.BytesIO(text.encode(encoding)), "skoleni.csv")}, content_type="multipart/form-data")
+                    data={"file": (io.BytesIO(text.encode(encoding)), "skoleni.csv")},
+                    content_type="multipart/form-data")
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1257"])
@@ -124,7 +125,8 @@ def test_import_the_registers_export(api, session, count, encoding):
     names = {(p.given_name, p.family_name) for p in session.query(Pupil).filter_by(school_id=school.id)}
     session.commit()
     assert names == {("Ērika", "Ņikitina"), ("Ģirts", "Ozoliņš")}
-    r = upload(api, school, "register id,given name,family name,class,guardian name\nE1,Ērika,Ņikitina,6.b,Jānis Bērziņš\n")
+    r = upload(api, school,
+               "register id,given name,family name,class,guardian name\nE1,Ērika,Ņikitina,6.b,Jānis Bērziņš\n")
     assert r.get_json() == {"created": 0, "updated": 1}
 
 
@@ -174,3 +176,32 @@ def test_personal_code_checksums():
     for bad in ("111112-11111", "320000-1234", "310199-11111", "999999-99999", arabic_indic):
         with pytest.raises(ValueError):
             pupils.validate_personal_code(bad)
+
+
+def test_a_class_list_comes_a_page_at_a_time_by_class_and_name(api_as, session):
+    school = SchoolFactory()
+    for given, family, grade in (("Anna", "Zariņa", "5.a"), ("Pēteris", "Ozols", "5.b"), ("Ieva", "Ozola", "5.a")):
+        PupilFactory(school=school, given_name=given, family_name=family, grade=grade)
+    PupilFactory()  # another school's
+    it = api_as("school_it", school=school)
+    first = it.get(f"schools/{school.registration_number}/pupils?limit=2").get_json()
+    assert [p["given_name"] for p in first["items"]] == ["Ieva", "Anna"] and first["next"]
+    rest = it.get(f"schools/{school.registration_number}/pupils?limit=2&after={first['next']}").get_json()
+    assert [p["given_name"] for p in rest["items"]] == ["Pēteris"] and rest["next"] is None
+    one_class = it.get(f"schools/{school.registration_number}/pupils?grade=5.a").get_json()
+    assert [p["given_name"] for p in one_class["items"]] == ["Ieva", "Anna"] and one_class["next"] is None
+    for bad in ("limit=0", "limit=x", "after=nope"):
+        r = it.get(f"schools/{school.registration_number}/pupils?{bad}")
+        assert r.status_code == 400 and error_code(r) == "invalid_input"
+        assert details(r)[0]["field"] == bad.split("=")[0]
+
+
+def test_a_cursor_from_another_school_is_refused(api_as, session):
+    school, other = SchoolFactory(), SchoolFactory()
+    PupilFactory(school=school)
+    theirs = PupilFactory(school=other)
+    from fleet import paging
+
+    it = api_as("school_it", school=school)
+    r = it.get(f"schools/{school.registration_number}/pupils?after={paging.encode_cursor(theirs.id)}")
+    assert r.status_code == 400 and details(r)[0]["field"] == "after"
