@@ -1,6 +1,7 @@
 """Display names, in one place, for the codes people see: device statuses, lifecycle actions, roles,
-eligibility groups, conditions, accessories, how a loan ended, agreement states and signing methods,
-why a label was printed, and why a request or scan was refused — Latvian and English (the catalogs).
+eligibility groups, conditions (at hand-over and at return), accessories, how a loan ended, agreement
+states and signing methods, why a label was printed, and why a request or scan was refused — Latvian
+and English (the catalogs).
 
 - In a page: ``name("status", device.status)`` (the request's language), or ``names("status")`` for a
   select's choices. Templates have ``display_name(kind, code)``.
@@ -77,6 +78,12 @@ CONDITION = {
     "worn": _lp("condition", "worn"),
 }
 
+RETURN_CONDITION = {  # as a returned laptop is found (damaged: it goes to repair)
+    "good": _lp("condition", "good"),
+    "worn": _lp("condition", "worn"),
+    "damaged": _lp("condition", "damaged"),
+}
+
 ACCESSORY = {
     "charger": _lp("accessory", "charger"),
     "bag": _lp("accessory", "bag"),
@@ -143,7 +150,8 @@ THING = {  # what a not_found refusal names
 
 KINDS: dict[str, dict[str, Text]] = {
     "status": STATUS, "action": ACTION, "role": ROLE, "eligibility": ELIGIBILITY, "condition": CONDITION,
-    "accessory": ACCESSORY, "loan_status": LOAN_STATUS, "agreement_status": AGREEMENT_STATUS,
+    "return_condition": RETURN_CONDITION, "accessory": ACCESSORY, "loan_status": LOAN_STATUS,
+    "agreement_status": AGREEMENT_STATUS,
     "signing_method": SIGNING_METHOD, "print_reason": PRINT_REASON, "refusal": REFUSAL, "thing": THING,
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from fleet.errors import invalid
+from fleet.i18n import _l
 
 _AS_TYPED = re.compile(r"[A-Za-z0-9-]{4,40}")  # ASCII letters in either case, digits, '-'
 
@@ -21,13 +22,15 @@ def looks_like_serial(text: str) -> bool:
 def normalize_serial(raw: object, field: str = "serial") -> str:
     """The canonical form of a serial, or ``invalid_input`` saying what is wrong with it."""
     if not isinstance(raw, str):
-        raise invalid(f"{field} must be a string", {"field": field})
+        raise invalid(_l("%(field)s must be a string", field=field), {"field": field})
     text = raw.strip()
     if not looks_like_serial(text):
         if not 4 <= len(text) <= 40:
-            reason = f"must be 4-40 characters long, has {len(text)}"
+            reason = _l("must be 4-40 characters long, has %(length)s", length=len(text))
         else:
             bad = sorted({ch for ch in text if not (ch.isascii() and (ch.isalnum() or ch == "-"))})
-            reason = "may hold only letters A-Z, digits and '-', found " + " ".join(repr(c) for c in bad)
-        raise invalid(f"serial {raw!r} {reason}", {"field": field, "value": raw})
+            found = " ".join(repr(c) for c in bad)
+            reason = _l("may hold only letters A-Z, digits and '-', found %(found)s", found=found)
+        raise invalid(_l("serial %(serial)s %(reason)s", serial=repr(raw), reason=reason),
+                      {"field": field, "value": raw})
     return text.upper()

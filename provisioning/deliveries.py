@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from fleet import db, lifecycle, paging, resolvers
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l
 from fleet.models import Contract, Delivery, DeliveryItem, DeliveryScan, Device, Event
 from provisioning.manifests import ManifestRow
 from provisioning.reconciliation import Reconciliation, ensure_open, freeze, is_retry, reconcile
@@ -26,10 +27,11 @@ from provisioning.reconciliation import Reconciliation, ensure_open, freeze, is_
 
 def create_delivery(session: Session, contract_number: Any, rows: list[ManifestRow], actor: str) -> Delivery:
     if not isinstance(contract_number, str) or not contract_number.strip():
-        raise invalid("a delivery needs its contract number", [{"field": "contract", "message": "is required"}])
+        raise invalid(_l("a delivery needs its contract number"), [{"field": "contract", "message": "is required"}])
     contract = session.scalar(select(Contract).where(Contract.number == contract_number.strip()))
     if contract is None:
-        raise invalid(f"no contract {contract_number!r}", [{"field": "contract", "message": "unknown contract"}])
+        raise invalid(_l("no contract %(contract)s", contract=repr(contract_number)),
+                      [{"field": "contract", "message": "unknown contract"}])
     _refuse_known_serials(session, rows)
     delivery = Delivery(contract=contract, created_by=actor)
     session.add(delivery)
@@ -70,7 +72,8 @@ def _refuse_known_serials(session: Session, rows: list[ManifestRow]) -> None:
         if serial not in reported:
             errors.append({"line": line_of[serial], "message": f"serial {serial} is already in the fleet ({status})"})
     if errors:
-        raise invalid(f"{len(errors)} bad line(s); nothing was imported", sorted(errors, key=lambda e: e["line"]))
+        raise invalid(_l("%(count)s bad line(s); nothing was imported", count=len(errors)),
+                      sorted(errors, key=lambda e: e["line"]))
 
 
 def _known(session: Session, serial_column, other, serials: list[str]):
@@ -104,7 +107,7 @@ def get_delivery(session: Session, delivery_id: int, lock: str | None = None) ->
         stmt = stmt.with_for_update(read=lock == "share", of=Delivery)
     delivery = session.scalar(stmt)
     if delivery is None:
-        raise FleetError("not_found", f"delivery {delivery_id} not found", {"ref": delivery_id})
+        raise FleetError("not_found", _l("delivery %(delivery)s not found", delivery=delivery_id), {"ref": delivery_id})
     return delivery
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from fleet import lifecycle, paging, resolvers
 from fleet.access.policy import Scope
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l
 from fleet.models import ArrivalScan, Device, School, Shipment, shipment_items
 from provisioning.reconciliation import Reconciliation, is_retry, reconcile
 
@@ -35,16 +36,18 @@ def create_shipment(session: Session, scope: Scope, school_reg: Any, refs: Any, 
     scope must be allowed to send from there, and devices it does not see answer ``not_found``."""
     actor = scope.actor
     if not isinstance(refs, list) or not refs or len(refs) > MAX_DEVICES:
-        raise invalid(f"devices must be a list of 1-{MAX_DEVICES} serials or asset tags", [{"field": "devices"}])
+        raise invalid(_l("devices must be a list of 1-%(max)s serials or asset tags", max=MAX_DEVICES),
+                      [{"field": "devices"}])
     school = _school(session, school_reg, "school")
     from_school = _school(session, from_school_reg, "from_school") if from_school_reg is not None else None
     if from_school is not None and from_school.id == school.id:
-        raise invalid("a shipment cannot go to the school it comes from",
+        raise invalid(_l("a shipment cannot go to the school it comes from"),
                       [{"field": "school", "message": "is the same as from_school"}])
     action = sending_action(from_school)
     if not scope.may_send(action, from_school.id if from_school else None):
-        where = f"school {from_school.registration_number}" if from_school else "the warehouse"
-        raise FleetError("forbidden", f"you may not send devices from {where} ({action})",
+        where = _l("school %(school)s", school=from_school.registration_number) if from_school else _l("the warehouse")
+        raise FleetError("forbidden",
+                         _l("you may not send devices from %(where)s (%(action)s)", where=where, action=action),
                          {"from_school": from_school.registration_number if from_school else None, "action": action})
     shipment = Shipment(school=school, from_school=from_school, created_by=actor)
     session.add(shipment)
@@ -58,18 +61,20 @@ def create_shipment(session: Session, scope: Scope, school_reg: Any, refs: Any, 
         try:
             device = resolvers.resolve(session, ref, listable, lock=True)
             if device.id in shipped:
-                raise FleetError("duplicate", f"listed already as item {shipped[device.id]}")
+                raise FleetError("duplicate", _l("listed already as item %(item)s", item=shipped[device.id]))
             if from_school is not None and device.school_id != from_school.id:
-                raise FleetError("conflict", f"the device is not at school {from_school.registration_number}")
+                raise FleetError("conflict", _l("the device is not at school %(school)s",
+                                                school=from_school.registration_number))
             outcome = lifecycle.apply(session, device, action, {"school": school.registration_number}, actor)
             if outcome.already:
-                raise FleetError("invalid_transition", f"already sent ({action})", {"allowed": []})
+                raise FleetError("invalid_transition", _l("already sent (%(action)s)", action=action), {"allowed": []})
             shipped[device.id] = index
         except FleetError as e:
             errors.append({"index": index, "ref": ref if isinstance(ref, str) else None, "code": e.code,
                            "message": e.message})
     if errors:  # the caller's transaction rolls back every action applied above
-        raise invalid(f"nothing was shipped: {len(errors)} of {len(refs)} device(s) cannot go", errors)
+        raise invalid(_l("nothing was shipped: %(bad)s of %(all)s device(s) cannot go", bad=len(errors),
+                         all=len(refs)), errors)
     session.execute(insert(shipment_items), [{"shipment_id": shipment.id, "device_id": d} for d in shipped])
     return shipment
 
@@ -78,7 +83,8 @@ def _school(session: Session, registration_number: Any, field: str) -> School:
     school = session.scalar(select(School).where(School.registration_number == registration_number)) \
         if isinstance(registration_number, str) else None
     if school is None:
-        raise invalid(f"no school {registration_number!r}", [{"field": field, "message": "unknown school"}])
+        raise invalid(_l("no school %(school)s", school=repr(registration_number)),
+                      [{"field": field, "message": "unknown school"}])
     return school
 
 
@@ -86,7 +92,7 @@ def get_shipment(session: Session, shipment_id: int, scope: Scope) -> Shipment:
     """The shipment; one outside the scope (neither side is the caller's school) is ``not_found``."""
     shipment = session.get(Shipment, shipment_id)
     if shipment is None or not scope.sees_shipment(shipment):
-        raise FleetError("not_found", f"shipment {shipment_id} not found", {"ref": shipment_id})
+        raise FleetError("not_found", _l("shipment %(shipment)s not found", shipment=shipment_id), {"ref": shipment_id})
     return shipment
 
 
@@ -105,7 +111,7 @@ def arrive(session: Session, scope: Scope, shipment: Shipment, code: Any, nonce:
     """One scan at the receiving school (never by the sender); (outcome, unexpected). A station's
     retry of the same scan (its nonce seen already) is not kept a second time."""
     if not scope.may_receive(shipment.school_id):
-        raise FleetError("forbidden", "arrivals are scanned at the receiving school", {"shipment": shipment.id})
+        raise FleetError("forbidden", _l("arrivals are scanned at the receiving school"), {"shipment": shipment.id})
     actor = scope.actor
     device = resolvers.resolve(session, code, scope, lock=True)
     on_it = session.scalar(select(shipment_items.c.device_id).where(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from fleet import lifecycle, resolvers
 from fleet.access.policy import Scope
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l
 from fleet.models import Device, Event, School, Stocktake, StocktakeScan
 from provisioning.reconciliation import ensure_open, freeze, reconcile
 
@@ -30,9 +31,10 @@ def start(session: Session, scope: Scope, school_reg: Any) -> Stocktake:
         school = session.scalar(select(School).where(School.registration_number == school_reg)) \
             if isinstance(school_reg, str) else None
         if school is None:
-            raise invalid(f"no school {school_reg!r}", [{"field": "school", "message": "unknown school"}])
+            raise invalid(_l("no school %(school)s", school=repr(school_reg)),
+                          [{"field": "school", "message": "unknown school"}])
     if not scope.may_count(school.id if school else None):
-        raise FleetError("forbidden", "you may not count there", {"school": school_reg})
+        raise FleetError("forbidden", _l("you may not count there"), {"school": school_reg})
     where = Device.school_id == school.id if school else Device.school_id.is_(None)
     statuses = HELD["school" if school else "warehouse"]
     expected = sorted(session.scalars(select(Device.serial).where(where, Device.status.in_(statuses))))
@@ -45,7 +47,8 @@ def start(session: Session, scope: Scope, school_reg: Any) -> Stocktake:
 def get(session: Session, stocktake_id: int, scope: Scope) -> Stocktake:
     stocktake = session.get(Stocktake, stocktake_id)
     if stocktake is None or not scope.may_count(stocktake.school_id):
-        raise FleetError("not_found", f"stocktake {stocktake_id} not found", {"ref": stocktake_id})
+        raise FleetError("not_found", _l("stocktake %(stocktake)s not found", stocktake=stocktake_id),
+                         {"ref": stocktake_id})
     return stocktake
 
 
