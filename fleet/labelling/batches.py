@@ -36,7 +36,8 @@ def batch_tags(session: Session, batch: LabelBatch) -> list[str]:
 
 
 def batch_rows(session: Session, batch: LabelBatch) -> list[dict]:
-    rows = session.execute(select(PreprintedTag.tag, Device.serial).outerjoin(Device, Device.id == PreprintedTag.device_id)
+    rows = session.execute(select(PreprintedTag.tag, Device.serial)
+                           .outerjoin(Device, Device.id == PreprintedTag.device_id)
                            .where(PreprintedTag.batch_id == batch.id).order_by(*in_number_order(PreprintedTag.tag)))
     return [{"tag": tag, "serial": serial} for tag, serial in rows]
 

@@ -58,7 +58,8 @@ def _sees_shipment(shipment: Shipment, visible: Callable[[Device], bool], sessio
 
 def _listed(session: Session, refs: Any, visible: Callable[[Device], bool]) -> list[Device]:
     if not isinstance(refs, list) or not 1 <= len(refs) <= MAX_RUN:
-        raise invalid(f"devices must be a list of 1-{MAX_RUN} serials, asset tags or label URLs", [{"field": "devices"}])
+        raise invalid(f"devices must be a list of 1-{MAX_RUN} serials, asset tags or label URLs",
+                      [{"field": "devices"}])
     errors, found, seen = [], [], {}
     for index, ref in enumerate(refs):
         try:
@@ -89,8 +90,8 @@ def record_prints(session: Session, devices: list[Device], reason: Any, stock_id
     errors = []
     for index, device in enumerate(devices):
         if device.id in printed and reason in (None, "first_print"):
-            errors.append({"index": index, "ref": device.serial, "code": "conflict",
-                           "message": "a label was printed before: a reprint needs a reason (damaged, replacement, lost)"})
+            errors.append({"index": index, "ref": device.serial, "code": "conflict", "message":
+                           "a label was printed before: a reprint needs a reason (damaged, replacement, lost)"})
         elif device.id not in printed and reason not in (None, "first_print"):
             errors.append({"index": index, "ref": device.serial, "code": "conflict",
                            "message": "no label was printed before: this is its first print"})

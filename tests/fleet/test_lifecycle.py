@@ -67,7 +67,8 @@ def test_every_action_of_the_design_is_declared():
     assert set(ACTIONS) == design | {"image_failed", "tag_bound"}  # facts of imaging and of pre-printed labels
     covered = {(a, s) for a, s, _, _ in ALLOWED}
     declared = {(a.name, s) for a in ACTIONS.values() for s in a.sources}
-    assert declared - covered == {(a, s) for a, s in declared if a in ("audited", "label_printed", "tag_bound")} - covered
+    facts = ("audited", "label_printed", "tag_bound")
+    assert declared - covered == {(a, s) for a, s in declared if a in facts} - covered
 
 
 @pytest.mark.parametrize("action, source, params, target", ALLOWED, ids=lambda v: v if isinstance(v, str) else None)
@@ -75,7 +76,8 @@ def test_allowed_action(app, session, action, source, params, target):
     device = DeviceFactory(status=source)
     before = _event_count(session, device)
     new_school = SchoolFactory()
-    outcome = apply(session, device, action, _params(params, new_school.registration_number), "tester", via=VIA.get(action))
+    given = _params(params, new_school.registration_number)
+    outcome = apply(session, device, action, given, "tester", via=VIA.get(action))
     session.commit()
     assert outcome.applied and not outcome.already
     assert device.status == target
@@ -97,7 +99,8 @@ def test_every_other_action_is_an_invalid_transition_listing_the_allowed_ones(ap
     for action in sorted(set(ACTIONS) - set(VIA) - set(allowed) - {last}):
         params = {p.name: "x" for p in ACTIONS[action].params if p.required and p.name != "school"}
         if any(p.name == "school" for p in ACTIONS[action].params):
-            params["school"] = device.school.registration_number if device.school else SchoolFactory().registration_number
+            school = device.school or SchoolFactory()
+            params["school"] = school.registration_number
         with pytest.raises(FleetError) as e:
             apply(session, device, action, params, "tester")
         session.rollback()
@@ -396,11 +399,11 @@ def test_nothing_but_the_lifecycle_writes_a_devices_status(pg_app, status_guard,
         user = user or factories.UserFactory(role=role, schools=[school] if school else [])
         return Api(client, factories.token_for(user))
 
-    world = request.getfixturevalue("world")  # test_access's world, made under the guard
+    walked = request.getfixturevalue("world")  # test_access's world, made under the guard
     answers = []
     for role in ("admin", "school_it"):
-        api = client_for(api_as, role, world)
-        answers += [(role, str(route), call(api, route, world).status_code) for route in ROUTES]
+        api = client_for(api_as, role, walked)
+        answers += [(role, str(route), call(api, route, walked).status_code) for route in ROUTES]
     api = api_as("admin")
     school, other = SchoolFactory(), SchoolFactory()
     for action, (start, params, end) in SUCCEEDS.items():
