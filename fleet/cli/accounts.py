@@ -27,8 +27,8 @@ def users() -> None:
 @click.option("--founder", "founders", multiple=True, help="founder code (founder_manager; repeatable)")
 @click.option("--password-stdin", is_flag=True, help="read a password for web sign-in from stdin")
 def users_add(name: str, role: str, schools: tuple[str, ...], founders: tuple[str, ...], password_stdin: bool) -> None:
-    with writing() as s:
-        user = auth.add_user(s, name, role, list(schools), list(founders))
+    with writing() as session:
+        user = auth.add_user(session, name, role, list(schools), list(founders))
         if password_stdin:
             auth.set_password(user, sys.stdin.readline().rstrip("\n"))
     click.echo(f"user {user.name} ({user.role}) added", err=True)
@@ -37,8 +37,8 @@ def users_add(name: str, role: str, schools: tuple[str, ...], founders: tuple[st
 @users.command("password", help="Set a local user's password for web sign-in, read from stdin.")
 @click.argument("name")
 def users_password(name: str) -> None:
-    with writing() as s:
-        user = s.scalar(select(User).where(User.name == name))
+    with writing() as session:
+        user = session.scalar(select(User).where(User.name == name))
         if user is None:
             raise FleetError("not_found", f"user {name!r} not found")
         if user.source != "local":
@@ -52,7 +52,7 @@ def users_password(name: str) -> None:
 def users_list() -> None:
     with make_app().app_context():
         for u in db.session().scalars(select(User).order_by(User.name)):
-            scope = ",".join([s.registration_number for s in u.schools] + [f.code for f in u.founders]) or "-"
+            scope = ",".join([school.registration_number for school in u.schools] + [f.code for f in u.founders]) or "-"
             password = "password" if u.password_hash else "-"
             withdrawn = f"\twithdrawn {u.withdrawn_at:%Y-%m-%d}" if u.withdrawn_at else ""
             click.echo(f"{u.name}\t{u.role}\t{u.source}\t{scope}\t{password}{withdrawn}")
@@ -67,8 +67,8 @@ def tokens() -> None:
 @click.argument("name")
 @click.option("--label", default="cli", show_default=True, help="what the token is for")
 def tokens_create(name: str, label: str) -> None:
-    with writing() as s:
-        _, plain = auth.create_token(s, name, label)
+    with writing() as session:
+        _, plain = auth.create_token(session, name, label)
     click.echo(plain)
 
 
@@ -89,6 +89,6 @@ def tokens_list(user_name: str | None) -> None:
 @tokens.command("revoke", help="Revoke a token by its id (see 'fleet tokens list').")
 @click.argument("token_id", type=int)
 def tokens_revoke(token_id: int) -> None:
-    with writing() as s:
-        auth.revoke_token(s, token_id)
+    with writing() as session:
+        auth.revoke_token(session, token_id)
     click.echo(f"token {token_id} revoked", err=True)

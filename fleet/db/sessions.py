@@ -31,14 +31,14 @@ def session() -> Session:
 
     Requests that only read (GET) get a session that does not take SQLite's write lock.
     """
-    s = g.get("db_session")
-    if s is None:
+    current = g.get("db_session")
+    if current is None:
         reads = has_request_context() and request.method in READ_METHODS
-        s = g.db_session = current_app.extensions["fleet.read_sessionmaker" if reads else "fleet.sessionmaker"]()
-    return s
+        current = g.db_session = current_app.extensions["fleet.read_sessionmaker" if reads else "fleet.sessionmaker"]()
+    return current
 
 
 def _close_session(_exc=None) -> None:
-    s = g.pop("db_session", None)
-    if s is not None:
-        s.close()
+    current = g.pop("db_session", None)
+    if current is not None:
+        current.close()

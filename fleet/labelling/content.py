@@ -45,10 +45,10 @@ def stock(stock_id: Any) -> labels.Stock:
     return found
 
 
-def stock_json(s: labels.Stock) -> dict:
-    return {"id": s.id, "name": s.name, "kind": s.kind, "label_width": s.label_width, "label_height": s.label_height,
-            "columns": s.columns, "rows": s.rows, "per_page": s.per_page, "page_width": s.page_width,
-            "page_height": s.page_height, "dpi": s.dpi, "durable": s.durable, "source": s.source}
+def stock_json(label_stock: labels.Stock) -> dict:
+    fields = ("id", "name", "kind", "label_width", "label_height", "columns", "rows", "per_page", "page_width",
+              "page_height", "dpi", "durable", "source")
+    return {name: getattr(label_stock, name) for name in fields}
 
 
 def output_format(value: Any, allowed: tuple[str, ...] = tuple(FORMATS)) -> str:
