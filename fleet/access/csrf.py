@@ -29,6 +29,7 @@ from flask import Flask, current_app, request, session
 
 from fleet.errors import FleetError
 from fleet.http.errors import error_page
+from fleet.i18n import _l
 
 FIELD = "csrf_token"  # the form field
 KEY = "csrf"  # where the session keeps it
@@ -60,7 +61,8 @@ def exempt(view: Callable) -> Callable:
 def require_header() -> None:
     """A write to the API made with a browser session needs the session's token in X-CSRF-Token."""
     if request.method not in SAFE_METHODS and not valid(request.headers.get(HEADER)):
-        raise FleetError("forbidden", f"a write with a browser session needs the {HEADER} header (the page's csrf-token)",
+        raise FleetError("forbidden", _l("a write with a browser session needs the %(header)s header (the page's "
+                                         "csrf-token)", header=HEADER),
                          {"csrf": HEADER})
 
 
@@ -70,8 +72,8 @@ def _protect_forms():
     if getattr(current_app.view_functions.get(request.endpoint), "csrf_exempt", False):
         return None
     if not valid(request.form.get(FIELD)):
-        return error_page(FleetError("forbidden", "the form's security token is missing or has expired: "
-                                                  "reload the page and send the form again", {"csrf": FIELD}))
+        return error_page(FleetError("forbidden", _l("the form's security token is missing or has expired: "
+                                                     "reload the page and send the form again"), {"csrf": FIELD}))
     return None
 
 

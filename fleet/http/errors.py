@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from fleet import db
 from fleet.errors import FleetError
-from fleet.i18n import api_locale
+from fleet.i18n import _l, api_locale
 
 
 def error_page(e: FleetError):
@@ -29,22 +29,22 @@ def _integrity(e: IntegrityError):
     unique = getattr(e.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(e.orig)
     err = FleetError(
         "duplicate" if unique else "conflict",
-        "the change conflicts with one made at the same moment; nothing was changed",
+        _l("the change conflicts with one made at the same moment; nothing was changed"),
     )
-    return jsonify(err.to_json()), err.status
+    return jsonify(err.to_json(api_locale())), err.status
 
 
 def _data_error(e: DataError):
     """A value PostgreSQL refuses (a NUL in a URL parameter, out of range): the client's input."""
     db.session().rollback()
-    err = FleetError("invalid_input", "a value in the request cannot be stored or compared; nothing was changed")
-    return jsonify(err.to_json()), err.status
+    err = FleetError("invalid_input", _l("a value in the request cannot be stored or compared; nothing was changed"))
+    return jsonify(err.to_json(api_locale())), err.status
 
 
 def _operational(e: OperationalError):
     db.session().rollback()
-    err = FleetError("unavailable", "the database is busy or unreachable; try again")
-    return jsonify(err.to_json()), err.status
+    err = FleetError("unavailable", _l("the database is busy or unreachable; try again"))
+    return jsonify(err.to_json(api_locale())), err.status
 
 
 def install_error_handlers(blueprint: Blueprint) -> None:
