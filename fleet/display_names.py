@@ -1,7 +1,7 @@
 """Display names, in one place, for the codes people see: device statuses, lifecycle actions, roles,
 eligibility groups, conditions (at hand-over and at return), accessories, how a loan ended, agreement
-states and signing methods, why a label was printed, and why a request or scan was refused — Latvian
-and English (the catalogs).
+states and signing methods, why a label was printed, contracts' funding sources, and why a request or
+scan was refused — Latvian and English (the catalogs).
 
 - In a page: ``name("status", device.status)`` (the request's language), or ``names("status")`` for a
   select's choices. Templates have ``display_name(kind, code)``.
@@ -120,6 +120,13 @@ PRINT_REASON = {
     "lost": _lp("print reason", "label lost"),
 }
 
+FUNDING = {  # a contract's funding source
+    "rrf": _lp("funding", "Recovery Fund"),
+    "state_budget": _lp("funding", "State budget"),
+    "react_eu": _lp("funding", "REACT-EU"),
+    "municipal": _lp("funding", "Municipality"),
+}
+
 REFUSAL = {  # the error codes, as a refused scan or request shows them
     "invalid_input": _lp("refusal", "invalid input"),
     "unauthorized": _lp("refusal", "not signed in"),
@@ -152,7 +159,8 @@ KINDS: dict[str, dict[str, Text]] = {
     "status": STATUS, "action": ACTION, "role": ROLE, "eligibility": ELIGIBILITY, "condition": CONDITION,
     "return_condition": RETURN_CONDITION, "accessory": ACCESSORY, "loan_status": LOAN_STATUS,
     "agreement_status": AGREEMENT_STATUS,
-    "signing_method": SIGNING_METHOD, "print_reason": PRINT_REASON, "refusal": REFUSAL, "thing": THING,
+    "signing_method": SIGNING_METHOD, "print_reason": PRINT_REASON, "funding": FUNDING, "refusal": REFUSAL,
+    "thing": THING,
 }
 
 
