@@ -1,18 +1,29 @@
 """What provisioning's printed documents say: a delivery's reconciliation report and a shipment's
-packing list, as plain data for the print shop (``labels.documents``: reconciliation, packing_list)."""
+packing list, as plain data for the print shop (``labels.documents``: reconciliation, packing_list).
+
+Their words are fleet's messages (``fleet.i18n``, context "delivery report" / "packing list"), printed
+"Latvian / English" as every provisioning list is; funding sources by their display names."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fleet import display_names
 from fleet.asset_tags import in_number_order
+from fleet.i18n import LOCALES, Text, _lp
 from fleet.models import Delivery, Device, Shipment, shipment_items
 from labels import documents
 from provisioning import deliveries
 
-FUNDING = {"rrf": "Atveseļošanas fonds / Recovery Fund", "state_budget": "Valsts budžets / State budget",
-           "react_eu": "REACT-EU", "municipal": "Pašvaldība / Municipality"}
+
+def both(text: Text | str) -> str:
+    """"Latvian / English"."""
+    return " / ".join(text.in_(locale) if isinstance(text, Text) else text for locale in LOCALES)
+
+
+def _funding(code: str) -> str:
+    return " / ".join(dict.fromkeys(display_names.name("funding", code, locale) for locale in LOCALES))
 
 
 def _day(value) -> str:
@@ -22,13 +33,14 @@ def _day(value) -> str:
 def delivery_report(session: Session, delivery: Delivery) -> documents.Reconciliation:
     report = deliveries.report(session, delivery)
     counts, contract = report["counts"], delivery.contract
-    status = (f"Slēgta / Closed {_day(delivery.closed_at)}, {delivery.closed_by}" if delivery.closed_at
-              else "Atvērta: skaitļi uz šo brīdi / Open: figures as of now")
+    status = (f"{both(_lp('delivery report', 'Closed'))} {_day(delivery.closed_at)}, {delivery.closed_by}"
+              if delivery.closed_at else both(_lp("delivery report", "Open: figures as of now")))
     return documents.Reconciliation(
-        title=f"Piegāde {delivery.id} / Delivery {delivery.id}",
-        facts=[("Līgums / Contract", contract.number), ("Piegādātājs / Supplier", contract.supplier),
-               ("Finansējums / Funding", FUNDING.get(contract.funding_source, contract.funding_source)),
-               ("Izveidota / Created", f"{_day(delivery.created_at)}, {delivery.created_by}")],
+        title=both(_lp("delivery report", "Delivery %(number)s", number=delivery.id)),
+        facts=[(both(_lp("delivery report", "Contract")), contract.number),
+               (both(_lp("delivery report", "Supplier")), contract.supplier),
+               (both(_lp("delivery report", "Funding")), _funding(contract.funding_source)),
+               (both(_lp("delivery report", "Created")), f"{_day(delivery.created_at)}, {delivery.created_by}")],
         expected=counts["expected"], found=counts["found"], missing=report["missing"],
         unexpected=report["unexpected"], scanned_twice=sorted(report["repeated"]), status=status)
 
@@ -39,9 +51,9 @@ def packing_list(session: Session, shipment: Shipment) -> documents.PackingList:
                            .order_by(*in_number_order(Device.asset_tag))).unique()
     school = shipment.school
     sender = (f"{shipment.from_school.name} ({shipment.from_school.registration_number})" if shipment.from_school
-              else "Centrālā noliktava / Central warehouse")
+              else both(_lp("packing list", "Central warehouse")))
     return documents.PackingList(
-        title=f"Pavadzīme: sūtījums {shipment.id} / Packing list: shipment {shipment.id}",
+        title=both(_lp("packing list", "Packing list: shipment %(number)s", number=shipment.id)),
         sender=sender, recipient=f"{school.name} ({school.registration_number})", founder=school.founder.name,
         date=shipment.created_at.strftime("%Y-%m-%d"),
         items=[documents.PackingItem(d.serial, d.asset_tag or "", " ".join(p for p in (d.manufacturer, d.model) if p))

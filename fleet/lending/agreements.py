@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from fleet import display_names, document_store, uploads
 from fleet.errors import FleetError, invalid
-from fleet.i18n import _l
+from fleet.i18n import _l, _lp
 from fleet.models import Agreement, AgreementTemplate, Founder, Loan, utcnow
 from labels.documents import (
     AgreementData,
@@ -83,14 +83,15 @@ def accessory_names(codes: list[str], language: str) -> tuple[str, ...]:
 
 def _data(loan: Loan, number: str, language: str, sign_url: str, version: str) -> AgreementData:
     device, pupil, school = loan.device, loan.pupil, loan.pupil.school
-    lv = language == "lv"
     condition = display_names.name("condition", loan.condition, language)  # a code without a name as itself
     return AgreementData(
         number=number, language=language, date=loan.handed_over_at.strftime("%Y-%m-%d"),
-        founder=Party(school.founder.name, f"{'kods' if lv else 'code'} {school.founder.code}"),
+        founder=Party(school.founder.name,
+                      _lp("agreement party", "code %(code)s", code=school.founder.code).in_(language)),
         school=Party(school.name, f"VIIS {school.registration_number}"),
         guardian=Party(pupil.guardian_name),
-        pupil=Party(f"{pupil.given_name} {pupil.family_name}", f"{pupil.grade} {'klase' if lv else 'grade'}"),
+        pupil=Party(f"{pupil.given_name} {pupil.family_name}",
+                    _lp("agreement party", "%(grade)s grade", grade=pupil.grade).in_(language)),
         manufacturer=device.manufacturer, model=device.model, serial=device.serial, asset_tag=device.asset_tag or "",
         accessories=accessory_names(list(loan.accessories), language), condition=condition,
         eu_funded=device.contract is not None and device.contract.funding_source == "rrf",
