@@ -67,8 +67,8 @@ def endpoint(permission: str, export: bool = False, scan: str | None = None, *, 
 
 
 def public(view: Callable) -> Callable:
-    """A route under ``/api`` that needs no sign-in (it says nothing about any record)."""
-    view.permission = None
+    """A route under ``/api`` that needs no sign-in (it says nothing about any record): it has no
+    ``permission``, and says so with ``public``."""
     view.public = True
     return view
 
