@@ -32,7 +32,8 @@ def endpoint(permission: str, export: bool = False, scan: str | None = None, *, 
     ``body`` (a pydantic model, or ``schema.Raw`` for a body the handler reads itself), ``query`` (a
     model) and ``answers`` (status → model, ``schema.File`` or ``schema.ERROR``) describe the operation
     in the OpenAPI document; a model body or query is validated first and handed to the handler as its
-    ``body``/``query`` argument. A handler may return a model (or ``(model, status)``)."""
+    ``body``/``query`` argument. A handler may return a model (or ``(model, status)``). In tests (or with
+    ``FLEET_CHECK_ANSWERS`` set in the Flask config) each JSON answer is checked against ``answers``."""
     logged = "export" if export else "personal_data" if policy.is_personal(permission) else None
     operation = schema.Operation(permission, body, query, dict(answers or {}), scan is not None)
     parsed_body = body if isinstance(body, type) and issubclass(body, BaseModel) else None
@@ -54,7 +55,7 @@ def endpoint(permission: str, export: bool = False, scan: str | None = None, *, 
                 if scan is not None:
                     _keep_refused_scan(e, scan, kwargs)
                 raise
-            if current_app.testing and operation.answers:
+            if operation.answers and current_app.config.get("FLEET_CHECK_ANSWERS", current_app.testing):
                 answer = current_app.make_response(answer)
                 schema.check_answer(operation, answer)
             return answer
