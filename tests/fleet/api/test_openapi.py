@@ -10,6 +10,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from fleet.errors import STATUS
+from tests.conftest import error_code
 from tests.factories import DeviceFactory
 from tests.fleet.api.test_access import api_rules
 
@@ -148,3 +149,21 @@ def test_in_tests_an_answer_that_strays_from_its_model_fails(app):
         check_answer(timed, Response(event + '"at": "2026-12-04T09:30:00Z"}', mimetype="application/json"))
         with pytest.raises(AssertionError):
             check_answer(timed, Response(event + '"at": "2026-12-04T09:30:00+00:00"}', mimetype="application/json"))
+
+
+def test_the_body_guards_run_before_the_schema(api):
+    """fleet/http/bodies.py's refusals stand in front of every model: a NUL anywhere, nesting too deep."""
+    r = api.post("bulk", json={"action": "note", "devices": ["PF\x001"], "params": {}})
+    assert error_code(r) == "invalid_input" and "NUL" in r.get_json()["error"]["message"]
+    deep = "[" * 100_000 + "]" * 100_000
+    r = api.client.post("/api/v1/bulk", data=deep, headers={**api.headers, "Content-Type": "application/json"})
+    assert error_code(r) == "invalid_input" and "nested" in r.get_json()["error"]["message"]
+    r = api.get("devices?school=%00")
+    assert error_code(r) == "invalid_input" and "NUL" in r.get_json()["error"]["message"]
+
+
+def test_an_action_needs_no_body_but_a_body_must_be_an_object(api):
+    device = DeviceFactory(status="in_warehouse")
+    assert api.post(f"devices/{device.serial}/actions/wipe").status_code in (200, 409)
+    r = api.post(f"devices/{device.serial}/actions/note", json=[1])
+    assert r.get_json()["error"]["message"] == "the request body must be a JSON object"
