@@ -38,3 +38,18 @@ def test_the_vendored_assets_say_where_they_came_from(sqlite_app):
         assert client.get(f"/static/vendor/swagger-ui-dist/{name}").status_code == 200
     assert client.get("/static/vendor/swagger-ui-dist/VERSION").get_data(as_text=True).startswith("swagger-ui-dist 5.")
     assert client.get("/static/api-docs.js").status_code == 200
+
+
+def test_every_asset_the_script_lists_is_vendored_at_its_version():
+    """scripts/vendor-assets is the list; fleet/static/vendor/ must hold what it says (run it after editing)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    listed = re.findall(r'^\s+"([@\w./-]+) ([\w.-]+) ([^"]+)"$', (root / "scripts/vendor-assets").read_text(), re.M)
+    assert listed
+    for name, version, files in listed:
+        folder = root / "fleet/static/vendor" / name
+        assert (folder / "VERSION").read_text().split("\n")[0] == f"{name} {version}"
+        assert (folder / "LICENSE").stat().st_size > 0
+        assert all((folder / f).is_file() for f in files.split())
