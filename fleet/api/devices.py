@@ -11,6 +11,7 @@ from fleet import db, devices, paging, resolvers, scanning
 from fleet.api import bp, render
 from fleet.api.schemas import Page, PageQuery
 from fleet.api.schemas import devices as schemas
+from fleet.errors import invalid
 from fleet.http import ERROR, Raw, created, endpoint, json_or_none, record_access
 from fleet.lending import agreements, loans
 from fleet.models import Device, Event
@@ -50,8 +51,9 @@ def list_devices(query: schemas.DeviceQuery):
 
 
 def _device_cursor(after: int | None) -> int | None:
-    if after is not None and after > devices.MAX_ID:  # devices.id is a 32-bit integer on PostgreSQL
-        devices.decode_cursor("")  # refused as every cursor not given out here
+    """A cursor past the devices' 32-bit ids (another list's) is refused like any cursor not given out here."""
+    if after is not None and after > devices.MAX_ID:
+        raise invalid("the 'after' cursor is not one this service gave out", [{"field": "after"}])
     return after
 
 
