@@ -17,10 +17,10 @@ from fleet.http import ERROR, File, created, disposition, endpoint
 from fleet.models import LabelBatch, Printer
 
 PDF = File(("application/pdf",), "the labels as a PDF")
-PRINTED = File(("application/pdf", "text/plain"), "the labels: PDF, or ZPL for a thermal printer (format zpl)",
+PRINTED = File((labelling.FORMATS["pdf"], labelling.FORMATS["zpl"]),
+               "the labels: PDF, or ZPL for a thermal printer (format zpl)",
                {"X-Fleet-Labels": "how many labels were printed"})
-ONE_LABEL = File(("application/pdf", "image/png", "image/svg+xml", "text/plain"),
-                 "the label as the URL's extension says: pdf, png, svg, or zpl (text/plain)")
+ONE_LABEL = File(tuple(labelling.FORMATS.values()), "the label as the URL's extension says: pdf, png, svg or zpl")
 
 
 def _public_url() -> str:

@@ -69,7 +69,7 @@ def test_query_parameters_bodies_and_json_answers_are_described(document):
 
 def test_file_answers_name_their_media_types(document):
     label = document["paths"]["/devices/{ref}/label.{fmt}"]["get"]["responses"]["200"]["content"]
-    assert set(label) == {"application/pdf", "image/png", "image/svg+xml", "text/plain"}
+    assert set(label) == {"application/pdf", "image/png", "image/svg+xml", "application/zpl"}
     printed = document["paths"]["/labels"]["post"]["responses"]["200"]
     assert "X-Fleet-Labels" in printed["headers"] and "Content-Disposition" in printed["headers"]
 
