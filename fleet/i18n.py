@@ -159,3 +159,13 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     babel.domain_instance = CatalogDomain()  # (a cached_property of Babel: set once, read by every gettext)
     app.jinja_env.globals.update(page_locale=current_locale, LOCALES=LOCALES)
+    app.after_request(_vary)
+
+
+def _vary(response):
+    """A page or an error answer depends on Accept-Language (and on the ``lang`` cookie): caches must know."""
+    if response.mimetype == "text/html" or response.status_code >= 400:
+        response.vary.add("Accept-Language")
+        if response.mimetype == "text/html":
+            response.vary.add("Cookie")
+    return response

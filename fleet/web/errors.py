@@ -27,7 +27,8 @@ def http_error_page(e: HTTPException):
     if message is None:
         return e
     error = FleetError(CODES.get(e.code, "invalid_input"), message)
-    return render_template("errors/error.html", error=error), e.code
+    allow = {"Allow": ", ".join(e.valid_methods)} if getattr(e, "valid_methods", None) else {}  # a 405 says which
+    return render_template("errors/error.html", error=error), e.code, allow
 
 
 @bp.errorhandler(FleetError)

@@ -115,6 +115,7 @@ def test_latvian_by_default_then_accept_language_then_the_remembered_choice(clie
     assert _lang(client) == "lv"
     assert "Pieslēgties" in client.get("/login").get_data(as_text=True)
     assert _lang(client, **{"Accept-Language": "en-GB,en;q=0.9"}) == "en"
+    assert {"Accept-Language", "Cookie"} <= set(client.get("/login").vary)  # caches keep the languages apart
     assert _lang(client, **{"Accept-Language": "de-DE,de;q=0.9"}) == "lv"  # neither: Latvian
     assert _lang(client, **{"Accept-Language": "en;q=0.5,lv;q=0.9"}) == "lv"
     client.set_cookie(i18n.COOKIE, "en")
@@ -186,6 +187,9 @@ def test_an_unknown_page_is_an_error_page_in_the_visitor_s_language(client):
     r = client.get("/no/such/page")
     assert r.status_code == 404 and "Šajā adresē lapas nav." in r.get_data(as_text=True)
     assert 'data-code="not_found"' in r.get_data(as_text=True)
+    r = client.delete("/login", headers={"Accept-Language": "en"})
+    assert r.status_code == 405 and "This page cannot be used that way." in r.get_data(as_text=True)
+    assert set(r.headers["Allow"].split(", ")) >= {"GET", "POST"}
 
 
 # --- e-mail and API ------------------------------------------------------------------------------
@@ -214,6 +218,7 @@ def test_an_api_error_in_the_language_accept_language_asks_for(client, accept, m
     r = client.get("/api/v1/devices", headers={"Accept-Language": accept} if accept else {})
     assert r.status_code == 401
     assert r.get_json()["error"] == {"code": "unauthorized", "message": message, "details": None}
+    assert "Accept-Language" in r.vary
 
 
 def test_a_scan_that_matches_nothing_is_refused_in_latvian_when_asked(api):
