@@ -13,6 +13,7 @@ import labels
 from fleet import lifecycle, resolvers
 from fleet.asset_tags import allocate_tag, in_number_order, parse_tag
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l
 from fleet.labelling.content import PROGRAMME, label_url
 from fleet.models import Device, Event, LabelBatch, PreprintedTag
 
@@ -21,7 +22,7 @@ MAX_BATCH = 1_000
 
 def create_batch(session: Session, count: Any, stock_id: str, prefix: str, actor: str) -> LabelBatch:
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_BATCH:
-        raise invalid(f"count must be a whole number 1-{MAX_BATCH}", [{"field": "count"}])
+        raise invalid(_l("count must be a whole number 1-%(max)s", max=MAX_BATCH), [{"field": "count"}])
     batch = LabelBatch(count=count, stock=stock_id, created_by=actor)
     session.add(batch)
     session.flush()
@@ -60,17 +61,18 @@ def preprinted(session: Session, code: Any) -> PreprintedTag | None:
 def bind(session: Session, code: Any, serial: Any, actor: str, visible: Callable[[Device], bool]) -> lifecycle.Outcome:
     """Bind a pre-printed tag to the device with `serial`: the label's first scan with the serial."""
     if not isinstance(serial, str) or not serial.strip():
-        raise invalid("the device's serial is required to bind a pre-printed label", [{"field": "serial"}])
+        raise invalid(_l("the device's serial is required to bind a pre-printed label"), [{"field": "serial"}])
     tag = preprinted(session, code)
     if tag is None:
-        raise FleetError("not_found", f"no pre-printed label {code!r}", {"ref": code})
+        raise FleetError("not_found", _l("no pre-printed label %(code)s", code=repr(code)), {"ref": code})
     device = resolvers.resolve(session, serial, visible, lock=True)
     if tag.device_id is not None:
         if tag.device_id == device.id:
             return lifecycle.Outcome(device, session.scalar(
                 select(Event).where(Event.device_id == device.id, Event.action == "tag_bound")
                 .order_by(Event.seq.desc()).limit(1)), already=True)
-        raise FleetError("conflict", f"the label {tag.tag} is on another device already", {"tag": tag.tag})
+        raise FleetError("conflict", _l("the label %(tag)s is on another device already", tag=tag.tag),
+                         {"tag": tag.tag})
     outcome = lifecycle.apply(session, device, "tag_bound", {"tag": parse_tag(tag.tag), "batch": tag.batch_id},
                               actor, via="labels")
     tag.device_id = device.id

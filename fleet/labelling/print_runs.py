@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from fleet import lifecycle, resolvers
 from fleet.asset_tags import in_number_order
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l
 from fleet.models import Device, Event, Printer, Shipment, shipment_items
 
 MAX_RUN = 5_000
@@ -24,28 +25,31 @@ def run_devices(session: Session, spec: dict, visible: Callable[[Device], bool])
     `shipment`. All or nothing: every bad ref is reported with its index."""
     given = [k for k in ("devices", "delivery", "shipment") if spec.get(k) is not None]
     if len(given) != 1:
-        raise invalid("say what to print: exactly one of devices, delivery, shipment",
+        raise invalid(_l("say what to print: exactly one of devices, delivery, shipment"),
                       [{"field": "devices"}, {"field": "delivery"}, {"field": "shipment"}])
     if given[0] == "devices":
         return _listed(session, spec["devices"], visible)
     ident = spec[given[0]]
     if not isinstance(ident, int) or isinstance(ident, bool):
-        raise invalid(f"{given[0]} must be an id (a whole number)", [{"field": given[0]}])
+        raise invalid(_l("%(field)s must be an id (a whole number)", field=given[0]), [{"field": given[0]}])
     if given[0] == "delivery":
         query = select(Device).where(Device.delivery_id == ident)
     else:
         shipment = session.get(Shipment, ident)
         if shipment is None or not _sees_shipment(shipment, visible, session):
-            raise FleetError("not_found", f"shipment {ident} not found", {"ref": ident})
+            raise FleetError("not_found", _l("shipment %(shipment)s not found", shipment=ident), {"ref": ident})
         query = select(Device).join(shipment_items, shipment_items.c.device_id == Device.id) \
             .where(shipment_items.c.shipment_id == ident)
     query = query.order_by(*in_number_order(Device.asset_tag), Device.id)
     rows = [d for d in session.scalars(query).unique() if visible(d)]
     if given[0] == "delivery" and not rows:
-        raise FleetError("not_found", f"delivery {ident} not found or has no device you may see", {"ref": ident})
+        raise FleetError("not_found", _l("delivery %(delivery)s not found or has no device you may see",
+                                         delivery=ident),
+                         {"ref": ident})
     untagged = [d.serial for d in rows if d.asset_tag is None]
     if untagged:
-        raise FleetError("conflict", f"{len(untagged)} device(s) have no asset tag yet (receive them first)",
+        raise FleetError("conflict", _l("%(count)s device(s) have no asset tag yet (receive them first)",
+                                        count=len(untagged)),
                          {"serials": untagged[:100]})
     return rows
 
@@ -58,23 +62,24 @@ def _sees_shipment(shipment: Shipment, visible: Callable[[Device], bool], sessio
 
 def _listed(session: Session, refs: Any, visible: Callable[[Device], bool]) -> list[Device]:
     if not isinstance(refs, list) or not 1 <= len(refs) <= MAX_RUN:
-        raise invalid(f"devices must be a list of 1-{MAX_RUN} serials, asset tags or label URLs",
+        raise invalid(_l("devices must be a list of 1-%(max)s serials, asset tags or label URLs", max=MAX_RUN),
                       [{"field": "devices"}])
     errors, found, seen = [], [], {}
     for index, ref in enumerate(refs):
         try:
             device = resolvers.resolve(session, ref, visible)
             if device.id in seen:
-                raise FleetError("duplicate", f"listed already as item {seen[device.id]}")
+                raise FleetError("duplicate", _l("listed already as item %(item)s", item=seen[device.id]))
             if device.asset_tag is None:
-                raise FleetError("conflict", "the device has no asset tag yet (receive it first)")
+                raise FleetError("conflict", _l("the device has no asset tag yet (receive it first)"))
             seen[device.id] = index
             found.append(device)
         except FleetError as e:
             errors.append({"index": index, "ref": ref if isinstance(ref, str) else None, "code": e.code,
                            "message": e.message})
     if errors:
-        raise invalid(f"nothing was printed: {len(errors)} of {len(refs)} device(s) cannot be printed", errors)
+        raise invalid(_l("nothing was printed: %(bad)s of %(all)s device(s) cannot be printed", bad=len(errors),
+                         all=len(refs)), errors)
     return found
 
 
@@ -84,7 +89,8 @@ def record_prints(session: Session, devices: list[Device], reason: Any, stock_id
 
     A first print needs no reason; a reprint must say why (damaged, replacement, lost)."""
     if reason is not None and reason not in lifecycle.PRINT_REASONS:
-        raise invalid(f"reason must be one of {', '.join(lifecycle.PRINT_REASONS)}", [{"field": "reason"}])
+        raise invalid(_l("reason must be one of %(reasons)s", reasons=", ".join(lifecycle.PRINT_REASONS)),
+                      [{"field": "reason"}])
     printed = set(session.scalars(select(Event.device_id).where(
         Event.device_id.in_([d.id for d in devices]), Event.action == "label_printed")))
     errors = []
@@ -96,7 +102,7 @@ def record_prints(session: Session, devices: list[Device], reason: Any, stock_id
             errors.append({"index": index, "ref": device.serial, "code": "conflict",
                            "message": "no label was printed before: this is its first print"})
     if errors:
-        raise invalid("nothing was printed: the reason does not fit every device", errors)
+        raise invalid(_l("nothing was printed: the reason does not fit every device"), errors)
     run = uuid.uuid4().hex
     for device in devices:
         params = {"reason": reason or "first_print", "stock": stock_id, "run": run, "format": fmt}
@@ -109,5 +115,5 @@ def record_prints(session: Session, devices: list[Device], reason: Any, stock_id
 def confirm_label(session: Session, code: Any) -> None:
     """``label`` is confirmed by scanning the applied label, not the box's serial."""
     if resolvers.match(code).column != "asset_tag":
-        raise invalid("scan the applied label (its QR code or asset tag) to confirm it, not the serial",
+        raise invalid(_l("scan the applied label (its QR code or asset tag) to confirm it, not the serial"),
                       [{"field": "code"}])
