@@ -18,7 +18,7 @@ from fleet.errors import FleetError, not_found
 from fleet.i18n import Text, _l
 from fleet.lending import mail
 from tests.conftest import csrf_of, sign_in
-from tests.factories import DeviceFactory, SchoolFactory, UserFactory
+from tests.factories import DeviceFactory, PupilFactory, SchoolFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdr]")
@@ -249,3 +249,16 @@ def test_a_guard_s_reason_is_translated_and_its_details_stay_english(api):
     assert r.get_json()["error"]["message"] == f"dators tika nosūtīts uz {sent_to}, nevis uz {came_to}"
     assert r.get_json()["error"]["details"]["failed"] == [
         {"guard": "arrives_at_its_school", "message": f"the device was sent to {sent_to}, not to {came_to}"}]
+
+
+def test_the_signing_page_is_in_the_agreement_s_language_unless_the_visitor_chose(api_as, client):
+    school = SchoolFactory()
+    it = api_as("school_it", school=school)
+    r = it.post("loans", json={"device": DeviceFactory(status="at_school", school=school).serial, "language": "en",
+                               "pupil": PupilFactory(school=school).id, "accessories": ["charger"]})
+    path = r.get_json()["agreement"]["sign_url"].split("fleet.example.lv", 1)[1]
+    page = client.get(path, headers={"Accept-Language": "lv"}).get_data(as_text=True)
+    assert '<html lang="en">' in page and "Loan agreement" in page and re.search(r"Accessories:\s+charger", page)
+    client.set_cookie(i18n.COOKIE, "lv")
+    page = client.get(path).get_data(as_text=True)
+    assert '<html lang="lv">' in page and "Patapinājuma līgums" in page and re.search(r"Piederumi:\s+lādētājs", page)
