@@ -35,6 +35,10 @@ DESCRIPTION = ("Records every laptop of a school-laptop programme by serial numb
                "pupil and back. Every refusal is `{error: {code, message, details}}`; lists are pages "
                "`{items, next}` (pass `next` back as `?after=`); timestamps are UTC with `Z`.")
 
+CSRF_HEADER = {"name": "X-CSRF-Token", "in": "header", "required": False, "schema": {"type": "string"},
+               "description": "with a browser session: the page's CSRF token (a write without it is forbidden); "
+                              "not needed with a bearer token"}
+
 docs = Blueprint("api_docs", __name__)  # /api/docs: outside /api/v1, a page rather than JSON
 
 
@@ -120,6 +124,8 @@ class _Builder:
             spec = Operation(view.permission)
         if spec.query is not None:
             op["parameters"] += self.query_parameters(spec.query)
+        if method not in ("GET", "HEAD"):
+            op["parameters"].append(CSRF_HEADER)
         if spec.body is not None:
             op["requestBody"] = self.request_body(spec.body)
         op["responses"] = self.responses(spec, bool(params) or spec.body is not None or spec.query is not None)
@@ -179,7 +185,8 @@ class _Builder:
         if isinstance(answer, File):
             headers = {"Content-Disposition": {"description": "inline or attachment, with the file's name",
                                                "schema": {"type": "string"}}}
-            headers |= {name: {"description": text, "schema": {"type": "string"}} for name, text in answer.headers.items()}
+            for name, text in answer.headers.items():
+                headers[name] = {"description": text, "schema": {"type": "string"}}
             return {"description": answer.description, "headers": headers,
                     "content": {media: {"schema": {"type": "string", "format": "binary"}}
                                 for media in answer.media_types}}
