@@ -128,8 +128,10 @@ def current_locale() -> str:
 
 
 def _accepted(default: str) -> str:
+    """The best of Accept-Language among ``LOCALES``; on a tie (``*``) the default."""
     accept: LanguageAccept = request.accept_languages
-    return accept.best_match(LOCALES, default=default) if accept else default
+    preferred = (default, *(locale for locale in LOCALES if locale != default))
+    return accept.best_match(preferred, default=default) if accept else default
 
 
 def select_locale() -> str:

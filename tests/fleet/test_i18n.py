@@ -118,6 +118,7 @@ def test_latvian_by_default_then_accept_language_then_the_remembered_choice(clie
     assert {"Accept-Language", "Cookie"} <= set(client.get("/login").vary)  # caches keep the languages apart
     assert _lang(client, **{"Accept-Language": "de-DE,de;q=0.9"}) == "lv"  # neither: Latvian
     assert _lang(client, **{"Accept-Language": "en;q=0.5,lv;q=0.9"}) == "lv"
+    assert _lang(client, **{"Accept-Language": "*"}) == "lv"
     client.set_cookie(i18n.COOKIE, "en")
     assert _lang(client, **{"Accept-Language": "lv"}) == "en"  # the choice wins over the browser
     client.set_cookie(i18n.COOKIE, "ru")
@@ -212,6 +213,7 @@ def test_the_guardian_s_e_mails_in_each_language():
     (None, "authentication required: send Authorization: Bearer <token>"),
     ("en-US,en;q=0.9", "authentication required: send Authorization: Bearer <token>"),
     ("de", "authentication required: send Authorization: Bearer <token>"),  # neither: English for machines
+    ("*", "authentication required: send Authorization: Bearer <token>"),
     ("lv-LV,lv;q=0.9,en;q=0.5", "vajag autentifikāciju: sūtiet Authorization: Bearer <token>"),
 ])
 def test_an_api_error_in_the_language_accept_language_asks_for(client, accept, message):
