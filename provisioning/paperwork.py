@@ -33,7 +33,8 @@ def _day(value) -> str:
 def delivery_report(session: Session, delivery: Delivery) -> documents.Reconciliation:
     report = deliveries.report(session, delivery)
     counts, contract = report["counts"], delivery.contract
-    status = (f"{both(_lp('delivery report', 'Closed'))} {_day(delivery.closed_at)}, {delivery.closed_by}"
+    closed = both(_lp("delivery report", "Closed"))  # outside the f-string, where pybabel can read it
+    status = (f"{closed} {_day(delivery.closed_at)}, {delivery.closed_by}"
               if delivery.closed_at else both(_lp("delivery report", "Open: figures as of now")))
     return documents.Reconciliation(
         title=both(_lp("delivery report", "Delivery %(number)s", number=delivery.id)),
