@@ -48,7 +48,8 @@ def create_devices(session: Session, body: Any, actor: str) -> tuple[list[Device
             errors.extend({**where, **d} for d in e.details)
             continue
         if device.serial in seen:
-            errors.append({**where, "field": "serial", "message": f"serial {device.serial} repeats item {seen[device.serial]}"})
+            errors.append({**where, "field": "serial",
+                           "message": f"serial {device.serial} repeats item {seen[device.serial]}"})
             continue
         seen[device.serial] = index
         devices.append(device)
@@ -57,7 +58,8 @@ def create_devices(session: Session, body: Any, actor: str) -> tuple[list[Device
 
     existing = set(session.scalars(select(Device.serial).where(Device.serial.in_(list(seen)))))
     if existing:
-        dupes = [{**({"index": seen[s]} if many else {}), "field": "serial", "serial": s} for s in sorted(existing, key=seen.get)]
+        dupes = [{**({"index": seen[s]} if many else {}), "field": "serial", "serial": s}
+                 for s in sorted(existing, key=seen.get)]
         raise FleetError("duplicate", f"{len(existing)} serial(s) already registered; no device was registered", dupes)
     return lifecycle.register(session, devices, actor), many
 

@@ -77,7 +77,8 @@ def is_personal(permission: str) -> bool:
 def _check_no_personal_data() -> None:
     leaks = {role: sorted(filter(is_personal, PERMISSIONS[role])) for role in NO_PERSONAL_DATA}
     if any(leaks.values()):
-        raise RuntimeError(f"fleet.access.policy: roles that must never see pupils hold personal-data permissions: {leaks}")
+        raise RuntimeError(
+            f"fleet.access.policy: roles that must never see pupils hold personal-data permissions: {leaks}")
 
 
 _check_no_personal_data()
@@ -268,7 +269,8 @@ class Scope:
 
 
 # Where scans are taken, and the permission a scan there needs (besides the place's own rule).
-SCAN_PLACES: dict[str, str] = {"delivery": "deliveries:write", "shipment": "shipments:arrive", "stocktake": "stocktakes"}
+SCAN_PLACES: dict[str, str] = {"delivery": "deliveries:write", "shipment": "shipments:arrive",
+                               "stocktake": "stocktakes"}
 
 
 def scans_at(principal: Principal, place: str, school_id: int | None = None) -> bool:

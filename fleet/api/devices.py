@@ -87,7 +87,7 @@ def get_device(ref: str):
 
 
 @bp.post("/devices/<path:ref>/actions/<action>")
-@endpoint("devices:act", body=schemas.ActionParams, answers=ACTED)
+@endpoint("devices:act", body=schemas.ActionParams, answers=ACTED, path={"action": schemas.DIRECT_ACTIONS})
 def device_action(ref: str, action: str, body: schemas.ActionParams):
     """Apply a lifecycle action with its parameters; ``nonce`` makes a station's retry harmless."""
     s = db.session()

@@ -3,6 +3,8 @@ calibration pages, and pre-printed tag batches."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from flask import Response, current_app, g
 from sqlalchemy import select
 
@@ -60,7 +62,8 @@ def calibration_page(stock_id: str, query: schemas.CalibrationQuery):
 
 
 @bp.get("/devices/<path:ref>/label.<fmt>")
-@endpoint("devices:read", query=schemas.LabelQuery, answers={200: ONE_LABEL, 404: ERROR, 409: ERROR})
+@endpoint("devices:read", query=schemas.LabelQuery, answers={200: ONE_LABEL, 404: ERROR, 409: ERROR},
+          path={"fmt": Literal[tuple(labelling.FORMATS)]})
 def device_label(ref: str, fmt: str, query: schemas.LabelQuery):
     """A preview of the device's label; printing it for real is ``POST /labels`` (recorded)."""
     fmt = labelling.output_format(fmt)

@@ -113,7 +113,11 @@ class _Builder:
                               "tags": [rule.rule[len(PREFIX):].split("/")[1]], "summary": summary[:120] or rule.rule}
         if doc and len(doc) > len(summary):
             op["description"] = doc
-        op["parameters"] = list(params)
+        op["parameters"] = [dict(p) for p in params]
+        for param in op["parameters"]:
+            declared = getattr(spec, "path", {}).get(param["name"]) if spec is not None else None
+            if declared is not None:
+                param["schema"] = TypeAdapter(declared).json_schema()
         if getattr(view, "public", False):
             op["security"] = []
             op["responses"] = {"200": {"description": "OK", "content": {"application/json": {"schema": {}}}}}

@@ -23,6 +23,6 @@ from fleet.http.files import disposition
 from fleet.http.principal import authenticate, record_access
 from fleet.http.schema import ERROR, File, Raw
 
-__all__ = ["ERROR", "SCAN_BODY", "File", "Raw", "authenticate", "body", "checked_nonce", "created", "disposition", "endpoint", "error_page",
-           "http_error_json", "install_error_handlers", "json_or_none", "personal_data", "public",
-           "record_access"]
+__all__ = ["ERROR", "SCAN_BODY", "File", "Raw", "authenticate", "body", "checked_nonce", "created", "disposition",
+           "endpoint", "error_page", "http_error_json", "install_error_handlers", "json_or_none", "personal_data",
+           "public", "record_access"]

@@ -22,7 +22,8 @@ SCAN_BODY = "body"  # ``endpoint(scan=SCAN_BODY)``: the scan's action is the bod
 
 
 def endpoint(permission: str, export: bool = False, scan: str | None = None, *, body: Any = None,
-             query: type[BaseModel] | None = None, answers: dict[int, Any] | None = None) -> Callable:
+             query: type[BaseModel] | None = None, answers: dict[int, Any] | None = None,
+             path: dict[str, Any] | None = None) -> Callable:
     """Authenticate the caller and require ``permission``; the principal is in ``g.principal``.
     ``export``: the answer is an export (a file of many records), recorded in the access log.
     ``scan``: the route takes one scan ``{code, nonce?}`` with this action (or ``SCAN_BODY``), at
@@ -30,12 +31,13 @@ def endpoint(permission: str, export: bool = False, scan: str | None = None, *, 
     (``FleetError``) is kept by ``fleet.refused_scans``. An accepted scan runs nothing more.
 
     ``body`` (a pydantic model, or ``schema.Raw`` for a body the handler reads itself), ``query`` (a
-    model) and ``answers`` (status → model, ``schema.File`` or ``schema.ERROR``) describe the operation
-    in the OpenAPI document; a model body or query is validated first and handed to the handler as its
-    ``body``/``query`` argument. A handler may return a model (or ``(model, status)``). In tests (or with
-    ``FLEET_CHECK_ANSWERS`` set in the Flask config) each JSON answer is checked against ``answers``."""
+    model), ``answers`` (status → model, ``schema.File`` or ``schema.ERROR``) and ``path`` (a path
+    parameter's type, e.g. a ``Literal``) describe the operation in the OpenAPI document; a model body
+    or query is validated first and handed to the handler as its ``body``/``query`` argument. A handler
+    may return a model (or ``(model, status)``). In tests (or with ``FLEET_CHECK_ANSWERS`` set in the
+    Flask config) each JSON answer is checked against ``answers``."""
     logged = "export" if export else "personal_data" if policy.is_personal(permission) else None
-    operation = schema.Operation(permission, body, query, dict(answers or {}), scan is not None)
+    operation = schema.Operation(permission, body, query, dict(answers or {}), scan is not None, dict(path or {}))
     parsed_body = body if isinstance(body, type) and issubclass(body, BaseModel) else None
 
     def wrap(view: Callable) -> Callable:

@@ -57,6 +57,7 @@ class Operation:
     query: type[BaseModel] | None = None
     answers: dict[int, Answer] = field(default_factory=dict)
     scan: bool = False
+    path: dict[str, Any] = field(default_factory=dict)  # a path parameter's type, for the document (Literal[…])
 
 
 _MESSAGES = {  # pydantic's error types, said as the API's other refusals say them
@@ -147,7 +148,7 @@ def check_answer(operation: Operation, response: Response) -> None:
     if response.status_code >= 400 or response.mimetype != "application/json" or response.direct_passthrough:
         return
     if response.status_code not in operation.answers:
-        raise AssertionError(f"{request.method} {request.path} answered {response.status_code}, which it does not declare")
+        raise AssertionError(f"{request.method} {request.path} answered {response.status_code}, not declared")
     declared = operation.answers[response.status_code]
     models = [a for a in (declared if isinstance(declared, tuple) else (declared,))
               if not isinstance(a, File | str) and a is not None]

@@ -11,6 +11,8 @@ from fleet.api.schemas.common import Id, Model, PageQuery, Timestamp
 from fleet.devices import MAX_BATCH
 
 STATUSES = Literal[tuple(lifecycle.STATUSES)]  # type: ignore[valid-type]
+# The lifecycle's actions a caller applies directly (the others come with a loan, a delivery, …).
+DIRECT_ACTIONS = Literal[tuple(a for a, rule in lifecycle.ACTIONS.items() if rule.owner is None)]  # type: ignore
 
 
 class DeviceIn(Model):
@@ -75,7 +77,7 @@ class ActionParams(Model):
 
 
 class BulkIn(Model):
-    action: Literal[tuple(a for a, rule in lifecycle.ACTIONS.items() if rule.owner is None)]  # type: ignore[valid-type]
+    action: DIRECT_ACTIONS
     devices: list[str] = Field(min_length=1, max_length=2_000, description="serials, asset tags or URLs")
     params: dict[str, Any] = Field(default_factory=dict)
 

@@ -82,9 +82,11 @@ ROUTES = [
     Route("POST", "/api/v1/scan", "scan", {"code": "{serial}"}, 200, EVERYONE, elsewhere=404),
     Route("POST", "/api/v1/scan", "scan", {"code": "{serial}", "action": "note", "text": "pārbaudīts"}, 200, ACT,
           elsewhere=404),
-    Route("POST", "/api/v1/bulk", "bulk", {"action": "note", "devices": ["{serial}"], "params": {"text": "x"}}, 200, ACT),
+    Route("POST", "/api/v1/bulk", "bulk", {"action": "note", "devices": ["{serial}"], "params": {"text": "x"}}, 200,
+          ACT),
     Route("POST", "/api/v1/deliveries", "deliveries",
-          {"contract": "{contract_number}", "manifest": [{"serial": "DLV-0002", "manufacturer": "HP", "model": "x360"}]},
+          {"contract": "{contract_number}",
+           "manifest": [{"serial": "DLV-0002", "manufacturer": "HP", "model": "x360"}]},
           201, WRITE_DEVICES),
     Route("GET", "/api/v1/deliveries", "deliveries", None, 200, READ_DELIVERIES),
     Route("GET", "/api/v1/deliveries/<int:delivery_id>", "deliveries/{delivery}", None, 200, READ_DELIVERIES),
@@ -94,12 +96,14 @@ ROUTES = [
           READ_DELIVERIES),
     Route("POST", "/api/v1/deliveries/<int:delivery_id>/receive", "deliveries/{delivery}/receive",
           {"code": "DLV-0001"}, 200, WRITE_DEVICES),
-    Route("POST", "/api/v1/deliveries/<int:delivery_id>/close", "deliveries/{delivery}/close", None, 200, WRITE_DEVICES),
+    Route("POST", "/api/v1/deliveries/<int:delivery_id>/close", "deliveries/{delivery}/close", None, 200,
+          WRITE_DEVICES),
     Route("POST", "/api/v1/imaging", "imaging",
           {"serial": "{in_warehouse}", "image": "win11", "station": "st-1", "result": "failure", "hardware": {}}, 200,
           WRITE_DEVICES),
     Route("GET", "/api/v1/imaging/mismatches", "imaging/mismatches", None, 200, READ_DELIVERIES),
-    Route("POST", "/api/v1/shipments", "shipments", {"school": "{school}", "devices": ["{labelled}"]}, 201, WRITE_DEVICES),
+    Route("POST", "/api/v1/shipments", "shipments", {"school": "{school}", "devices": ["{labelled}"]}, 201,
+          WRITE_DEVICES),
     Route("POST", "/api/v1/shipments", "shipments",  # a transfer: the school's own device to another school
           {"school": "{other_school}", "from_school": "{school}", "devices": ["{serial}"]}, 201,
           frozenset({"admin", "school_it"}), elsewhere=403),  # schools are public: "not from your school"
@@ -127,7 +131,8 @@ ROUTES = [
     Route("POST", "/api/v1/stocktakes", "stocktakes", {"school": "{school}"}, 201, frozenset({"admin", "school_it"}),
           elsewhere=403),  # schools are public: "you may not count there"
     Route("GET", "/api/v1/stocktakes/<int:stocktake_id>", "stocktakes/{stocktake}", None, 200, COUNT, WAREHOUSE, 404),
-    Route("POST", "/api/v1/stocktakes/<int:stocktake_id>/scan", "stocktakes/{stocktake}/scan", {"code": "{serial}"}, 200,
+    Route("POST", "/api/v1/stocktakes/<int:stocktake_id>/scan", "stocktakes/{stocktake}/scan", {"code": "{serial}"},
+          200,
           COUNT, WAREHOUSE, 404),
     Route("POST", "/api/v1/stocktakes/<int:stocktake_id>/close", "stocktakes/{stocktake}/close", None, 200, COUNT,
           WAREHOUSE, 404),
@@ -167,7 +172,8 @@ ROUTES = [
           {"condition": "good", "accessories_returned": []}, 200, PUPILS, elsewhere=404),
     Route("POST", "/api/v1/loans/collect", "loans/collect",
           {"code": "{loaned}", "condition": "good", "accessories_returned": []}, 200, PUPILS, elsewhere=404),
-    Route("POST", "/api/v1/loans/<int:loan_id>/swap", "loans/{loan}/swap", {"device": "{lendable}", "condition": "good"},
+    Route("POST", "/api/v1/loans/<int:loan_id>/swap", "loans/{loan}/swap",
+          {"device": "{lendable}", "condition": "good"},
           201, PUPILS, elsewhere=404),
     Route("GET", "/api/v1/loans/<int:loan_id>/return-act.pdf", "loans/{returned_loan}/return-act.pdf", None, 200,
           PUPILS, elsewhere=404),
@@ -268,7 +274,8 @@ def label_things(school) -> dict:
     batch = labelling.create_batch(session, 1, "avery-l7651", "DIB", "factory")
     session.add(Printer(name="Skolas kopētājs", school_id=school.id, offset_x=0.0, offset_y=0.0))
     session.commit()
-    return {"batch": batch.id, "preprinted": labelling.batch_tags(session, batch)[0], "printer": "Skolas%20kop%C4%93t%C4%81js"}
+    return {"batch": batch.id, "preprinted": labelling.batch_tags(session, batch)[0],
+            "printer": "Skolas%20kop%C4%93t%C4%81js"}
 
 
 def shipped_to(school) -> dict:

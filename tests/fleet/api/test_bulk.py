@@ -32,7 +32,8 @@ def test_a_device_refused_midway_is_not_half_changed(api):
 
 def test_bad_bulk_requests(api, api_as):
     device = DeviceFactory(status="at_school")
-    for body in ({"action": "teleport", "devices": [device.serial]}, {"action": "hand_over", "devices": [device.serial]},
+    for body in ({"action": "teleport", "devices": [device.serial]},
+                 {"action": "hand_over", "devices": [device.serial]},
                  {"action": "note", "devices": []}, {"action": "note", "devices": [device.serial], "params": []},
                  {"action": "note", "devices": [device.serial], "colour": 1}):
         assert error_code(api.post("bulk", json=body)) == "invalid_input", body

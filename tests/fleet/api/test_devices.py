@@ -68,7 +68,8 @@ def test_serial_is_normalised(api):
 
 
 def test_bad_serial_is_refused(api, count):
-    for serial in (None, 12345678, "", "ABC", "A" * 41, "PF 3A1B2C", "PF3A1B2C!", "PF_3A1B", "PF3Ä1B2C", "ＰＦ３Ａ１Ｂ"):
+    for serial in (None, 12345678, "", "ABC", "A" * 41, "PF 3A1B2C", "PF3A1B2C!", "PF_3A1B", "PF3Ä1B2C",
+                   "ＰＦ３Ａ１Ｂ"):
         body = {**NEW, "serial": serial}
         if serial is None:
             del body["serial"]

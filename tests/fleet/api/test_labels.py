@@ -285,7 +285,8 @@ def test_a_batch_across_the_millionth_tag_is_in_number_order_and_every_tag_print
 
 @pytest.mark.parametrize("body, field", [({"count": 0, "stock": "avery-l7651"}, "count"),
                                          ({"count": 1001, "stock": "avery-l7651"}, "count"),
-                                         ({"count": 2}, "stock"), ({"count": 2, "stock": "zebra-2x1", "skip": 1}, "skip")])
+                                         ({"count": 2}, "stock"),
+                                         ({"count": 2, "stock": "zebra-2x1", "skip": 1}, "skip")])
 def test_preprinted_batch_bad_input(api, session, count, body, field):
     r = api.post("label-batches", json=body)
     assert r.status_code == 400 and error_code(r) == "invalid_input"

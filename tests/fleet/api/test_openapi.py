@@ -167,3 +167,12 @@ def test_an_action_needs_no_body_but_a_body_must_be_an_object(api):
     assert api.post(f"devices/{device.serial}/actions/wipe").status_code in (200, 409)
     r = api.post(f"devices/{device.serial}/actions/note", json=[1])
     assert r.get_json()["error"]["message"] == "the request body must be a JSON object"
+
+
+def test_path_parameters_name_their_values(document):
+    label = document["paths"]["/devices/{ref}/label.{fmt}"]["get"]["parameters"]
+    assert {"name": "fmt", "in": "path", "required": True,
+            "schema": {"enum": ["pdf", "png", "svg", "zpl"], "type": "string"}} in label
+    action = next(p for p in document["paths"]["/devices/{ref}/actions/{action}"]["post"]["parameters"]
+                  if p["name"] == "action")
+    assert "receive" in action["schema"]["enum"] and "hand_over" not in action["schema"]["enum"]

@@ -27,7 +27,8 @@ def test_a_refused_intake_scan_is_kept_with_its_code_and_error(api, count):
     assert r.status_code == 409 and error_code(r) == "invalid_transition"
     assert count(Event, Event.device_id == at_school.id) == events  # not the device's history
     [row] = refused(api, f"?delivery={delivery.id}")
-    assert (row["action"], row["code"], row["error"]["code"]) == ("receive", at_school.serial.lower(), "invalid_transition")
+    assert (row["action"], row["code"], row["error"]["code"]) == (
+        "receive", at_school.serial.lower(), "invalid_transition")
     assert row["error"]["message"] and row["actor"] and row["at"].endswith("Z")
     assert (row["delivery"], row["shipment"], row["stocktake"], row["nonce"]) == (delivery.id, None, None, "st1-0001")
     assert row["device"] == {"serial": at_school.serial, "asset_tag": at_school.asset_tag}
@@ -61,7 +62,8 @@ def test_a_refused_arrival_is_kept_and_seen_by_the_receiving_school_only(api, ap
     stranger = api_as("school_it", school=elsewhere)
     assert error_code(stranger.get(f"scans/refused?shipment={shipment}")) == "not_found"
     assert refused(stranger) == []
-    assert error_code(api_as("warehouse").get(f"scans/refused?shipment={shipment}")) == "not_found"  # it ships, it does not receive
+    # the warehouse ships, it does not receive
+    assert error_code(api_as("warehouse").get(f"scans/refused?shipment={shipment}")) == "not_found"
     # another school's scan at this shipment is refused (not found) and not kept here
     assert error_code(stranger.post(f"shipments/{shipment}/arrive", json={"code": mine.serial})) == "not_found"
     assert count(RefusedScan) == 1
@@ -115,12 +117,14 @@ def test_the_same_nonce_refused_twice_is_kept_once(api, count):
 
 def test_what_is_kept_is_the_code_truncated_and_never_the_rest_of_the_body(api, count):
     code = "X" * (MAX_CODE_LENGTH + 50)
-    assert error_code(api.post("scan", json={"code": code, "action": "note", "text": "Jānis Bērziņš"})) == "invalid_input"
+    refusal = api.post("scan", json={"code": code, "action": "note", "text": "Jānis Bērziņš"})
+    assert error_code(refusal) == "invalid_input"
     assert error_code(api.post("scan", json={"code": ["not", "text"]})) == "invalid_input"
     assert api.client.post("/api/v1/scan", data=b"\xff not json", content_type="application/json",
                            headers=api.headers).status_code == 400
     rows = refused(api)
-    assert [(x["action"], x["code"]) for x in rows] == [("lookup", None), ("lookup", None), ("note", code[:MAX_CODE_LENGTH])]
+    assert [(x["action"], x["code"]) for x in rows] == [
+        ("lookup", None), ("lookup", None), ("note", code[:MAX_CODE_LENGTH])]
     assert "Bērziņš" not in str(rows)
     assert count(AccessLogEntry) == 0  # neither a refusal nor the listing uses personal data
     assert "no-store" not in api.get("scans/refused").headers.get("Cache-Control", "")
