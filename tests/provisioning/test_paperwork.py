@@ -80,3 +80,22 @@ def test_documents_embed_their_fonts_and_name_no_standard_font(api):
     fonts = {str(f["/BaseFont"]) for page in PdfReader(io.BytesIO(data)).pages
              for f in page["/Resources"]["/Font"].values()}
     assert any(name.endswith("DejaVuSans-Bold") for name in fonts)  # <b> picks the bold face
+
+
+def test_the_documents_words_are_latvian_with_the_english_beside_them(api):
+    contract = ContractFactory(number="IZM-2026/4", funding_source="rrf")
+    manifest = [{"serial": "PFR30001", "manufacturer": "HP", "model": "ProBook"}]
+    delivery = api.post("deliveries", json={"contract": contract.number, "manifest": manifest}).get_json()["id"]
+    (page,) = pdf_pages(api.get(f"deliveries/{delivery}/report.pdf").data)
+    for words in (f"Piegāde {delivery} / Delivery {delivery}", "Līgums / Contract", "Piegādātājs / Supplier",
+                  "Finansējums / Funding", "Atveseļošanas fonds / Recovery Fund", "Izveidota / Created",
+                  "Atvērta: skaitļi uz šo brīdi / Open: figures as of now", "Gaidīts / Expected",
+                  "Trūkst / Missing (1)"):
+        assert words in page, words
+    school = SchoolFactory()
+    shipment = api.post("shipments", json={"school": school.registration_number,
+                                           "devices": [DeviceFactory(status="labelled").serial]}).get_json()["id"]
+    (page,) = pdf_pages(api.get(f"shipments/{shipment}/packing-list.pdf").data)
+    for words in (f"Pavadzīme: sūtījums {shipment} / Packing list: shipment {shipment}",
+                  "Nosūtītājs / From", "Centrālā noliktava / Central warehouse", "Sērijas numurs / Serial"):
+        assert words in " ".join(page.split()), words
