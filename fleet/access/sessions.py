@@ -20,6 +20,7 @@ from fleet.access.auth import LAST_USED_RESOLUTION, hash_token, load_principal
 from fleet.access.policy import Principal
 from fleet.config import Config
 from fleet.errors import FleetError
+from fleet.i18n import _l
 from fleet.models import User, WebSession, utcnow
 
 
@@ -59,10 +60,10 @@ def principal(session: Session, plain: str | None, config: Config) -> Principal:
     now = utcnow()
     idle = timedelta(minutes=config.session_idle_minutes)
     if row is None or row.ended_at is not None:
-        raise FleetError("unauthorized", "not signed in: sign in at /login, or send Authorization: Bearer <token>")
+        raise FleetError("unauthorized", _l("not signed in: sign in at /login, or send Authorization: Bearer <token>"))
     session_id, expires_at, last_seen, _, user_id, name, role = row
     if now >= expires_at or now - last_seen > idle:
-        raise FleetError("unauthorized", "the session has expired: sign in again at /login")
+        raise FleetError("unauthorized", _l("the session has expired: sign in again at /login"))
     if now - last_seen > seen_every(config):
         try:
             session.execute(update(WebSession).where(WebSession.id == session_id).values(last_seen_at=now))

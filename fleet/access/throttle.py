@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from fleet.access import access_log
 from fleet.config import Config
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l
 from fleet.models import AccessLogEntry, utcnow
 
 
@@ -48,7 +49,8 @@ def check(session: Session, username: str, address: str | None, config: Config) 
     lifts = [t for t in lifts if t is not None]
     if lifts:
         wait = max(1, math.ceil((max(lifts) - utcnow()).total_seconds()))
-        raise FleetError("throttled", f"too many failed sign-ins; try again in {math.ceil(wait / 60)} min",
+        raise FleetError("throttled", _l("too many failed sign-ins; try again in %(minutes)s min",
+                                         minutes=math.ceil(wait / 60)),
                          {"retry_after": wait})
 
 
