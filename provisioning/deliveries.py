@@ -185,7 +185,8 @@ def report_csv(session: Session, delivery: Delivery) -> str:
     how often it was scanned at intake (``scans`` above 1: scanned more than once)."""
     r = reconciliation(session, delivery)
     serials = [*r.found, *r.missing, *r.unexpected]
-    devices = {d.serial: d for d in session.scalars(select(Device).where(Device.serial.in_(serials)))} if serials else {}
+    found = session.scalars(select(Device).where(Device.serial.in_(serials))) if serials else ()
+    devices = {d.serial: d for d in found}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["serial", "result", "asset_tag", "status", "scans"])

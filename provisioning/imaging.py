@@ -44,7 +44,8 @@ def parse_report(body: Any) -> Report:
     def text(name: str, limit: int, required: bool = True, source: dict = body) -> str:
         value = source.get(name, "")
         if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
-            errors.append({"field": name, "message": f"{'is required: ' if required else ''}text of at most {limit} characters"})
+            message = f"{'is required: ' if required else ''}text of at most {limit} characters"
+            errors.append({"field": name, "message": message})
             return ""
         return value.strip()
 
@@ -114,15 +115,19 @@ def record(session: Session, report: Report, actor: str) -> tuple[ImagingRun, li
         outcome = lifecycle.apply(session, device, "image_failed", {**params, "error": report.error or "unknown"},
                                   actor, via="imaging")
     if run.mismatches and outcome.applied:
-        differs = ", ".join(f"{m['field']} {m['reported'] or '—'} (manifest: {m['manifest'] or '—'})" for m in run.mismatches)
-        lifecycle.apply(session, device, "note", {"text": f"hardware differs from the manifest: {differs}"[:2000]}, actor)
+        differs = ", ".join(f"{m['field']} {m['reported'] or '—'} (manifest: {m['manifest'] or '—'})"
+                            for m in run.mismatches)
+        note = f"hardware differs from the manifest: {differs}"[:2000]
+        lifecycle.apply(session, device, "note", {"text": note}, actor)
     if not device.manufacturer and report.manufacturer:  # a serial nobody expected: learn what it is
         device.manufacturer, device.model = report.manufacturer, report.model
     session.add(run)
     return run, outcome
 
 
-def mismatches(session: Session, limit: int, after: int | None = None) -> tuple[list[tuple[ImagingRun, Device]], int | None]:
+def mismatches(
+    session: Session, limit: int, after: int | None = None,
+) -> tuple[list[tuple[ImagingRun, Device]], int | None]:
     """Each device's latest run where that run found the hardware differing from the manifest, newest
     first: ``limit`` of them older than run ``after``. (rows, the last run's id when more follow)"""
     latest = select(func.max(ImagingRun.id)).group_by(ImagingRun.device_id).scalar_subquery()

@@ -31,7 +31,9 @@ def sending_action(from_school: School | None) -> str:
     return "ship" if from_school is None else "transfer"
 
 
-def create_shipment(session: Session, scope: Scope, school_reg: Any, refs: Any, from_school_reg: Any = None) -> Shipment:
+def create_shipment(
+    session: Session, scope: Scope, school_reg: Any, refs: Any, from_school_reg: Any = None,
+) -> Shipment:
     """Send ``refs`` to the school ``school_reg``, from the warehouse or from ``from_school_reg``: the
     scope must be allowed to send from there, and devices it does not see answer ``not_found``."""
     actor = scope.actor
@@ -96,7 +98,9 @@ def get_shipment(session: Session, shipment_id: int, scope: Scope) -> Shipment:
     return shipment
 
 
-def list_shipments(session: Session, scope: Scope, limit: int, after: int | None = None) -> tuple[list[Shipment], int | None]:
+def list_shipments(
+    session: Session, scope: Scope, limit: int, after: int | None = None,
+) -> tuple[list[Shipment], int | None]:
     """The newest shipments first, ``limit`` of them older than shipment ``after``; for a scope tied
     to schools only those to or from one of them. (shipments, the last id when there are more)"""
     visible_schools = scope.visible_schools()

@@ -75,7 +75,8 @@ def result(session: Session, stocktake: Stocktake) -> dict:
     scanned = list(session.scalars(select(Device.serial).join(StocktakeScan, StocktakeScan.device_id == Device.id)
                                    .where(StocktakeScan.stocktake_id == stocktake.id).order_by(StocktakeScan.id)))
     r = reconcile(stocktake.expected, scanned)
-    devices = {d.serial: d for d in session.scalars(select(Device).where(Device.serial.in_([*r.missing, *r.unexpected])))}
+    listed = session.scalars(select(Device).where(Device.serial.in_([*r.missing, *r.unexpected])))
+    devices = {d.serial: d for d in listed}
     missing = []
     for serial in r.missing:
         d = devices[serial]

@@ -59,7 +59,8 @@ class Handed:
 def _accessories(value: Any) -> list[str]:
     if value is None:
         return []
-    if not isinstance(value, list) or any(a not in agreements.ACCESSORIES for a in value) or len(set(value)) != len(value):
+    if (not isinstance(value, list) or any(a not in agreements.ACCESSORIES for a in value)
+            or len(set(value)) != len(value)):
         raise invalid("accessories must be a list of distinct codes: " + ", ".join(agreements.ACCESSORIES),
                       [{"field": "accessories"}])
     return list(value)
@@ -98,8 +99,10 @@ def hand_over(session: Session, scope: Scope, order: HandOver, public_url: str,
     return Handed(loan, agreement, sign_url, mailed)
 
 
-def class_handout(session: Session, scope: Scope, pairs: Any, accessories: Any, public_url: str,
-                  smtp: SmtpConfig | None = None, language: Any = "lv") -> tuple[list[Handed], list[dict], bytes | None]:
+def class_handout(
+    session: Session, scope: Scope, pairs: Any, accessories: Any, public_url: str, smtp: SmtpConfig | None = None,
+    language: Any = "lv",
+) -> tuple[list[Handed], list[dict], bytes | None]:
     """Each {pupil, device} pair on its own (its loan and its e-mail in a savepoint): the loans
     made, the pairs refused (with index and code), and one PDF holding every new agreement."""
     if not isinstance(pairs, list) or not 1 <= len(pairs) <= MAX_CLASS:
@@ -135,7 +138,8 @@ def return_loan(session: Session, loan: Loan, data: Any, actor: str) -> Loan:
     if not isinstance(data, dict):
         raise invalid("the body must be {condition, accessories_returned, notes?}")
     if loan.status != "active":
-        raise FleetError("conflict", _l("the loan is %(status)s, not active", status=loan.status), {"status": loan.status})
+        raise FleetError("conflict", _l("the loan is %(status)s, not active", status=loan.status),
+                         {"status": loan.status})
     errors = []
     condition = data.get("condition")
     if condition not in RETURN_CONDITIONS:
@@ -157,7 +161,8 @@ def return_loan(session: Session, loan: Loan, data: Any, actor: str) -> Loan:
     loan.return_condition, loan.notes = condition, notes
     loan.accessories_returned = returned
     loan.accessories_missing = [a for a in loan.accessories if a not in returned]
-    loan.return_act_sha256 = document_store.put(session, print_shop.return_act_pdf(_return_data(loan, device)), "application/pdf")
+    act = print_shop.return_act_pdf(_return_data(loan, device))
+    loan.return_act_sha256 = document_store.put(session, act, "application/pdf")
     session.flush()
     return loan
 
@@ -166,10 +171,12 @@ def _return_data(loan: Loan, device: Device) -> print_shop.ReturnData:
     pupil, school = loan.pupil, loan.pupil.school
     return print_shop.ReturnData(
         number=f"A-{loan.ended_at.year}-{loan.id:06d}", language="lv", date=loan.ended_at.strftime("%Y-%m-%d"),
-        school=print_shop.Party(school.name, f"VIIS {school.registration_number}"), guardian=print_shop.Party(pupil.guardian_name),
+        school=print_shop.Party(school.name, f"VIIS {school.registration_number}"),
+        guardian=print_shop.Party(pupil.guardian_name),
         pupil=print_shop.Party(f"{pupil.given_name} {pupil.family_name}", f"{pupil.grade} klase"),
         manufacturer=device.manufacturer, model=device.model, serial=device.serial, asset_tag=device.asset_tag or "",
-        condition=loan.return_condition, accessories_returned=agreements.accessory_names(loan.accessories_returned, "lv"),
+        condition=loan.return_condition,
+        accessories_returned=agreements.accessory_names(loan.accessories_returned, "lv"),
         accessories_missing=agreements.accessory_names(loan.accessories_missing, "lv"),
         notes=loan.notes or "", outcome=device.status)
 

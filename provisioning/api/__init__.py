@@ -9,4 +9,4 @@ from fleet.http import install_error_handlers
 bp = Blueprint("provisioning", __name__, url_prefix="/api/v1")
 install_error_handlers(bp)
 
-from provisioning.api import deliveries, imaging, shipments, stocktakes  # noqa: F401  (register the routes)
+from provisioning.api import deliveries, imaging, shipments, stocktakes  # noqa: E402,F401  (register the routes)

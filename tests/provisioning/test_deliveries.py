@@ -174,7 +174,8 @@ def test_unknown_delivery_and_bad_bodies(api):
     assert error_code(api.get("deliveries/999")) == "not_found"
     assert error_code(receive(api, 999, "PFD00001")) == "not_found"
     delivery = DeliveryFactory()
-    assert error_code(api.post(f"deliveries/{delivery.id}/receive", json={"code": "PFD00001", "colour": 1})) == "invalid_input"
+    extra = api.post(f"deliveries/{delivery.id}/receive", json={"code": "PFD00001", "colour": 1})
+    assert error_code(extra) == "invalid_input"
     assert error_code(receive(api, delivery.id, "DIB-000001-0")) == "invalid_input"  # a mistyped tag
 
 
@@ -236,7 +237,8 @@ def test_two_stations_racing_on_an_unexpected_serial(pg_app):
         event.remove(engine, "before_cursor_execute", before)
     assert len(attempts) == 2, "both stations should have tried to register the serial"
     assert [status for status, _ in results] == [200, 200], results
-    assert sorted((b["applied"], b["already"], b["unexpected"]) for _, b in results) == [(False, True, True), (True, False, True)]
+    outcomes = sorted((b["applied"], b["already"], b["unexpected"]) for _, b in results)
+    assert outcomes == [(False, True, True), (True, False, True)]
     assert len({b["device"]["asset_tag"] for _, b in results}) == 1
     session = current_session()
     session.commit()

@@ -30,7 +30,8 @@ def test_a_shipment_is_all_or_nothing_with_a_reason_per_device(api):
         (1, "invalid_transition"), (2, "not_found"), (3, "duplicate")]
     assert api.get(f"devices/{ok.serial}").get_json()["status"] == "labelled"  # rolled back
     assert error_code(api.post("shipments", json={"school": "0000000000", "devices": [ok.serial]})) == "invalid_input"
-    assert error_code(api.post("shipments", json={"school": school.registration_number, "devices": []})) == "invalid_input"
+    none = api.post("shipments", json={"school": school.registration_number, "devices": []})
+    assert error_code(none) == "invalid_input"
 
 
 def test_arrival_reports_missing_unexpected_and_repeated(api, api_as):
@@ -108,7 +109,8 @@ def test_a_school_transfers_devices_and_both_sides_see_the_reconciliation(api, a
     assert seen[0] == seen[1] == seen[2]
     outsider = api_as("school_it", school=stranger)
     assert error_code(outsider.get(f"shipments/{shipment['id']}")) == "not_found"
-    assert error_code(outsider.post(f"shipments/{shipment['id']}/arrive", json={"code": devices[2].serial})) == "not_found"
+    arrival = outsider.post(f"shipments/{shipment['id']}/arrive", json={"code": devices[2].serial})
+    assert error_code(arrival) == "not_found"
 
 
 def test_only_the_receiving_school_scans_arrivals(api, api_as):
@@ -130,7 +132,8 @@ def test_a_transfer_is_all_or_nothing_with_a_reason_per_device(api, api_as, coun
     theirs = DeviceFactory(status="at_school", school=elsewhere)
     shipments_before = len(api.get("shipments").get_json()["items"])
     it = api_as("school_it", school=sender)
-    r = transfer(it, sender, receiver, ok.serial, on_loan.serial, coming.asset_tag, theirs.serial, "NOPE-0001", ok.asset_tag)
+    r = transfer(it, sender, receiver, ok.serial, on_loan.serial, coming.asset_tag, theirs.serial, "NOPE-0001",
+                 ok.asset_tag)
     assert r.status_code == 400 and error_code(r) == "invalid_input"
     assert [(d["index"], d["code"]) for d in r.get_json()["error"]["details"]] == [
         (1, "invalid_transition"), (2, "invalid_transition"), (3, "not_found"), (4, "not_found"), (5, "duplicate")]

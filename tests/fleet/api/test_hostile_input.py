@@ -72,8 +72,8 @@ def world(app_500, api) -> World:
     shipment = api.post("shipments", json={"school": reg, "devices": [labelled.serial]}).get_json()["id"]
     stocktake = api.post("stocktakes", json={"school": reg}).get_json()["id"]
     loan = api.post("loans", json={"device": on_loan.serial, "pupil": lent_to.id, "accessories": []}).get_json()["id"]
-    return World(reg, at_school, at_school.asset_tag.replace("I", "\u0131"), delivery.id, shipment, stocktake, pupil.id, loan,
-                 delivery.contract.number)
+    dotless = at_school.asset_tag.replace("I", "\u0131")
+    return World(reg, at_school, dotless, delivery.id, shipment, stocktake, pupil.id, loan, delivery.contract.number)
 
 
 @pytest.fixture
@@ -141,7 +141,8 @@ def test_a_hostile_code_is_refused_with_a_code_everywhere_and_changes_nothing(ap
             wrong.append(f"{method} {path} {body}: {fault}")
     assert not wrong, "\n".join(wrong)
     assert snapshot() == before
-    scans = [p for _, p, _ in code_requests(code, world) if p == "/api/v1/scan" or p.endswith(("/receive", "/arrive", "/scan"))]
+    scans = [p for _, p, _ in code_requests(code, world)
+             if p == "/api/v1/scan" or p.endswith(("/receive", "/arrive", "/scan"))]
     assert session.scalar(select(func.count()).select_from(RefusedScan)) == len(scans)  # each refusal kept, storable
     session.commit()
 
@@ -305,7 +306,8 @@ def test_a_header_without_rows_makes_no_delivery(api, world, snapshot):
     before = snapshot()
     r = upload(api, "deliveries", b"serial;model\r\n", contract=world.contract)
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_input"
-    assert r.get_json()["error"]["details"] == [{"line": 1, "message": "a header and no rows: the manifest lists no device"}]
+    assert r.get_json()["error"]["details"] == [
+        {"line": 1, "message": "a header and no rows: the manifest lists no device"}]
     r = api.post("deliveries", json={"contract": world.contract, "manifest": []})
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_input"
     assert snapshot() == before

@@ -116,7 +116,8 @@ def test_the_device_shows_its_loan_to_those_who_lend_and_logs_it(api_as, it, sch
     loan = lend(it, device, pupil).get_json()
     logged = count(AccessLogEntry)
     shown = it.get(f"devices/{device.asset_tag}").get_json()["loan"]
-    assert shown["id"] == loan["id"] and shown["pupil"] == pupil.id and shown["agreement"]["status"] == "awaiting_signature"
+    assert shown["id"] == loan["id"] and shown["pupil"] == pupil.id
+    assert shown["agreement"]["status"] == "awaiting_signature"
     assert count(AccessLogEntry) == logged + 1  # it names a pupil: the access log says who looked
     for role in ("admin", "warehouse", "ministry", "auditor"):  # only roles that lend see it
         body = api_as(role).get(f"devices/{device.serial}").get_json()
@@ -179,7 +180,8 @@ def test_sign_by_link_then_the_link_is_used_up(it, client, school, session):
     assert copy.headers["X-Content-SHA256"] == body["signed_sha256"]
     assert body["sha256"] in pdf_text(copy.data)  # the signature page names the original's hash
     assert client.get(url).status_code == 410  # used
-    again = it.post(f"loans/{loan}/agreement/paper", data={"signer_name": "X Y", "file": (io.BytesIO(PNG_1PX), "a.png")},
+    again = it.post(f"loans/{loan}/agreement/paper",
+                    data={"signer_name": "X Y", "file": (io.BytesIO(PNG_1PX), "a.png")},
                     content_type="multipart/form-data")
     assert again.status_code == 409 and error_code(again) == "conflict"
 
@@ -280,7 +282,8 @@ def test_return_checks_condition_and_accessories_and_prints_the_act(it, school, 
 
 
 @pytest.mark.parametrize("body, field", [({"condition": "broken"}, "condition"),
-                                         ({"condition": "good", "accessories_returned": "charger"}, "accessories_returned"),
+                                         ({"condition": "good", "accessories_returned": "charger"},
+                                          "accessories_returned"),
                                          ({"condition": "good", "notes": 5}, "notes")])
 def test_bad_return_changes_nothing(it, school, session, body, field):
     device = DeviceFactory(status="at_school", school=school)
@@ -305,7 +308,8 @@ def test_end_of_year_collection_by_scanning(it, school, session):
     for d in devices:
         lend(it, d, PupilFactory(school=school))
     for d in devices:
-        r = it.post("loans/collect", json={"code": d.asset_tag, "condition": "good", "accessories_returned": ["charger"]})
+        r = it.post("loans/collect",
+                    json={"code": d.asset_tag, "condition": "good", "accessories_returned": ["charger"]})
         assert r.status_code == 200 and r.get_json()["status"] == "returned"
     assert error_code(it.post("loans/collect", json={"code": devices[0].serial, "condition": "good"})) == "conflict"
 
@@ -358,13 +362,15 @@ def test_milestone_counts_first_signed_hand_over_to_an_eligible_pupil_once(app, 
 
     assert counted() == 0  # not signed yet
     for loan in (first, first + 1):
-        it.post(f"loans/{loan}/agreement/paper", data={"signer_name": "Vecāks Vecāks", "file": (io.BytesIO(PNG_1PX), "s.png")},
+        it.post(f"loans/{loan}/agreement/paper",
+                data={"signer_name": "Vecāks Vecāks", "file": (io.BytesIO(PNG_1PX), "s.png")},
                 content_type="multipart/form-data")
     assert counted() == 1
     it.post(f"loans/{first}/return", json={"condition": "good", "accessories_returned": ["charger"]})
     it.post(f"devices/{device.serial}/actions/wipe", json={})
     again = lend(it, device, PupilFactory(school=school)).get_json()["id"]
-    it.post(f"loans/{again}/agreement/paper", data={"signer_name": "Vecāks Vecāks", "file": (io.BytesIO(PNG_1PX), "s.png")},
+    it.post(f"loans/{again}/agreement/paper",
+            data={"signer_name": "Vecāks Vecāks", "file": (io.BytesIO(PNG_1PX), "s.png")},
             content_type="multipart/form-data")
     assert counted() == 1  # lent again: counted once
 

@@ -29,7 +29,8 @@ def test_a_hand_over_queues_the_signing_link_in_its_own_transaction(session):
     school = SchoolFactory()
     pupil = PupilFactory(school=school, guardian_email="mamma@example.lv")
     device = DeviceFactory(status="at_school", school=school)
-    handed = loans.hand_over(session, school_it(school), loans.HandOver(device.serial, pupil.id, ["charger"]), URL, SMTP)
+    order = loans.HandOver(device.serial, pupil.id, ["charger"])
+    handed = loans.hand_over(session, school_it(school), order, URL, SMTP)
     assert handed.mailed is True and handed.loan.handed_over_by == "skolas-it"
     assert queued(session) == ["mamma@example.lv"]
     session.rollback()  # the caller's transaction rolls back: neither the loan nor its e-mail stays
@@ -39,10 +40,12 @@ def test_a_hand_over_queues_the_signing_link_in_its_own_transaction(session):
 def test_no_smtp_or_no_guardian_e_mail_mails_nothing(session):
     school = SchoolFactory()
     scope = school_it(school)
-    first = loans.hand_over(session, scope, loans.HandOver(DeviceFactory(status="at_school", school=school).serial,
-                                                           PupilFactory(school=school).id), URL)
-    second = loans.hand_over(session, scope, loans.HandOver(DeviceFactory(status="at_school", school=school).serial,
-                                                            PupilFactory(school=school, guardian_email=None).id), URL, SMTP)
+    def order(**pupil) -> loans.HandOver:
+        return loans.HandOver(DeviceFactory(status="at_school", school=school).serial,
+                              PupilFactory(school=school, **pupil).id)
+
+    first = loans.hand_over(session, scope, order(), URL)
+    second = loans.hand_over(session, scope, order(guardian_email=None), URL, SMTP)
     assert (first.mailed, second.mailed) == (False, False) and queued(session) == []
 
 
@@ -57,8 +60,8 @@ def test_a_pupil_or_device_outside_the_scope_is_not_found(session):
 
 def test_a_class_hand_out_mails_each_loan_made_and_none_for_a_refused_pair(session):
     school = SchoolFactory()
-    ok = [(PupilFactory(school=school, guardian_email=f"v{i}@example.lv"), DeviceFactory(status="at_school", school=school))
-          for i in range(2)]
+    ok = [(PupilFactory(school=school, guardian_email=f"v{i}@example.lv"),
+           DeviceFactory(status="at_school", school=school)) for i in range(2)]
     busy = DeviceFactory(status="at_school", school=school)
     loans.hand_over(session, school_it(school), loans.HandOver(busy.serial, PupilFactory(school=school).id), URL)
     pairs = [{"pupil": p.id, "device": d.serial} for p, d in ok]
