@@ -76,9 +76,12 @@ def test_hand_over_pins_the_words_and_prints_display_names(api_as, school, sessi
     data = agreement.snapshot["data"]
     assert data["words"] == agreement_words("lv") and data["words"]["lender"] == "Patapinātājs"
     assert (data["accessories"], data["condition"]) == (["lādētājs", "soma"], "labs")
+    assert data["founder"]["detail"] == f"kods {school.founder.code}" and data["pupil"]["detail"].endswith(" klase")
     english = agreement_of(session, hand_over(api_as, school, session, "en")).snapshot["data"]
     assert english["words"]["lender"] == "Lender" and (english["accessories"], english["condition"]) == (
         ["charger", "bag"], "good")
+    assert english["founder"]["detail"] == f"code {school.founder.code}"
+    assert english["pupil"]["detail"].endswith(" grade")
 
 
 def test_an_issued_agreement_re_renders_byte_for_byte_after_the_wording_is_edited(api_as, school, session,
