@@ -2,9 +2,10 @@
 hand-over act, the signature page) it was rendered with, so it renders byte for byte the same after any later
 edit of the print shop's catalogs (labels/translations; docs/decisions/0007-labels-catalogs.md).
 
-Agreements issued before this revision were rendered with the words below: those of labels/agreements.py's
-WORDS, which the catalogs took over unchanged. They are written here, not read from the catalogs, so that this
-revision gives the same result whenever it runs. Data only; the schema does not change.
+Agreements issued before this revision were rendered with the words below: those labels/agreements.py printed
+(its WORDS and the device phrase's "sērijas Nr." / "serial number"), which the catalogs took over unchanged.
+They are written here, not read from the catalogs, so that this revision gives the same result whenever it
+runs. Data only; the schema does not change.
 
 Revision ID: 0013
 Revises: 0012
