@@ -130,7 +130,8 @@ def authenticate_bearer(session: Session, header: str | None) -> Principal:
     if scheme.lower() != "bearer" or not plain.strip():
         raise FleetError("unauthorized", _l("the Authorization header must be 'Bearer <token>'"))
     now = utcnow()
-    rows = _TOKEN_LOOKUP.rows(session, {"token_hash": hash_token(plain.strip()), "stale_before": now - LAST_USED_RESOLUTION})
+    rows = _TOKEN_LOOKUP.rows(session, {"token_hash": hash_token(plain.strip()),
+                                        "stale_before": now - LAST_USED_RESOLUTION})
     if not rows:
         raise FleetError("unauthorized", _l("the token is unknown or revoked"))
     token_id, stale, user_id, name, role = rows[0]

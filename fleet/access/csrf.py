@@ -83,4 +83,5 @@ def init_app(app: Flask) -> None:
 
     app.before_request(_protect_forms)
     app.jinja_env.globals["csrf_token"] = token
-    app.jinja_env.globals["csrf_field"] = lambda: Markup(f'<input type="hidden" name="{FIELD}" value="{escape(token())}">')
+    app.jinja_env.globals["csrf_field"] = lambda: Markup(
+        f'<input type="hidden" name="{FIELD}" value="{escape(token())}">')

@@ -145,7 +145,8 @@ def _find_user(conn: Connection, config: DirectoryConfig, username: str) -> dict
     Entry objects cost a millisecond each)."""
     query = config.user_filter.replace("{username}", escape_filter_chars(username))
     attributes = sorted({"memberOf", "cn", "displayName", config.school_attribute, config.founder_attribute})
-    conn.search(config.user_base, query, SUBTREE, attributes=attributes, size_limit=2, time_limit=int(config.timeout) + 1)
+    conn.search(config.user_base, query, SUBTREE, attributes=attributes, size_limit=2,
+                time_limit=int(config.timeout) + 1)
     entries = _entries(conn)
     outcome = conn.result.get("description")
     if not entries and outcome not in ("success", "sizeLimitExceeded"):

@@ -125,7 +125,8 @@ def _grant(session: Session, found: directory.DirectoryUser) -> tuple[str, list[
     founders = _known(session, Founder, Founder.code, found.founder_codes) if role == "founder_manager" else []
     if role == "school_it" and not schools or role == "founder_manager" and not founders:
         what = "school registration number" if role == "school_it" else "founder code"
-        raise _Refusal("no_scope", f"the directory names no {what} Fleet knows for this account; ask your administrator")
+        raise _Refusal("no_scope",
+                       f"the directory names no {what} Fleet knows for this account; ask your administrator")
     return role, schools, founders
 
 

@@ -2,7 +2,8 @@
 
 Nothing here runs inside a request: the request queues a message in the outbox (``fleet.outbox``)
 in the same transaction as the loan or the signature, and ``fleet worker`` sends it with
-``deliver``. The words come from the catalogs (``fleet.i18n``) in the agreement's language. The SMTP settings are ``Config.smtp`` (``FLEET_SMTP_*``, checked at start).
+``deliver``. The words come from the catalogs (``fleet.i18n``) in the agreement's language. The
+SMTP settings are ``Config.smtp`` (``FLEET_SMTP_*``, checked at start).
 """
 
 from __future__ import annotations

@@ -491,7 +491,8 @@ def test_sync_from_the_command_line_and_when_it_cannot_ask(database_url, tmp_pat
     token_for(gone)
     env = {"FLEET_DATABASE_URL": database_url, "FLEET_ENV": "test", "FLEET_INSTANCE_PATH": str(tmp_path / "cli")}
     result = CliRunner().invoke(main, ["directory", "sync"], env=env)
-    assert result.exit_code == 1 and "no directory is configured" in result.output and "[invalid_input]" in result.output
+    assert result.exit_code == 1
+    assert "no directory is configured" in result.output and "[invalid_input]" in result.output
     down = {**env, **slapd.env(), "FLEET_LDAP_URL": f"ldap://127.0.0.1:{free_port()}"}
     result = CliRunner().invoke(main, ["directory", "sync"], env=down)
     assert result.exit_code == 1 and "[unavailable]" in result.output
