@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from fleet.api.schemas.common import Model, Query, Timestamp, WholeNumber
 from fleet.labelling import MAX_BATCH, MAX_SHIFT
@@ -83,9 +83,15 @@ class PrinterIn(Model):
 
 
 class PrinterChange(Model):
+    name: None = Field(None, description="never changes: create a new profile instead")
     offset_x: float | None = Field(None, ge=-MAX_SHIFT, le=MAX_SHIFT)
     offset_y: float | None = Field(None, ge=-MAX_SHIFT, le=MAX_SHIFT)
     stock: str | None = None
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name_stays(cls, value: Any) -> None:
+        raise ValueError("a printer's name cannot change; create a new profile")
 
 
 class Printer(Model):

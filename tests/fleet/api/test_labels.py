@@ -310,3 +310,11 @@ def test_label_is_confirmed_by_scanning_the_label_not_the_serial(api, session):
     assert r.status_code == 400 and error_code(r) == "invalid_input"
     r = api.post("scan", json={"code": url(device.asset_tag), "action": "label"})
     assert r.status_code == 200 and r.get_json()["device"]["status"] == "labelled"
+
+
+def test_a_printers_name_never_changes(api):
+    assert api.post("printers", json={"name": "Zebra 7"}).status_code == 201
+    r = api.client.patch("/api/v1/printers/Zebra%207", json={"name": "Zebra 8"}, headers=api.headers)
+    assert r.get_json()["error"]["details"] == [
+        {"field": "name", "message": "a printer's name cannot change; create a new profile"}]
+    assert api.get("printers").get_json()["items"][0]["name"] == "Zebra 7"
