@@ -7,12 +7,11 @@ from flask import Response, g, request
 from fleet import db, refused_scans
 from fleet.api import render
 from fleet.api.schemas import Page, PageQuery
-from fleet.api.schemas import provisioning as schemas
 from fleet.errors import invalid
 from fleet.http import ERROR, File, Raw, body, checked_nonce, created, disposition, endpoint
 from labels.documents import reconciliation_pdf
 from provisioning import deliveries, paperwork
-from provisioning.api import bp
+from provisioning.api import bp, schemas
 from provisioning.manifests import parse_manifest, parse_manifest_json
 
 CHANGED = {404: ERROR, 409: ERROR}

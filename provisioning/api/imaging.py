@@ -7,10 +7,9 @@ from flask import g
 from fleet import db
 from fleet.api import render
 from fleet.api.schemas import Page, PageQuery
-from fleet.api.schemas import provisioning as schemas
 from fleet.http import ERROR, Raw, body, endpoint
 from provisioning import imaging
-from provisioning.api import bp
+from provisioning.api import bp, schemas
 
 # Described by the model, checked by provisioning.imaging, which reports every bad field at once.
 _REPORT = Raw({"application/json": schemas.ImagingIn}, "an imaging station's report")

@@ -1,5 +1,6 @@
-"""Deliveries, imaging, shipments and stocktakes: what the warehouse and the schools send, and how
-each record and its reconciliation are answered."""
+"""Provisioning's request and answer models, on fleet.api.schemas' base: deliveries, imaging,
+shipments and stocktakes — what the warehouse and the schools send, and how each record and its
+reconciliation are answered."""
 
 from __future__ import annotations
 

@@ -7,11 +7,10 @@ from flask import Response, g
 from fleet import db, refused_scans
 from fleet.api import render
 from fleet.api.schemas import Page, PageQuery
-from fleet.api.schemas import provisioning as schemas
 from fleet.http import ERROR, File, checked_nonce, created, disposition, endpoint
 from labels import documents as labels_documents
 from provisioning import paperwork, shipments
-from provisioning.api import bp
+from provisioning.api import bp, schemas
 
 CHANGED = {404: ERROR, 409: ERROR}
 

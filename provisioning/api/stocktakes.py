@@ -6,11 +6,10 @@ from flask import g
 
 from fleet import db, refused_scans
 from fleet.api import render
-from fleet.api.schemas import provisioning as schemas
 from fleet.api.schemas.devices import Outcome
 from fleet.http import ERROR, created, endpoint
 from provisioning import stocktakes
-from provisioning.api import bp
+from provisioning.api import bp, schemas
 
 CHANGED = {404: ERROR, 409: ERROR}
 
