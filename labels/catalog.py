@@ -6,12 +6,9 @@ fleet/i18n.py): no ``.mo`` file is built or committed, so none can go stale. ``N
 defined (it returns the message id: the text is looked up when a document is printed); ``NP_`` does the same
 with a context, for a message whose English is the same as another's but whose Latvian is not.
 
-Update the catalogs after editing the messages in the source (tests/labels/test_catalog.py fails until then):
-
-    .venv/bin/pybabel extract -F labels/babel.cfg -k N_ -k NP_:1c,2 --no-location -o /tmp/labels.pot labels
-    .venv/bin/pybabel update -i /tmp/labels.pot -d labels/translations -D labels -N -w 120 --ignore-obsolete
-
-then write each new message's Latvian (and English) in the two ``.po`` files.
+After editing the messages in the source, ``scripts/update-label-catalogs`` merges them into both catalogs
+(pybabel extract with ``-F labels/babel.cfg -k N_ -k NP_:1c,2``, then pybabel update) and lists what is left to
+translate; tests/labels/test_catalog.py fails until then.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from labels import catalog
 
 LABELS = Path(catalog.__file__).parent
-KEYWORDS = {"N_": None, "NP_": ((1, "c"), 2)}  # as labels/babel.cfg and labels/catalog.py's pybabel line say
+KEYWORDS = {"N_": None, "NP_": ((1, "c"), 2)}  # as scripts/update-label-catalogs extracts them
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
