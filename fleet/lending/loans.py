@@ -24,7 +24,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fleet import document_store, lifecycle, outbox, resolvers
+from fleet import display_names, document_store, lifecycle, outbox, resolvers
 from fleet.access.policy import Scope
 from fleet.config import SmtpConfig
 from fleet.errors import FleetError, invalid
@@ -175,7 +175,7 @@ def _return_data(loan: Loan, device: Device) -> print_shop.ReturnData:
         guardian=print_shop.Party(pupil.guardian_name),
         pupil=print_shop.Party(f"{pupil.given_name} {pupil.family_name}", f"{pupil.grade} klase"),
         manufacturer=device.manufacturer, model=device.model, serial=device.serial, asset_tag=device.asset_tag or "",
-        condition=loan.return_condition,
+        condition=display_names.name("return_condition", loan.return_condition, "lv"),
         accessories_returned=agreements.accessory_names(loan.accessories_returned, "lv"),
         accessories_missing=agreements.accessory_names(loan.accessories_missing, "lv"),
         notes=loan.notes or "", outcome=device.status)
