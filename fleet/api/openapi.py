@@ -10,6 +10,7 @@ and names the permission it needs (``x-permission``)."""
 
 from __future__ import annotations
 
+import inspect
 import re
 from typing import Any
 
@@ -100,18 +101,18 @@ class _Builder:
     def security_schemes(self) -> dict:
         return {
             "bearer": {"type": "http", "scheme": "bearer",
-                       "description": "an API token (`fleet token create`), as `Authorization: Bearer <token>`"},
+                       "description": "an API token (`fleet tokens create`), as `Authorization: Bearer <token>`"},
             "session": {"type": "apiKey", "in": "cookie", "name": self.app.config["SESSION_COOKIE_NAME"],
                         "description": "a signed-in browser's session; its writes also need the X-CSRF-Token header"},
         }
 
     def operation(self, rule, view, method: str, params: list[dict]) -> dict:
         spec: Operation | None = getattr(view, "operation", None)
-        doc = (view.__doc__ or "").strip()
-        summary = doc.split("\n\n")[0].replace("\n", " ").strip()
+        doc = inspect.cleandoc(view.__doc__ or "").replace("``", "`")  # reST literals read as Markdown code
+        summary = _summary(doc)
         op: dict[str, Any] = {"operationId": f"{rule.endpoint.replace('.', '_')}_{method.lower()}",
-                              "tags": [rule.rule[len(PREFIX):].split("/")[1]], "summary": summary[:120] or rule.rule}
-        if doc and len(doc) > len(summary):
+                              "tags": [rule.rule[len(PREFIX):].split("/")[1]], "summary": summary or rule.rule}
+        if doc and doc != summary:
             op["description"] = doc
         op["parameters"] = [dict(p) for p in params]
         for param in op["parameters"]:
@@ -223,3 +224,10 @@ def _path(rule: str) -> tuple[str, list[dict]]:
 
     return _PARAM_RE.sub(swap, rule), params
 
+
+def _summary(doc: str, width: int = 120) -> str:
+    """The docstring's first paragraph on one line, cut at a word (with "…") when longer than ``width``."""
+    first = " ".join(doc.split("\n\n")[0].split())
+    if len(first) <= width:
+        return first
+    return first[: width - 1].rsplit(" ", 1)[0] + "…"
