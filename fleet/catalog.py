@@ -65,7 +65,8 @@ class Fields:
             amount = Decimal(value.strip()) if MONEY_RE.match(value.strip()) else None
         except InvalidOperation:
             amount = None
-        if amount is None or not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2 or amount >= 10**10:
+        if (amount is None or not amount.is_finite() or amount <= 0
+                or amount.as_tuple().exponent < -2 or amount >= 10**10):
             self.errors.append({"field": name, "message": "must be a positive amount with at most 2 decimals"})
             return None
         return amount

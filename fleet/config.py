@@ -178,7 +178,8 @@ class DirectoryConfig:
         if not self.user_base:
             raise ConfigError("FLEET_LDAP_USER_BASE must name where the users are (e.g. ou=people,dc=example,dc=lv)")
         if self.user_filter.count("{username}") != 1 or not self.user_filter.startswith("("):
-            raise ConfigError("FLEET_LDAP_USER_FILTER must be an LDAP filter with {username} once, e.g. (uid={username})")
+            raise ConfigError(
+                "FLEET_LDAP_USER_FILTER must be an LDAP filter with {username} once, e.g. (uid={username})")
         if bool(self.bind_dn) != bool(self.bind_password):
             raise ConfigError("FLEET_LDAP_BIND_DN and FLEET_LDAP_BIND_PASSWORD go together")
         if not isinstance(self.role_groups, dict) or not self.role_groups:

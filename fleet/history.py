@@ -97,7 +97,8 @@ def verify_device(device: Device, events: list[Event]) -> Break | None:
         if ev.to_status is not None:
             status = ev.to_status
     if len(events) != device.history_length or previous != device.history_head:
-        reason = f"history ends at seq {len(events)} but the device records {device.history_length}: events were deleted"
+        reason = (f"history ends at seq {len(events)} but the device records {device.history_length}: "
+                  "events were deleted")
         return Break(device.serial, None, None, reason)
     if status != device.status:
         reason = f"status {device.status!r} differs from the history's {status!r}: the status was edited"
@@ -109,7 +110,8 @@ def verify_all(session: Session, batch: int = 1000) -> tuple[int, Break | None]:
     """Walk every device's chain in id order; (devices checked, the first break or None)."""
     last_id, checked = 0, 0
     while True:
-        devices = session.scalars(select(Device).where(Device.id > last_id).order_by(Device.id).limit(batch)).unique().all()
+        page = select(Device).where(Device.id > last_id).order_by(Device.id).limit(batch)
+        devices = session.scalars(page).unique().all()
         if not devices:
             return checked, None
         ids = [d.id for d in devices]

@@ -25,7 +25,8 @@ def decode(data: bytes) -> str:
         try:
             return data[len(BOM):].decode("utf-8")
         except UnicodeDecodeError as e:
-            raise _undecodable(data[len(BOM):], e.start, "is not UTF-8, which the byte-order mark at the start promises")
+            raise _undecodable(data[len(BOM):], e.start,
+                               "is not UTF-8, which the byte-order mark at the start promises") from e
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -33,7 +34,7 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("cp1257")  # Windows-1257, what Baltic Excel saves as "CSV"
     except UnicodeDecodeError as e:  # it leaves a few bytes undefined, e.g. 0x81
-        raise _undecodable(data, e.start, "is neither UTF-8 nor Windows-1257: save the file as UTF-8")
+        raise _undecodable(data, e.start, "is neither UTF-8 nor Windows-1257: save the file as UTF-8") from e
 
 
 def _undecodable(data: bytes, at: int, reason: str):
@@ -52,8 +53,9 @@ def csv_rows(text: str) -> list[tuple[int, list]]:
     try:
         for row in reader:
             if reader.line_num > start and _takes_in_rows(row, delimiter):
-                raise _unreadable(start, f"the quoted value opened on line {start} runs over lines {start}-{reader.line_num} "
-                                         f"and takes in lines holding {delimiter!r}, rows of their own: a stray quote?")
+                raise _unreadable(start, f"the quoted value opened on line {start} runs over lines "
+                                         f"{start}-{reader.line_num} and takes in lines holding {delimiter!r}, "
+                                         "rows of their own: a stray quote?")
             rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as e:

@@ -24,7 +24,9 @@ import uuid
 from pathlib import Path
 
 DEFAULT_QUEUE = Path.home() / ".fleet-agent-queue.jsonl"
-PLACEHOLDER_SERIALS = {"", "0", "NONE", "DEFAULT STRING", "TO BE FILLED BY O.E.M.", "SYSTEM SERIAL NUMBER", "0123456789"}
+PLACEHOLDER_SERIALS = {
+    "", "0", "NONE", "DEFAULT STRING", "TO BE FILLED BY O.E.M.", "SYSTEM SERIAL NUMBER", "0123456789",
+}
 
 
 DMI, NET = Path("/sys/class/dmi/id"), Path("/sys/class/net")
@@ -154,7 +156,8 @@ def main(argv: list[str] | None = None, sleep=time.sleep) -> int:
     outcome, answer = deliver(args.url, args.token, report, args.attempts, args.delay, sleep)
     if outcome == "sent":
         device = answer.get("device") or {}
-        print(f"reported {report['serial']}: {device.get('status', 'recorded')} {device.get('asset_tag') or ''}".rstrip())
+        status, tag = device.get("status", "recorded"), device.get("asset_tag") or ""
+        print(f"reported {report['serial']}: {status} {tag}".rstrip())
         for m in (answer.get("run") or {}).get("mismatches", []):
             print(f"  hardware differs from the manifest: {m['field']}: {m['reported']} (manifest: {m['manifest']})")
         return 0

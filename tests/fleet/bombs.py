@@ -82,7 +82,8 @@ def _pdf(objects: dict[int, bytes], root: int = 1) -> bytes:
     size = max(objects) + 1
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % size
-    out += b"".join(b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n" for n in range(1, size))
+    out += b"".join(b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n"
+                    for n in range(1, size))
     return out + b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, root, xref)
 
 
@@ -145,7 +146,8 @@ def main(database_url: str) -> None:  # pragma: no cover - runs in the child pro
     session = app.extensions["fleet.read_sessionmaker"]()
     factories.bind(session)
     school = factories.SchoolFactory()
-    headers = {"Authorization": "Bearer " + factories.token_for(factories.UserFactory(role="school_it", schools=[school]))}
+    school_it = factories.UserFactory(role="school_it", schools=[school])
+    headers = {"Authorization": "Bearer " + factories.token_for(school_it)}
     client = app.test_client()
     answers = {}
     built = {name: build() for name, _, build in BOMBS}

@@ -179,7 +179,8 @@ def test_concurrent_allocation_gives_distinct_tags(app):
 TAG = format_tag("DIB", 123456)
 
 
-@pytest.mark.parametrize("typed", [TAG.lower().replace("i", "\u0131"), TAG[:4] + "\u0661\u0662\u0663\u0664\u0665\u0666" + TAG[10:]])
+@pytest.mark.parametrize("typed", [TAG.lower().replace("i", "\u0131"),
+                                   TAG[:4] + "\u0661\u0662\u0663\u0664\u0665\u0666" + TAG[10:]])
 def test_a_tag_is_checked_before_its_case_is_folded(typed):
     """A dotless 'ı' is an I only after upper-casing, and Arabic-Indic digits are \\d: neither is a tag."""
     assert not looks_like_tag(typed)

@@ -92,8 +92,8 @@ def _race_registrations(app):
     def register(_):
         client = app.test_client()
         barrier.wait()
-        r = client.post("/api/v1/devices", json={"serial": "RACE-0001", "manufacturer": "Dell", "model": "Latitude 3120"},
-                        headers={"Authorization": f"Bearer {token}"})
+        device = {"serial": "RACE-0001", "manufacturer": "Dell", "model": "Latitude 3120"}
+        r = client.post("/api/v1/devices", json=device, headers={"Authorization": f"Bearer {token}"})
         return r.status_code, r.get_json()
 
     with ThreadPoolExecutor(8) as pool:

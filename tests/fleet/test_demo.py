@@ -1,6 +1,7 @@
 """``fleet demo``: a world that shows every feature, built through the use cases, on both databases."""
 
 from collections import Counter
+from itertools import pairwise
 
 import pytest
 from click.testing import CliRunner
@@ -75,7 +76,7 @@ def test_the_demo_world_shows_every_feature_and_loads_only_once(demo, fleet, ses
 
     session.commit()  # each history in the order it happened (the demo's calendar, then today)
     events = session.execute(select(Event.device_id, Event.at).order_by(Event.device_id, Event.seq)).all()
-    assert all(a.at <= b.at for a, b in zip(events, events[1:]) if a.device_id == b.device_id)
+    assert all(a.at <= b.at for a, b in pairwise(events) if a.device_id == b.device_id)
     assert events and min(e.at for e in events).year == 2022
 
     again = fleet("demo")  # only into an empty database

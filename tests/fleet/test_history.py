@@ -72,7 +72,8 @@ def test_shared_event_hashes_exactly_as_chain_hash():
                                    actor=actor, data={}, nonce=None)
         shared = history.SharedEvent(template)
         for serial, data in [("PF3A1B2C", {"manufacturer": "Lenovo", "model": "ThinkPad 11e"}),
-                             ("5CG-1234", {"manufacturer": 'Dell "Latitude"\\', "model": "ģ\n\x01", "contract": "IZM/1"}),
+                             ("5CG-1234",
+                              {"manufacturer": 'Dell "Latitude"\\', "model": "ģ\n\x01", "contract": "IZM/1"}),
                              ("ABCD", {})]:
             event = SimpleNamespace(**{**vars(template), "data": data})
             for previous in ("", "ab" * 32):

@@ -105,7 +105,8 @@ def test_mac_addresses_in_any_spelling_and_text_without_nul():
     ]
     details = bad_lines(csv_bytes(header, rows))
     assert details == [
-        {"line": 5, "message": "'3C:52:82:1A:2B:3G' is not a MAC address (12 hexadecimal digits, e.g. 3C:52:82:1A:2B:3C)"},
+        {"line": 5,
+         "message": "'3C:52:82:1A:2B:3G' is not a MAC address (12 hexadecimal digits, e.g. 3C:52:82:1A:2B:3C)"},
         {"line": 6, "message": "model holds a NUL character"},
     ]
     parsed = parse_manifest(csv_bytes(header, rows[:3]))
@@ -120,7 +121,8 @@ def test_line_numbers_count_file_lines_across_quoted_newlines_and_blank_lines():
 
 def test_missing_serial_column_names_what_was_found():
     details = bad_lines(csv_bytes(["inventory", "model"], ROWS))
-    assert details[0]["line"] == 1 and "no serial column" in details[0]["message"] and "'inventory'" in details[0]["message"]
+    assert details[0]["line"] == 1
+    assert "no serial column" in details[0]["message"] and "'inventory'" in details[0]["message"]
 
 
 def test_two_columns_meaning_the_same_field():
@@ -144,7 +146,8 @@ def test_size_limits(monkeypatch):
 
 
 def test_json_manifest_uses_the_same_rules():
-    parsed = parse_manifest_json([{"serial": " pf3a1b2c ", "manufacturer": "Lenovo", "model": "X", "macs": ["3c52821a2b3c"]}])
+    parsed = parse_manifest_json([{"serial": " pf3a1b2c ", "manufacturer": "Lenovo", "model": "X",
+                                   "macs": ["3c52821a2b3c"]}])
     assert parsed[0].serial == "PF3A1B2C" and parsed[0].macs == ("3C:52:82:1A:2B:3C",)
     with pytest.raises(FleetError) as e:
         parse_manifest_json([{"serial": "PF3A1B2C"}, "nonsense", {"serial": "PF3A1B2C", "model": 5}])
@@ -161,7 +164,8 @@ def test_json_manifest_uses_the_same_rules():
 def test_bom_then_bytes_that_are_not_utf8_name_their_line():
     data = b"\xef\xbb\xbfserial;model\r\nPF000001;ok\r\n\r\nPF000002;Think\xe9Pad\r\n"
     details = bad_lines(data)
-    assert details == [{"line": 4, "message": "byte 0xe9 is not UTF-8, which the byte-order mark at the start promises"}]
+    assert details == [{"line": 4,
+                        "message": "byte 0xe9 is not UTF-8, which the byte-order mark at the start promises"}]
 
 
 def test_bytes_neither_utf8_nor_windows_1257_name_their_line():
@@ -262,7 +266,8 @@ def test_xlsx_rows_far_below_the_others_are_too_large():
 
 def test_xlsx_a_sheet_whose_dimension_is_too_small_loses_no_row():
     """openpyxl's read-only mode believed <dimension ref="A1"/> and read row 1 alone: silently none."""
-    parsed = parse_manifest(workbooks.xlsx(SHEET_ROWS + workbooks.row(3, "PF000003", "x"), head='<dimension ref="A1"/>'))
+    rows = SHEET_ROWS + workbooks.row(3, "PF000003", "x")
+    parsed = parse_manifest(workbooks.xlsx(rows, head='<dimension ref="A1"/>'))
     assert [(r.line, r.serial) for r in parsed] == [(2, "PF000001"), (3, "PF000003")]
 
 
@@ -275,7 +280,8 @@ def test_xlsx_a_sheet_claiming_every_cell_of_excel_pads_nothing():
 def test_xlsx_a_value_far_to_the_right_is_refused_on_its_line():
     wide = '<row r="3"><c r="A3" t="inlineStr"><is><t>PF000003</t></is></c><c r="XFD3"/></row>'
     details = bad_lines(workbooks.xlsx(SHEET_ROWS + wide))
-    assert details == [{"line": 3, "message": f"reaches column 16384; a sheet may have at most {xlsx.MAX_COLUMNS} columns"}]
+    assert details == [{"line": 3,
+                        "message": f"reaches column 16384; a sheet may have at most {xlsx.MAX_COLUMNS} columns"}]
 
 
 @pytest.mark.parametrize("limit, value", [("MAX_UNPACKED", 4096), ("MAX_MEMBER", 1024), ("MAX_MEMBERS", 4)])

@@ -83,7 +83,8 @@ def dtd_xlsx(kind: str, member: str) -> bytes:
     dtd, entity = DTDS[kind]
     if member == "sheet":
         return xlsx(row(1, "serial", "model") + row(2, "PF000001", entity), prolog=dtd)
-    return xlsx(row(1, "serial", "model") + _SHARED_ROW, shared=f'{dtd}<sst xmlns="{_MAIN}"><si><t>{entity}</t></si></sst>')
+    shared_strings = f'{dtd}<sst xmlns="{_MAIN}"><si><t>{entity}</t></si></sst>'
+    return xlsx(row(1, "serial", "model") + _SHARED_ROW, shared=shared_strings)
 
 
 def shared_string_bomb(mib: int) -> bytes:

@@ -40,7 +40,8 @@ def upgrade() -> None:
         sa.Column("model", sa.String(length=100), nullable=False),
         sa.Column("macs", JSON, nullable=False),
         sa.Column("po_line", sa.String(length=100), nullable=False),
-        sa.ForeignKeyConstraint(["delivery_id"], ["deliveries.id"], name=op.f("fk_delivery_items_delivery_id_deliveries")),
+        sa.ForeignKeyConstraint(["delivery_id"], ["deliveries.id"],
+                                name=op.f("fk_delivery_items_delivery_id_deliveries")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_delivery_items")),
         sa.UniqueConstraint("serial", name=op.f("uq_delivery_items_serial")),
     )

@@ -30,7 +30,8 @@ def upgrade() -> None:
         sa.Column("shipment_id", sa.Integer(), nullable=False),
         sa.Column("device_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["device_id"], ["devices.id"], name=op.f("fk_shipment_items_device_id_devices")),
-        sa.ForeignKeyConstraint(["shipment_id"], ["shipments.id"], name=op.f("fk_shipment_items_shipment_id_shipments")),
+        sa.ForeignKeyConstraint(["shipment_id"], ["shipments.id"],
+                                name=op.f("fk_shipment_items_shipment_id_shipments")),
         sa.PrimaryKeyConstraint("shipment_id", "device_id", name=op.f("pk_shipment_items")),
     )
     op.create_table(

@@ -40,7 +40,8 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(length=100), nullable=False),
         sa.ForeignKeyConstraint(["device_id"], ["devices.id"], name=op.f("fk_stocktake_scans_device_id_devices")),
-        sa.ForeignKeyConstraint(["stocktake_id"], ["stocktakes.id"], name=op.f("fk_stocktake_scans_stocktake_id_stocktakes")),
+        sa.ForeignKeyConstraint(["stocktake_id"], ["stocktakes.id"],
+                                name=op.f("fk_stocktake_scans_stocktake_id_stocktakes")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stocktake_scans")),
     )
     op.create_index(op.f("ix_stocktake_scans_stocktake_id"), "stocktake_scans", ["stocktake_id"])

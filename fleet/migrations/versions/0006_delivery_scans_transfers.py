@@ -22,7 +22,8 @@ def upgrade() -> None:
         sa.Column("device_id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(length=100), nullable=False),
-        sa.ForeignKeyConstraint(["delivery_id"], ["deliveries.id"], name=op.f("fk_delivery_scans_delivery_id_deliveries")),
+        sa.ForeignKeyConstraint(["delivery_id"], ["deliveries.id"],
+                                name=op.f("fk_delivery_scans_delivery_id_deliveries")),
         sa.ForeignKeyConstraint(["device_id"], ["devices.id"], name=op.f("fk_delivery_scans_device_id_devices")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_delivery_scans")),
     )

@@ -144,7 +144,8 @@ def upgrade() -> None:
         sa.Column("body", JSON, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.String(length=100), nullable=False),
-        sa.ForeignKeyConstraint(["founder_id"], ["founders.id"], name=op.f("fk_agreement_templates_founder_id_founders")),
+        sa.ForeignKeyConstraint(["founder_id"], ["founders.id"],
+                                name=op.f("fk_agreement_templates_founder_id_founders")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agreement_templates")),
         sa.UniqueConstraint("founder_id", "language", "version", name=op.f("uq_agreement_templates_founder_id")),
     )

@@ -315,8 +315,8 @@ def test_without_a_proxy_count_forwarded_headers_are_ignored(app_with, session):
     assert session.scalar(select(AccessLogEntry.address)) == "127.0.0.1"  # not the forwarded one
 
 
-@pytest.mark.parametrize("path", ["/login", "/", "/healthz", "/api/v1/devices", "/api/v1/nav", "/nav", "/d/DIB-000001-X",
-                                  "/static/fleet.css"])
+@pytest.mark.parametrize("path", ["/login", "/", "/healthz", "/api/v1/devices", "/api/v1/nav", "/nav",
+                                  "/d/DIB-000001-X", "/static/fleet.css"])
 def test_every_response_has_the_security_headers(client, path):
     r = client.get(path)
     csp = r.headers["Content-Security-Policy"]
