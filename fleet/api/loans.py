@@ -10,7 +10,8 @@ from fleet.access import policy
 from fleet.api import bp, render
 from fleet.api.schemas import lending as schemas
 from fleet.errors import FleetError, invalid
-from fleet.http import ERROR, File, Raw, body, created, disposition, endpoint
+from fleet.http import ERROR, File, Raw, body, created, disposition, endpoint, require_document
+from fleet.i18n import _l
 from fleet.lending import agreements, loans
 from fleet.models import Founder
 
@@ -73,7 +74,8 @@ def class_handout(body: schemas.ClassIn):
                                             body.language)
     failed = [{"field": f"pairs.{f['index']}", **f} for f in failed]
     if not done:
-        raise invalid(f"no pair could be handed out ({len(failed)} refused); nothing was changed", failed)
+        refused = _l("no pair could be handed out (%(count)s refused); nothing was changed", count=len(failed))
+        raise invalid(refused, failed)
     s.commit()
     made = [_handed(h) for h in done]
     if request.accept_mimetypes.best == "application/json":
@@ -96,13 +98,14 @@ def get_loan(loan_id: int):
 
 
 @bp.get("/loans/<int:loan_id>/agreement.pdf")
-@endpoint(policy.DOCUMENTS["signed_agreement"], query=schemas.AgreementQuery, answers={200: _PDF, **FOUND})
+@endpoint(policy.DOCUMENTS["signed_agreement"], query=schemas.AgreementQuery, answers={200: _PDF, **FOUND},
+          documents=True)
 def agreement_pdf(loan_id: int, query: schemas.AgreementQuery):
     """The signed copy once signed, else the original awaiting signature; ``?original=1`` the original."""
     s = db.session()
     agreement = agreements.for_loan(s, loans.get(s, loan_id, g.principal.scope))
     original = bool(query.original) or not agreement.signed_sha256
-    policy.require_document(g.principal, "agreement" if original else "signed_agreement")
+    require_document("agreement" if original else "signed_agreement")
     return _file(agreement.original_sha256 if original else agreement.signed_sha256, f"{agreement.number}.pdf")
 
 

@@ -20,9 +20,9 @@ from fleet.http.caching import personal_data
 from fleet.http.endpoints import SCAN_BODY, endpoint, public
 from fleet.http.errors import error_page, http_error_json, install_error_handlers
 from fleet.http.files import disposition
-from fleet.http.principal import authenticate, record_access
+from fleet.http.principal import authenticate, record_access, require_document
 from fleet.http.schema import ERROR, File, Raw
 
 __all__ = ["ERROR", "SCAN_BODY", "File", "Raw", "authenticate", "body", "checked_nonce", "created", "disposition",
            "endpoint", "error_page", "http_error_json", "install_error_handlers", "json_or_none", "personal_data",
-           "public", "record_access"]
+           "public", "record_access", "require_document"]

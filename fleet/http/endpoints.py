@@ -23,9 +23,12 @@ SCAN_BODY = "body"  # ``endpoint(scan=SCAN_BODY)``: the scan's action is the bod
 
 def endpoint(permission: str, export: bool = False, scan: str | None = None, *, body: Any = None,
              query: type[BaseModel] | None = None, answers: dict[int, Any] | None = None,
-             path: dict[str, Any] | None = None) -> Callable:
+             path: dict[str, Any] | None = None, documents: bool = False) -> Callable:
     """Authenticate the caller and require ``permission``; the principal is in ``g.principal``.
     ``export``: the answer is an export (a file of many records), recorded in the access log.
+    ``documents``: the route serves a loan's documents, and the handler decides which one and its
+    permission (``fleet.http.require_document``), which records the use once granted: a refused
+    request is no use of personal data.
     ``scan``: the route takes one scan ``{code, nonce?}`` with this action (or ``SCAN_BODY``), at
     the place its URL names (``delivery_id``, ``shipment_id``, ``stocktake_id``); a refusal
     (``FleetError``) is kept by ``fleet.refused_scans``. An accepted scan runs nothing more.
@@ -36,7 +39,7 @@ def endpoint(permission: str, export: bool = False, scan: str | None = None, *, 
     or query is validated first and handed to the handler as its ``body``/``query`` argument. A handler
     may return a model (or ``(model, status)``). In tests (or with ``FLEET_CHECK_ANSWERS`` set in the
     Flask config) each JSON answer is checked against ``answers``."""
-    logged = "export" if export else "personal_data" if policy.is_personal(permission) else None
+    logged = "export" if export else "personal_data" if policy.is_personal(permission) and not documents else None
     operation = schema.Operation(permission, body, query, dict(answers or {}), scan is not None, dict(path or {}))
     parsed_body = body if isinstance(body, type) and issubclass(body, BaseModel) else None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, g, request, session
 
 from fleet import db
-from fleet.access import access_log, csrf, sessions
+from fleet.access import access_log, csrf, policy, sessions
 from fleet.access.auth import authenticate_bearer
 from fleet.access.policy import Principal
 from fleet.http.caching import personal_data
@@ -23,6 +23,13 @@ def authenticate() -> Principal:
     g.auth_via = "session"
     csrf.require_header()
     return principal
+
+
+def require_document(document: str) -> None:
+    """``forbidden`` unless the caller may read this kind of loan document (``policy.DOCUMENTS``);
+    once allowed, the read is recorded as a use of personal data (``endpoint(documents=True)``)."""
+    policy.require_document(g.principal, document)
+    record_access("personal_data")
 
 
 def record_access(event: str) -> None:

@@ -89,13 +89,13 @@ def _sign(s, agreement, token: str):
 
     if request.form.get("consent") != "yes":
         return again(_("Please tick that you agree."))
-    image = _png(request.form.get("signature", ""))
     method = "desk" if _school_staff_present(agreement) else "link"
     try:
+        image = _png(request.form.get("signature", ""))
         agreements.sign(s, agreement, method, request.form.get("signer_name"), image_png=image)
     except FleetError as e:
         s.rollback()
-        if e.code == "too_large":  # a picture of more pixels than a signature may have: never decoded
+        if e.code == "too_large":  # more bytes, or more pixels, than a signature may have: never decoded
             return again(_("The signature image is too large. Please sign in the box again."), 413)
         details = e.details if isinstance(e.details, list) else []
         asked = [FIELD_MESSAGES[d["field"]](d.get("message", "")) for d in details
@@ -120,10 +120,13 @@ def _school_staff_present(agreement) -> bool:
 
 
 def _png(data_url: str) -> bytes | None:
-    """The drawn signature from the canvas's ``data:image/png;base64,…``."""
+    """The drawn signature from the canvas's ``data:image/png;base64,…``; over MAX_SIGNATURE_BYTES: ``too_large``."""
     prefix = "data:image/png;base64,"
-    if not data_url.startswith(prefix) or len(data_url) > MAX_SIGNATURE_BYTES * 4 // 3 + len(prefix) + 4:
+    if not data_url.startswith(prefix):
         return None
+    if len(data_url) > MAX_SIGNATURE_BYTES * 4 // 3 + len(prefix) + 4:
+        raise FleetError("too_large", f"the signature is larger than {MAX_SIGNATURE_BYTES // 1024} KiB",
+                         {"field": "signature", "max_bytes": MAX_SIGNATURE_BYTES})
     try:
         return base64.b64decode(data_url[len(prefix):], validate=True)
     except (binascii.Error, ValueError):

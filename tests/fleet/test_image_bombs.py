@@ -20,21 +20,11 @@ from sqlalchemy import select
 
 from fleet.models import Agreement, Document
 from tests.conftest import error_code
-from tests.factories import DeviceFactory, PupilFactory, SchoolFactory
+from tests.factories import DeviceFactory, PupilFactory
 from tests.fleet import bombs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 IN_PROCESS_PIXELS = 2_000_000  # the most the web process itself may ever decode (a signature at its limit)
-
-
-@pytest.fixture
-def school():
-    return SchoolFactory()
-
-
-@pytest.fixture
-def it(api_as, school):
-    return api_as("school_it", school=school)
 
 
 @pytest.fixture
@@ -159,3 +149,13 @@ def test_a_worker_stays_under_300_mb_through_every_bomb(database_url):
         assert answer["status_code"] == 413 and answer["agreement"] == "awaiting_signature", (name, answer)
     peak_mb = report["peak_kib"] / 1024
     assert peak_mb < 300, f"peak {peak_mb:.0f} MB (before the bombs {report['before_kib'] / 1024:.0f} MB): {report}"
+
+
+@pytest.mark.parametrize("kib", [513, 2_048])
+def test_a_signature_of_more_bytes_than_the_limit_is_too_large_on_the_signing_page(it, client, school, session, kib):
+    """Over 512 KiB the drawn signature is refused as too large (413), in the page's language, not as unreadable."""
+    loan = lend(it, school)
+    padded = bombs.png(200, 100, colour=6) + b"\0" * (kib * 1024)  # its bytes alone are over the limit
+    r = _sign(client, loan, padded)
+    assert r.status_code == 413 and "Paraksta attēls ir pārāk liels" in r.get_data(as_text=True)
+    assert_unchanged(it, session, loan)

@@ -1,7 +1,8 @@
 """Answers carrying pupils' personal data are kept by no browser, proxy or back button
 (``Cache-Control: no-store``): every answer the access log records as a use of personal data —
-pupils, loans, a loan's documents, a device showing its loan — and the guardian's signing pages.
-Answers without personal data are left to HTTP's usual rules."""
+pupils, loans, a loan's documents, a device showing its loan — the guardian's signing pages and the
+access log itself (who read which pupil's data). A refused request is neither kept nor recorded as a
+use. Answers without personal data are left to HTTP's usual rules."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import base64
 import io
 
 import pytest
+from sqlalchemy import select
 
+from fleet.models import AccessLogEntry
 from tests.conftest import error_code
-from tests.factories import DeviceFactory, PupilFactory, SchoolFactory
+from tests.factories import DeviceFactory, PupilFactory
 
 
 def no_store(response) -> bool:
@@ -27,16 +30,6 @@ def _png() -> bytes:
 
 
 PNG = _png()
-
-
-@pytest.fixture
-def school():
-    return SchoolFactory()
-
-
-@pytest.fixture
-def it(api_as, school):
-    return api_as("school_it", school=school)
 
 
 @pytest.fixture
@@ -87,6 +80,37 @@ def test_the_auditors_signed_copy_is_not_stored_either(api_as, lent):
     signed = lent[2]
     r = api_as("auditor").get(f"loans/{signed}/agreement.pdf")
     assert r.status_code == 200 and r.data.startswith(b"%PDF-") and no_store(r)
+
+
+def test_the_auditors_refused_original_is_no_use_of_personal_data(api_as, lent, session):
+    """The auditor may read a signed copy, not the original awaiting signature: the refusal is not
+    recorded as a use of personal data; the granted read of the signed copy is, once."""
+    unsigned, _, signed = lent[:3]
+    auditor = api_as("auditor")
+    session.commit()
+    before = session.scalar(select(AccessLogEntry.id).order_by(AccessLogEntry.id.desc()).limit(1)) or 0
+
+    def recorded() -> list[tuple[str, str]]:
+        session.commit()
+        return [(e.event, e.what) for e in session.scalars(
+            select(AccessLogEntry).where(AccessLogEntry.id > before).order_by(AccessLogEntry.id))]
+
+    for path in (f"loans/{unsigned}/agreement.pdf", f"loans/{signed}/agreement.pdf?original=1"):
+        r = auditor.get(path)
+        assert r.status_code == 403 and error_code(r) == "forbidden", path
+        assert r.get_json()["error"]["details"] == {"needs": "agreements:read", "document": "agreement"}
+    assert recorded() == []
+    assert auditor.get(f"loans/{signed}/agreement.pdf").status_code == 200
+    assert recorded() == [("personal_data", f"GET /api/v1/loans/{signed}/agreement.pdf")]
+
+
+def test_the_access_log_is_never_stored(api_as, lent):
+    """It holds who read which pupil's data, and from where."""
+    for role in ("admin", "auditor"):
+        r = api_as(role).get("access-log")
+        assert r.status_code == 200 and r.get_json()["items"] and r.headers["Cache-Control"] == "no-store", role
+    refused = api_as("warehouse").get("access-log")
+    assert refused.status_code == 403 and error_code(refused) == "forbidden"
 
 
 def test_a_device_is_not_stored_while_it_shows_its_loan(api_as, it, lent):
