@@ -1,5 +1,6 @@
 """Devices: registering expected devices (one or many, all or nothing), listing them, and one action
-applied to many devices, each on its own (``apply_to_each``)."""
+applied to many devices, each on its own (``apply_to_each``). Refusals, per item too, are in the
+reader's language (``fleet.i18n.api_locale``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from fleet.access import policy
 from fleet.access.policy import Scope
 from fleet.asset_tags import is_valid_body, looks_like_tag
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l, api_locale
 from fleet.models import Contract, Device, School
 from fleet.serials import normalize_serial
 
@@ -27,14 +29,15 @@ def create_devices(session: Session, body: Any, actor: str) -> tuple[list[Device
     Returns the devices and whether the request was a list.
     """
     if not isinstance(body, dict):
-        raise invalid("the request body must be a JSON object")
+        raise invalid(_l("the request body must be a JSON object"))
     many = "devices" in body
     if many:
         if set(body) != {"devices"} or not isinstance(body["devices"], list) or not body["devices"]:
-            raise invalid('a batch must be {"devices": [ ... ]} with at least one device')
+            raise invalid(_l('a batch must be {"devices": [ ... ]} with at least one device'))
         items = body["devices"]
         if len(items) > MAX_BATCH:
-            raise FleetError("too_large", f"at most {MAX_BATCH} devices per request, got {len(items)}")
+            raise FleetError("too_large", _l("at most %(max)s devices per request, got %(count)s", max=MAX_BATCH,
+                                                count=len(items)))
     else:
         items = [body]
 
@@ -48,19 +51,20 @@ def create_devices(session: Session, body: Any, actor: str) -> tuple[list[Device
             errors.extend({**where, **d} for d in e.details)
             continue
         if device.serial in seen:
-            errors.append({**where, "field": "serial",
-                           "message": f"serial {device.serial} repeats item {seen[device.serial]}"})
+            repeats = _l("serial %(serial)s repeats item %(item)s", serial=device.serial, item=seen[device.serial])
+            errors.append({**where, "field": "serial", "message": repeats.in_(api_locale())})
             continue
         seen[device.serial] = index
         devices.append(device)
     if errors:
-        raise invalid("no device was registered: fix these items", errors)
+        raise invalid(_l("no device was registered: fix these items"), errors)
 
     existing = set(session.scalars(select(Device.serial).where(Device.serial.in_(list(seen)))))
     if existing:
         dupes = [{**({"index": seen[s]} if many else {}), "field": "serial", "serial": s}
                  for s in sorted(existing, key=seen.get)]
-        raise FleetError("duplicate", f"{len(existing)} serial(s) already registered; no device was registered", dupes)
+        raise FleetError("duplicate", _l("%(count)s serial(s) already registered; no device was registered",
+                                         count=len(existing)), dupes)
     return lifecycle.register(session, devices, actor), many
 
 
@@ -72,28 +76,31 @@ def _contracts(session: Session, items: list) -> dict[str, Contract]:
 
 
 def _device_from(item: Any, contracts: dict[str, Contract]) -> Device:
+    locale = api_locale()
     if not isinstance(item, dict):
-        raise invalid("not an object", [{"message": "each device must be a JSON object"}])
-    errors = [{"field": k, "message": "unknown field"} for k in sorted(set(item) - DEVICE_FIELDS)]
+        raise invalid("not an object", [{"message": _l("each device must be a JSON object").in_(locale)}])
+    errors = [{"field": k, "message": _l("unknown field").in_(locale)} for k in sorted(set(item) - DEVICE_FIELDS)]
     serial = None
     try:
         serial = normalize_serial(item.get("serial"))
         if looks_like_tag(serial) and is_valid_body(serial.replace("-", "")):
-            errors.append({"field": "serial", "message": f"{serial} is an asset tag, not a serial number"})
+            is_tag = _l("%(serial)s is an asset tag, not a serial number", serial=serial)
+            errors.append({"field": "serial", "message": is_tag.in_(locale)})
     except FleetError as e:
-        errors.append({"field": "serial", "message": e.message})
+        errors.append({"field": "serial", "message": e.localized(locale)})
     texts = {}
     for name in ("manufacturer", "model"):
         value = item.get(name)
         if not isinstance(value, str) or not 1 <= len(value.strip()) <= 100:
-            errors.append({"field": name, "message": "is required: a string of 1-100 characters"})
+            errors.append({"field": name, "message": _l("is required: a string of 1-100 characters").in_(locale)})
         else:
             texts[name] = value.strip()
     contract = None
     if item.get("contract") is not None:
         contract = contracts.get(item["contract"]) if isinstance(item["contract"], str) else None
         if contract is None:
-            errors.append({"field": "contract", "message": f"unknown contract {item['contract']!r}"})
+            unknown = _l("unknown contract %(contract)s", contract=repr(item["contract"]))
+            errors.append({"field": "contract", "message": unknown.in_(locale)})
     if errors:
         raise invalid("invalid device", errors)
     return Device(serial=serial, contract=contract, **texts)
@@ -119,7 +126,8 @@ def list_devices(
     stmt = select(Device).where(scope).order_by(Device.id).limit(limit + 1)
     if status is not None:
         if status not in lifecycle.STATUSES:
-            raise invalid(f"unknown status {status!r}", [{"field": "status", "allowed": list(lifecycle.STATUSES)}])
+            raise invalid(_l("unknown status %(status)s", status=repr(status)),
+                          [{"field": "status", "allowed": list(lifecycle.STATUSES)}])
         stmt = stmt.where(Device.status == status)
     if school is not None:
         stmt = stmt.join(School, Device.school_id == School.id).where(School.registration_number == school)
@@ -148,9 +156,10 @@ def apply_to_each(session: Session, scope: Scope, action: str, refs: list[Any],
     """``action`` for each device on its own: one device's refusal never blocks the others, and no
     device is ever half-changed (a savepoint each). Committed by the caller."""
     if action not in lifecycle.ACTIONS or lifecycle.ACTIONS[action].owner:
-        raise invalid("action must be a lifecycle action that may be applied directly", [{"field": "action"}])
+        raise invalid(_l("action must be a lifecycle action that may be applied directly"), [{"field": "action"}])
     if not 1 <= len(refs) <= MAX_BULK:
-        raise invalid(f"devices must be a list of 1-{MAX_BULK} serials, asset tags or URLs", [{"field": "devices"}])
+        raise invalid(_l("devices must be a list of 1-%(max)s serials, asset tags or URLs", max=MAX_BULK),
+                      [{"field": "devices"}])
     policy.require_action(scope.principal, action)
     results = []
     for index, ref in enumerate(refs):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fleet import display_names
-from fleet.i18n import API_LOCALE, Text, _l
+from fleet.i18n import API_LOCALE, Text, _l, api_locale
 
 STATUS = {
     "invalid_input": 400,
@@ -58,7 +58,7 @@ class FleetError(Exception):
 def invalid(message: str | Text, details: Any = None) -> FleetError:
     """``invalid_input``; its details are always a list of fields (one dict becomes a list of one)."""
     if isinstance(details, dict):
-        details = [{"message": message.in_(API_LOCALE) if isinstance(message, Text) else message, **details}]
+        details = [{"message": message.in_(api_locale()) if isinstance(message, Text) else message, **details}]
     return FleetError("invalid_input", message, details)
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from fleet import lifecycle, paging, resolvers
 from fleet.access.policy import Scope
 from fleet.errors import FleetError, invalid
-from fleet.i18n import _l
+from fleet.i18n import _l, api_locale
 from fleet.models import ArrivalScan, Device, School, Shipment, shipment_items
 from provisioning.reconciliation import Reconciliation, is_retry, reconcile
 
@@ -73,7 +73,7 @@ def create_shipment(
             shipped[device.id] = index
         except FleetError as e:
             errors.append({"index": index, "ref": ref if isinstance(ref, str) else None, "code": e.code,
-                           "message": e.message})
+                           "message": e.localized(api_locale())})
     if errors:  # the caller's transaction rolls back every action applied above
         raise invalid(_l("nothing was shipped: %(bad)s of %(all)s device(s) cannot go", bad=len(errors),
                          all=len(refs)), errors)

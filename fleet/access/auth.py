@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from fleet import db
+from fleet import db, display_names
 from fleet.access.policy import Principal
 from fleet.errors import FleetError, invalid
 from fleet.i18n import _l
@@ -33,11 +33,11 @@ def add_user(session: Session, name: str, role: str, school_regs: list[str] = ()
              source: str = "local") -> User:
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise invalid("user name must be 1-100 characters", {"field": "name"})
+        raise invalid(_l("user name must be 1-100 characters"), {"field": "name"})
     if role not in ROLES:
-        raise invalid(f"role must be one of {', '.join(ROLES)}", {"field": "role"})
+        raise invalid(_l("role must be one of %(roles)s", roles=", ".join(ROLES)), {"field": "role"})
     if session.scalar(select(User).where(User.name == name)):
-        raise FleetError("duplicate", f"user {name!r} already exists", {"field": "name"})
+        raise FleetError("duplicate", _l("user %(name)s already exists", name=repr(name)), {"field": "name"})
     user = User(name=name, role=role, source=source)
     assign_scope(session, user, role, school_regs, founder_codes)
     session.add(user)
@@ -49,13 +49,13 @@ def assign_scope(session: Session, user: User, role: str, school_regs=(), founde
     """Set a user's role and what it is tied to: schools for school_it, founders (municipalities)
     for founder_manager, nothing for the other roles."""
     if role == "school_it" and not school_regs:
-        raise invalid("a school_it user needs --school REGNR", {"field": "school"})
+        raise invalid(_l("a school_it user needs --school REGNR"), {"field": "school"})
     if role != "school_it" and school_regs:
-        raise invalid("only school_it users are tied to schools", {"field": "school"})
+        raise invalid(_l("only school_it users are tied to schools"), {"field": "school"})
     if role == "founder_manager" and not founder_codes:
-        raise invalid("a founder_manager user needs --founder CODE", {"field": "founder"})
+        raise invalid(_l("a founder_manager user needs --founder CODE"), {"field": "founder"})
     if role != "founder_manager" and founder_codes:
-        raise invalid("only founder_manager users are tied to founders", {"field": "founder"})
+        raise invalid(_l("only founder_manager users are tied to founders"), {"field": "founder"})
     user.role = role
     user.schools = [_one(session, School, School.registration_number, reg, "school") for reg in school_regs]
     user.founders = [_one(session, Founder, Founder.code, code, "founder") for code in founder_codes]
@@ -64,13 +64,15 @@ def assign_scope(session: Session, user: User, role: str, school_regs=(), founde
 def _one(session: Session, model, column, value: str, what: str):
     row = session.scalar(select(model).where(column == value))
     if row is None:
-        raise FleetError("not_found", f"{what} {value!r} not found", {"field": what})
+        raise FleetError("not_found", _l("%(what)s %(ref)s not found", what=display_names.text("thing", what),
+                                                ref=repr(value)), {"field": what})
     return row
 
 
 def set_password(user: User, password: str) -> None:
     if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise invalid(f"the password must be at least {MIN_PASSWORD} characters", {"field": "password"})
+        raise invalid(_l("the password must be at least %(length)s characters", length=MIN_PASSWORD),
+                      {"field": "password"})
     user.password_hash = generate_password_hash(password, method="scrypt")
 
 
@@ -89,11 +91,12 @@ def create_token(session: Session, user_name: str, label: str = "cli") -> tuple[
     """A new token for the user; the plain token is returned once and never stored."""
     user = session.scalar(select(User).where(User.name == user_name))
     if user is None:
-        raise FleetError("not_found", f"user {user_name!r} not found")
+        raise FleetError("not_found", _l("user %(name)s not found", name=repr(user_name)))
     if user.withdrawn_at is not None:
-        raise FleetError("conflict", f"the directory withdrew {user_name!r} on {user.withdrawn_at:%Y-%m-%d}: it gets a "
-                                     "token again once the directory gives it a role (at its next sign-in, or "
-                                     "'fleet directory sync')", {"withdrawn_at": user.withdrawn_at.isoformat()})
+        raise FleetError("conflict", _l(
+            "the directory withdrew %(name)s on %(date)s: it gets a token again once the directory gives it a role "
+            "(at its next sign-in, or 'fleet directory sync')", name=repr(user_name),
+            date=user.withdrawn_at.date().isoformat()), {"withdrawn_at": user.withdrawn_at.isoformat()})
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=label, token_hash=hash_token(plain))
     session.add(token)
@@ -104,7 +107,7 @@ def create_token(session: Session, user_name: str, label: str = "cli") -> tuple[
 def revoke_token(session: Session, token_id: int) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None:
-        raise FleetError("not_found", f"token {token_id} not found")
+        raise FleetError("not_found", _l("token %(id)s not found", id=token_id))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
     return token

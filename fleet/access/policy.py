@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
+from fleet import display_names
 from fleet.errors import FleetError
+from fleet.i18n import _l
 from fleet.models import Device, RefusedScan, Shipment, Stocktake
 
 READ = ("catalog:read", "devices:read")
@@ -127,22 +129,30 @@ def allows(principal: Principal, permission: str) -> bool:
     return permission in PERMISSIONS.get(principal.role, ())
 
 
+def _role(principal: Principal):
+    """The role as the reader calls it (``display_names``: school IT, skolas IT)."""
+    return display_names.text("role", principal.role)
+
+
 def require(principal: Principal, permission: str) -> None:
     if not allows(principal, permission):
-        raise FleetError("forbidden", f"the {principal.role} role may not do this", {"needs": permission})
+        raise FleetError("forbidden", _l("the %(role)s role may not do this", role=_role(principal)),
+                         {"needs": permission})
 
 
 def require_document(principal: Principal, document: str) -> None:
     """``forbidden`` unless the role may read this kind of loan document (``DOCUMENTS``)."""
     permission = DOCUMENTS[document]
     if not allows(principal, permission):
-        raise FleetError("forbidden", f"the {principal.role} role may not read this document ({document})",
+        raise FleetError("forbidden", _l("the %(role)s role may not read this document (%(document)s)",
+                                         role=_role(principal), document=document),
                          {"needs": permission, "document": document})
 
 
 def require_action(principal: Principal, action: str) -> None:
     if action not in ACTIONS.get(principal.role, ()):
-        raise FleetError("forbidden", f"the {principal.role} role may not apply {action}", {"action": action})
+        raise FleetError("forbidden", _l("the %(role)s role may not apply %(action)s",
+                                         role=_role(principal), action=action), {"action": action})
 
 
 def device_filter(principal: Principal) -> ColumnElement[bool]:

@@ -12,6 +12,7 @@ from datetime import datetime
 import labels
 from fleet import paging
 from fleet.api.schemas.common import utc_z
+from fleet.i18n import api_locale
 from fleet.models import (
     AccessLogEntry,
     Agreement,
@@ -120,7 +121,7 @@ def bulk(results: list) -> dict:
     for r in results:
         if r.error is not None:
             items.append({"index": r.index, "ref": r.ref, "result": "error", "code": r.error.code,
-                          "message": r.error.message})
+                          "message": r.error.localized(api_locale())})
         else:
             items.append({"index": r.index, "ref": r.ref, "result": "already" if r.outcome.already else "applied",
                           "device": device(r.outcome.device)})

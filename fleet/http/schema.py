@@ -13,6 +13,7 @@ each API test checks that the document tells the truth.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from fleet.errors import FleetError, invalid
 from fleet.http.bodies import json_or_none
+from fleet.i18n import Text, _l, api_locale
 
 ERROR = "error"  # ``answers={404: ERROR}``: the error format (``fleet.errors``), which every operation may answer
 
@@ -60,18 +62,23 @@ class Operation:
     path: dict[str, Any] = field(default_factory=dict)  # a path parameter's type, for the document (Literal[…])
 
 
-_MESSAGES = {  # pydantic's error types, said as the API's other refusals say them
-    "missing": "is required", "extra_forbidden": "unknown field",
-    "string_type": "must be a string", "int_type": "must be a whole number", "int_parsing": "must be a whole number",
-    "int_from_float": "must be a whole number", "float_type": "must be a number", "float_parsing": "must be a number",
-    "bool_type": "must be true or false", "bool_parsing": "must be true or false", "list_type": "must be a list",
-    "dict_type": "must be an object", "model_type": "must be an object", "model_attributes_type": "must be an object",
-    "string_too_short": "must be at least {min_length} character(s)",
-    "string_too_long": "must be at most {max_length} characters",
-    "too_short": "must hold at least {min_length} item(s)", "too_long": "must hold at most {max_length} items",
-    "greater_than_equal": "must be at least {ge}", "less_than_equal": "must be at most {le}",
-    "greater_than": "must be more than {gt}", "less_than": "must be less than {lt}",
-    "string_pattern_mismatch": "is not in the expected form ({pattern})",
+_MESSAGES = {  # pydantic's error types, said as the API's other refusals say them (ctx names the parameters)
+    "missing": _l("is required"), "extra_forbidden": _l("unknown field"),
+    "string_type": _l("must be a string"),
+    "int_type": _l("must be a whole number"), "int_parsing": _l("must be a whole number"),
+    "int_from_float": _l("must be a whole number"),
+    "float_type": _l("must be a number"), "float_parsing": _l("must be a number"),
+    "bool_type": _l("must be true or false"), "bool_parsing": _l("must be true or false"),
+    "list_type": _l("must be a list"),
+    "dict_type": _l("must be an object"), "model_type": _l("must be an object"),
+    "model_attributes_type": _l("must be an object"),
+    "string_too_short": _l("must be at least %(min_length)s character(s)"),
+    "string_too_long": _l("must be at most %(max_length)s characters"),
+    "too_short": _l("must hold at least %(min_length)s item(s)"),
+    "too_long": _l("must hold at most %(max_length)s items"),
+    "greater_than_equal": _l("must be at least %(ge)s"), "less_than_equal": _l("must be at most %(le)s"),
+    "greater_than": _l("must be more than %(gt)s"), "less_than": _l("must be less than %(lt)s"),
+    "string_pattern_mismatch": _l("is not in the expected form (%(pattern)s)"),
 }
 
 
@@ -79,30 +86,64 @@ def _allowed(e: dict) -> list[str]:
     return [v.strip().strip("'") for v in e["ctx"]["expected"].replace(" or ", ", ").split(", ")]
 
 
-def _message(e: dict) -> str:
+def _message(e: dict) -> Text | str:
+    """One field's refusal as a message translated when shown; pydantic's own English words for an
+    error type this table does not know."""
     if e["type"] == "literal_error":
-        return "must be one of " + ", ".join(_allowed(e))
+        return _l("must be one of %(values)s", values=", ".join(_allowed(e)))
     if e["type"] in _MESSAGES:
-        try:
-            return _MESSAGES[e["type"]].format(**e.get("ctx", {}))
-        except (KeyError, IndexError):  # a context this pydantic does not give: its own words then
-            pass
+        template = _MESSAGES[e["type"]]
+        named = set(re.findall(r"%\((\w+)\)s", template.msgid))
+        ctx = e.get("ctx", {})
+        if named <= set(ctx):  # a context this pydantic does not give: its own words then
+            return Text(template.msgid, None, {name: ctx[name] for name in named})
+    if e["type"] in ("value_error", "assertion_error"):
+        raised = e.get("ctx", {}).get("error")
+        if raised is not None and raised.args and isinstance(raised.args[0], Text):
+            return raised.args[0]  # a validator's ValueError(_l(…))
     return e["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+class _FieldMessages(Text):
+    """The top-level message of a refusal: ``field: message; field: message``, each message in the
+    reader's language (field names are the API's own, never translated)."""
+
+    __slots__ = ("fields",)
+
+    def __init__(self, fields: list[tuple[str, Text | str]]):
+        super().__init__("")
+        self.fields = fields
+
+    def in_(self, locale) -> str:
+        return "; ".join(f"{name}: {m.in_(locale) if isinstance(m, Text) else m}" for name, m in self.fields)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _FieldMessages) and self.fields == other.fields
+
+    def __hash__(self) -> int:
+        return hash(tuple(name for name, _ in self.fields))
 
 
 def refusal(error: ValidationError, where: str = "") -> FleetError:
     """pydantic's errors as ``invalid_input``: one detail ``{field, message}`` per field, the fields in
-    the message too (``limit: must be …; after: …``). A body that is not an object says so."""
+    the message too (``limit: must be …; after: …``). A body that is not an object says so. The
+    messages, in details too, are in the reader's language (``api_locale``: English unless
+    Accept-Language prefers Latvian); ``FleetError.message`` stays English."""
     errors = error.errors(include_url=False, include_input=False)
     if len(errors) == 1 and not errors[0]["loc"] and errors[0]["type"] in ("model_type", "dict_type"):
-        return invalid(f"the {where or 'request body'} must be a JSON object")
-    details = []
+        if where:
+            return invalid(_l("the %(where)s must be a JSON object", where=where))
+        return invalid(_l("the request body must be a JSON object"))
+    locale = api_locale()
+    details, fields = [], []
     for e in errors:
         path = ".".join(str(part) for part in e["loc"]) or where or "body"
-        details.append({"field": path, "message": _message(e)})
+        message = _message(e)
+        fields.append((path, message))
+        details.append({"field": path, "message": message.in_(locale) if isinstance(message, Text) else message})
         if e["type"] == "literal_error":
             details[-1]["allowed"] = _allowed(e)
-    return invalid("; ".join(f"{d['field']}: {d['message']}" for d in details), details)
+    return invalid(_FieldMessages(fields), details)
 
 
 def parse_body(model: type[BaseModel]) -> BaseModel:
@@ -111,7 +152,7 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
     if data is None and not request.content_length and not any(f.is_required() for f in model.model_fields.values()):
         data = {}  # no body where none is needed: every field has its default
     if data is None:
-        raise invalid("the request body must be JSON (Content-Type: application/json)")
+        raise invalid(_l("the request body must be JSON (Content-Type: application/json)"))
     try:
         return model.model_validate(data)
     except ValidationError as e:
@@ -122,7 +163,7 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
     """The query string as ``model``: each parameter's first value (unknown ones are ignored)."""
     args = request.args.to_dict()
     if any("\x00" in k or "\x00" in v for k, v in args.items()):
-        raise invalid("the query string holds a NUL character, which no parameter accepts")
+        raise invalid(_l("the query string holds a NUL character, which no parameter accepts"))
     try:
         return model.model_validate(args)
     except ValidationError as e:

@@ -28,7 +28,7 @@ from fleet import display_names, document_store, lifecycle, outbox, resolvers
 from fleet.access.policy import Scope
 from fleet.config import SmtpConfig
 from fleet.errors import FleetError, invalid
-from fleet.i18n import _l
+from fleet.i18n import _l, api_locale
 from fleet.lending import agreements, pupils
 from fleet.models import Agreement, Device, Document, Loan, Pupil, months_before, utcnow
 from labels import documents as print_shop
@@ -117,10 +117,11 @@ def class_handout(
             with session.begin_nested():
                 done.append(hand_over(session, scope, order, public_url, smtp))
         except FleetError as e:
-            failed.append({"index": index, "code": e.code, "message": e.message,
+            failed.append({"index": index, "code": e.code, "message": e.localized(api_locale()),
                            "pupil": pair.get("pupil") if isinstance(pair, dict) else None})
         except IntegrityError:
-            failed.append({"index": index, "code": "duplicate", "message": "the device or the pupil is on loan already",
+            on_loan = _l("the device or the pupil is on loan already")
+            failed.append({"index": index, "code": "duplicate", "message": on_loan.in_(api_locale()),
                            "pupil": pair.get("pupil") if isinstance(pair, dict) else None})
     pdf = print_shop.agreements_pdf([agreements.rendered(h.agreement) for h in done]) if done else None
     return done, failed, pdf

@@ -279,3 +279,135 @@ def test_no_message_is_marked_inside_an_f_string():
                 hidden += [f"{path.relative_to(ROOT)}:{call.lineno}" for call in ast.walk(node)
                            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in marks]
     assert hidden == []
+
+
+# --- the API's refusals, per field and per item, in the reader's language ---------------------------
+
+def _lv(api, accept):
+    return {**api.headers, **({"Accept-Language": accept} if accept else {})}
+
+
+@pytest.mark.parametrize("accept, limit, unknown", [
+    (None, "must be a whole number 1-500", "unknown field"),
+    ("lv-LV,lv;q=0.9,en;q=0.5", "jābūt veselam skaitlim no 1 līdz 500", "nezināms lauks"),
+])
+def test_the_schema_layer_s_refusals_in_each_language(api, accept, limit, unknown):
+    r = api.client.get("/api/v1/devices?limit=0", headers=_lv(api, accept))
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_input"
+    assert r.get_json()["error"]["details"] == [{"field": "limit", "message": limit}]
+    assert r.get_json()["error"]["message"] == f"limit: {limit}"
+    r = api.client.post("/api/v1/loans/class", json={"pairs": [{"pupil": 1, "device": "X"}], "colour": "red"},
+                        headers=_lv(api, accept))
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_input"
+    assert {"field": "colour", "message": unknown} in r.get_json()["error"]["details"]
+
+
+def test_a_schema_refusal_keeps_english_for_the_log_and_names_the_allowed_values(api):
+    r = api.client.get("/api/v1/devices?limit=abc", headers=_lv(api, "lv"))
+    assert r.get_json()["error"]["message"] == "limit: jābūt veselam skaitlim no 1 līdz 500"
+    r = api.client.post("/api/v1/loans/class", json={"pairs": [], "language": "ru"}, headers=_lv(api, "lv"))
+    details = {d["field"]: d for d in r.get_json()["error"]["details"]}
+    assert details["language"]["message"] == "jābūt vienam no: lv, en"
+    assert details["language"]["allowed"] == ["lv", "en"]
+    assert details["pairs"]["message"] == "jāsatur vismaz 1 vienības"
+    r = api.client.post("/api/v1/loans/class", data="[1]", content_type="application/json", headers=_lv(api, "lv"))
+    assert r.get_json()["error"]["message"] == "pieprasījuma saturam jābūt JSON objektam"
+
+
+@pytest.mark.parametrize("accept, message", [
+    (None, "the ministry role may not do this"),
+    ("lv", "lomai „ministrija” tas nav atļauts"),
+])
+def test_a_role_s_refusal_in_each_language(api_as, accept, message):
+    ministry = api_as("ministry")
+    r = ministry.client.post("/api/v1/devices", json={"serial": "PF-1", "manufacturer": "L", "model": "T"},
+                             headers=_lv(ministry, accept))
+    assert r.status_code == 403
+    assert r.get_json()["error"] == {"code": "forbidden", "message": message, "details": {"needs": "devices:write"}}
+
+
+@pytest.mark.parametrize("accept, message", [
+    (None, "the warehouse role may not apply arrive"),
+    ("lv", "lomai „noliktava” nav atļauts veikt darbību arrive"),
+])
+def test_an_action_the_role_may_not_apply_in_each_language(api_as, accept, message):
+    warehouse = api_as("warehouse")
+    r = warehouse.client.post("/api/v1/bulk", json={"action": "arrive", "devices": ["X"]},
+                              headers=_lv(warehouse, accept))
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
+    assert r.get_json()["error"]["message"] == message
+
+
+def test_user_management_refusals_in_each_language(session):
+    with pytest.raises(FleetError) as refused:
+        auth.add_user(session, "x", "pilot")
+    assert refused.value.code == "invalid_input" and refused.value.message.startswith("role must be one of admin")
+    assert refused.value.localized("lv").startswith("lomai jābūt vienai no: admin")
+    with pytest.raises(FleetError) as refused:
+        auth.set_password(UserFactory(), "īsa")
+    assert refused.value.localized("en") == "the password must be at least 12 characters"
+    assert refused.value.localized("lv") == "parolei jābūt vismaz 12 zīmes garai"
+    assert refused.value.details == [{"message": "the password must be at least 12 characters", "field": "password"}]
+    with pytest.raises(FleetError) as refused:
+        auth.create_token(session, "nobody")
+    assert (refused.value.code, refused.value.message) == ("not_found", "user 'nobody' not found")
+    assert refused.value.localized("lv") == "lietotājs 'nobody' nav atrasts"
+
+
+@pytest.mark.parametrize("accept, messages", [
+    (None, ["cannot ship a device that is imaged", "no device matches 'NOPE-0001'"]),
+    ("lv", ["darbību ship nevar veikt datoram, kura statuss ir imaged", "neviens dators neatbilst kodam 'NOPE-0001'"]),
+])
+def test_a_bulk_action_s_per_item_messages_in_each_language(api, accept, messages):
+    imaged = DeviceFactory(status="imaged")
+    school = SchoolFactory().registration_number
+    r = api.client.post("/api/v1/bulk", headers=_lv(api, accept),
+                        json={"action": "ship", "devices": [imaged.serial, "NOPE-0001"], "params": {"school": school}})
+    assert r.status_code == 200
+    items = r.get_json()["items"]
+    assert [i["code"] for i in items] == ["invalid_transition", "not_found"]
+    assert [i["message"] for i in items] == messages
+
+
+@pytest.mark.parametrize("accept, message", [
+    (None, "cannot hand_over a device that is in_transit"),
+    ("lv", "darbību hand_over nevar veikt datoram, kura statuss ir in_transit"),
+])
+def test_a_class_hand_out_s_refused_pairs_in_each_language(api_as, accept, message):
+    school = SchoolFactory()
+    it = api_as("school_it", school=school)
+    ready = DeviceFactory(status="at_school", school=school)
+    travelling = DeviceFactory(status="in_transit", school=school)
+    pairs = [{"pupil": PupilFactory(school=school).id, "device": ready.serial},
+             {"pupil": PupilFactory(school=school).id, "device": travelling.serial}]
+    r = it.client.post("/api/v1/loans/class", json={"pairs": pairs},
+                       headers={**_lv(it, accept), "Accept": "application/json"})
+    assert r.status_code == 200, r.get_json()
+    [failed] = r.get_json()["failed"]
+    assert (failed["index"], failed["code"], failed["message"]) == (1, "invalid_transition", message)
+
+
+@pytest.mark.parametrize("accept, top, item", [
+    (None, "nothing was shipped: 1 of 2 device(s) cannot go", "listed already as item 0"),
+    ("lv", None, "jau norādīts kā 0. vienība"),
+])
+def test_a_shipment_s_refused_items_in_each_language(api, accept, top, item):
+    device = DeviceFactory(status="labelled")
+    r = api.client.post("/api/v1/shipments", headers=_lv(api, accept), json={
+        "school": SchoolFactory().registration_number, "devices": [device.serial, device.serial]})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_input"
+    assert top is None or r.get_json()["error"]["message"] == top
+    [refused] = r.get_json()["error"]["details"]
+    assert (refused["index"], refused["code"], refused["message"]) == (1, "duplicate", item)
+
+
+@pytest.mark.parametrize("accept, messages", [
+    (None, ["unknown field", "is required: a string of 1-100 characters"]),
+    ("lv", ["nezināms lauks", "ir obligāts: teksts ar 1–100 zīmēm"]),
+])
+def test_registering_devices_refuses_each_item_in_the_reader_s_language(api, accept, messages):
+    r = api.client.post("/api/v1/devices", headers=_lv(api, accept),
+                        json={"devices": [{"serial": "PF-OK-1", "manufacturer": "L", "colour": "red"}]})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_input"
+    assert [(d["index"], d["field"], d["message"]) for d in r.get_json()["error"]["details"]] == [
+        (0, "colour", messages[0]), (0, "model", messages[1])]

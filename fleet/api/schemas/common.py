@@ -11,6 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from fleet import paging
 from fleet.errors import STATUS
+from fleet.i18n import _l
 
 
 class Model(BaseModel):
@@ -38,7 +39,7 @@ def utc_z(value: datetime | None) -> str | None:
 def _timestamp(value: Any) -> Any:
     if isinstance(value, str):
         if not value.endswith("Z"):
-            raise ValueError("a timestamp is UTC, written with Z")
+            raise ValueError(_l("a timestamp is UTC, written with Z"))
         return datetime.fromisoformat(value)  # Python 3.11 reads the Z
     return value
 
@@ -52,7 +53,7 @@ Timestamp = Annotated[
 def _whole_number(value: Any) -> Any:
     """ASCII digits only: ``str.isdigit`` also takes '²', ``int`` takes ' 7', '+7' and '7_0'."""
     if isinstance(value, str) and not (value.isascii() and value.isdigit()):
-        raise ValueError("must be a whole number")
+        raise ValueError(_l("must be a whole number"))
     return value
 
 
@@ -64,7 +65,7 @@ def whole_number(low: int, high: int, description: str | None = None) -> Any:
     def check(value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | str) or isinstance(value, str) and not (
                 value.isascii() and value.isdigit()) or not low <= int(value) <= high:
-            raise ValueError(f"must be a whole number {low}-{high}")
+            raise ValueError(_l("must be a whole number %(low)s-%(high)s", low=low, high=high))
         return int(value)
     return Annotated[int, Field(ge=low, le=high, description=description), BeforeValidator(check)]
 
@@ -76,9 +77,9 @@ def _cursor(value: Any) -> Any:
     if isinstance(value, str):
         found = paging.cursor_id(value)
         if found is None:
-            raise ValueError("must be the cursor of a previous page (its next)")
+            raise ValueError(_l("must be the cursor of a previous page (its next)"))
         return found
-    raise ValueError("must be the cursor of a previous page (its next)")
+    raise ValueError(_l("must be the cursor of a previous page (its next)"))
 
 
 Cursor = Annotated[int, BeforeValidator(_cursor), WithJsonSchema({
