@@ -7,12 +7,13 @@ from typing import Any
 from flask import Response, jsonify, request
 
 from fleet.errors import invalid
+from fleet.i18n import _l
 
 
 def body() -> Any:
     data = json_or_none()
     if data is None:
-        raise invalid("the request body must be JSON (Content-Type: application/json)")
+        raise invalid(_l("the request body must be JSON (Content-Type: application/json)"))
     return data
 
 
@@ -25,9 +26,9 @@ def json_or_none() -> Any:
     try:
         data = request.get_json(silent=True)
     except RecursionError:
-        raise invalid("the JSON body is nested too deeply") from None
+        raise invalid(_l("the JSON body is nested too deeply")) from None
     if _holds_nul(data):
-        raise invalid("the JSON body holds a NUL character (\\u0000), which no field accepts")
+        raise invalid(_l("the JSON body holds a NUL character (\\u0000), which no field accepts"))
     return data
 
 
@@ -49,7 +50,7 @@ def _holds_nul(data: Any) -> bool:
 def checked_nonce(value: Any) -> str | None:
     """A scanning station's retry key: absent, or a string of 1-100 characters."""
     if value is not None and (not isinstance(value, str) or not 1 <= len(value) <= 100):
-        raise invalid("nonce must be a string of 1-100 characters", [{"field": "nonce"}])
+        raise invalid(_l("nonce must be a string of 1-100 characters"), [{"field": "nonce"}])
     return value
 
 

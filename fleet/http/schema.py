@@ -79,6 +79,9 @@ _MESSAGES = {  # pydantic's error types, said as the API's other refusals say th
     "greater_than_equal": _l("must be at least %(ge)s"), "less_than_equal": _l("must be at most %(le)s"),
     "greater_than": _l("must be more than %(gt)s"), "less_than": _l("must be less than %(lt)s"),
     "string_pattern_mismatch": _l("is not in the expected form (%(pattern)s)"),
+    "datetime_type": _l("must be a date and time in ISO 8601, UTC with Z"),
+    "datetime_parsing": _l("must be a date and time in ISO 8601, UTC with Z"),
+    "datetime_from_date_parsing": _l("must be a date and time in ISO 8601, UTC with Z"),
 }
 
 

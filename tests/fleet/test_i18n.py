@@ -411,3 +411,18 @@ def test_registering_devices_refuses_each_item_in_the_reader_s_language(api, acc
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_input"
     assert [(d["index"], d["field"], d["message"]) for d in r.get_json()["error"]["details"]] == [
         (0, "colour", messages[0]), (0, "model", messages[1])]
+
+
+@pytest.mark.parametrize("accept, body, query", [
+    (None, "the JSON body holds a NUL character (\\u0000), which no field accepts",
+     "the query string holds a NUL character, which no parameter accepts"),
+    ("lv", "JSON saturā ir NUL rakstzīme (\\u0000), ko nepieņem neviens lauks",
+     "vaicājuma virknē ir NUL rakstzīme, ko nepieņem neviens parametrs"),
+])
+def test_the_guards_before_the_schema_in_each_language(api, accept, body, query):
+    r = api.client.post("/api/v1/loans/class", json={"pairs": [{"pupil": 1, "device": "A\x00"}]},
+                        headers=_lv(api, accept))
+    assert r.status_code == 400 and r.get_json()["error"] == {"code": "invalid_input", "message": body, "details": None}
+    r = api.client.get("/api/v1/devices?status=a%00", headers=_lv(api, accept))
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_input"
+    assert r.get_json()["error"]["message"] == query

@@ -40,7 +40,10 @@ def _timestamp(value: Any) -> Any:
     if isinstance(value, str):
         if not value.endswith("Z"):
             raise ValueError(_l("a timestamp is UTC, written with Z"))
-        return datetime.fromisoformat(value)  # Python 3.11 reads the Z
+        try:
+            return datetime.fromisoformat(value)  # Python 3.11 reads the Z
+        except ValueError:
+            raise ValueError(_l("must be a date and time in ISO 8601, UTC with Z")) from None
     return value
 
 
