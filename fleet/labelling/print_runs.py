@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from fleet import lifecycle, resolvers
 from fleet.asset_tags import in_number_order
 from fleet.errors import FleetError, invalid
-from fleet.i18n import _l
+from fleet.i18n import _l, api_locale
 from fleet.models import Device, Event, Printer, Shipment, shipment_items
 
 MAX_RUN = 5_000
@@ -76,7 +76,7 @@ def _listed(session: Session, refs: Any, visible: Callable[[Device], bool]) -> l
             found.append(device)
         except FleetError as e:
             errors.append({"index": index, "ref": ref if isinstance(ref, str) else None, "code": e.code,
-                           "message": e.message})
+                           "message": e.localized(api_locale())})
     if errors:
         raise invalid(_l("nothing was printed: %(bad)s of %(all)s device(s) cannot be printed", bad=len(errors),
                          all=len(refs)), errors)

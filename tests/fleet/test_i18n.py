@@ -426,3 +426,12 @@ def test_the_guards_before_the_schema_in_each_language(api, accept, body, query)
     r = api.client.get("/api/v1/devices?status=a%00", headers=_lv(api, accept))
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_input"
     assert r.get_json()["error"]["message"] == query
+
+
+@pytest.mark.parametrize("accept, item", [(None, "listed already as item 0"), ("lv", "jau norādīts kā 0. vienība")])
+def test_a_print_run_s_refused_items_in_each_language(api, accept, item):
+    device = DeviceFactory(status="labelled")
+    r = api.client.post("/api/v1/labels", json={"devices": [device.serial, device.serial]}, headers=_lv(api, accept))
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_input"
+    [refused] = r.get_json()["error"]["details"]
+    assert (refused["index"], refused["code"], refused["message"]) == (1, "duplicate", item)
