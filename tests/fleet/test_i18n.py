@@ -435,3 +435,11 @@ def test_a_print_run_s_refused_items_in_each_language(api, accept, item):
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_input"
     [refused] = r.get_json()["error"]["details"]
     assert (refused["index"], refused["code"], refused["message"]) == (1, "duplicate", item)
+
+
+def test_a_validator_s_own_refusal_in_latvian(api):
+    assert api.post("printers", json={"name": "Zebra 7"}).status_code == 201
+    r = api.client.patch("/api/v1/printers/Zebra%207", json={"name": "Zebra 8"}, headers=_lv(api, "lv"))
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_input"
+    assert r.get_json()["error"]["details"] == [
+        {"field": "name", "message": "printera nosaukumu nevar mainīt; izveidojiet jaunu profilu"}]

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from fleet.api.schemas.common import Model, Query, Timestamp, WholeNumber
+from fleet.i18n import _l
 from fleet.labelling import MAX_BATCH, MAX_SHIFT
 
 
@@ -91,7 +92,7 @@ class PrinterChange(Model):
     @field_validator("name", mode="before")
     @classmethod
     def _name_stays(cls, value: Any) -> None:
-        raise ValueError("a printer's name cannot change; create a new profile")
+        raise ValueError(_l("a printer's name cannot change; create a new profile"))
 
 
 class Printer(Model):
