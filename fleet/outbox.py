@@ -195,16 +195,6 @@ def listing(session: Session, state: Any = None, after: Any = None, limit: Any =
     return paging.split(session.scalars(query).all(), size, lambda row: str(row.id))
 
 
-def as_json(row: OutboxMessage) -> dict:
-    """What an admin needs to act (which agreement's e-mail, what went wrong), never the recipient or content."""
-    def at(value):
-        return value.isoformat().replace("+00:00", "Z") if value else None
-
-    return {"id": row.id, "kind": row.kind, "agreement": row.agreement_id, "state": row.state,
-            "attempts": row.attempts, "last_error": row.last_error, "created_at": at(row.created_at),
-            "due_at": at(row.due_at), "finished_at": at(row.finished_at)}
-
-
 def purge(session: Session, days: int = RETENTION_DAYS, now: datetime | None = None) -> int:
     """Delete sent and dead rows finished more than ``days`` ago; how many went."""
     cutoff = (now or utcnow()) - timedelta(days=days)

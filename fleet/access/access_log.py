@@ -62,11 +62,6 @@ def listing(session: Session, *, event: str | None = None, actor: str | None = N
     return paging.split(session.scalars(query).all(), size, lambda row: str(row.id))
 
 
-def as_json(entry: AccessLogEntry) -> dict:
-    return {"id": entry.id, "at": entry.at.isoformat(), "event": entry.event, "actor": entry.actor,
-            "address": entry.address, "via": entry.via, "what": entry.what, "details": entry.details}
-
-
 def purge(session: Session, months: int, now: datetime | None = None) -> int:
     """Delete the entries older than ``months`` (the log's retention: it names who looked at
     which pupil's records, so it is kept no longer than needed); how many went."""

@@ -14,7 +14,7 @@ Every name is re-exported here, so ``from fleet import labelling; labelling.stoc
 from __future__ import annotations
 
 from fleet.labelling.batches import MAX_BATCH, batch_label, batch_rows, batch_tags, bind, create_batch, preprinted
-from fleet.labelling.content import FORMATS, PROGRAMME, label_data, label_url, output_format, skip, stock, stock_json
+from fleet.labelling.content import FORMATS, PROGRAMME, label_data, label_url, output_format, skip, stock
 from fleet.labelling.print_runs import MAX_RUN, confirm_label, record_prints, run_devices
 from fleet.labelling.printers import (
     MAX_SHIFT,
@@ -22,8 +22,6 @@ from fleet.labelling.printers import (
     calibration,
     find_printer,
     printer,
-    printer_json,
-    printers_query,
     save_printer,
 )
 from fleet.labelling.sheets import Sheet, sheet
@@ -31,6 +29,6 @@ from fleet.labelling.sheets import Sheet, sheet
 __all__ = [
     "FORMATS", "MAX_BATCH", "MAX_RUN", "MAX_SHIFT", "PROGRAMME", "PrinterScope", "Sheet", "batch_label", "batch_rows",
     "batch_tags", "bind", "calibration", "confirm_label", "create_batch", "find_printer", "label_data", "label_url",
-    "output_format", "preprinted", "printer", "printer_json", "printers_query", "record_prints", "run_devices",
-    "save_printer", "sheet", "skip", "stock", "stock_json",
+    "output_format", "preprinted", "printer", "record_prints", "run_devices",
+    "save_printer", "sheet", "skip", "stock",
 ]

@@ -45,12 +45,6 @@ def stock(stock_id: Any) -> labels.Stock:
     return found
 
 
-def stock_json(label_stock: labels.Stock) -> dict:
-    fields = ("id", "name", "kind", "label_width", "label_height", "columns", "rows", "per_page", "page_width",
-              "page_height", "dpi", "durable", "source")
-    return {name: getattr(label_stock, name) for name in fields}
-
-
 def output_format(value: Any, allowed: tuple[str, ...] = tuple(FORMATS)) -> str:
     if value not in allowed:
         raise invalid(f"format must be one of {', '.join(allowed)}", [{"field": "format"}])

@@ -40,10 +40,6 @@ def find_printer(session: Session, name: str, scope: PrinterScope) -> Printer:
     return row
 
 
-def printers_query():
-    return select(Printer).order_by(Printer.name)
-
-
 def calibration(row: Printer | None) -> labels.Calibration:
     return labels.Calibration(row.offset_x, row.offset_y) if row is not None else labels.Calibration()
 
@@ -97,8 +93,3 @@ def _printer_school(session: Session, reg: Any, scope: PrinterScope, errors: lis
         errors.append({"field": "school", "message": f"no school {reg!r}"})
         return None
     return school.id
-
-
-def printer_json(row: Printer) -> dict:
-    return {"name": row.name, "offset_x": row.offset_x, "offset_y": row.offset_y, "stock": row.stock,
-            "school": row.school.registration_number if row.school is not None else None}
