@@ -108,31 +108,31 @@ def run_once(sessionmaker, smtp: SmtpConfig | None, public_url: str, now: dateti
 
 
 def _requeue_stale(sessionmaker, now: datetime) -> None:
-    with sessionmaker() as s:
-        s.execute(update(OutboxMessage).where(OutboxMessage.state == "sending",
+    with sessionmaker() as session:
+        session.execute(update(OutboxMessage).where(OutboxMessage.state == "sending",
                                               OutboxMessage.claimed_at < now - CLAIM_LEASE)
                   .values(state="queued", claimed_at=None))
-        s.commit()
+        session.commit()
 
 
 def _one(sessionmaker, smtp, public_url, now, max_attempts, backoff) -> str | None:
-    with sessionmaker() as s:
-        postgres = s.get_bind().dialect.name == "postgresql"
+    with sessionmaker() as session:
+        postgres = session.get_bind().dialect.name == "postgresql"
         due = (select(OutboxMessage).where(OutboxMessage.state == "queued", OutboxMessage.due_at <= now)
                .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(1))
         if postgres:
-            row = s.scalars(due.with_for_update(skip_locked=True)).first()
+            row = session.scalars(due.with_for_update(skip_locked=True)).first()
             if row is None:
                 return None
         else:
             while True:  # another worker may claim the one we saw first: take the next
-                row = s.scalars(due).first()
+                row = session.scalars(due).first()
                 if row is None:
                     return None
-                claimed = s.execute(update(OutboxMessage).where(OutboxMessage.id == row.id,
+                claimed = session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id,
                                                                 OutboxMessage.state == "queued")
                                     .values(state="sending", claimed_at=now)).rowcount
-                s.commit()
+                session.commit()
                 if claimed == 1:
                     set_committed_value(row, "state", "sending")
                     set_committed_value(row, "claimed_at", now)
@@ -140,9 +140,9 @@ def _one(sessionmaker, smtp, public_url, now, max_attempts, backoff) -> str | No
         try:
             attachment = None
             if row.attachment_sha256:
-                attachment = (row.attachment_name, document_store.get(s, row.attachment_sha256).data)
+                attachment = (row.attachment_name, document_store.get(session, row.attachment_sha256).data)
             if not postgres:
-                s.commit()  # SQLite: hold no transaction (its write lock) while the server answers
+                session.commit()  # SQLite: hold no transaction (its write lock) while the server answers
             mail.deliver(smtp, message_id(row.id, public_url), row.recipient, row.subject, row.body, attachment)
         except Exception as e:  # noqa: BLE001  (SMTP refused or unreachable, the attachment gone: this row's failure)
             error = type(e).__name__
@@ -150,17 +150,17 @@ def _one(sessionmaker, smtp, public_url, now, max_attempts, backoff) -> str | No
                 error += f" {e.smtp_code}"
             elif isinstance(e, smtplib.SMTPRecipientsRefused):
                 error += " " + " ".join(str(code) for code, _ in e.recipients.values())
-            outcome = _failed(s, row, now, error[:100], max_attempts, backoff)
+            outcome = _failed(session, row, now, error[:100], max_attempts, backoff)
             log.warning("outbox message %s not sent (%s), attempt %s: %s", row.id, error, row.attempts, outcome)
             return outcome
         row.state, row.finished_at, row.attempts, row.last_error = "sent", now, row.attempts + 1, None
         _forget(row)
-        s.commit()
+        session.commit()
         log.info("outbox message %s sent", row.id)
         return "sent"
 
 
-def _failed(s: Session, row: OutboxMessage, now, error, max_attempts, backoff) -> str:
+def _failed(session: Session, row: OutboxMessage, now, error, max_attempts, backoff) -> str:
     row.attempts += 1
     row.last_error = error
     row.claimed_at = None
@@ -171,7 +171,7 @@ def _failed(s: Session, row: OutboxMessage, now, error, max_attempts, backoff) -
     else:
         row.state, row.due_at = "queued", now + backoff * 2 ** (row.attempts - 1)
         outcome = "retried"
-    s.commit()
+    session.commit()
     return outcome
 
 

@@ -158,8 +158,10 @@ def sync(session: Session, config: Config) -> SyncReport:
         except _Refusal:
             (report.withdrawn if _withdraw(session, user) else report.unchanged).append(user.name)
             continue
-        now = (role, {s.id for s in schools}, {f.id for f in founders}, None)
-        if now == (user.role, {s.id for s in user.schools}, {f.id for f in user.founders}, user.withdrawn_at):
+        granted = (role, {school.id for school in schools}, {founder.id for founder in founders}, None)
+        held = (user.role, {school.id for school in user.schools}, {founder.id for founder in user.founders},
+                user.withdrawn_at)
+        if granted == held:
             report.unchanged.append(user.name)
             continue
         user.role, user.schools, user.founders, user.withdrawn_at = role, schools, founders, None

@@ -61,11 +61,11 @@ def _device_cursor(after: int | None) -> int | None:
 @endpoint("devices:read", query=PageQuery, answers={200: Page[schemas.Event], 404: ERROR})
 def device_events(ref: str, query: PageQuery):
     """A device's history, oldest first, a page at a time: every event, hash-chained."""
-    s = db.session()
-    device = visible_device(s, ref)
+    session = db.session()
+    device = visible_device(session, ref)
     stmt = paging.in_order(select(Event).where(Event.device_id == device.id), Event.seq, Event.id, query.limit,
                            query.after)
-    rows, last = paging.split(s.scalars(stmt).all(), query.limit)
+    rows, last = paging.split(session.scalars(stmt).all(), query.limit)
     return render.paged([render.event(e) for e in rows], last)
 
 
@@ -74,14 +74,14 @@ def device_events(ref: str, query: PageQuery):
 def get_device(ref: str):
     """The device (``ref``: serial, asset tag or URL); when it is on loan and the caller works with its
     pupil's school's loans, the loan too (recorded in the access log: it names the pupil)."""
-    s = db.session()
+    session = db.session()
     scope = g.principal.scope
-    device = visible_device(s, ref)
+    device = visible_device(session, ref)
     payload = render.device(device)
     if device.status == "on_loan" and scope.allows("loans:write"):
-        loan = loans.active_loan(s, device)
+        loan = loans.active_loan(session, device)
         if loan is not None and scope.sees_school(loan.school_id):
-            payload["loan"] = render.loan(loan, agreements.for_loan(s, loan))
+            payload["loan"] = render.loan(loan, agreements.for_loan(session, loan))
             record_access("personal_data")
     return jsonify(payload)
 
@@ -90,10 +90,10 @@ def get_device(ref: str):
 @endpoint("devices:act", body=schemas.ActionParams, answers=ACTED, path={"action": schemas.DIRECT_ACTIONS})
 def device_action(ref: str, action: str, body: schemas.ActionParams):
     """Apply a lifecycle action with its parameters; ``nonce`` makes a station's retry harmless."""
-    s = db.session()
+    session = db.session()
     params = body.model_dump(exclude={"nonce"}, exclude_unset=True)
-    done = scanning.act(s, g.principal.scope, ref, action, params, body.nonce)
-    s.commit()
+    done = scanning.act(session, g.principal.scope, ref, action, params, body.nonce)
+    session.commit()
     return render.outcome(done.outcome)
 
 
@@ -102,8 +102,8 @@ def device_action(ref: str, action: str, body: schemas.ActionParams):
 def bulk(body: schemas.BulkIn):
     """``{action, devices: [ref, …], params?}``: the action for each device on its own; one device's
     refusal never blocks the others, and no device is ever half-changed."""
-    s = db.session()
-    results = devices.apply_to_each(s, g.principal.scope, body.action, body.devices, body.params)
-    s.commit()
+    session = db.session()
+    results = devices.apply_to_each(session, g.principal.scope, body.action, body.devices, body.params)
+    session.commit()
     return render.bulk(results)
 

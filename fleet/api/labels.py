@@ -50,7 +50,7 @@ def _render(fmt: str, sheet: labelling.Sheet, items: list[labels.LabelData]) -> 
 @endpoint("devices:read", answers={200: Listing[schemas.Stock]})
 def label_stocks():
     """The label stocks the print shop draws on (sheets for laser printers, rolls for thermal ones)."""
-    return render.listing([render.stock(s) for s in labels.STOCKS.values()])
+    return render.listing([render.stock(stock) for stock in labels.STOCKS.values()])
 
 
 @bp.get("/label-stocks/<stock_id>/calibration.pdf")
@@ -67,11 +67,12 @@ def calibration_page(stock_id: str, query: schemas.CalibrationQuery):
 def device_label(ref: str, fmt: str, query: schemas.LabelQuery):
     """A preview of the device's label; printing it for real is ``POST /labels`` (recorded)."""
     fmt = labelling.output_format(fmt)
-    s = db.session()
-    device = visible_device(s, ref)
+    session = db.session()
+    device = visible_device(session, ref)
     if device.asset_tag is None:
         raise FleetError("conflict", "the device has no asset tag yet (receive it first)", {"ref": ref})
-    sheet = labelling.sheet(s, _printers(), query.printer, query.stock, query.skip if fmt in ("pdf", "zpl") else None)
+    skip = query.skip if fmt in ("pdf", "zpl") else None
+    sheet = labelling.sheet(session, _printers(), query.printer, query.stock, skip)
     data = labelling.label_data(device, _public_url())
     if fmt == "png":
         return _file(labels.label_png(sheet.stock, data), fmt, device.asset_tag)
@@ -86,12 +87,13 @@ def print_labels(body: schemas.PrintRunIn):
     """Print the labels of `devices`, a `delivery` or a `shipment` on `stock` (PDF, or ZPL with
     format "zpl"), starting after `skip` used cells, shifted by `printer`'s calibration. Each label
     printed is a ``label_printed`` event with its `reason` (a reprint must give one)."""
-    s = db.session()
-    devices = labelling.run_devices(s, body.model_dump(exclude_unset=True), g.principal.scope.sees_device)
-    sheet = labelling.sheet(s, _printers(), body.printer, body.stock, body.skip)
-    run = labelling.record_prints(s, devices, body.reason, sheet.stock.id, sheet.printer, body.format, g.principal.name)
+    session = db.session()
+    devices = labelling.run_devices(session, body.model_dump(exclude_unset=True), g.principal.scope.sees_device)
+    sheet = labelling.sheet(session, _printers(), body.printer, body.stock, body.skip)
+    run = labelling.record_prints(session, devices, body.reason, sheet.stock.id, sheet.printer, body.format,
+                                  g.principal.name)
     data = _render(body.format, sheet, [labelling.label_data(d, _public_url()) for d in devices])
-    s.commit()
+    session.commit()
     response = _file(data, body.format, f"labels-{run[:8]}")
     response.headers["X-Fleet-Labels"] = str(len(devices))
     return response
@@ -102,13 +104,14 @@ def print_labels(body: schemas.PrintRunIn):
           answers={200: File(("application/pdf",), "the batch's labels", {"X-Fleet-Batch": "the batch's id"})})
 def create_label_batch(body: schemas.BatchIn):
     """Pre-printed labels: `count` tags allocated now, bound to devices by their first scan."""
-    s = db.session()
-    sheet = labelling.sheet(s, _printers(), body.printer, body.stock, body.skip)
-    batch = labelling.create_batch(s, body.count, sheet.stock.id, s.info["asset_tag_prefix"], g.principal.name)
-    tags = labelling.batch_tags(s, batch)
+    session = db.session()
+    sheet = labelling.sheet(session, _printers(), body.printer, body.stock, body.skip)
+    prefix = session.info["asset_tag_prefix"]
+    batch = labelling.create_batch(session, body.count, sheet.stock.id, prefix, g.principal.name)
+    tags = labelling.batch_tags(session, batch)
     pdf = labels.labels_pdf(sheet.stock, [labelling.batch_label(t, _public_url()) for t in tags], skip=sheet.skip,
                             calibration=sheet.calibration)
-    s.commit()
+    session.commit()
     response = _file(pdf, "pdf", f"label-batch-{batch.id}")
     response.headers["X-Fleet-Batch"] = str(batch.id)
     return response
@@ -118,11 +121,11 @@ def create_label_batch(body: schemas.BatchIn):
 @endpoint("labels:preprint", answers={200: schemas.Batch, 404: ERROR})
 def get_label_batch(batch_id: int):
     """A pre-printed batch: its tags, and the device each is bound to."""
-    s = db.session()
-    batch = s.get(LabelBatch, batch_id)
+    session = db.session()
+    batch = session.get(LabelBatch, batch_id)
     if batch is None:
         raise FleetError("not_found", f"label batch {batch_id} not found", {"ref": batch_id})
-    return render.label_batch(batch, labelling.batch_rows(s, batch))
+    return render.label_batch(batch, labelling.batch_rows(session, batch))
 
 
 @bp.get("/printers")
@@ -140,9 +143,9 @@ def list_printers(query: PageQuery):
 @endpoint("labels:print", body=schemas.PrinterIn, answers={201: schemas.Printer, 409: ERROR})
 def create_printer(body: schemas.PrinterIn):
     """A printer's calibration profile: how far it shifts a label, in millimetres."""
-    s = db.session()
-    row = labelling.save_printer(s, body.model_dump(exclude_unset=True), _printers())
-    s.commit()
+    session = db.session()
+    row = labelling.save_printer(session, body.model_dump(exclude_unset=True), _printers())
+    session.commit()
     return created(render.printer(row))
 
 
@@ -150,8 +153,8 @@ def create_printer(body: schemas.PrinterIn):
 @endpoint("labels:print", body=schemas.PrinterChange, answers={200: schemas.Printer, 404: ERROR})
 def update_printer(name: str, body: schemas.PrinterChange):
     """Change a profile's shift or stock (a name never changes: create a new profile)."""
-    s = db.session()
-    row = labelling.find_printer(s, name, _printers())
-    row = labelling.save_printer(s, body.model_dump(exclude_unset=True), _printers(), existing=row)
-    s.commit()
+    session = db.session()
+    row = labelling.find_printer(session, name, _printers())
+    row = labelling.save_printer(session, body.model_dump(exclude_unset=True), _printers(), existing=row)
+    session.commit()
     return render.printer(row)

@@ -48,10 +48,10 @@ def _file(digest: str | None, name: str) -> Response:
 def create_loan(body: schemas.LoanIn):
     """Hand a laptop to a pupil: the loan, its agreement, and the guardian's signing link (e-mailed
     through the outbox when the guardian has an address and e-mail is set up)."""
-    s = db.session()
+    session = db.session()
     order = loans.HandOver(body.device, body.pupil, body.accessories, body.language, body.condition)
-    handed = loans.hand_over(s, g.principal.scope, order, _public_url(), _smtp())
-    s.commit()  # the loan and its e-mail together: a hand-out that rolls back queues nothing
+    handed = loans.hand_over(session, g.principal.scope, order, _public_url(), _smtp())
+    session.commit()  # the loan and its e-mail together: a hand-out that rolls back queues nothing
     return created(_handed(handed))
 
 
@@ -68,15 +68,15 @@ def class_handout(body: schemas.ClassIn):
     ``X-Fleet-Loans`` and ``X-Fleet-Failed`` headers, or with ``Accept: application/json`` the same as
     a JSON body with no PDF. When no pair could be handed out: ``invalid_input``, each refused pair a
     detail (``field`` pairs.N, its ``code`` and ``message``)."""
-    s = db.session()
+    session = db.session()
     pairs = [pair.model_dump(exclude_none=True) for pair in body.pairs]
-    done, failed, pdf = loans.class_handout(s, g.principal.scope, pairs, body.accessories, _public_url(), _smtp(),
+    done, failed, pdf = loans.class_handout(session, g.principal.scope, pairs, body.accessories, _public_url(), _smtp(),
                                             body.language)
     failed = [{"field": f"pairs.{f['index']}", **f} for f in failed]
     if not done:
         refused = _l("no pair could be handed out (%(count)s refused); nothing was changed", count=len(failed))
         raise invalid(refused, failed)
-    s.commit()
+    session.commit()
     made = [_handed(h) for h in done]
     if request.accept_mimetypes.best == "application/json":
         return current_app.response_class(schemas.ClassResult(loans=made, failed=failed).model_dump_json(),
@@ -92,9 +92,9 @@ def class_handout(body: schemas.ClassIn):
 @endpoint("loans:write", answers={200: schemas.Loan, **FOUND})
 def get_loan(loan_id: int):
     """One loan with its agreement."""
-    s = db.session()
-    loan = loans.get(s, loan_id, g.principal.scope)
-    return render.loan(loan, agreements.for_loan(s, loan))
+    session = db.session()
+    loan = loans.get(session, loan_id, g.principal.scope)
+    return render.loan(loan, agreements.for_loan(session, loan))
 
 
 @bp.get("/loans/<int:loan_id>/agreement.pdf")
@@ -102,8 +102,8 @@ def get_loan(loan_id: int):
           documents=True)
 def agreement_pdf(loan_id: int, query: schemas.AgreementQuery):
     """The signed copy once signed, else the original awaiting signature; ``?original=1`` the original."""
-    s = db.session()
-    agreement = agreements.for_loan(s, loans.get(s, loan_id, g.principal.scope))
+    session = db.session()
+    agreement = agreements.for_loan(session, loans.get(session, loan_id, g.principal.scope))
     original = bool(query.original) or not agreement.signed_sha256
     require_document("agreement" if original else "signed_agreement")
     return _file(agreement.original_sha256 if original else agreement.signed_sha256, f"{agreement.number}.pdf")
@@ -115,8 +115,8 @@ def agreement_pdf(loan_id: int, query: schemas.AgreementQuery):
     **FOUND})
 def agreement_scan(loan_id: int):
     """The paper agreement's scan (``not_found`` unless it was signed on paper)."""
-    s = db.session()
-    agreement = agreements.for_loan(s, loans.get(s, loan_id, g.principal.scope))
+    session = db.session()
+    agreement = agreements.for_loan(session, loans.get(session, loan_id, g.principal.scope))
     return _file(agreement.scan_sha256, f"{agreement.number}-scan")
 
 
@@ -124,10 +124,10 @@ def agreement_scan(loan_id: int):
 @endpoint("loans:write", answers={200: schemas.Agreement, **CHANGED})
 def agreement_link(loan_id: int):
     """A fresh signing link (the old one stops working), for a lost e-mail or the school's tablet."""
-    s = db.session()
-    agreement = agreements.for_loan(s, loans.get(s, loan_id, g.principal.scope))
-    url = agreements.new_link(s, agreement, _public_url())
-    s.commit()
+    session = db.session()
+    agreement = agreements.for_loan(session, loans.get(session, loan_id, g.principal.scope))
+    url = agreements.new_link(session, agreement, _public_url())
+    session.commit()
     return render.agreement(agreement, url)
 
 
@@ -141,12 +141,12 @@ _PAPER = Raw({"multipart/form-data": {"type": "object", "required": ["file", "si
 @endpoint("loans:write", body=_PAPER, answers={200: schemas.Agreement, **CHANGED, 413: ERROR})
 def agreement_paper(loan_id: int):
     """Multipart ``file`` (the signed paper: PDF, PNG or JPEG, by content) and ``signer_name``."""
-    s = db.session()
-    agreement = agreements.for_loan(s, loans.get(s, loan_id, g.principal.scope))
+    session = db.session()
+    agreement = agreements.for_loan(session, loans.get(session, loan_id, g.principal.scope))
     upload = request.files.get("file")
     scan = upload.read(agreements.MAX_SCAN_BYTES + 1) if upload is not None else None
-    agreements.sign(s, agreement, "paper", request.form.get("signer_name"), scan=scan)
-    s.commit()
+    agreements.sign(session, agreement, "paper", request.form.get("signer_name"), scan=scan)
+    session.commit()
     return render.agreement(agreement)
 
 
@@ -154,30 +154,32 @@ def agreement_paper(loan_id: int):
 @endpoint("loans:write", body=schemas.ReturnIn, answers={200: schemas.Loan, **CHANGED})
 def return_loan(loan_id: int, body: schemas.ReturnIn):
     """Take the laptop back: its condition, the accessories that came back; the return act is made."""
-    s = db.session()
-    loan = loans.return_loan(s, loans.get(s, loan_id, g.principal.scope), body.model_dump(), g.principal.name)
-    s.commit()
-    return render.loan(loan, agreements.for_loan(s, loan))
+    session = db.session()
+    loan = loans.get(session, loan_id, g.principal.scope)
+    loan = loans.return_loan(session, loan, body.model_dump(), g.principal.name)
+    session.commit()
+    return render.loan(loan, agreements.for_loan(session, loan))
 
 
 @bp.post("/loans/collect")
 @endpoint("loans:write", body=schemas.CollectIn, answers={200: schemas.Loan, **CHANGED})
 def collect(body: schemas.CollectIn):
     """End-of-year collection: ``{code, condition, accessories_returned, notes?}`` per scanned laptop."""
-    s = db.session()
-    loan = loans.collect(s, g.principal.scope, body.code, body.model_dump(exclude={"code"}))
-    s.commit()
-    return render.loan(loan, agreements.for_loan(s, loan))
+    session = db.session()
+    loan = loans.collect(session, g.principal.scope, body.code, body.model_dump(exclude={"code"}))
+    session.commit()
+    return render.loan(loan, agreements.for_loan(session, loan))
 
 
 @bp.post("/loans/<int:loan_id>/swap")
 @endpoint("loans:write", body=schemas.SwapIn, answers={201: schemas.Loan, **CHANGED})
 def swap(loan_id: int, body: schemas.SwapIn):
     """A replacement laptop: the old loan is returned (and replaced), a new one made under a new agreement."""
-    s = db.session()
+    session = db.session()
     scope = g.principal.scope
-    handed = loans.swap(s, scope, loans.get(s, loan_id, scope), body.model_dump(exclude_none=True), _public_url())
-    s.commit()
+    loan = loans.get(session, loan_id, scope)
+    handed = loans.swap(session, scope, loan, body.model_dump(exclude_none=True), _public_url())
+    session.commit()
     return created(render.loan(handed.loan, handed.agreement, handed.sign_url))
 
 
@@ -197,10 +199,10 @@ _TEMPLATE = Raw({"application/json": {"type": "object", "description": "an agree
 @endpoint("templates:write", body=_TEMPLATE, answers={201: schemas.TemplateSaved, **CHANGED})
 def add_template(code: str):
     """A founder's own agreement text, as a new version (``labels.documents`` template JSON)."""
-    s = db.session()
-    founder = s.query(Founder).filter_by(code=code).one_or_none()
+    session = db.session()
+    founder = session.query(Founder).filter_by(code=code).one_or_none()
     if founder is None:
         raise FleetError("not_found", f"founder {code!r} not found", {"ref": code})
-    row = agreements.save_template(s, founder, body(), g.principal.name)
-    s.commit()
+    row = agreements.save_template(session, founder, body(), g.principal.name)
+    session.commit()
     return created({"founder": code, "language": row.language, "version": row.version})

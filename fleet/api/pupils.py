@@ -40,9 +40,9 @@ def eligibility_groups():
 @endpoint("pupils:write", body=_PUPIL, answers={201: schemas.Pupil, 404: ERROR, 409: ERROR})
 def create_pupil(reg: str):
     """Register a pupil at a school (``duplicate`` when the register id is known there)."""
-    s = db.session()
-    pupil = pupils.create(s, pupils.school_by_reg(s, reg, g.principal.scope), body())
-    s.commit()
+    session = db.session()
+    pupil = pupils.create(session, pupils.school_by_reg(session, reg, g.principal.scope), body())
+    session.commit()
     return created(_json(pupil))
 
 
@@ -50,9 +50,9 @@ def create_pupil(reg: str):
 @endpoint("pupils:read", query=schemas.PupilQuery, answers={200: Page[schemas.Pupil], 404: ERROR})
 def list_pupils(reg: str, query: schemas.PupilQuery):
     """A school's pupils by class and name (``?grade=`` one class), a page at a time."""
-    s = db.session()
-    school = pupils.school_by_reg(s, reg, g.principal.scope)
-    rows, last = pupils.listing(s, school, query.grade, query.limit, query.after)
+    session = db.session()
+    school = pupils.school_by_reg(session, reg, g.principal.scope)
+    rows, last = pupils.listing(session, school, query.grade, query.limit, query.after)
     return render.paged([_json(p) for p in rows], last)
 
 
@@ -60,13 +60,13 @@ def list_pupils(reg: str, query: schemas.PupilQuery):
 @endpoint("pupils:write", body=_CSV, answers={200: schemas.PupilImport, 404: ERROR, 413: ERROR})
 def import_pupils(reg: str):
     """Multipart ``file``: the school register's CSV export; all or nothing."""
-    s = db.session()
-    school = pupils.school_by_reg(s, reg, g.principal.scope)
+    session = db.session()
+    school = pupils.school_by_reg(session, reg, g.principal.scope)
     upload = request.files.get("file")
     if upload is None:
         raise invalid("a CSV file is required (multipart field 'file')", [{"field": "file"}])
-    counts = pupils.import_csv(s, school, upload.read())
-    s.commit()
+    counts = pupils.import_csv(session, school, upload.read())
+    session.commit()
     return counts
 
 
@@ -81,7 +81,7 @@ def get_pupil(pupil_id: int):
 @endpoint("pupils:write", body=_CHANGE, answers={200: schemas.Pupil, 404: ERROR, 409: ERROR})
 def update_pupil(pupil_id: int):
     """Change a pupil's fields (not its register id)."""
-    s = db.session()
-    pupil = pupils.update(s, pupils.get(s, pupil_id, g.principal.scope), body())
-    s.commit()
+    session = db.session()
+    pupil = pupils.update(session, pupils.get(session, pupil_id, g.principal.scope), body())
+    session.commit()
     return _json(pupil)

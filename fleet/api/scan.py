@@ -19,10 +19,10 @@ def scan(body: schemas.ScanIn):
     """Look a code up, or apply an action to its device (``bind``: a pre-printed label's first scan,
     with ``serial``; ``label``: confirm by scanning the label itself). A refusal is kept
     (``GET /scans/refused``)."""
-    s = db.session()
+    session = db.session()
     params = body.model_dump(exclude={"code", "action", "nonce"}, exclude_unset=True)
-    found = scanning.scanned(s, g.principal.scope, body.code, body.action, params, body.nonce)
-    s.commit()
+    found = scanning.scanned(session, g.principal.scope, body.code, body.action, params, body.nonce)
+    session.commit()
     return render.scanned(found)
 
 
@@ -32,10 +32,10 @@ def list_refused_scans(query: schemas.RefusedScanQuery):
     """``?delivery=|shipment=|stocktake=&limit=&after=``: the refused scans the caller may see,
     newest first — at one place (where the caller scans: ``policy.scans_at``), or all of them:
     those at its places and its own at ``/scan``."""
-    s = db.session()
+    session = db.session()
     given = [kind for kind in ("delivery", "shipment", "stocktake") if getattr(query, kind) is not None]
     if len(given) > 1:
         raise invalid("give at most one of delivery, shipment, stocktake", [{"field": k} for k in given])
-    place = refused_scans.place_of(s, g.principal, given[0], getattr(query, given[0])) if given else {}
-    rows, last = refused_scans.listing(s, g.principal, place, query.limit, query.after)
+    place = refused_scans.place_of(session, g.principal, given[0], getattr(query, given[0])) if given else {}
+    rows, last = refused_scans.listing(session, g.principal, place, query.limit, query.after)
     return render.paged([render.refused_scan(r, d) for r, d in rows], last)

@@ -38,8 +38,8 @@ def record_access(event: str) -> None:
     personal data is recorded is also kept by no cache (``fleet.http.personal_data``)."""
     if event == "personal_data":
         personal_data()
-    s = db.session()
-    s.commit()  # the authentication's reads end here: the record goes in a transaction of its own
-    access_log.record(s, event, g.principal.name, address=request.remote_addr, via=g.auth_via,
+    db_session = db.session()
+    db_session.commit()  # the authentication's reads end here: the record goes in a transaction of its own
+    access_log.record(db_session, event, g.principal.name, address=request.remote_addr, via=g.auth_via,
                       what=f"{request.method} {request.path}")
-    s.commit()
+    db_session.commit()

@@ -71,16 +71,16 @@ def original(token: str):
 
 @bp.post("/sign/<token>")
 def sign(token: str):
-    s = db.session()
+    db_session = db.session()
     try:
-        agreement = agreements.by_token(s, token)
+        agreement = agreements.by_token(db_session, token)
     except FleetError as e:
         return _refused(e)
     with force_locale(_language(agreement)):
-        return _sign(s, agreement, token)
+        return _sign(db_session, agreement, token)
 
 
-def _sign(s, agreement, token: str):
+def _sign(db_session, agreement, token: str):
     data, _pdf = agreements.rendered(agreement)
 
     def again(message: str, status: int = 400):
@@ -92,17 +92,17 @@ def _sign(s, agreement, token: str):
     method = "desk" if _school_staff_present(agreement) else "link"
     try:
         image = _png(request.form.get("signature", ""))
-        agreements.sign(s, agreement, method, request.form.get("signer_name"), image_png=image)
+        agreements.sign(db_session, agreement, method, request.form.get("signer_name"), image_png=image)
     except FleetError as e:
-        s.rollback()
+        db_session.rollback()
         if e.code == "too_large":  # more bytes, or more pixels, than a signature may have: never decoded
             return again(_("The signature image is too large. Please sign in the box again."), 413)
         details = e.details if isinstance(e.details, list) else []
         asked = [FIELD_MESSAGES[d["field"]](d.get("message", "")) for d in details
                  if isinstance(d, dict) and d.get("field") in FIELD_MESSAGES]
         return again(" ".join(asked) or e.localized())
-    outbox.enqueue_signed(s, current_app.config["FLEET"].smtp, agreement.loan, agreement)
-    s.commit()  # the signature and the e-mail of its copy together (fleet worker sends it)
+    outbox.enqueue_signed(db_session, current_app.config["FLEET"].smtp, agreement.loan, agreement)
+    db_session.commit()  # the signature and the e-mail of its copy together (fleet worker sends it)
     return render_template("signing/done.html", agreement=agreement)
 
 

@@ -13,12 +13,12 @@ from fleet.web.blueprint import bp, config
 
 @bp.get("/", endpoint="home")
 def home_page():
-    s = db.session()
+    db_session = db.session()
     try:
-        principal = sessions.principal(s, session.get("sid"), config())
+        principal = sessions.principal(db_session, session.get("sid"), config())
     except FleetError:
         return redirect(url_for("web.login_form"), 303)
-    return render_template("home/home.html", principal=principal, overview=home.overview(s, principal))
+    return render_template("home/home.html", principal=principal, overview=home.overview(db_session, principal))
 
 
 @bp.get("/healthz")

@@ -31,20 +31,20 @@ def login_form():
 
 @bp.post("/login")
 def login():
-    s = db.session()
+    db_session = db.session()
     username = request.form.get("username")
     try:
-        user = staff_login.sign_in(s, config(), username, request.form.get("password"), request.remote_addr)
+        user = staff_login.sign_in(db_session, config(), username, request.form.get("password"), request.remote_addr)
     except FleetError as e:
-        s.rollback()
+        db_session.rollback()
         detail = e.localized() if e.code in ("forbidden", "invalid_input") else ""  # (the others say no more)
         page = render_template("signin/login.html", error=e, message=_refusal(e), detail=detail,
                                username=username if isinstance(username, str) else "")
         headers = {"Retry-After": str(e.details["retry_after"])} if e.code == "throttled" else {}
         return page, e.status, headers
-    sessions.end(s, session.get("sid"))  # signing in again in the same browser ends its earlier session
-    plain = sessions.start(s, user, config())
-    s.commit()
+    sessions.end(db_session, session.get("sid"))  # signing in again in the same browser ends its earlier session
+    plain = sessions.start(db_session, user, config())
+    db_session.commit()
     session.clear()  # a new session: nothing carried over from before the sign-in (fixation)
     session.permanent = True
     session["sid"] = plain
@@ -54,14 +54,15 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    s = db.session()
+    db_session = db.session()
     plain = session.get("sid")
     try:
-        principal = sessions.principal(s, plain, config())
+        principal = sessions.principal(db_session, plain, config())
     except FleetError:
         principal = None
-    if principal is not None and sessions.end(s, plain):
-        access_log.record(s, "signout", principal.name, address=request.remote_addr, via="session", what="POST /logout")
-    s.commit()
+    if principal is not None and sessions.end(db_session, plain):
+        access_log.record(db_session, "signout", principal.name, address=request.remote_addr, via="session",
+                          what="POST /logout")
+    db_session.commit()
     session.clear()
     return redirect(url_for("web.login_form"), 303)

@@ -37,7 +37,7 @@ def _delivery_json(session, d) -> dict:
 @endpoint("deliveries:write", body=_MANIFEST, answers={201: schemas.DeliveryMade, 409: ERROR, 413: ERROR})
 def create_delivery():
     """JSON ``{contract, manifest: [...]}``, or multipart ``file`` (CSV/XLSX) with a ``contract`` field."""
-    s = db.session()
+    session = db.session()
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         upload = request.files.get("file")
         if upload is None:
@@ -48,8 +48,8 @@ def create_delivery():
         if not isinstance(data, dict) or set(data) - {"contract", "manifest"}:
             raise invalid('the body must be {"contract": …, "manifest": [ … ]}')
         rows, contract = parse_manifest_json(data.get("manifest")), data.get("contract")
-    delivery = deliveries.create_delivery(s, contract, rows, g.principal.name)
-    s.commit()
+    delivery = deliveries.create_delivery(session, contract, rows, g.principal.name)
+    session.commit()
     return created({"id": delivery.id, "contract": delivery.contract.number, "expected": len(rows)})
 
 
@@ -57,18 +57,18 @@ def create_delivery():
 @endpoint("deliveries:read", query=PageQuery, answers={200: Page[schemas.Delivery]})
 def list_deliveries(query: PageQuery):
     """The deliveries newest first, each with its reconciliation, a page at a time."""
-    s = db.session()
-    rows, last = deliveries.list_deliveries(s, query.limit, query.after)
-    return render.paged([_delivery_json(s, d) for d in rows], last)
+    session = db.session()
+    rows, last = deliveries.list_deliveries(session, query.limit, query.after)
+    return render.paged([_delivery_json(session, d) for d in rows], last)
 
 
 @bp.get("/deliveries/<int:delivery_id>")
 @endpoint("deliveries:read", answers={200: schemas.DeliveryDetail, 404: ERROR})
 def get_delivery(delivery_id: int):
     """A delivery: the manifest against the intake scans, and how many scans were refused."""
-    s = db.session()
-    return {**_delivery_json(s, deliveries.get_delivery(s, delivery_id)),
-            "refused": refused_scans.count(s, delivery_id=delivery_id)}
+    session = db.session()
+    return {**_delivery_json(session, deliveries.get_delivery(session, delivery_id)),
+            "refused": refused_scans.count(session, delivery_id=delivery_id)}
 
 
 @bp.get("/deliveries/<int:delivery_id>/report.csv")
@@ -76,8 +76,8 @@ def get_delivery(delivery_id: int):
     200: File(("text/csv",), "one line per serial: found, missing or unexpected"), 404: ERROR})
 def delivery_report_csv(delivery_id: int):
     """The reconciliation as CSV (an export: recorded in the access log)."""
-    s = db.session()
-    text = deliveries.report_csv(s, deliveries.get_delivery(s, delivery_id))
+    session = db.session()
+    text = deliveries.report_csv(session, deliveries.get_delivery(session, delivery_id))
     return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": disposition(f"delivery-{delivery_id}.csv", attachment=True)})
 
@@ -87,8 +87,8 @@ def delivery_report_csv(delivery_id: int):
                                       404: ERROR})
 def delivery_report_pdf(delivery_id: int):
     """The reconciliation on one A4 page: the counts, the missing, unexpected and twice-scanned serials."""
-    s = db.session()
-    pdf = reconciliation_pdf(paperwork.delivery_report(s, deliveries.get_delivery(s, delivery_id)))
+    session = db.session()
+    pdf = reconciliation_pdf(paperwork.delivery_report(session, deliveries.get_delivery(session, delivery_id)))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": disposition(f"delivery-{delivery_id}.pdf")})
 
@@ -97,10 +97,10 @@ def delivery_report_pdf(delivery_id: int):
 @endpoint("deliveries:write", scan="receive", body=schemas.ScanIn, answers={200: schemas.PlacedOutcome, **CHANGED})
 def receive(delivery_id: int, body: schemas.ScanIn):
     """One scan at intake: ``{code, nonce?}`` → the device, applied/already, and ``unexpected``."""
-    s = db.session()
-    delivery = deliveries.get_delivery(s, delivery_id, lock="share")
-    outcome, unexpected = deliveries.receive(s, delivery, body.code, g.principal.name, checked_nonce(body.nonce))
-    s.commit()
+    session = db.session()
+    delivery = deliveries.get_delivery(session, delivery_id, lock="share")
+    outcome, unexpected = deliveries.receive(session, delivery, body.code, g.principal.name, checked_nonce(body.nonce))
+    session.commit()
     return {**render.outcome(outcome), "unexpected": unexpected}
 
 
@@ -108,7 +108,7 @@ def receive(delivery_id: int, body: schemas.ScanIn):
 @endpoint("deliveries:write", answers={200: schemas.Delivery, **CHANGED})
 def close(delivery_id: int):
     """Freeze the reconciliation; later scans against the delivery are refused."""
-    s = db.session()
-    delivery = deliveries.close(s, deliveries.get_delivery(s, delivery_id, lock="update"), g.principal.name)
-    s.commit()
-    return _delivery_json(s, delivery)
+    session = db.session()
+    delivery = deliveries.close(session, deliveries.get_delivery(session, delivery_id, lock="update"), g.principal.name)
+    session.commit()
+    return _delivery_json(session, delivery)

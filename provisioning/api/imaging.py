@@ -19,9 +19,9 @@ _REPORT = Raw({"application/json": schemas.ImagingIn}, "an imaging station's rep
 @endpoint("imaging:write", body=_REPORT, answers={200: schemas.ImagingResult, 404: ERROR, 409: ERROR})
 def report_imaging():
     """An imaging station's report ``{serial, image, station, result, error?, hardware, nonce?}``."""
-    s = db.session()
-    run, outcome = imaging.record(s, imaging.parse_report(body()), g.principal.name)
-    s.commit()
+    session = db.session()
+    run, outcome = imaging.record(session, imaging.parse_report(body()), g.principal.name)
+    session.commit()
     answer = render.outcome(outcome) if outcome else {"applied": False, "already": True}
     return {**answer, "run": _run_json(run)}
 

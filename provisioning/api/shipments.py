@@ -30,10 +30,10 @@ def create_shipment(body: schemas.ShipmentIn):
 
     Without ``from_school`` the shipment leaves the warehouse (``ship``), with it that school
     (``transfer``)."""
-    s = db.session()
-    shipment = shipments.create_shipment(s, g.principal.scope, body.school, body.devices, body.from_school)
-    s.commit()
-    return created(_shipment_json(s, shipment))
+    session = db.session()
+    shipment = shipments.create_shipment(session, g.principal.scope, body.school, body.devices, body.from_school)
+    session.commit()
+    return created(_shipment_json(session, shipment))
 
 
 @bp.get("/shipments")
@@ -41,18 +41,18 @@ def create_shipment(body: schemas.ShipmentIn):
 def list_shipments(query: PageQuery):
     """The shipments the caller sees, newest first (school IT: those to or from its schools), each
     with its reconciliation."""
-    s = db.session()
-    rows, last = shipments.list_shipments(s, g.principal.scope, query.limit, query.after)
-    return render.paged([_shipment_json(s, x) for x in rows], last)
+    session = db.session()
+    rows, last = shipments.list_shipments(session, g.principal.scope, query.limit, query.after)
+    return render.paged([_shipment_json(session, x) for x in rows], last)
 
 
 @bp.get("/shipments/<int:shipment_id>")
 @endpoint("shipments:read", answers={200: schemas.ShipmentDetail, 404: ERROR})
 def get_shipment(shipment_id: int):
     """A shipment with its reconciliation (seen by both sides), and how many scans were refused."""
-    s = db.session()
-    return {**_shipment_json(s, shipments.get_shipment(s, shipment_id, g.principal.scope)),
-            "refused": refused_scans.count(s, shipment_id=shipment_id)}
+    session = db.session()
+    return {**_shipment_json(session, shipments.get_shipment(session, shipment_id, g.principal.scope)),
+            "refused": refused_scans.count(session, shipment_id=shipment_id)}
 
 
 @bp.get("/shipments/<int:shipment_id>/packing-list.pdf")
@@ -60,8 +60,8 @@ def get_shipment(shipment_id: int):
     200: File(("application/pdf",), "the packing list with signature lines"), 404: ERROR})
 def packing_list_pdf(shipment_id: int, query: schemas.PackingQuery):
     """The packing list with signature lines; ``?box_size=N`` gives each box of N its own page."""
-    s = db.session()
-    packing = paperwork.packing_list(s, shipments.get_shipment(s, shipment_id, g.principal.scope))
+    session = db.session()
+    packing = paperwork.packing_list(session, shipments.get_shipment(session, shipment_id, g.principal.scope))
     pdf = labels_documents.packing_list_pdf(packing, query.box_size)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": disposition(f"shipment-{shipment_id}.pdf")})
@@ -71,9 +71,9 @@ def packing_list_pdf(shipment_id: int, query: schemas.PackingQuery):
 @endpoint("shipments:arrive", scan="arrive", body=schemas.ScanIn, answers={200: schemas.PlacedOutcome, **CHANGED})
 def arrive(shipment_id: int, body: schemas.ScanIn):
     """One scan at the receiving school: ``{code, nonce?}`` → the device and ``unexpected``."""
-    s = db.session()
+    session = db.session()
     scope = g.principal.scope
-    shipment = shipments.get_shipment(s, shipment_id, scope)
-    outcome, unexpected = shipments.arrive(s, scope, shipment, body.code, checked_nonce(body.nonce))
-    s.commit()
+    shipment = shipments.get_shipment(session, shipment_id, scope)
+    outcome, unexpected = shipments.arrive(session, scope, shipment, body.code, checked_nonce(body.nonce))
+    session.commit()
     return {**render.outcome(outcome), "unexpected": unexpected}

@@ -25,29 +25,29 @@ def _stocktake_json(session, stocktake) -> dict:
 @endpoint("stocktakes", body=schemas.StocktakeIn, answers={201: schemas.Stocktake})
 def start_stocktake(body: schemas.StocktakeIn):
     """``{school}`` for a school, ``{}`` for the warehouse: the expected set is taken now."""
-    s = db.session()
-    stocktake = stocktakes.start(s, g.principal.scope, body.school)
-    s.commit()
-    return created(_stocktake_json(s, stocktake))
+    session = db.session()
+    stocktake = stocktakes.start(session, g.principal.scope, body.school)
+    session.commit()
+    return created(_stocktake_json(session, stocktake))
 
 
 @bp.get("/stocktakes/<int:stocktake_id>")
 @endpoint("stocktakes", answers={200: schemas.StocktakeDetail, 404: ERROR})
 def get_stocktake(stocktake_id: int):
     """A stocktake: found, missing (with the last event), unexpected (with where it should be)."""
-    s = db.session()
-    return {**_stocktake_json(s, stocktakes.get(s, stocktake_id, g.principal.scope)),
-            "refused": refused_scans.count(s, stocktake_id=stocktake_id)}
+    session = db.session()
+    return {**_stocktake_json(session, stocktakes.get(session, stocktake_id, g.principal.scope)),
+            "refused": refused_scans.count(session, stocktake_id=stocktake_id)}
 
 
 @bp.post("/stocktakes/<int:stocktake_id>/scan")
 @endpoint("stocktakes", scan="audited", body=schemas.CountScanIn, answers={200: Outcome, **CHANGED})
 def stocktake_scan(stocktake_id: int, body: schemas.CountScanIn):
     """One device counted: an ``audited`` fact in its history (its status stays)."""
-    s = db.session()
+    session = db.session()
     scope = g.principal.scope
-    outcome = stocktakes.scan(s, scope, stocktakes.get(s, stocktake_id, scope), body.code)
-    s.commit()
+    outcome = stocktakes.scan(session, scope, stocktakes.get(session, stocktake_id, scope), body.code)
+    session.commit()
     return render.outcome(outcome)
 
 
@@ -55,8 +55,8 @@ def stocktake_scan(stocktake_id: int, body: schemas.CountScanIn):
 @endpoint("stocktakes", answers={200: schemas.Stocktake, **CHANGED})
 def close_stocktake(stocktake_id: int):
     """Freeze the result; later scans are refused."""
-    s = db.session()
+    session = db.session()
     scope = g.principal.scope
-    stocktake = stocktakes.close(s, scope, stocktakes.get(s, stocktake_id, scope))
-    s.commit()
-    return _stocktake_json(s, stocktake)
+    stocktake = stocktakes.close(session, scope, stocktakes.get(session, stocktake_id, scope))
+    session.commit()
+    return _stocktake_json(session, stocktake)

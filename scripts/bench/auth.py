@@ -113,13 +113,13 @@ def login_page(server: directory_server.DirectoryServer, folder: Path):
     app = create_app(config, instance_path=str(folder / "instance"))
     with app.app_context():
         migrations.upgrade(db.engine())
-        s = db.session()
-        catalog.create_founder(s, {"code": directory_server.FOUNDER, "name": "Dienvidkurzemes novads"})
-        catalog.create_founder(s, {"code": "LIEPAJA", "name": "Liepājas valstspilsēta"})
+        session = db.session()
+        catalog.create_founder(session, {"code": directory_server.FOUNDER, "name": "Dienvidkurzemes novads"})
+        catalog.create_founder(session, {"code": "LIEPAJA", "name": "Liepājas valstspilsēta"})
         for reg, founder in ((directory_server.SCHOOL_A, directory_server.FOUNDER),
                              (directory_server.SCHOOL_B, "LIEPAJA"), (directory_server.SCHOOL_GROUP, "LIEPAJA")):
-            catalog.create_school(s, {"registration_number": reg, "name": f"Skola {reg}", "founder": founder})
-        s.commit()
+            catalog.create_school(session, {"registration_number": reg, "name": f"Skola {reg}", "founder": founder})
+        session.commit()
     local = threading.local()
 
     def work(rng):
@@ -147,18 +147,20 @@ def policy_overhead(folder: Path, requests: int, rounds: int) -> dict:
     app = create_app(Config(env="test", database_url=url, secret_key="b" * 40), instance_path=str(folder / "instance"))
     with app.app_context():
         migrations.upgrade(db.engine())
-        s = db.session()
-        catalog.create_founder(s, {"code": "RIGA", "name": "Rīga"})
-        school = catalog.create_school(s, {"registration_number": "3113900701", "name": "Skola", "founder": "RIGA"})
-        device = lifecycle.register(s, [Device(serial="PF0BENCH01", manufacturer="Lenovo", model="11e")], "bench")[0]
+        session = db.session()
+        catalog.create_founder(session, {"code": "RIGA", "name": "Rīga"})
+        school = catalog.create_school(session, {"registration_number": "3113900701", "name": "Skola",
+                                                 "founder": "RIGA"})
+        laptop = Device(serial="PF0BENCH01", manufacturer="Lenovo", model="11e")
+        device = lifecycle.register(session, [laptop], "bench")[0]
         for action, params in (("receive", {}), ("image", {"image": "w11"}), ("label", {}),
                                ("ship", {"school": school.registration_number}), ("arrive", {})):
-            lifecycle.apply(s, device, action, params, "bench")
-        auth.add_user(s, "skolas-it", "school_it", [school.registration_number])
-        _, token = auth.create_token(s, "skolas-it")
-        s.commit()
-        principal = auth.load_principal(s, 1, "skolas-it", "school_it")
-        device = s.get(Device, device.id)
+            lifecycle.apply(session, device, action, params, "bench")
+        auth.add_user(session, "skolas-it", "school_it", [school.registration_number])
+        _, token = auth.create_token(session, "skolas-it")
+        session.commit()
+        principal = auth.load_principal(session, 1, "skolas-it", "school_it")
+        device = session.get(Device, device.id)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     path = f"/api/v1/devices/{device.serial}"

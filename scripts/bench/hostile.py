@@ -285,7 +285,7 @@ def prepare(tmp: Path) -> tuple[dict, str, dict]:
 
 def report(res: dict[str, Result], args) -> list[str]:
     f, b = res["Fleet"], res["baseline"]
-    n, s = args.requests, args.stalled
+    n, stalled = args.requests, args.stalled
 
     def ms(seconds: float) -> str:
         return f"≥ {CLIENT_TIMEOUT * 1000:.0f}" if seconds >= CLIENT_TIMEOUT else f"{seconds * 1000:.1f}"
@@ -308,13 +308,13 @@ def report(res: dict[str, Result], args) -> list[str]:
     return [
         "| metric | Fleet | baseline | ratio |", "| --- | --- | --- | --- |",
         row("/healthz p50, quiet (ms)", f.quiet["healthz"][1], b.quiet["healthz"][1], ms),
-        row(f"/healthz p50, {s} stalled connections open (ms)", f.stalled["healthz"][1], b.stalled["healthz"][1], ms,
-            timed_out(f.stalled["healthz"][1], b.stalled["healthz"][1])),
+        row(f"/healthz p50, {stalled} stalled connections open (ms)", f.stalled["healthz"][1],
+            b.stalled["healthz"][1], ms, timed_out(f.stalled["healthz"][1], b.stalled["healthz"][1])),
         f"| /healthz p50, stalled ÷ quiet | {slowdown(f, 'healthz')} | {slowdown(b, 'healthz')} | — |",
         count(f"/healthz answered within {CLIENT_TIMEOUT:g} s, stalled connections open",
               f.stalled["healthz"][0], b.stalled["healthz"][0], n),
         row("scan p50, quiet (ms)", f.quiet["scan"][1], b.quiet["scan"][1], ms),
-        row(f"scan p50, {s} stalled connections open (ms)", f.stalled["scan"][1], b.stalled["scan"][1], ms,
+        row(f"scan p50, {stalled} stalled connections open (ms)", f.stalled["scan"][1], b.stalled["scan"][1], ms,
             timed_out(f.stalled["scan"][1], b.stalled["scan"][1])),
         count(f"scans answered within {CLIENT_TIMEOUT:g} s, stalled connections open",
               f.stalled["scan"][0], b.stalled["scan"][0], n),

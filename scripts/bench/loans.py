@@ -96,33 +96,33 @@ def handout(rounds: int, pg_url: str | None) -> float:
                      instance_path=tmp)
     with app.app_context():
         upgrade(db.engine())
-        s = db.session()
+        session = db.session()
         founder = Founder(code=f"B{time.time_ns() % 10**6}", name="Ķekavas novada pašvaldība")
         school = School(registration_number=f"{time.time_ns() % 10**10:010d}", name="Baložu vidusskola",
                         founder=founder)
-        s.add_all([founder, school])
-        s.flush()
-        user = add_user(s, f"bench-it-{time.time_ns()}", "school_it", [school.registration_number])
-        _, token = create_token(s, user.name, "bench")
-        s.commit()
+        session.add_all([founder, school])
+        session.flush()
+        user = add_user(session, f"bench-it-{time.time_ns()}", "school_it", [school.registration_number])
+        _, token = create_token(session, user.name, "bench")
+        session.commit()
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
 
     def one_round(r: int) -> None:
         with app.app_context():
-            s = db.session()
-            devices = lifecycle.register(s, [
+            session = db.session()
+            devices = lifecycle.register(session, [
                 Device(serial=f"BNCH{r:03d}{i:04d}{time.time_ns() % 10**6}", manufacturer="HP", model="ProBook 450 G9")
                 for i in range(CLASS)], "bench")
             for device in devices:
                 for action, params in (("receive", {}), ("image", {"image": "win11"}), ("label", {}),
                                        ("ship", {"school": school.registration_number}), ("arrive", {})):
-                    lifecycle.apply(s, device, action, params, "bench")
+                    lifecycle.apply(session, device, action, params, "bench")
             pupils = [Pupil(school_id=school.id, register_id=f"R{r}-{i}-{time.time_ns()}", given_name="Ērika",
                             family_name=f"Ņikitina {i}", grade="5.b", guardian_name="Jānis Bērziņš",
                             eligibility="large_family") for i in range(CLASS)]
-            s.add_all(pupils)
-            s.commit()
+            session.add_all(pupils)
+            session.commit()
             pairs = [{"pupil": p.id, "device": d.serial} for p, d in zip(pupils, devices, strict=True)]
         start = time.perf_counter()
         response = client.post("/api/v1/loans/class", json={"pairs": pairs, "accessories": ["charger"]},

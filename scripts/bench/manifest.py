@@ -70,12 +70,12 @@ def bare_executemany(engine, n: int, prefix: str) -> float:
 def run(url: str, engine, n: int, port: int, receive: int = 2_000, clients: int = 16, rounds: int = 3) -> list[str]:
     app = create_app(Config(env="production", database_url=url, secret_key=secrets.token_hex(20),
                             public_url="https://fleet.example.lv"))
-    with Session(engine) as s:
-        auth.add_user(s, "manifests", "warehouse")
-        _, token = auth.create_token(s, "manifests", "bench")
-        catalog.create_contract(s, {"number": "BENCH-M", "supplier": "SIA Bench", "funding_source": "rrf",
+    with Session(engine) as session:
+        auth.add_user(session, "manifests", "warehouse")
+        _, token = auth.create_token(session, "manifests", "bench")
+        catalog.create_contract(session, {"number": "BENCH-M", "supplier": "SIA Bench", "funding_source": "rrf",
                                     "unit_price": "600.00"})
-        s.commit()
+        session.commit()
     client = app.test_client()
 
     def fleet_import(prefix: str) -> tuple[float, int]:

@@ -45,16 +45,16 @@ def load_devices(engine, n: int, prefix: str = "DIB") -> None:
     """COPY n received devices, each with a valid register → receive history; then VACUUM ANALYZE."""
     now, devices, events = utcnow(), [], []
     for i in range(1, n + 1):
-        s, tag, head = serial(i), format_tag(prefix, i), ""
+        device_serial, tag, head = serial(i), format_tag(prefix, i), ""
         for seq, (action, frm, to, data) in enumerate([
             ("register", None, "expected", {"manufacturer": "Bench", "model": "B1"}),
             ("receive", "expected", "in_warehouse", {"asset_tag": tag}),
         ], start=1):
             ev = SimpleNamespace(seq=seq, action=action, from_status=frm, to_status=to, at=now,
                                  actor="bench", data=data, nonce=None)
-            head = history.chain_hash(head, ev, s)
+            head = history.chain_hash(head, ev, device_serial)
             events.append((i, seq, action, frm, to, now, "bench", json.dumps(data), head))
-        devices.append((i, s, tag, "Bench", "B1", "in_warehouse", now, now, head, 2))
+        devices.append((i, device_serial, tag, "Bench", "B1", "in_warehouse", now, now, head, 2))
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
@@ -71,21 +71,21 @@ def load_devices(engine, n: int, prefix: str = "DIB") -> None:
 
 
 def create_admin_token(engine) -> str:
-    with Session(engine) as s:
-        auth.add_user(s, "bench", "admin")
-        _, token = auth.create_token(s, "bench", "bench")
-        s.commit()
+    with Session(engine) as session:
+        auth.add_user(session, "bench", "admin")
+        _, token = auth.create_token(session, "bench", "bench")
+        session.commit()
     return token
 
 
 def verify_sample(engine, size: int = 500) -> tuple[int, list[str]]:
     """Check the hash chains of the most-scanned devices and of a random sample."""
-    with Session(engine) as s:
-        ids = set(s.scalars(select(Device.id).order_by(Device.history_length.desc()).limit(size)))
-        ids |= set(s.scalars(select(Device.id).order_by(text("random()")).limit(size)))
+    with Session(engine) as session:
+        ids = set(session.scalars(select(Device.id).order_by(Device.history_length.desc()).limit(size)))
+        ids |= set(session.scalars(select(Device.id).order_by(text("random()")).limit(size)))
         broken = []
-        for d in s.scalars(select(Device).where(Device.id.in_(ids))).unique():
-            events = list(s.scalars(select(Event).where(Event.device_id == d.id).order_by(Event.seq)))
+        for d in session.scalars(select(Device).where(Device.id.in_(ids))).unique():
+            events = list(session.scalars(select(Event).where(Event.device_id == d.id).order_by(Event.seq)))
             if (b := history.verify_device(d, events)) is not None:
                 broken.append(str(b))
     return len(ids), broken
@@ -167,13 +167,13 @@ def open_loop(port, token, args, tag) -> dict:
     """Latency at a fixed offered load, each scan measured from its due time."""
     total, t0 = int(args.rate * args.duration), time.perf_counter() + 1.0
 
-    def station_loop(s):
-        station, latencies, errors = Station(port, token, args.devices, f"{tag}-s{s}"), [], Counter()
+    def station_loop(station_index):
+        station, latencies, errors = Station(port, token, args.devices, f"{tag}-s{station_index}"), [], Counter()
         try:
             station.conn.connect()  # before the first due time: connecting is not measured
         except OSError:
             pass  # the first scan tries again and reports the failure
-        for i in range(s, total, args.stations):
+        for i in range(station_index, total, args.stations):
             due = t0 + i / args.rate
             time.sleep(max(0.0, due - time.perf_counter()))
             status, error = station.scan()
