@@ -25,11 +25,11 @@ _MANIFEST = Raw({
 }, "the manifest: JSON, or a CSV/XLSX file")
 
 
-def _delivery_json(session, d) -> dict:
+def _delivery_json(session, delivery) -> dict:
     return {
-        "id": d.id, "contract": d.contract.number, "created_at": render.when(d.created_at),
-        "created_by": d.created_by, "closed_at": render.when(d.closed_at), "closed_by": d.closed_by,
-        **deliveries.report(session, d),
+        "id": delivery.id, "contract": delivery.contract.number, "created_at": render.when(delivery.created_at),
+        "created_by": delivery.created_by, "closed_at": render.when(delivery.closed_at),
+        "closed_by": delivery.closed_by, **deliveries.report(session, delivery),
     }
 
 
@@ -59,7 +59,7 @@ def list_deliveries(query: PageQuery):
     """The deliveries newest first, each with its reconciliation, a page at a time."""
     session = db.session()
     rows, last = deliveries.list_deliveries(session, query.limit, query.after)
-    return render.paged([_delivery_json(session, d) for d in rows], last)
+    return render.paged([_delivery_json(session, delivery) for delivery in rows], last)
 
 
 @bp.get("/deliveries/<int:delivery_id>")

@@ -16,11 +16,12 @@ CHANGED = {404: ERROR, 409: ERROR}
 
 
 def _shipment_json(session, shipment) -> dict:
-    r = shipments.reconciliation(session, shipment)
+    reconciled = shipments.reconciliation(session, shipment)
     return {"id": shipment.id, "school": shipment.school.registration_number,
             "from_school": shipment.from_school.registration_number if shipment.from_school else None,
             "created_at": render.when(shipment.created_at), "created_by": shipment.created_by,
-            "counts": r.counts(), "missing": list(r.missing), "unexpected": list(r.unexpected), "repeated": r.repeated}
+            "counts": reconciled.counts(), "missing": list(reconciled.missing),
+            "unexpected": list(reconciled.unexpected), "repeated": reconciled.repeated}
 
 
 @bp.post("/shipments")
@@ -43,7 +44,7 @@ def list_shipments(query: PageQuery):
     with its reconciliation."""
     session = db.session()
     rows, last = shipments.list_shipments(session, g.principal.scope, query.limit, query.after)
-    return render.paged([_shipment_json(session, x) for x in rows], last)
+    return render.paged([_shipment_json(session, shipment) for shipment in rows], last)
 
 
 @bp.get("/shipments/<int:shipment_id>")
