@@ -310,8 +310,10 @@ def test_a_killed_class_handout_leaves_all_or_nothing(app, database_url, tmp_pat
         answer = again.get_json()
         if whole:  # every laptop is on loan already: each pair refused, nothing changed
             assert again.status_code == 400, answer
-            assert answer["loans"] == [] and [f["index"] for f in answer["failed"]] == list(range(CLASS_SIZE))
-            assert {f["code"] for f in answer["failed"]} == {"invalid_transition"}
+            refused = answer["error"]["details"]  # nothing handed out: an invalid_input naming every pair
+            assert answer["error"]["code"] == "invalid_input"
+            assert [f["field"] for f in refused] == [f"pairs.{i}" for i in range(CLASS_SIZE)]
+            assert {f["code"] for f in refused} == {"invalid_transition"}
         else:
             assert again.status_code == 200, answer
             assert len(answer["loans"]) == CLASS_SIZE and answer["failed"] == []
