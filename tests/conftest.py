@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import re
 import shutil
 import threading
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -278,9 +280,14 @@ def serving(app):
 CHROMIUM = os.environ.get("FLEET_TEST_CHROMIUM", "/usr/bin/chromium")
 
 
+SCREENSHOTS = Path(os.environ.get("FLEET_TEST_SCREENSHOTS", Path(__file__).resolve().parents[1] / "test-screenshots"))
+
+
 @pytest.fixture
-def browser():
-    """Real Chromium (Debian's) driven by Playwright, headless."""
+def browser(request):
+    """Real Chromium (Debian's) driven by Playwright, headless. When the test ends, every page it left
+    open is saved as a screenshot in ``test-screenshots/`` (``FLEET_TEST_SCREENSHOTS``), named after the
+    test, so people can look at the pages as their users would."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -290,4 +297,18 @@ def browser():
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
         yield chromium
+        _save_screenshots(chromium, request.node.nodeid)
         chromium.close()
+
+
+def _save_screenshots(chromium, nodeid: str) -> None:
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.removeprefix("tests/"))
+    pages = [page for context in chromium.contexts for page in context.pages if not page.is_closed()]
+    if not pages:
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for index, page in enumerate(pages):
+        try:
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{index}.png"), full_page=True)
+        except Exception as e:  # a page mid-navigation or crashed: the test's own verdict stands
+            print(f"screenshot of {nodeid} page {index} not saved: {type(e).__name__}")

@@ -63,7 +63,6 @@ def test_a_guardian_signs_on_the_page(api_as, live, browser, session):
     assert any(obj["/Subtype"] == "/Image" for obj in last["/Resources"]["/XObject"].values())  # the drawn signature
     page.goto(live + path)
     assert page.locator("#refused").is_visible()  # used up
-    page.close()
 
 
 def test_without_a_signature_or_consent_nothing_is_signed(api_as, live, browser, session):
@@ -77,7 +76,6 @@ def test_without_a_signature_or_consent_nothing_is_signed(api_as, live, browser,
     page.click("#submit")  # no signature drawn: the page asks for one and does not send
     page.wait_for_timeout(300)
     assert dialogs and it.get(f"loans/{loan['id']}").get_json()["agreement"]["status"] == "awaiting_signature"
-    page.close()
 
 
 def test_an_expired_link_is_refused_in_the_browser(api_as, live, browser, session):
@@ -90,7 +88,6 @@ def test_an_expired_link_is_refused_in_the_browser(api_as, live, browser, sessio
     assert response.status == 410 and page.locator("#refused").is_visible()
     assert "novecojusi" in page.content()
     assert session.scalar(select(Document).where(Document.content_type == "image/png")) is None
-    page.close()
 
 
 def test_at_the_desk_a_signed_in_school_user_s_tablet_records_desk(api_as, live, browser, session):
@@ -115,4 +112,3 @@ def test_at_the_desk_a_signed_in_school_user_s_tablet_records_desk(api_as, live,
     page.click("#submit")
     page.wait_for_selector("#done")
     assert it.get(f"loans/{loan['id']}").get_json()["agreement"]["method"] == "desk"
-    page.close()
