@@ -108,16 +108,6 @@ def _device_from(item: Any, contracts: dict[str, Contract]) -> Device:
 
 # --- listing with keyset pagination ---------------------------------------------------------
 
-MAX_ID = 2**31 - 1  # devices.id is a 32-bit integer on PostgreSQL
-# The one cursor format and ?limit= live in fleet.paging; these names stay for the callers not yet on it.
-DEFAULT_LIMIT, MAX_LIMIT = paging.DEFAULT_LIMIT, paging.MAX_LIMIT
-encode_cursor, parse_limit = paging.encode_cursor, paging.parse_limit
-
-
-def decode_cursor(cursor: str) -> int:
-    return paging.decode_cursor(cursor, MAX_ID)
-
-
 def list_devices(
     session: Session, scope: ColumnElement[bool], *, status: str | None, school: str | None,
     limit: int, after: int | None,

@@ -76,18 +76,20 @@ def whole_number(low: int, high: int, description: str | None = None) -> Any:
 Id = whole_number(1, 2**31 - 1, "an id")
 
 
-def _cursor(value: Any) -> Any:
-    if isinstance(value, str):
-        found = paging.cursor_id(value)
+def cursor(maximum: int = paging.MAX_ROW_ID) -> Any:
+    """``?after=``: a cursor this service gave out, naming a row id up to ``maximum`` (a list over a
+    32-bit id column passes its own)."""
+    def check(value: Any) -> Any:
+        found = paging.cursor_id(value, maximum) if isinstance(value, str) else None
         if found is None:
             raise ValueError(_l("must be the cursor of a previous page (its next)"))
         return found
-    raise ValueError(_l("must be the cursor of a previous page (its next)"))
+    return Annotated[int, BeforeValidator(check), WithJsonSchema({
+        "type": "string", "pattern": "^[A-Za-z0-9_-]+$", "description": "the `next` of the previous page",
+    })]
 
 
-Cursor = Annotated[int, BeforeValidator(_cursor), WithJsonSchema({
-    "type": "string", "pattern": "^[A-Za-z0-9_-]+$", "description": "the `next` of the previous page",
-})]
+Cursor = cursor()
 Limit = whole_number(1, paging.MAX_LIMIT, "items per page")
 
 

@@ -7,10 +7,12 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from fleet import lifecycle
-from fleet.api.schemas.common import Id, Model, PageQuery, Timestamp
+from fleet.api.schemas.common import Id, Model, PageQuery, Timestamp, cursor
 from fleet.devices import MAX_BATCH
+from fleet.http.routing import MAX_ID
 
 STATUSES = Literal[tuple(lifecycle.STATUSES)]  # type: ignore[valid-type]
+DeviceCursor = cursor(MAX_ID)  # devices.id is a 32-bit integer on PostgreSQL
 # The lifecycle's actions a caller applies directly (the others come with a loan, a delivery, …).
 DIRECT_ACTIONS = Literal[tuple(a for a, rule in lifecycle.ACTIONS.items() if rule.owner is None)]  # type: ignore
 
@@ -45,6 +47,7 @@ class DeviceList(Model):
 
 
 class DeviceQuery(PageQuery):
+    after: DeviceCursor | None = None
     status: STATUSES | None = None
     school: str | None = Field(None, description="a school's registration number")
 
