@@ -85,21 +85,23 @@ def match(code: object) -> Match:
     raise FleetError("not_found", _l("no device matches %(code)s", code=repr(code)), {"ref": code})
 
 
-def resolve(
-    session: Session, code: object, visible: Scope | Callable[[Device], bool] | None = None, lock: bool = False
-) -> Device:
+def resolve(session: Session, code: object, scope: Scope | None = None, lock: bool = False) -> Device:
     """The device a code names (locked for the lifecycle when ``lock``).
 
-    A device outside ``visible`` (a ``fleet.access.policy.Scope``, or a predicate) is answered
-    exactly like one that does not exist.
+    A device outside ``scope`` is answered exactly like one that does not exist (no scope: any device).
     """
-    visible = getattr(visible, "sees_device", visible)
     m = match(code)
     if lock:
         device = lifecycle.lock_device(session, m.column, m.value)
     else:
         device = session.scalar(select(Device).where(getattr(Device, m.column) == m.value))
-    if device is None or (visible is not None and not visible(device)):
-        raise m.missing or FleetError("not_found", _l("no device matches %(code)s", code=repr(code.strip())),
-                                      {"ref": code.strip()})
+    if device is None or (scope is not None and not scope.sees_device(device)):
+        raise not_found(code, m)
     return device
+
+
+def not_found(code: object, m: Match | None = None) -> FleetError:
+    """The refusal of a code that names no device (or one the caller may not see: the same words)."""
+    m = m or match(code)
+    return m.missing or FleetError("not_found", _l("no device matches %(code)s", code=repr(code.strip())),
+                                   {"ref": code.strip()})

@@ -40,7 +40,7 @@ def scanned(session: Session, scope: Scope, code: Any, action: str | None = None
         return Scanned(resolvers.resolve(session, code, scope))
     if action == "bind":
         policy.require(scope.principal, "labels:preprint")
-        outcome = labelling.bind(session, code, params.pop("serial", None), scope.actor, scope)
+        outcome = labelling.bind(session, code, params.pop("serial", None), scope)
         return Scanned(outcome.device, outcome)
     policy.require(scope.principal, "devices:act")
     if action == "label":

@@ -55,13 +55,11 @@ def create_shipment(
     session.add(shipment)
     session.flush()
     errors, shipped = [], {}
-
-    def listable(device: Device) -> bool:  # a device listed twice was visible before it was sent
-        return device.id in shipped or scope.sees_device(device)
-
     for index, ref in enumerate(refs):
         try:
-            device = resolvers.resolve(session, ref, listable, lock=True)
+            device = resolvers.resolve(session, ref, lock=True)
+            if device.id not in shipped and not scope.sees_device(device):  # listed twice: seen before it was sent
+                raise resolvers.not_found(ref)
             if device.id in shipped:
                 raise FleetError("duplicate", _l("listed already as item %(item)s", item=shipped[device.id]))
             if from_school is not None and device.school_id != from_school.id:

@@ -88,7 +88,7 @@ def print_labels(body: schemas.PrintRunIn):
     format "zpl"), starting after `skip` used cells, shifted by `printer`'s calibration. Each label
     printed is a ``label_printed`` event with its `reason` (a reprint must give one)."""
     session = db.session()
-    devices = labelling.run_devices(session, body.model_dump(exclude_unset=True), g.principal.scope.sees_device)
+    devices = labelling.run_devices(session, body.model_dump(exclude_unset=True), g.principal.scope)
     sheet = labelling.sheet(session, _printers(), body.printer, body.stock, body.skip)
     run = labelling.record_prints(session, devices, body.reason, sheet.stock.id, sheet.printer, body.format,
                                   g.principal.name)

@@ -3,7 +3,6 @@ such a label together with a device's serial binds the two (``tag_bound``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 
 import labels
 from fleet import lifecycle, resolvers
+from fleet.access.policy import Scope
 from fleet.asset_tags import allocate_tag, in_number_order, parse_tag
 from fleet.errors import FleetError, invalid
 from fleet.i18n import _l
@@ -58,14 +58,15 @@ def preprinted(session: Session, code: Any) -> PreprintedTag | None:
     return session.get(PreprintedTag, m.value)
 
 
-def bind(session: Session, code: Any, serial: Any, actor: str, visible: Callable[[Device], bool]) -> lifecycle.Outcome:
-    """Bind a pre-printed tag to the device with `serial`: the label's first scan with the serial."""
+def bind(session: Session, code: Any, serial: Any, scope: Scope) -> lifecycle.Outcome:
+    """Bind a pre-printed tag to the device with `serial` (one ``scope`` sees), as its actor: the label's
+    first scan with the serial."""
     if not isinstance(serial, str) or not serial.strip():
         raise invalid(_l("the device's serial is required to bind a pre-printed label"), [{"field": "serial"}])
     tag = preprinted(session, code)
     if tag is None:
         raise FleetError("not_found", _l("no pre-printed label %(code)s", code=repr(code)), {"ref": code})
-    device = resolvers.resolve(session, serial, visible, lock=True)
+    device = resolvers.resolve(session, serial, scope, lock=True)
     if tag.device_id is not None:
         if tag.device_id == device.id:
             return lifecycle.Outcome(device, session.scalar(
@@ -74,8 +75,8 @@ def bind(session: Session, code: Any, serial: Any, actor: str, visible: Callable
         raise FleetError("conflict", _l("the label %(tag)s is on another device already", tag=tag.tag),
                          {"tag": tag.tag})
     outcome = lifecycle.apply(session, device, "tag_bound", {"tag": parse_tag(tag.tag), "batch": tag.batch_id},
-                              actor, via="labels")
+                              scope.actor, via="labels")
     tag.device_id = device.id
-    tag.bound_by = actor
+    tag.bound_by = scope.actor
     session.flush()
     return outcome

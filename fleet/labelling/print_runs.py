@@ -5,13 +5,13 @@ history says which label is on it."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fleet import lifecycle, resolvers
+from fleet.access.policy import Scope
 from fleet.asset_tags import in_number_order
 from fleet.errors import FleetError, invalid
 from fleet.i18n import _l, api_locale
@@ -20,15 +20,15 @@ from fleet.models import Device, Event, Printer, Shipment, shipment_items
 MAX_RUN = 5_000
 
 
-def run_devices(session: Session, spec: dict, visible: Callable[[Device], bool]) -> list[Device]:
+def run_devices(session: Session, spec: dict, scope: Scope) -> list[Device]:
     """The devices of a print run: `devices` (refs), or every tagged device of a `delivery` or a
-    `shipment`. All or nothing: every bad ref is reported with its index."""
+    `shipment`, those ``scope`` sees. All or nothing: every bad ref is reported with its index."""
     given = [k for k in ("devices", "delivery", "shipment") if spec.get(k) is not None]
     if len(given) != 1:
         raise invalid(_l("say what to print: exactly one of devices, delivery, shipment"),
                       [{"field": "devices"}, {"field": "delivery"}, {"field": "shipment"}])
     if given[0] == "devices":
-        return _listed(session, spec["devices"], visible)
+        return _listed(session, spec["devices"], scope)
     ident = spec[given[0]]
     if not isinstance(ident, int) or isinstance(ident, bool):
         raise invalid(_l("%(field)s must be an id (a whole number)", field=given[0]), [{"field": given[0]}])
@@ -36,12 +36,12 @@ def run_devices(session: Session, spec: dict, visible: Callable[[Device], bool])
         query = select(Device).where(Device.delivery_id == ident)
     else:
         shipment = session.get(Shipment, ident)
-        if shipment is None or not _sees_shipment(shipment, visible, session):
+        if shipment is None or not _sees_shipment(shipment, scope, session):
             raise FleetError("not_found", _l("shipment %(shipment)s not found", shipment=ident), {"ref": ident})
         query = select(Device).join(shipment_items, shipment_items.c.device_id == Device.id) \
             .where(shipment_items.c.shipment_id == ident)
     query = query.order_by(*in_number_order(Device.asset_tag), Device.id)
-    rows = [d for d in session.scalars(query).unique() if visible(d)]
+    rows = [d for d in session.scalars(query).unique() if scope.sees_device(d)]
     if given[0] == "delivery" and not rows:
         raise FleetError("not_found", _l("delivery %(delivery)s not found or has no device you may see",
                                          delivery=ident),
@@ -54,20 +54,20 @@ def run_devices(session: Session, spec: dict, visible: Callable[[Device], bool])
     return rows
 
 
-def _sees_shipment(shipment: Shipment, visible: Callable[[Device], bool], session: Session) -> bool:
+def _sees_shipment(shipment: Shipment, scope: Scope, session: Session) -> bool:
     device = session.scalar(select(Device).join(shipment_items, shipment_items.c.device_id == Device.id)
                             .where(shipment_items.c.shipment_id == shipment.id).limit(1))
-    return device is not None and visible(device)
+    return device is not None and scope.sees_device(device)
 
 
-def _listed(session: Session, refs: Any, visible: Callable[[Device], bool]) -> list[Device]:
+def _listed(session: Session, refs: Any, scope: Scope) -> list[Device]:
     if not isinstance(refs, list) or not 1 <= len(refs) <= MAX_RUN:
         raise invalid(_l("devices must be a list of 1-%(max)s serials, asset tags or label URLs", max=MAX_RUN),
                       [{"field": "devices"}])
     errors, found, seen = [], [], {}
     for index, ref in enumerate(refs):
         try:
-            device = resolvers.resolve(session, ref, visible)
+            device = resolvers.resolve(session, ref, scope)
             if device.id in seen:
                 raise FleetError("duplicate", _l("listed already as item %(item)s", item=seen[device.id]))
             if device.asset_tag is None:
