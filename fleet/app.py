@@ -15,6 +15,7 @@ from fleet import db, i18n
 from fleet.access import csrf
 from fleet.config import Config, instance_secret
 from fleet.http.routing import install_converters
+from fleet.web import pages
 
 PLAIN_COOKIE, SECURE_COOKIE = "fleet", "__Host-fleet"  # the session cookie over HTTP, over HTTPS
 
@@ -29,6 +30,7 @@ def create_app(config: Config | None = None, instance_path: str | None = None) -
     url = config.database_url or db.default_sqlite_url(app.instance_path)
     db.init_app(app, url, {"asset_tag_prefix": config.asset_tag_prefix})
     i18n.init_app(app)
+    pages.init_app(app)
     _register_blueprints(app)
     _register_error_handlers(app)
     csrf.init_app(app)
@@ -130,8 +132,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_error_handlers(app: Flask) -> None:
+    from fleet.errors import FleetError
     from fleet.http import http_error_json
-    from fleet.web.errors import http_error_page
+    from fleet.web.errors import http_error_page, refusal_page
+
+    app.register_error_handler(FleetError, refusal_page)  # a page's refusal (the API's blueprints answer JSON)
 
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException):

@@ -47,12 +47,26 @@ def translations(locale: str) -> Translations:
     """The catalog of ``locale`` (one of ``LOCALES``), compiled from its ``.po`` once per process."""
     if locale not in LOCALES:
         raise ValueError(f"no catalog for locale {locale!r}")
-    with open(DIRECTORY / locale / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as po:
-        catalog = read_po(po, locale=locale, domain=DOMAIN)
+    catalog = read_catalog(locale)
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
     return Translations(compiled, domain=DOMAIN)
+
+
+def read_catalog(locale: str):
+    """The ``.po`` catalog of ``locale``: ``messages.po``, plus any other ``.po`` beside it (a piece of
+    work may bring its messages in a file of their own; ``scripts/update-catalogs`` folds them in)."""
+    folder = DIRECTORY / locale / "LC_MESSAGES"
+    with open(folder / f"{DOMAIN}.po", "rb") as po:
+        catalog = read_po(po, locale=locale, domain=DOMAIN)
+    for extra in sorted(folder.glob("*.po")):
+        if extra.name != f"{DOMAIN}.po":
+            with open(extra, "rb") as po:
+                for message in read_po(po, locale=locale):
+                    if message.id:
+                        catalog[message.id] = message  # (keyed by id and context)
+    return catalog
 
 
 class Text:
@@ -135,7 +149,11 @@ def _accepted(default: str) -> str:
 
 
 def select_locale() -> str:
-    """A page's locale: the remembered choice (the ``lang`` cookie), else Accept-Language, else Latvian."""
+    """A page's locale: ``?lang=`` (remembered from then on, ``_remember``), else the remembered choice
+    (the ``lang`` cookie), else Accept-Language, else Latvian."""
+    asked = request.args.get(COOKIE)
+    if asked in LOCALES:
+        return asked
     chosen = request.cookies.get(COOKIE)
     if chosen in LOCALES:
         return chosen
@@ -162,6 +180,17 @@ def init_app(app: Flask) -> None:
     babel.domain_instance = CatalogDomain()  # (a cached_property of Babel: set once, read by every gettext)
     app.jinja_env.globals.update(page_locale=current_locale, LOCALES=LOCALES)
     app.after_request(_vary)
+    app.after_request(_remember)
+
+
+def _remember(response):
+    """A page opened with ``?lang=lv`` or ``?lang=en`` keeps that language: the choice goes in the cookie
+    the switch sets (``fleet.web.language``)."""
+    asked = request.args.get(COOKIE)
+    if asked in LOCALES and asked != request.cookies.get(COOKIE) and not request.path.startswith("/api/"):
+        response.set_cookie(COOKIE, asked, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                            secure=request.is_secure)
+    return response
 
 
 def _vary(response):

@@ -28,6 +28,8 @@ from fleet.migrations import upgrade
 from tests import factories
 from tests.postgres_reset import PostgresReset
 
+pytest_plugins = ["tests.pages"]  # live, staff: staff pages in Chromium
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

@@ -27,7 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "deliveries:read", "deliveries:write", "imaging:write", "labels:print", "labels:preprint",
         "shipments:read", "shipments:write", "shipments:arrive", "stocktakes",
         "pupils:read", "pupils:write", "loans:write", "agreements:read", "agreements:signed", "templates:write",
-        "access_log:read", "outbox:read",
+        "access_log:read", "outbox:read", "administration",
     }),
     "warehouse": frozenset({
         *READ, "contracts:write", "devices:write", "devices:act",

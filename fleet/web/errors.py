@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import g, render_template
 from werkzeug.exceptions import HTTPException
 
 from fleet.errors import STATUS, FleetError
 from fleet.i18n import _l
-from fleet.web.blueprint import bp
+from fleet.web.pages import signed_in
 
 HTTP_MESSAGES = {
     400: _l("The request could not be understood."),
@@ -27,10 +27,18 @@ def http_error_page(e: HTTPException):
     if message is None:
         return e
     error = FleetError(CODES.get(e.code, "invalid_input"), message)
+    _with_navigation()
     allow = {"Allow": ", ".join(e.valid_methods)} if getattr(e, "valid_methods", None) else {}  # a 405 says which
     return render_template("errors/error.html", error=error), e.code, allow
 
 
-@bp.errorhandler(FleetError)
-def _refusal_page(e: FleetError):  # a refusal a page of this blueprint raised and did not catch
+def refusal_page(e: FleetError):
+    """A refusal a page raised and did not catch (the API's blueprints answer it as JSON)."""
+    _with_navigation()
     return render_template("errors/error.html", error=e), e.status
+
+
+def _with_navigation() -> None:
+    """An error page keeps the bar of a signed-in member of staff: the way back is one click."""
+    if "principal" not in g:
+        g.principal = signed_in()

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, redirect, render_template, session, url_for
+from flask import current_app, g, jsonify, render_template
 from sqlalchemy import text
 
 from fleet import db, home
-from fleet.access import sessions
-from fleet.errors import FleetError
-from fleet.web.blueprint import bp, config
+from fleet.web.blueprint import bp
+from fleet.web.pages import page
 
 
 @bp.get("/", endpoint="home")
+@page()
 def home_page():
-    db_session = db.session()
-    try:
-        principal = sessions.principal(db_session, session.get("sid"), config())
-    except FleetError:
-        return redirect(url_for("web.login_form"), 303)
-    return render_template("home/home.html", principal=principal, overview=home.overview(db_session, principal))
+    return render_template("home/home.html", overview=home.overview(db.session(), g.principal))
 
 
 @bp.get("/healthz")

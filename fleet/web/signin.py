@@ -9,6 +9,7 @@ from fleet.access import access_log, csrf, sessions, staff_login
 from fleet.errors import FleetError
 from fleet.i18n import _
 from fleet.web.blueprint import bp, config
+from fleet.web.language import safe_next
 
 
 def _refusal(e: FleetError) -> str:
@@ -26,7 +27,7 @@ def _refusal(e: FleetError) -> str:
 
 @bp.get("/login")
 def login_form():
-    return render_template("signin/login.html")
+    return render_template("signin/login.html", next=safe_next(request.args.get("next")))
 
 
 @bp.post("/login")
@@ -39,7 +40,8 @@ def login():
         db_session.rollback()
         detail = e.localized() if e.code in ("forbidden", "invalid_input") else ""  # (the others say no more)
         page = render_template("signin/login.html", error=e, message=_refusal(e), detail=detail,
-                               username=username if isinstance(username, str) else "")
+                               username=username if isinstance(username, str) else "",
+                               next=safe_next(request.form.get("next")))
         headers = {"Retry-After": str(e.details["retry_after"])} if e.code == "throttled" else {}
         return page, e.status, headers
     sessions.end(db_session, session.get("sid"))  # signing in again in the same browser ends its earlier session
@@ -49,7 +51,7 @@ def login():
     session.permanent = True
     session["sid"] = plain
     csrf.rotate()
-    return redirect(url_for("web.home"), 303)
+    return redirect(safe_next(request.form.get("next")), 303)  # back to the page that sent here, else home
 
 
 @bp.post("/logout")

@@ -26,7 +26,7 @@ def test_school_it_signs_in_in_the_browser_and_sees_only_their_school(live, brow
     blocked = []
     page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(live + "/")
-    assert page.url == live + "/login"  # not signed in yet
+    assert page.url == live + "/login?next=%2F"  # not signed in yet: the form comes back here
     page.fill("#username", "enikitina")
     page.fill("#password", "nepareiza parole")
     page.click("button[type=submit]")
@@ -37,7 +37,7 @@ def test_school_it_signs_in_in_the_browser_and_sees_only_their_school(live, brow
     assert page.locator("#user").inner_text() == "enikitina"
     assert page.locator("#schools").inner_text() == f"Grobiņas ģimnāzija ({SCHOOL_A})"
     assert page.locator("#total").inner_text() == "1"
-    assert page.evaluate("getComputedStyle(document.body).maxWidth") == "640px"  # the stylesheet loaded
+    assert page.evaluate("getComputedStyle(document.body).maxWidth") == "1216px"  # the stylesheet loaded
 
     answers = page.evaluate("""async (serial) => {
         const token = document.querySelector('meta[name="csrf-token"]').content;

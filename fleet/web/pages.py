@@ -1,0 +1,111 @@
+"""``page()``: what every staff page wears — the signed-in principal (else the sign-in form, which
+comes back here), the permission the page needs (``fleet.access.policy``, the one place that says
+who may do what), the access log for pages showing pupils' data — and the navigation each role gets.
+
+A page of any blueprint (``fleet.web``'s, ``provisioning.web``'s) is a thin view: it reads its
+input, calls a domain use case, and renders a template that extends ``layout.html``. A refusal
+(``FleetError``) it does not catch becomes the error page in the reader's language (``fleet.app``),
+never a 500; a form that failed re-renders with the refusal (``refusal`` in the template).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import current_app, g, redirect, request, session, url_for
+
+from fleet import db
+from fleet.access import policy, sessions
+from fleet.errors import FleetError
+from fleet.http.principal import record_access
+from fleet.i18n import Text, _l
+
+SIGNED_IN = "signed_in"  # ``page()`` without a permission: any signed-in member of staff
+
+
+def page(permission: str | None = None) -> Callable:
+    """A staff page needing ``permission`` (None: only a signed-in member of staff). The principal is
+    ``g.principal``; a visitor without a session goes to the sign-in form and comes back after it."""
+
+    def wrap(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def run(*args, **kwargs):
+            principal = signed_in()
+            if principal is None:
+                return to_sign_in()
+            g.principal, g.auth_via = principal, "session"
+            if permission is not None:
+                policy.require(principal, permission)
+                if policy.is_personal(permission):
+                    record_access("personal_data")
+            return view(*args, **kwargs)
+
+        run.permission = permission or SIGNED_IN
+        return run
+
+    return wrap
+
+
+def signed_in() -> policy.Principal | None:
+    """The member of staff this browser's session belongs to, or None."""
+    sid = session.get("sid")
+    if sid is None:
+        return None
+    try:
+        return sessions.principal(db.session(), sid, current_app.config["FLEET"])
+    except FleetError:
+        return None
+
+
+def to_sign_in():
+    """To the sign-in form, which comes back to this page (its path and query) afterwards."""
+    back = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return redirect(f"{url_for('web.login_form')}?{urlencode({'next': back})}", 303)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: Text
+    permission: str | None  # None: everyone signed in
+
+
+# The navigation, in the order the bar shows it; each role sees the items its permissions allow (an
+# endpoint not registered yet — a page another area adds — is left out).
+NAVIGATION = (
+    NavItem("web.home", _l("Home"), None),
+    NavItem("web.station", _l("Scan station"), "devices:act"),
+    NavItem("web.devices", _l("Devices"), "devices:read"),
+    NavItem("provisioning_web.deliveries", _l("Deliveries"), "deliveries:read"),
+    NavItem("provisioning_web.shipments", _l("Shipments"), "shipments:read"),
+    NavItem("provisioning_web.stocktakes", _l("Stocktakes"), "stocktakes"),
+    NavItem("web.labels", _l("Labels"), "labels:print"),
+    NavItem("web.admin", _l("Administration"), "administration"),
+)
+
+
+def navigation(principal: policy.Principal) -> list[tuple[str, Text, bool]]:
+    """(url, label, current) of each item of ``NAVIGATION`` this principal may open."""
+    endpoints = current_app.view_functions
+    here = request.endpoint or ""
+    items = []
+    for item in NAVIGATION:
+        if item.endpoint not in endpoints or (item.permission and not policy.allows(principal, item.permission)):
+            continue
+        area = item.endpoint.rsplit(".", 1)[-1]
+        current = here == item.endpoint or (area != "home" and here.split(".", 1)[-1].startswith(area))
+        items.append((url_for(item.endpoint), item.label, current))
+    return items
+
+
+def init_app(app) -> None:
+    """Templates get ``navigation()`` and ``principal`` (None on pages without a signed-in member of staff)."""
+
+    @app.context_processor
+    def _staff():
+        principal = g.get("principal")
+        return {"principal": principal,
+                "navigation": (lambda: navigation(principal)) if principal is not None else list}

@@ -1,0 +1,74 @@
+"""The rows of the role × page table (tests/fleet/web/test_page_access.py) and what they need: each
+area lists its pages in ``tests/**/page_routes_<area>.py`` as ``PAGE_ROUTES = [PageRoute(...)]``.
+
+A row's ``path`` may name the objects of ``page_world()``: {school}, {serial}, {tag}, {delivery},
+{shipment}, {stocktake} (a shipment in transit to {school}, a stocktake open at it, a device at it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fleet.access import sessions
+from tests.factories import ContractFactory, DeliveryFactory, DeviceFactory, SchoolFactory, UserFactory, current_session
+
+EVERYONE = frozenset({"admin", "warehouse", "school_it", "ministry", "founder_manager", "auditor"})
+
+
+@dataclass(frozen=True)
+class PageRoute:
+    """One call of one page route: ``roles`` get ``ok``, every other role the 403 page ``forbidden``;
+    school_it and founder_manager of another school get ``elsewhere`` (404) when it is set. ``rule`` is
+    the route as ``app.url_map`` spells it. A POST sends ``form`` (the CSRF field is added)."""
+
+    method: str
+    rule: str
+    path: str
+    roles: frozenset[str]
+    ok: int = 200
+    elsewhere: int | None = None
+    form: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def call(self, client, world: dict):
+        path = self.path.format_map(world)
+        if self.method == "GET":
+            return client.get(path)
+        with client.session_transaction() as s:
+            token = s.setdefault("csrf", "test-csrf-token")
+        data = {k: v.format_map(world) if isinstance(v, str) else v for k, v in self.form.items()}
+        return client.post(path, data={**data, "csrf_token": token})
+
+
+def client_as(app, role: str, school=None):
+    """A test client with a browser session of a new member of staff of ``role`` (of ``school``)."""
+    user = UserFactory(role=role, schools=[school] if school is not None else [])
+    db_session = current_session()
+    plain = sessions.start(db_session, user, app.config["FLEET"])
+    db_session.commit()
+    client = app.test_client()
+    with client.session_transaction() as s:
+        s["sid"] = plain
+    return client
+
+
+def page_world() -> dict:
+    """A school with a device, a delivery, a shipment in transit to it and a stocktake open at it."""
+    from provisioning.shipments import create_shipment
+    from provisioning.stocktakes import start
+
+    from fleet.access.policy import Principal, Scope
+
+    everyone = Scope.of(Principal(0, "factory", "admin"))
+    school = SchoolFactory()
+    device = DeviceFactory(status="at_school", school=school)
+    delivery = DeliveryFactory(contract=ContractFactory(), serials=["PG-DLV-0001"])
+    db_session = current_session()
+    shipment = create_shipment(db_session, everyone, school.registration_number,
+                               [DeviceFactory(status="labelled").serial])
+    stocktake = start(db_session, everyone, school.registration_number)
+    db_session.commit()
+    return {"school": school.registration_number, "serial": device.serial, "tag": device.asset_tag,
+            "delivery": delivery.id, "shipment": shipment.id, "stocktake": stocktake.id, "_school": school}
