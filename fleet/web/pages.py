@@ -13,7 +13,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from flask import current_app, g, redirect, request, session, url_for
 
@@ -102,10 +104,39 @@ def navigation(principal: policy.Principal) -> list[tuple[str, Text, bool]]:
 
 
 def init_app(app) -> None:
-    """Templates get ``navigation()`` and ``principal`` (None on pages without a signed-in member of staff)."""
+    """Templates get ``navigation()``, ``principal`` (None on pages without a signed-in member of staff),
+    ``may(permission)`` and ``url_if(endpoint, **values)``."""
+
+    app.add_template_filter(local_time)
+    app.add_template_filter(local_date)
 
     @app.context_processor
     def _staff():
         principal = g.get("principal")
         return {"principal": principal,
-                "navigation": (lambda: navigation(principal)) if principal is not None else list}
+                "navigation": (lambda: navigation(principal)) if principal is not None else list,
+                "url_if": url_if,
+                "may": lambda permission: principal is not None and policy.allows(principal, permission)}
+
+
+def url_if(endpoint: str, **values) -> str | None:
+    """The URL of ``endpoint``, or None while no page of that name is registered (a link to a page of
+    another area is shown once that page exists)."""
+    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
+
+
+LOCAL = ZoneInfo("Europe/Riga")  # the time people in Latvian schools and the warehouse read
+
+
+def local_time(at: datetime | None) -> str:
+    """``at`` (UTC) as Latvian local time to the minute, ``2026-12-04 20:15`` (templates: ``| local_time``)."""
+    return "" if at is None else _aware(at).astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+
+
+def local_date(at: datetime | None) -> str:
+    """``at`` (UTC) as the Latvian local date, ``2026-12-04`` (templates: ``| local_date``)."""
+    return "" if at is None else _aware(at).astimezone(LOCAL).strftime("%Y-%m-%d")
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
