@@ -20,8 +20,10 @@ STATUS = {
     "duplicate": 409,
     "invalid_transition": 409,
     "conflict": 409,
+    "gone": 410,
     "too_large": 413,
     "throttled": 429,
+    "internal_error": 500,
     "unavailable": 503,
 }
 

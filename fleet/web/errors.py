@@ -15,8 +15,11 @@ HTTP_MESSAGES = {
     403: _l("You may not open this page."),
     404: _l("There is no page at this address."),
     405: _l("This page cannot be used that way."),
+    410: _l("This page is no longer available."),
     413: _l("What was sent is too large."),
     429: _l("Too many requests; try again later."),
+    500: _l("Something went wrong on our side; nothing was changed. Try again, and tell the administrator if it "
+            "happens again."),
 }
 CODES = {status: code for code, status in reversed(STATUS.items())}  # the first code of each status
 
@@ -27,7 +30,8 @@ def http_error_page(e: HTTPException):
     if message is None:
         return e
     error = FleetError(CODES.get(e.code, "invalid_input"), message)
-    _with_navigation()
+    if e.code < 500:
+        _with_navigation()  # (not after a failure: the database may be what failed)
     allow = {"Allow": ", ".join(e.valid_methods)} if getattr(e, "valid_methods", None) else {}  # a 405 says which
     return render_template("errors/error.html", error=error), e.code, allow
 
