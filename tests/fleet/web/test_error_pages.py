@@ -9,7 +9,8 @@ from fleet.errors import FleetError
 from tests.page_routes import client_as
 
 
-@pytest.mark.parametrize(("lang", "words"), [("lv", "Šajā adresē lapas nav"), ("en", "There is no page at this address")])
+@pytest.mark.parametrize(("lang", "words"), [("lv", "Šajā adresē lapas nav"),
+                                            ("en", "There is no page at this address")])
 def test_an_unknown_page_of_a_signed_in_person_keeps_the_bar(app, session, lang, words):
     client = client_as(app, "warehouse")
     client.set_cookie("lang", lang)
