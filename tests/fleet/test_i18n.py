@@ -136,6 +136,19 @@ def test_the_switch_remembers_the_choice_and_returns_to_the_page(client):
     assert client.get("/login").get_data(as_text=True).count("Pieslēgties") >= 2
 
 
+def test_lang_in_the_address_switches_and_is_remembered(client):
+    """``?lang=en`` / ``?lang=lv`` on any page: that page in that language, and the choice kept (a
+    bookmarked station in English stays English); the API's language is not changed by it."""
+    r = client.get("/login?lang=en")
+    assert '<html lang="en">' in r.get_data(as_text=True)
+    assert r.headers["Set-Cookie"].startswith("lang=en;") and "HttpOnly" in r.headers["Set-Cookie"]
+    assert _lang(client, **{"Accept-Language": "lv"}) == "en"  # remembered, over the browser's wish
+    assert _lang(client, "/login?lang=lv") == "lv" and _lang(client) == "lv"
+    assert "Set-Cookie" not in client.get("/login?lang=lv").headers  # already the choice: nothing to set
+    assert "Set-Cookie" not in client.get("/login?lang=ru").headers and _lang(client) == "lv"  # no such catalog
+    assert "Set-Cookie" not in client.get("/api/v1/openapi.json?lang=en").headers
+
+
 def test_the_switch_needs_the_form_token_and_a_known_language(client):
     r = client.post("/language", data={"lang": "en", "next": "/login"})
     assert r.status_code == 403 and "lang=" not in r.headers.get("Set-Cookie", "")
