@@ -123,10 +123,12 @@ def _register_blueprints(app: Flask) -> None:
     from fleet import api, web
     from fleet.lending import guardian_signing
     from provisioning import api as provisioning_api
+    from provisioning import web as provisioning_web
 
     app.register_blueprint(api.bp)
     app.register_blueprint(api.docs)
     app.register_blueprint(provisioning_api.bp)
+    app.register_blueprint(provisioning_web.bp)
     app.register_blueprint(web.bp)
     app.register_blueprint(guardian_signing.bp)
 

@@ -1,0 +1,38 @@
+"""Shipments: the list the caller sees (school IT: to and from its schools), a shipment's devices
+and arrival reconciliation, its packing list; building one and receiving one happen at the scan
+station (``/station?mode=ship&school=…``, ``/station?mode=arrive&shipment=…``), which these pages open."""
+
+from __future__ import annotations
+
+from flask import g, render_template
+
+from fleet import db, refused_scans
+from fleet.web.pages import page
+from provisioning import listings, shipments
+from provisioning.web import bp, cursor
+
+
+@bp.get("/shipments", endpoint="shipments")
+@page("shipments:read")
+def list_shipments():
+    session = db.session()
+    scope = g.principal.scope
+    rows, last = shipments.list_shipments(session, scope, cursor.PAGE_SIZE, cursor.after())
+    may_ship = scope.allows("shipments:write") and scope.may_send("ship", None)
+    return render_template("shipments/list.html", shipments=rows, next_page=cursor.next_page(last),
+                           reconciled={s.id: shipments.reconciliation(session, s) for s in rows},
+                           schools=listings.schools(session) if may_ship else [], may_ship=may_ship)
+
+
+@bp.get("/shipments/<int:shipment_id>", endpoint="shipment")
+@page("shipments:read")
+def show_shipment(shipment_id: int):
+    session = db.session()
+    scope = g.principal.scope
+    shipment = shipments.get_shipment(session, shipment_id, scope)
+    reconciled = shipments.reconciliation(session, shipment)
+    return render_template(
+        "shipments/shipment.html", shipment=shipment, devices=listings.shipment_devices(session, shipment),
+        reconciled=reconciled, arrived=frozenset(reconciled.found),
+        refused=refused_scans.count(session, shipment_id=shipment_id),
+        may_arrive=scope.allows("shipments:arrive") and scope.may_receive(shipment.school_id))
