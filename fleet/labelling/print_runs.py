@@ -30,9 +30,21 @@ def run_devices(session: Session, spec: dict, scope: Scope) -> list[Device]:
     if given[0] == "devices":
         return _listed(session, spec["devices"], scope)
     ident = spec[given[0]]
+    rows = grouped_devices(session, given[0], ident, scope)
+    untagged = [d.serial for d in rows if d.asset_tag is None]
+    if untagged:
+        raise FleetError("conflict", _l("%(count)s device(s) have no asset tag yet (receive them first)",
+                                        count=len(untagged)),
+                         {"serials": untagged[:100]})
+    return rows
+
+
+def grouped_devices(session: Session, kind: str, ident: Any, scope: Scope) -> list[Device]:
+    """Every device of a `delivery` or a `shipment` (``kind``) that ``scope`` sees, tagged or not, in
+    asset-tag order; ``not_found`` when there is no such group the caller may see."""
     if not isinstance(ident, int) or isinstance(ident, bool):
-        raise invalid(_l("%(field)s must be an id (a whole number)", field=given[0]), [{"field": given[0]}])
-    if given[0] == "delivery":
+        raise invalid(_l("%(field)s must be an id (a whole number)", field=kind), [{"field": kind}])
+    if kind == "delivery":
         query = select(Device).where(Device.delivery_id == ident)
     else:
         shipment = session.get(Shipment, ident)
@@ -42,15 +54,10 @@ def run_devices(session: Session, spec: dict, scope: Scope) -> list[Device]:
             .where(shipment_items.c.shipment_id == ident)
     query = query.order_by(*in_number_order(Device.asset_tag), Device.id)
     rows = [d for d in session.scalars(query).unique() if scope.sees_device(d)]
-    if given[0] == "delivery" and not rows:
+    if kind == "delivery" and not rows:
         raise FleetError("not_found", _l("delivery %(delivery)s not found or has no device you may see",
                                          delivery=ident),
                          {"ref": ident})
-    untagged = [d.serial for d in rows if d.asset_tag is None]
-    if untagged:
-        raise FleetError("conflict", _l("%(count)s device(s) have no asset tag yet (receive them first)",
-                                        count=len(untagged)),
-                         {"serials": untagged[:100]})
     return rows
 
 
