@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fleet.models import Device, Event
+from fleet.models import Device, Event, VerifyRun
 
 
 def canonical(event: Event, serial: str) -> bytes:
@@ -125,3 +125,20 @@ def verify_all(session: Session, batch: int = 1000) -> tuple[int, Break | None]:
                 return checked, broken
         last_id = ids[-1]
         session.expunge_all()
+
+
+def run_and_record(session: Session, actor: str) -> VerifyRun:
+    """``verify_all``, and its result kept as a ``VerifyRun`` (added to the session, committed by the caller)."""
+    checked, broken = verify_all(session)
+    run = VerifyRun(actor=actor[:100], checked=checked)
+    if broken is not None:
+        run.broken_serial, run.broken_event_id, run.broken_seq = broken.serial[:100], broken.event_id, broken.seq
+        run.reason = broken.reason[:300]
+    session.add(run)
+    session.flush()
+    return run
+
+
+def latest_run(session: Session) -> VerifyRun | None:
+    """The newest ``fleet verify`` result kept, or None when it never ran."""
+    return session.scalar(select(VerifyRun).order_by(VerifyRun.id.desc()).limit(1))

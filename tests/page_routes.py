@@ -69,6 +69,21 @@ def page_world() -> dict:
     shipment = create_shipment(db_session, everyone, school.registration_number,
                                [DeviceFactory(status="labelled").serial])
     stocktake = start(db_session, everyone, school.registration_number)
+    admin = admin_world(db_session, school)
     db_session.commit()
     return {"school": school.registration_number, "serial": device.serial, "tag": device.asset_tag,
-            "delivery": delivery.id, "shipment": shipment.id, "stocktake": stocktake.id, "_school": school}
+            "delivery": delivery.id, "shipment": shipment.id, "stocktake": stocktake.id, "_school": school, **admin}
+
+
+def admin_world(db_session, school) -> dict:
+    """What the /admin pages' rows name: a printer at {school} ({printer}), a user ({user}, {user_name}) with an
+    API token ({token}), and the school's founder ({founder})."""
+    from fleet.access import auth
+    from fleet.labelling.printers import PrinterScope, save_printer
+
+    printer = save_printer(db_session, {"name": f"printer {school.registration_number}",
+                                        "school": school.registration_number}, PrinterScope(None))
+    user = UserFactory(role="warehouse", name="page-world-user")
+    token, _ = auth.create_token(db_session, user.name, "world")
+    return {"printer": printer.id, "user": user.id, "user_name": user.name, "token": token.id,
+            "founder": school.founder.code}

@@ -10,7 +10,7 @@ deletes the entries older than the retention (``purge``).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -40,8 +40,10 @@ def _whole_number(text: str) -> bool:
 
 
 def listing(session: Session, *, event: str | None = None, actor: str | None = None, after: str | None = None,
-            limit: str | None = None) -> tuple[list[AccessLogEntry], str | None]:
-    """Newest first; ``after`` is the cursor of the previous page."""
+            limit: str | None = None, since: date | None = None,
+            until: date | None = None) -> tuple[list[AccessLogEntry], str | None]:
+    """Newest first; ``after`` is the cursor of the previous page; ``since``/``until``: from and to these
+    days (UTC), both included."""
     errors = []
     if event is not None and event not in ACCESS_EVENTS:
         errors.append({"field": "event", "message": f"event must be one of {', '.join(ACCESS_EVENTS)}"})
@@ -59,6 +61,10 @@ def listing(session: Session, *, event: str | None = None, actor: str | None = N
         query = query.where(AccessLogEntry.event == event)
     if actor:
         query = query.where(AccessLogEntry.actor == actor)
+    if since is not None:
+        query = query.where(AccessLogEntry.at >= datetime.combine(since, time(), UTC))
+    if until is not None:
+        query = query.where(AccessLogEntry.at < datetime.combine(until + timedelta(days=1), time(), UTC))
     return paging.split(session.scalars(query).all(), size, lambda row: str(row.id))
 
 

@@ -61,6 +61,19 @@ def assign_scope(session: Session, user: User, role: str, school_regs=(), founde
     user.founders = [_one(session, Founder, Founder.code, code, "founder") for code in founder_codes]
 
 
+def change_role(session: Session, user: User, role: str, school_regs=(), founder_codes=()) -> User:
+    """An administrator's change of a local user's role and schools or founders (applies from its next
+    request). The directory's users are the directory's to change: at their next sign-in it says again."""
+    if user.source != "local":
+        raise FleetError("conflict", _l("%(name)s signs in through the directory; change the role there",
+                                        name=repr(user.name)), {"field": "role"})
+    if role not in ROLES:
+        raise invalid(_l("role must be one of %(roles)s", roles=", ".join(ROLES)), {"field": "role"})
+    assign_scope(session, user, role, school_regs, founder_codes)
+    session.flush()
+    return user
+
+
 def _one(session: Session, model, column, value: str, what: str):
     row = session.scalar(select(model).where(column == value))
     if row is None:

@@ -28,16 +28,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "shipments:read", "shipments:write", "shipments:arrive", "stocktakes",
         "pupils:read", "pupils:write", "loans:write", "agreements:read", "agreements:signed", "templates:write",
         "access_log:read", "outbox:read", "administration",
+        "accounts:write", "verify:read", "verify:run",  # the /admin pages' users and tokens, fleet verify
     }),
     "warehouse": frozenset({
         *READ, "contracts:write", "devices:write", "devices:act",
         "deliveries:read", "deliveries:write", "imaging:write", "labels:print", "labels:preprint",
         "shipments:read", "shipments:write", "stocktakes",
+        "administration",  # /admin: its contracts and printers
     }),
     "school_it": frozenset({  # its own school(s) only
         *READ, "devices:act", "labels:print",
         "shipments:read", "shipments:write", "shipments:arrive", "stocktakes",
         "pupils:read", "pupils:write", "loans:write", "agreements:read", "agreements:signed",
+        "administration",  # /admin: its school's printers
     }),
     "ministry": frozenset({  # read-only: counts and devices, never pupils
         *READ, "deliveries:read", "shipments:read",
@@ -48,6 +51,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "auditor": frozenset({  # read-only, plus signed agreements (see DOCUMENTS) and the access log
         *READ, "deliveries:read", "shipments:read",
         "agreements:signed", "access_log:read",
+        "administration", "verify:read",  # /admin: the access log, the latest fleet verify
     }),
 }
 

@@ -40,6 +40,22 @@ def find_printer(session: Session, name: str, scope: PrinterScope) -> Printer:
     return row
 
 
+def printer_by_id(session: Session, printer_id: int, scope: PrinterScope) -> Printer:
+    """A profile by its id (the administration pages' address of it); another school's is ``not_found``."""
+    row = session.get(Printer, printer_id)
+    if row is None or not scope.sees(row):
+        raise FleetError("not_found", f"printer profile {printer_id} not found", {"ref": printer_id})
+    return row
+
+
+def printers(session: Session, scope: PrinterScope) -> list[Printer]:
+    """The profiles this caller may see, by name."""
+    query = select(Printer).order_by(Printer.name)
+    if scope.school_ids is not None:
+        query = query.where(Printer.school_id.in_(sorted(scope.school_ids)))
+    return list(session.scalars(query))
+
+
 def calibration(row: Printer | None) -> labels.Calibration:
     return labels.Calibration(row.offset_x, row.offset_y) if row is not None else labels.Calibration()
 

@@ -56,14 +56,19 @@ def template_for(session: Session, founder: Founder, language: str) -> Template:
     return template_from_json(row.body) if row is not None else default_template(language)
 
 
-def save_template(session: Session, founder: Founder, body: Any, actor: str) -> AgreementTemplate:
-    """A founder's new template version (the newest is used from now on; signed ones keep theirs)."""
+def _checked(body: Any) -> Template:
     try:
         template = template_from_json(body)
     except (ValueError, TypeError, KeyError) as e:
         raise invalid(f"the template is not valid: {e}", [{"field": "template", "message": str(e)}]) from None
     if template.language not in LANGUAGES:
         raise invalid("language must be lv or en", [{"field": "language"}])
+    return template
+
+
+def save_template(session: Session, founder: Founder, body: Any, actor: str) -> AgreementTemplate:
+    """A founder's new template version (the newest is used from now on; signed ones keep theirs)."""
+    template = _checked(body)
     if session.scalar(select(AgreementTemplate.id).where(
             AgreementTemplate.founder_id == founder.id, AgreementTemplate.language == template.language,
             AgreementTemplate.version == template.version)):
@@ -74,6 +79,26 @@ def save_template(session: Session, founder: Founder, body: Any, actor: str) -> 
     session.add(row)
     session.flush()
     return row
+
+
+def preview(founder: Founder, body: Any) -> bytes:
+    """A draft template (not saved) as an agreement PDF of made-up people and a made-up laptop, under
+    ``founder``'s name: what a new version would print, before it is published. Refused as ``save_template``."""
+    template = _checked(body)
+    language = template.language
+    data = AgreementData(
+        number="L-0000-000000", language=language, date=utcnow().strftime("%Y-%m-%d"),
+        founder=Party(founder.name, _lp("agreement party", "code %(code)s", code=founder.code).in_(language)),
+        school=Party(_lp("agreement preview", "Sample school").in_(language), "VIIS 0000000000"),
+        guardian=Party(_lp("agreement preview", "Sample Guardian").in_(language)),
+        pupil=Party(_lp("agreement preview", "Sample Pupil").in_(language),
+                    _lp("agreement party", "%(grade)s grade", grade="5.b").in_(language)),
+        manufacturer="HP", model="ProBook 450 G9", serial="5CG0000SAMPLE", asset_tag="DIB-000000-0",
+        accessories=accessory_names(["charger", "bag"], language), condition=display_names.name("condition", "new",
+                                                                                               language),
+        eu_funded=True, sign_url="https://fleet.invalid/sign/preview", template_version=template.version,
+        words=agreement_words(language))
+    return agreement_pdf(data, template)
 
 
 def accessory_names(codes: list[str], language: str) -> tuple[str, ...]:

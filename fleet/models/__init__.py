@@ -23,7 +23,7 @@ from fleet.models.access import (
 from fleet.models.base import NAMING_CONVENTION, Base, JSONType, UTCDateTime, clock, months_before, utcnow
 from fleet.models.catalog import FUNDING_SOURCES, Contract, Founder, School
 from fleet.models.devices import Device, Event
-from fleet.models.jobs import OutboxMessage, RefusedScan
+from fleet.models.jobs import OutboxMessage, RefusedScan, VerifyRun
 from fleet.models.labelling import LabelBatch, PreprintedTag, Printer
 from fleet.models.lending import (
     AGREEMENT_STATUSES,
@@ -52,6 +52,6 @@ __all__ = [
     "USER_SOURCES", "AccessLogEntry", "Agreement", "AgreementTemplate", "ApiToken", "ArrivalScan", "Base", "Contract",
     "Delivery", "DeliveryItem", "DeliveryScan", "Device", "Document", "EligibilityGroup", "Event", "Founder",
     "ImagingRun", "JSONType", "LabelBatch", "Loan", "OutboxMessage", "PreprintedTag", "Printer", "Pupil", "RefusedScan",
-    "School", "Shipment", "Stocktake", "StocktakeScan", "UTCDateTime", "User", "WebSession", "clock", "months_before",
-    "shipment_items", "user_founders", "user_schools", "utcnow",
+    "School", "Shipment", "Stocktake", "StocktakeScan", "UTCDateTime", "User", "VerifyRun", "WebSession", "clock",
+    "months_before", "shipment_items", "user_founders", "user_schools", "utcnow",
 ]

@@ -56,3 +56,18 @@ class OutboxMessage(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # sent, or given up (dead)
+
+
+class VerifyRun(Base):
+    """One run of ``fleet verify`` (``fleet.history.record_run``): when, how many device histories it
+    checked, and the first broken event it found (None: every chain intact). The admin pages show the latest."""
+
+    __tablename__ = "verify_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))  # "cli", or the admin who ran it from the page
+    checked: Mapped[int] = mapped_column(Integer)
+    broken_serial: Mapped[str | None] = mapped_column(String(100))
+    broken_event_id: Mapped[int | None] = mapped_column(Integer)
+    broken_seq: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(300))

@@ -40,12 +40,13 @@ Method
 Run from the repository's root: ``.venv/bin/python -m scripts.bench [--devices N] [--duration S]
 [--clients C] [--rate R]`` (``--manifest-rows 0``, ``--no-documents``, ``--no-hostile``: without
 steps 5, 6 or 7). Each workload also runs alone: ``python -m scripts.bench.label_sheets``,
-``.loans``, ``.hostile``, ``.auth`` (sign-ins and the policy check: only alone); ``scan`` and
+``.loans``, ``.hostile``, ``.auth`` (sign-ins and the policy check: only alone), ``.station`` (the scan
+station in Chromium, Enter to the row painted under 50 scans/s: only alone); ``scan`` and
 ``manifest`` run only here (they share the scratch database and the served app).
 
 The package: ``harness`` (ports, threads, servers, the scratch database), ``scan`` (this
 benchmark's workload), ``baseline_app`` (the bare endpoint it is compared with), ``manifest``,
-``label_sheets``, ``loans``, ``hostile``, ``auth``: one module per workload.
+``label_sheets``, ``loans``, ``hostile``, ``auth``, ``station``: one module per workload.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def test_role_may_open_page(app, session, route, role, scope):
     school = world["_school"] if scope == "own" else SchoolFactory()
     client = client_as(app, role, school)
     r = route.call(client, world)
-    body = r.get_data(as_text=True)
+    body = r.get_data(as_text=True) if r.mimetype.startswith("text/") else ""  # (a PDF is no text)
     if role not in route.roles:
         assert r.status_code == 403, (r.status_code, body[:300])
         assert 'data-code="forbidden"' in body
@@ -83,7 +83,7 @@ def test_role_may_open_page(app, session, route, role, scope):
         assert 'data-code="not_found"' in body
     else:
         assert r.status_code == route.ok, (r.status_code, body[:300])
-        if r.mimetype == "text/html":
+        if r.mimetype == "text/html" and r.status_code < 300:  # (a form's 303 is Werkzeug's bare redirect)
             assert 'id="nav"' in body and re.search(r'<html lang="(lv|en)"', body)
 
 
