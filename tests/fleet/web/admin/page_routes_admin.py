@@ -11,7 +11,7 @@ PAGE_ROUTES = [
     PageRoute("GET", "/admin", "/admin", frozenset({"admin", "warehouse", "school_it", "auditor"})),
     PageRoute("GET", "/admin/users", "/admin/users", ADMIN),
     PageRoute("POST", "/admin/users", "/admin/users", ADMIN, ok=303,
-              form={"name": "pw-new", "role": "ministry", "password": "pw-password-123", "password2": "pw-password-123"}),
+              form={"name": "pw-new", "role": "ministry", "password": "pw-password-12", "password2": "pw-password-12"}),
     PageRoute("GET", "/admin/users/<int:user_id>", "/admin/users/{user}", ADMIN),
     PageRoute("POST", "/admin/users/<int:user_id>", "/admin/users/{user}", ADMIN, ok=303, form={"role": "ministry"}),
     PageRoute("POST", "/admin/users/<int:user_id>/sessions", "/admin/users/{user}/sessions", ADMIN, ok=303),
