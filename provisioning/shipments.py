@@ -79,6 +79,42 @@ def create_shipment(
     return shipment
 
 
+def ship_scan(session: Session, scope: Scope, school_reg: Any, code: Any, shipment_id: int | None = None,
+              nonce: str | None = None) -> tuple[Shipment | None, lifecycle.Outcome]:
+    """The packing station: one scanned device is shipped to ``school_reg`` and put on the station's
+    open shipment ``shipment_id`` (None: a new one, started by this scan); (shipment, outcome).
+
+    A double scan, or a station's retry (its nonce seen), is ``already`` and answered with the
+    shipment the device went on (None if it was shipped without one). A shipment that has begun to
+    arrive, or goes elsewhere, takes no more devices (``conflict``: start a new one)."""
+    if not scope.may_send("ship", None):
+        raise FleetError("forbidden", _l("you may not send devices from %(where)s (%(action)s)",
+                                         where=_l("the warehouse"), action="ship"), {"action": "ship"})
+    school = _school(session, school_reg, "school")
+    shipment = get_shipment(session, shipment_id, scope) if shipment_id is not None else None
+    if shipment is not None and (shipment.school_id != school.id or shipment.from_school_id is not None):
+        raise FleetError("conflict", _l("shipment %(shipment)s does not go from the warehouse to school %(school)s",
+                                        shipment=shipment.id, school=school.registration_number),
+                         {"shipment": shipment.id})
+    if shipment is not None and session.scalar(select(ArrivalScan.id).where(ArrivalScan.shipment_id == shipment.id)
+                                               .limit(1)) is not None:
+        raise FleetError("conflict", _l("shipment %(shipment)s is arriving already: start a new one",
+                                        shipment=shipment.id), {"shipment": shipment.id})
+    device = resolvers.resolve(session, code, scope, lock=True)
+    outcome = lifecycle.apply(session, device, "ship", {"school": school.registration_number}, scope.actor,
+                              nonce=nonce)
+    if outcome.already:
+        held = session.scalar(select(Shipment).join(shipment_items, shipment_items.c.shipment_id == Shipment.id)
+                              .where(shipment_items.c.device_id == device.id).order_by(Shipment.id.desc()).limit(1))
+        return held, outcome
+    if shipment is None:
+        shipment = Shipment(school=school, created_by=scope.actor)
+        session.add(shipment)
+        session.flush()
+    session.execute(insert(shipment_items), [{"shipment_id": shipment.id, "device_id": device.id}])
+    return shipment, outcome
+
+
 def _school(session: Session, registration_number: Any, field: str) -> School:
     school = session.scalar(select(School).where(School.registration_number == registration_number)) \
         if isinstance(registration_number, str) else None

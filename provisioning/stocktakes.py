@@ -20,7 +20,7 @@ from fleet.access.policy import Scope
 from fleet.errors import FleetError, invalid
 from fleet.i18n import _l
 from fleet.models import Device, Event, School, Stocktake, StocktakeScan
-from provisioning.reconciliation import ensure_open, freeze, reconcile
+from provisioning.reconciliation import ensure_open, freeze, is_retry, reconcile
 
 HELD = {"school": ("at_school", "on_loan"), "warehouse": ("in_warehouse", "imaged", "labelled")}
 
@@ -52,11 +52,15 @@ def get(session: Session, stocktake_id: int, scope: Scope) -> Stocktake:
     return stocktake
 
 
-def scan(session: Session, scope: Scope, stocktake: Stocktake, code: Any) -> lifecycle.Outcome:
+def scan(session: Session, scope: Scope, stocktake: Stocktake, code: Any,
+         nonce: str | None = None) -> lifecycle.Outcome:
+    """One device counted. A station's retry of the same scan (its nonce seen already) is not kept twice."""
     ensure_open(stocktake, "stocktake")
     device = resolvers.resolve(session, code, scope, lock=True)
-    outcome = lifecycle.apply(session, device, "audited", {"stocktake": stocktake.id}, scope.actor, via="stocktakes")
-    session.add(StocktakeScan(stocktake_id=stocktake.id, device_id=device.id, actor=scope.actor))
+    outcome = lifecycle.apply(session, device, "audited", {"stocktake": stocktake.id}, scope.actor, via="stocktakes",
+                              nonce=nonce)
+    if not is_retry(outcome, nonce):
+        session.add(StocktakeScan(stocktake_id=stocktake.id, device_id=device.id, actor=scope.actor))
     return outcome
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from fleet.api.schemas.common import Model, Query, Timestamp, whole_number
+from fleet.api.schemas.common import Id, Model, Query, Timestamp, whole_number
 from fleet.api.schemas.devices import Event, Outcome
 from provisioning import shipments
 
@@ -26,6 +26,22 @@ class ScanIn(Model):
 
 class CountScanIn(Model):
     code: str = Code
+    nonce: str | None = Nonce
+
+
+class ShipScanIn(Model):
+    """One scan at the packing station: the device goes to ``school`` on the station's open shipment."""
+
+    code: str = Code
+    school: str = School
+    shipment: Id | None = Field(None, description="the station's open shipment to that school; none: start one")
+    nonce: str | None = Nonce
+
+
+class ShipScanned(Outcome):
+    """A packing-station scan: the shipment the device is on (none: shipped earlier without one)."""
+
+    shipment: int | None
 
 
 class PlacedOutcome(Outcome):

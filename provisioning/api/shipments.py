@@ -37,6 +37,19 @@ def create_shipment(body: schemas.ShipmentIn):
     return created(_shipment_json(session, shipment))
 
 
+@bp.post("/shipments/scan")
+@endpoint("shipments:write", scan="ship", body=schemas.ShipScanIn, answers={200: schemas.ShipScanned, 400: ERROR,
+                                                                             **CHANGED})
+def ship_scan(body: schemas.ShipScanIn):
+    """The packing station: ``{code, school, shipment?, nonce?}`` ships one device to the school and
+    puts it on the station's open shipment (none given: a new one, started by this scan)."""
+    session = db.session()
+    shipment, outcome = shipments.ship_scan(session, g.principal.scope, body.school, body.code, body.shipment,
+                                            body.nonce)
+    session.commit()
+    return {**render.outcome(outcome), "shipment": shipment.id if shipment is not None else None}
+
+
 @bp.get("/shipments")
 @endpoint("shipments:read", query=PageQuery, answers={200: Page[schemas.Shipment]})
 def list_shipments(query: PageQuery):

@@ -7,7 +7,7 @@ from flask import g
 from fleet import db, refused_scans
 from fleet.api import render
 from fleet.api.schemas.devices import Outcome
-from fleet.http import ERROR, created, endpoint
+from fleet.http import ERROR, checked_nonce, created, endpoint
 from provisioning import stocktakes
 from provisioning.api import bp, schemas
 
@@ -43,10 +43,12 @@ def get_stocktake(stocktake_id: int):
 @bp.post("/stocktakes/<int:stocktake_id>/scan")
 @endpoint("stocktakes", scan="audited", body=schemas.CountScanIn, answers={200: Outcome, **CHANGED})
 def stocktake_scan(stocktake_id: int, body: schemas.CountScanIn):
-    """One device counted: an ``audited`` fact in its history (its status stays)."""
+    """One device counted: an ``audited`` fact in its history (its status stays). ``{code, nonce?}``:
+    a station's retry (the same nonce) is answered ``already`` and not counted twice."""
     session = db.session()
     scope = g.principal.scope
-    outcome = stocktakes.scan(session, scope, stocktakes.get(session, stocktake_id, scope), body.code)
+    outcome = stocktakes.scan(session, scope, stocktakes.get(session, stocktake_id, scope), body.code,
+                              checked_nonce(body.nonce))
     session.commit()
     return render.outcome(outcome)
 

@@ -107,6 +107,8 @@ ROUTES = [
     Route("POST", "/api/v1/shipments", "shipments",  # a transfer: the school's own device to another school
           {"school": "{other_school}", "from_school": "{school}", "devices": ["{serial}"]}, 201,
           frozenset({"admin", "school_it"}), elsewhere=403),  # schools are public: "not from your school"
+    Route("POST", "/api/v1/shipments/scan", "shipments/scan", {"code": "{labelled}", "school": "{school}"}, 200,
+          WRITE_DEVICES),  # the packing station: school IT may not ship from the warehouse
     Route("GET", "/api/v1/shipments", "shipments", None, 200, EVERYONE),
     Route("GET", "/api/v1/shipments/<int:shipment_id>", "shipments/{shipment}", None, 200, EVERYONE, elsewhere=404),
     Route("GET", "/api/v1/shipments/<int:shipment_id>/packing-list.pdf", "shipments/{shipment}/packing-list.pdf", None,

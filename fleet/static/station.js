@@ -1,0 +1,445 @@
+// The scan station (templates/station/station.html). A keyboard-wedge scanner types a code and Enter
+// (or Tab) into #scan-code; a camera hands codes over as a "fleet:code" event on document ({code, source}).
+// Each code — unless it repeats the previous one within a second (a bounce) — becomes a scan with its own
+// nonce, is kept in a queue in localStorage, and is sent in order to the JSON API with the session's
+// CSRF token; the answer becomes a row at the top of #scan-log (role="log"), the big status panel and
+// a short sound. When the server cannot be reached the scan stays queued, the page says so, and the
+// queue is sent when the server answers again (a timer, and the browser's "online" event); a resent scan
+// the server had applied is answered "already" thanks to its nonce. Nothing is exposed globally.
+
+const BOUNCE_MS = 1000;
+const RETRY_MS = 3000;
+const QUEUE_KEY = "fleet.station.queue";
+const MUTE_KEY = "fleet.station.muted";
+const SHIPMENT_KEY = "fleet.station.shipment."; // + school: the station's open shipment to it
+const UNREACHABLE = new Set([502, 503, 504]); // a proxy answering for a server that is down
+const MARKS = { applied: "✔", already: "↺", found: "ℹ", pending: "…", refused: "✖" };
+
+const root = document.getElementById("station");
+if (root) {
+  setUpModeForm(root);
+  if (root.dataset.ready === "true") setUpStation(root);
+}
+
+// --- the mode form: only the selected mode's parameters are shown and sent -------------------------
+function setUpModeForm(root) {
+  const form = root.querySelector("#mode-form");
+  const select = form.querySelector("#mode");
+  const params = [...form.querySelectorAll("label.param")];
+  const show = () => {
+    for (const label of params) {
+      const on = label.dataset.modes.split(" ").includes(select.value);
+      label.hidden = !on;
+      for (const control of label.querySelectorAll("input, select")) control.disabled = !on;
+    }
+  };
+  select.addEventListener("change", show);
+  form.addEventListener("submit", () => {
+    show();
+    for (const control of form.querySelectorAll("input, select")) {
+      if (control !== select && !control.value.trim()) control.disabled = true; // keep the URL to what was chosen
+    }
+  });
+  window.addEventListener("pageshow", show); // back to the page: the controls enabled again
+  show();
+}
+
+// --- the station ------------------------------------------------------------------------------------
+function setUpStation(root) {
+  const words = JSON.parse(root.dataset.words);
+  const lang = root.dataset.lang;
+  const api = root.dataset.api;
+  const station = { mode: root.dataset.mode, params: JSON.parse(root.dataset.params) };
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const field = root.querySelector("#scan-code");
+  const log = root.querySelector("#scan-log");
+  const panel = root.querySelector("#scan-status");
+  const offlineNote = root.querySelector("#scan-offline");
+  const muteButton = root.querySelector("#scan-mute");
+  const counts = root.querySelector("#scan-counts");
+  const rows = new Map(); // nonce → its row in the log
+  let queue = loadQueue();
+  let last = { code: null, at: 0 };
+  let busy = false;
+  let retry = null;
+  let unreachable = false;
+  let muted = localStorage.getItem(MUTE_KEY) === "true";
+  let audio = null;
+
+  // Typing and scanning ---------------------------------------------------------------------------
+  root.querySelector("#scan-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    take(field.value, "keyboard");
+  });
+  field.addEventListener("keydown", (event) => {
+    if (event.key === "Tab" && !event.shiftKey && field.value.trim()) { // a scanner set to end with Tab
+      event.preventDefault();
+      take(field.value, "keyboard");
+    }
+  });
+  document.addEventListener("fleet:code", (event) => {
+    const code = event.detail && event.detail.code;
+    if (typeof code === "string") take(code, event.detail.source || "camera");
+  });
+
+  function take(raw, source) {
+    field.value = "";
+    const code = raw.trim();
+    if (!code) return;
+    const now = Date.now();
+    if (code === last.code && now - last.at < BOUNCE_MS) return; // a bounce: the same code again at once
+    last = { code, at: now };
+    const scan = { nonce: crypto.randomUUID(), code, source, mode: station.mode, params: { ...station.params }, at: now };
+    queue.push(scan);
+    saveQueue();
+    addRow(scan);
+    pump();
+  }
+
+  // The scan field keeps the focus --------------------------------------------------------------------
+  const CONTROLS = "input, select, textarea, button, a[href], summary, video, [contenteditable]";
+  const refocus = () => {
+    const here = document.activeElement;
+    if (!here || here === document.body || !here.matches(CONTROLS) || here.closest("#scan-log, #scan-status")) {
+      field.focus({ preventScroll: true });
+    }
+  };
+  document.addEventListener("focusout", () => setTimeout(refocus, 0));
+  window.addEventListener("focus", () => setTimeout(refocus, 0));
+  document.addEventListener("click", (event) => {
+    // A click with the mouse on a button (mute, camera, new shipment) or on nothing in particular gives the
+    // focus back to the field: the next scan's Enter must not press that button. Text fields and lists
+    // the person clicked into keep it; a click made with the keyboard (detail 0) leaves the focus too.
+    if (event.detail === 0) return;
+    if (event.target.closest("input:not([type=checkbox]):not([type=radio]), select, textarea, summary, a[href]")) return;
+    setTimeout(() => field.focus({ preventScroll: true }), 0);
+  });
+  field.focus();
+
+  // Sending, in order ---------------------------------------------------------------------------------
+  async function pump() {
+    if (busy) return;
+    busy = true;
+    clearTimeout(retry);
+    retry = null;
+    try {
+      while (queue.length) {
+        const scan = queue[0];
+        setRow(scan, "sending");
+        let answer;
+        try {
+          answer = await send(scan);
+        } catch {
+          setUnreachable(true);
+          retry = setTimeout(pump, RETRY_MS);
+          return;
+        }
+        queue.shift();
+        saveQueue();
+        setUnreachable(false);
+        show(scan, answer);
+        refreshCounts();
+      }
+    } finally {
+      busy = false;
+      showWaiting();
+    }
+  }
+
+  async function send(scan) {
+    const { url, body } = request(scan);
+    const response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": csrf,
+                 "Accept-Language": lang },
+      body: JSON.stringify(body),
+    });
+    if (UNREACHABLE.has(response.status)) throw new Error("unreachable");
+    let data = null;
+    try { data = await response.json(); } catch { data = null; }
+    return { status: response.status, data };
+  }
+
+  function request(scan) {
+    const p = scan.params;
+    const one = { code: scan.code, nonce: scan.nonce };
+    switch (scan.mode) {
+      case "receive": return { url: `${api}/deliveries/${p.delivery}/receive`, body: one };
+      case "arrive": return { url: `${api}/shipments/${p.shipment}/arrive`, body: one };
+      case "stocktake": return { url: `${api}/stocktakes/${p.stocktake}/scan`, body: one };
+      case "ship": {
+        const shipment = Number(localStorage.getItem(SHIPMENT_KEY + p.school)) || undefined;
+        return { url: `${api}/shipments/scan`, body: { ...one, school: p.school, shipment } };
+      }
+      case "image": return { url: `${api}/scan`, body: { ...one, action: "image", image: p.image, station: p.station } };
+      case "note": return { url: `${api}/scan`, body: { ...one, action: "note", text: p.text } };
+      case "lookup": return { url: `${api}/scan`, body: one };
+      default: return { url: `${api}/scan`, body: { ...one, action: scan.mode } }; // label, wipe, repair
+    }
+  }
+
+  // What the answer says ------------------------------------------------------------------------------
+  function show(scan, { status, data }) {
+    const result = { outcome: "refused", word: words.outcome.refused, detail: "", reason: "", allowed: null };
+    if (status === 200 && data) {
+      result.outcome = data.applied ? "applied" : data.already ? "already" : "found";
+      result.word = words.outcome[result.outcome];
+      result.detail = describe(data.device);
+      if (data.unexpected) result.detail += ` · ${words.unexpected}`;
+      if (scan.mode === "ship" && data.shipment) rememberShipment(scan.params.school, data.shipment);
+    } else if (data && data.error) {
+      result.outcome = data.error.code;
+      result.word = words.refusal[data.error.code] || words.outcome.refused;
+      result.reason = data.error.message;
+      const allowed = data.error.details && data.error.details.allowed;
+      if (Array.isArray(allowed)) result.allowed = allowed;
+    } else {
+      result.outcome = "server_error";
+      result.reason = words.server_error.replace("%(status)s", status);
+    }
+    const kind = ["applied", "already", "found"].includes(result.outcome) ? result.outcome : "refused";
+    fillRow(rows.get(scan.nonce) || addRow(scan), scan, result, kind);
+    setPanel(kind, result, scan);
+    beep(kind);
+  }
+
+  function describe(device) {
+    if (!device) return "";
+    const status = words.status[device.status] || device.status;
+    return [device.serial, device.asset_tag, status].filter(Boolean).join(" · ");
+  }
+
+  function allowedText(allowed) {
+    if (!allowed.length) return words.none_allowed;
+    return words.allowed.replace("%(actions)s", allowed.map((a) => words.action[a] || a).join(", "));
+  }
+
+  // The log ---------------------------------------------------------------------------------------------
+  function addRow(scan) {
+    const row = document.createElement("li");
+    row.className = "scan-row pending";
+    row.dataset.outcome = "pending";
+    row.dataset.code = scan.code;
+    row.dataset.nonce = scan.nonce;
+    const mark = element("span", "mark", MARKS.pending);
+    mark.setAttribute("aria-hidden", "true");
+    const time = element("time", "at", new Date(scan.at).toLocaleTimeString(lang));
+    time.dateTime = new Date(scan.at).toISOString();
+    row.append(mark, element("code", "code", scan.code), element("strong", "word", words.outcome.pending), time);
+    log.prepend(row);
+    rows.set(scan.nonce, row);
+    while (log.children.length > 200) {
+      rows.delete(log.lastElementChild.dataset.nonce);
+      log.lastElementChild.remove();
+    }
+    return row;
+  }
+
+  function setRow(scan, state) {
+    const row = rows.get(scan.nonce);
+    if (row && row.dataset.outcome === "pending") row.querySelector(".word").textContent = words.outcome[state];
+  }
+
+  function fillRow(row, scan, result, kind) {
+    row.className = `scan-row ${kind}`;
+    row.dataset.outcome = result.outcome;
+    row.querySelector(".mark").textContent = MARKS[kind];
+    row.querySelector(".word").textContent = result.word;
+    for (const old of row.querySelectorAll(".detail, .reason, .allowed")) old.remove();
+    const time = row.querySelector("time");
+    if (result.detail) row.insertBefore(element("span", "detail", result.detail), time);
+    if (result.reason) row.insertBefore(element("span", "reason", result.reason), time);
+    if (result.allowed) row.insertBefore(element("span", "allowed", allowedText(result.allowed)), time);
+  }
+
+  function element(tag, className, text) {
+    const el = document.createElement(tag);
+    el.className = className;
+    el.textContent = text;
+    return el;
+  }
+
+  // The big panel, the sound ----------------------------------------------------------------------------
+  function setPanel(kind, result, scan) {
+    panel.dataset.outcome = kind;
+    panel.querySelector(".status-icon").textContent = MARKS[kind];
+    panel.querySelector(".status-word").textContent = result.word;
+    const detail = [scan.code, result.detail, result.reason].filter(Boolean).join(" — ");
+    panel.querySelector(".status-detail").textContent = detail;
+  }
+
+  const updateMute = () => {
+    muteButton.setAttribute("aria-pressed", String(muted));
+  };
+  muteButton.addEventListener("click", () => {
+    muted = !muted;
+    localStorage.setItem(MUTE_KEY, String(muted));
+    updateMute();
+  });
+  updateMute();
+
+  // Distinct by pitch and rhythm, not only by one of them: one high beep, two soft mid ones, a low buzz.
+  const SOUNDS = {
+    applied: [[1046, 0, 0.09, "sine"]],
+    found: [[784, 0, 0.07, "sine"]],
+    already: [[523, 0, 0.06, "triangle"], [523, 0.1, 0.06, "triangle"]],
+    refused: [[196, 0, 0.32, "square"], [147, 0.12, 0.3, "square"]],
+  };
+  function beep(kind) {
+    if (muted) return;
+    try {
+      audio = audio || new AudioContext();
+      const start = audio.currentTime + 0.01;
+      for (const [hz, at, length, wave] of SOUNDS[kind] || []) {
+        const tone = audio.createOscillator();
+        const gain = audio.createGain();
+        tone.type = wave;
+        tone.frequency.value = hz;
+        gain.gain.setValueAtTime(0.18, start + at);
+        gain.gain.exponentialRampToValueAtTime(0.001, start + at + length);
+        tone.connect(gain).connect(audio.destination);
+        tone.start(start + at);
+        tone.stop(start + at + length + 0.02);
+      }
+    } catch {
+      // no sound in this browser: the panel and the log still say it
+    }
+  }
+
+  // The queue ---------------------------------------------------------------------------------------------
+  function loadQueue() {
+    try {
+      const stored = JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]");
+      return Array.isArray(stored) ? stored.filter((s) => s && s.nonce && s.code && s.mode) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  function saveQueue() {
+    localStorage.setItem(QUEUE_KEY, JSON.stringify(queue));
+  }
+
+  function setUnreachable(down) {
+    unreachable = down;
+    showWaiting();
+  }
+
+  function showWaiting() {
+    const n = queue.length;
+    root.dataset.waiting = String(n);
+    root.dataset.online = String(!unreachable);
+    if (unreachable && n) {
+      offlineNote.textContent = plural(n).replace("%(n)s", n);
+      offlineNote.className = "offline down";
+    } else if (n > 1) {
+      offlineNote.textContent = words.sending_queue.replace("%(n)s", n);
+      offlineNote.className = "offline";
+    } else {
+      offlineNote.textContent = "";
+      offlineNote.className = "offline";
+    }
+    if (unreachable && n) {
+      panel.dataset.outcome = "offline";
+      panel.querySelector(".status-icon").textContent = "⚠";
+      panel.querySelector(".status-word").textContent = offlineNote.textContent;
+      panel.querySelector(".status-detail").textContent = "";
+    }
+  }
+
+  function plural(n) {
+    const one = lang === "lv" ? n % 10 === 1 && n % 100 !== 11 : n === 1;
+    return one ? words.offline_one : words.offline;
+  }
+
+  window.addEventListener("online", () => pump());
+
+  // The ship mode's open shipment --------------------------------------------------------------------------
+  const shipInfo = root.querySelector("#ship-shipment");
+  function rememberShipment(school, id) {
+    localStorage.setItem(SHIPMENT_KEY + school, String(id));
+    showShipment();
+  }
+  function showShipment() {
+    if (!shipInfo) return;
+    const id = localStorage.getItem(SHIPMENT_KEY + station.params.school);
+    shipInfo.textContent = id ? words.new_shipment.replace("%(id)s", id) : words.no_shipment;
+    root.dataset.shipment = id || "";
+  }
+  const shipNew = root.querySelector("#ship-new");
+  if (shipNew) {
+    shipNew.addEventListener("click", () => {
+      localStorage.removeItem(SHIPMENT_KEY + station.params.school);
+      showShipment();
+      refreshCounts();
+    });
+  }
+  showShipment();
+
+  // Running counts against the expected set -----------------------------------------------------------------
+  let counting = false;
+  let countAgain = false;
+  function placeUrl() {
+    const p = station.params;
+    switch (station.mode) {
+      case "receive": return `${api}/deliveries/${p.delivery}`;
+      case "arrive": return `${api}/shipments/${p.shipment}`;
+      case "stocktake": return `${api}/stocktakes/${p.stocktake}`;
+      case "ship": {
+        const id = localStorage.getItem(SHIPMENT_KEY + p.school);
+        return id ? `${api}/shipments/${id}` : null;
+      }
+      default: return null;
+    }
+  }
+
+  async function refreshCounts() {
+    if (!counts) return;
+    if (counting) { countAgain = true; return; }
+    counting = true;
+    try {
+      do {
+        countAgain = false;
+        const url = placeUrl();
+        if (!url) { renderCounts(null); continue; }
+        try {
+          const response = await fetch(url, { credentials: "same-origin",
+                                               headers: { Accept: "application/json", "Accept-Language": lang } });
+          if (response.ok) renderCounts((await response.json()).counts);
+        } catch {
+          // unreachable: the counts stay as they were
+        }
+      } while (countAgain);
+    } finally {
+      counting = false;
+    }
+  }
+
+  function renderCounts(c) {
+    const w = words.counts;
+    const items = !c ? [] : {
+      receive: [["expected", w.expected, c.expected], ["found", w.found, c.found], ["missing", w.missing, c.missing],
+                ["unexpected", w.unexpected, c.unexpected]],
+      arrive: [["found", w.arrived, `${c.found} / ${c.expected}`], ["missing", w.missing, c.missing],
+               ["unexpected", w.unexpected, c.unexpected]],
+      stocktake: [["found", w.seen, `${c.found} / ${c.expected}`], ["missing", w.missing, c.missing],
+                  ["unexpected", w.unexpected, c.unexpected]],
+      ship: [["expected", w.on_shipment, c.expected]],
+    }[station.mode] || [];
+    counts.replaceChildren(...items.map(([key, label, value]) => {
+      const item = document.createElement("div");
+      item.className = `count ${key}`;
+      const dd = element("dd", "n", String(value));
+      dd.dataset.count = key;
+      item.append(element("dt", "", label), dd);
+      return item;
+    }));
+  }
+
+  // Scans left from before (the page was closed while the server was away): shown, and sent first.
+  for (const scan of queue) addRow(scan);
+  refreshCounts();
+  showWaiting();
+  if (queue.length) pump();
+}
