@@ -36,7 +36,17 @@ function setUp(panel) {
     panel.dataset.state = state;
   };
 
-  toggle.addEventListener("click", () => (stream ? stop("stopped") : start()));
+  let starting = false;
+  toggle.addEventListener("click", async () => {
+    if (starting) return; // a second press while the browser asks for the camera
+    if (stream) return stop("stopped");
+    starting = true;
+    try {
+      await start();
+    } finally {
+      starting = false;
+    }
+  });
   torch.addEventListener("click", async () => {
     const on = torch.getAttribute("aria-pressed") !== "true";
     try {
@@ -110,7 +120,8 @@ function setUp(panel) {
   }
 
   async function read() {
-    if (!stream) return;
+    const current = stream;
+    if (!current) return;
     const now = performance.now();
     if (now >= pausedUntil && video.readyState >= 2) {
       let codes = [];
@@ -119,13 +130,13 @@ function setUp(panel) {
       } catch (error) {
         console.warn("camera: reading the picture failed", error);
       }
-      if (!stream) return; // stopped while reading
+      if (stream !== current) return; // stopped (or stopped and started again) while reading
       const seenAt = performance.now();
       for (const [code, seen] of inSight) if (seenAt - seen > SAME_CODE_MS) inSight.delete(code);
       // A label's QR code first (a maker's barcode beside it is the same device); every code in the
       // picture counts as read with it, so the barcode is not sent as a second scan after the pause.
-      const values = codes.filter((c) => c.rawValue).sort((a, b) => (b.format === "qr_code") - (a.format === "qr_code"))
-        .map((c) => c.rawValue);
+      const qrFirst = (a, b) => (b.format === "qr_code") - (a.format === "qr_code");
+      const values = codes.filter((c) => c.rawValue).sort(qrFirst).map((c) => c.rawValue);
       const fresh = values.find((value) => !inSight.has(value));
       values.forEach((value) => inSight.set(value, seenAt));
       if (fresh) hit(fresh, seenAt);
@@ -135,12 +146,11 @@ function setUp(panel) {
 
   function hit(code, at) {
     pausedUntil = at + PAUSE_MS;
-    panel.dataset.state = "paused";
+    setState("paused");
     say("read", code);
+    const current = stream;
     setTimeout(() => {
-      if (stream) {
-        setState("scanning");
-      }
+      if (stream === current) setState("scanning");
     }, PAUSE_MS);
     document.dispatchEvent(new CustomEvent("fleet:code", { detail: { code, source: "camera" } }));
   }
