@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pypdfium2
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -184,6 +185,19 @@ def first_page_png(sheet: Sheet, items: list[labels.LabelData], dpi: int = 72) -
         image = document[0].render(scale=dpi / 72).to_pil().convert("RGB")
     finally:
         document.close()
+    _outline_cells(image, sheet, dpi / 25.4)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def _outline_cells(image: Image.Image, sheet: Sheet, px: float) -> None:
+    """The sheet's cells outlined in grey on the picture (they are not printed), the used ones crossed."""
+    draw, stock = ImageDraw.Draw(image), sheet.stock
+    for index in range(stock.per_page):
+        x, y = stock.cell(index)
+        box = (x * px, y * px, (x + stock.label_width) * px, (y + stock.label_height) * px)
+        draw.rounded_rectangle(box, radius=stock.corner_radius * px, outline=(150, 160, 170))
+        if index < sheet.skip:
+            draw.line(box, fill=(170, 0, 0))
+            draw.line((box[0], box[3], box[2], box[1]), fill=(170, 0, 0))

@@ -173,8 +173,16 @@ def print_labels():
         return _page(form, refusal=e, status=e.status)
     download = url_for(".labels_run", run=printed.run, fmt=fmt, first=printed.first, last=printed.last,
                        skip=sheet.skip or None)
-    return _page(form, result={"printed": printed, "download": download, "refused": choice.refused,
-                               "format": fmt}, choice=choice)
+    return _page(_next_form(form, sheet, printed.count), choice=choice,
+                 result={"printed": printed, "download": download, "refused": choice.refused, "format": fmt})
+
+
+def _next_form(form: LabelForm, sheet: labelling.Sheet, count: int) -> LabelForm:
+    """The form after a print: nothing chosen to print, the same printer and stock, and on a sheet the
+    cells this run used ticked (the sheet goes back into the printer part-used)."""
+    after = (sheet.skip + count) % sheet.stock.per_page if sheet.stock.kind == "sheet" else 0
+    return LabelForm(stock=sheet.stock.id, printer=form.printer, format=form.format,
+                     used=[str(after)] if after else [])
 
 
 @bp.get("/labels/preview.png", endpoint="labels_preview")
