@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from fleet import tables, xlsx
 from fleet.errors import FleetError, invalid
+from fleet.i18n import _l
 from fleet.serials import normalize_serial
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -130,7 +131,7 @@ def rows_from_table(table: list[tuple[int, list]]) -> list[ManifestRow]:
         first_seen[row.serial] = line
         rows.append(row)
     if errors.items:
-        raise invalid(f"{len(errors.items)} bad line(s); nothing was imported", errors.items)
+        raise invalid(_l("%(count)s bad line(s); nothing was imported", count=len(errors.items)), errors.items)
     return rows
 
 
