@@ -1,22 +1,24 @@
-"""Devices: registering expected devices (one or many, all or nothing), listing them, and one action
-applied to many devices, each on its own (``apply_to_each``). Refusals, per item too, are in the
-reader's language (``fleet.i18n.api_locale``)."""
+"""Devices: registering expected devices (one or many, all or nothing), listing them (and searching
+and filtering for the staff pages), one device's history with its chain's verdict and the actions
+allowed now, and one action applied to many devices, each on its own (``apply_to_each``).
+Refusals, per item too, are in the reader's language (``fleet.i18n.api_locale``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session, selectinload
 
-from fleet import lifecycle, paging, resolvers
+from fleet import history, lifecycle, paging, resolvers
 from fleet.access import policy
 from fleet.access.policy import Scope
 from fleet.asset_tags import is_valid_body, looks_like_tag
 from fleet.errors import FleetError, invalid
 from fleet.i18n import _l, api_locale
-from fleet.models import Contract, Device, School
+from fleet.models import Contract, Device, Event, School
 from fleet.serials import normalize_serial
 
 MAX_BATCH = 10_000
@@ -163,3 +165,88 @@ def apply_to_each(session: Session, scope: Scope, action: str, refs: list[Any],
             savepoint.rollback()
             results.append(BulkResult(index, ref, error=e))
     return results
+
+
+# --- the staff pages' device list: search and filters ---------------------------------------
+
+@dataclass(frozen=True)
+class DeviceFilters:
+    """What a device list is narrowed to (None: not narrowed): ``text`` a part of a serial or asset
+    tag, ``status``, ``school`` (registration number), ``contract`` (number), ``model``."""
+
+    text: str | None = None
+    status: str | None = None
+    school: str | None = None
+    contract: str | None = None
+    model: str | None = None
+
+
+def _filtered(scope: Scope, filters: DeviceFilters):
+    stmt = select(Device).where(scope.device_filter())
+    if filters.text:
+        needle = filters.text.strip().upper()
+        stmt = stmt.where(or_(Device.serial.contains(needle, autoescape=True),
+                              Device.asset_tag.contains(needle, autoescape=True)))
+    if filters.status:
+        if filters.status not in lifecycle.STATUSES:
+            raise invalid(_l("unknown status %(status)s", status=repr(filters.status)),
+                          [{"field": "status", "allowed": list(lifecycle.STATUSES)}])
+        stmt = stmt.where(Device.status == filters.status)
+    if filters.school:
+        stmt = stmt.where(Device.school_id == select(School.id).where(
+            School.registration_number == filters.school).scalar_subquery())
+    if filters.contract:
+        stmt = stmt.where(Device.contract_id == select(Contract.id).where(
+            Contract.number == filters.contract).scalar_subquery())
+    if filters.model:
+        stmt = stmt.where(Device.model == filters.model)
+    return stmt
+
+
+def search_devices(session: Session, scope: Scope, filters: DeviceFilters, limit: int,
+                   after: int | None = None) -> tuple[list[Device], int | None]:
+    """The devices the scope sees that match ``filters``, in registration order, ``limit`` of them past
+    row ``after``; (the rows, the next page's row id or None)."""
+    stmt = _filtered(scope, filters).options(selectinload(Device.school), selectinload(Device.contract))
+    stmt = stmt.order_by(Device.id).limit(limit + 1)
+    if after is not None:
+        stmt = stmt.where(Device.id > after)
+    return paging.split(session.scalars(stmt).unique().all(), limit)
+
+
+def each_device(session: Session, scope: Scope, filters: DeviceFilters, batch: int = 1000) -> Iterator[Device]:
+    """Every device ``search_devices`` would list, page after page (an export)."""
+    after = None
+    while True:
+        rows, after = search_devices(session, scope, filters, batch, after)
+        yield from rows
+        if after is None:
+            return
+
+
+def filter_choices(session: Session, scope: Scope) -> tuple[list[School], list[Contract], list[str]]:
+    """What a device list may be narrowed to: the schools the scope sees (a scoped role's own), the
+    contracts (a scoped role's: those of its devices) and the models of the devices it sees."""
+    schools = select(School).order_by(School.name)
+    contracts = select(Contract).order_by(Contract.number)
+    if not scope.all_schools:
+        schools = schools.where(School.id.in_(sorted(scope.school_ids)))
+        contracts = contracts.where(Contract.id.in_(select(Device.contract_id).where(scope.device_filter())))
+    models = select(Device.model).where(scope.device_filter()).distinct().order_by(Device.model)
+    return (list(session.scalars(schools)), list(session.scalars(contracts)),
+            [m for m in session.scalars(models) if m])
+
+
+# --- one device's page: its history with the chain's verdict, the actions allowed now ----------
+
+def history_of(session: Session, device: Device) -> tuple[list[Event], history.Break | None]:
+    """The device's events, oldest first, and the first break of its hash chain (None: intact) —
+    ``fleet verify``'s check (``history.verify_device``) for this one device."""
+    events = list(session.scalars(select(Event).where(Event.device_id == device.id).order_by(Event.seq)))
+    return events, history.verify_device(device, events)
+
+
+def actions_now(scope: Scope, device: Device) -> list[lifecycle.Action]:
+    """The lifecycle actions this scope's role may apply to the device in its status now (those the
+    lifecycle keeps for loans, stocktakes and labels are not among them)."""
+    return [lifecycle.ACTIONS[name] for name in lifecycle.allowed_actions(device.status) if scope.may_apply(name)]

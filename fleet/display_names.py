@@ -29,6 +29,7 @@ STATUS = {
 }
 
 ACTION = {
+    "register": _lp("action", "register"),
     "receive": _lp("action", "receive"),
     "image": _lp("action", "install the image"),
     "label": _lp("action", "label"),

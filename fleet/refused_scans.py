@@ -124,3 +124,10 @@ def listing(session: Session, principal: Principal, place: dict[str, int], limit
     rows = [(r, d if d is not None and policy.can_see_device(principal, d) else None)
             for r, d in session.execute(stmt)]
     return paging.split(rows, limit, lambda row: row[0].id)
+
+
+def of_device(session: Session, principal: Principal, device: Device, limit: int = 20) -> list[RefusedScan]:
+    """The refused scans of one device the principal may see (``policy.refused_scans_filter``), newest first."""
+    stmt = (select(RefusedScan).where(RefusedScan.device_id == device.id, policy.refused_scans_filter(principal))
+            .order_by(RefusedScan.id.desc()).limit(limit))
+    return list(session.scalars(stmt))

@@ -44,7 +44,9 @@ class PageRoute:
 
 def client_as(app, role: str, school=None):
     """A test client with a browser session of a new member of staff of ``role`` (of ``school``)."""
-    user = UserFactory(role=role, schools=[school] if school is not None else [])
+    manager = role == "founder_manager" and school is not None  # tied to the school's founder, not the school
+    user = UserFactory(role=role, schools=[school] if school is not None and not manager else [],
+                       founders=[school.founder] if manager else [])
     db_session = current_session()
     plain = sessions.start(db_session, user, app.config["FLEET"])
     db_session.commit()

@@ -11,7 +11,19 @@ Every form carries a CSRF token (``fleet.access.csrf``); templates are ``fleet/t
 
 from __future__ import annotations
 
-from fleet.web import admin, errors, finder, home, language, signin, station  # noqa: F401  (each adds its routes to bp)
+from fleet.web import (  # noqa: F401  (each adds its routes to bp)
+    admin,
+    device_page,
+    devices,
+    errors,
+    finder,
+    home,
+    label_batches,
+    labels,
+    language,
+    signin,
+    station,
+)
 from fleet.web.blueprint import bp
 
 __all__ = ["bp", "errors"]
