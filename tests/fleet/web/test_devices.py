@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from fleet.models import AccessLogEntry, Event
 from fleet.web import devices as device_list
-from tests.factories import ContractFactory, DeviceFactory, PupilFactory, SchoolFactory, current_session
+from tests.factories import ContractFactory, DeviceFactory, PupilFactory, SchoolFactory, UserFactory, current_session
 from tests.page_routes import PageRoute, client_as
 
 
@@ -274,3 +274,22 @@ def test_a_label_scanned_by_staff_opens_the_device_page(app, session, client):
     elsewhere = client_as(app, "school_it", SchoolFactory()).get(f"/d/{device.asset_tag}")
     assert elsewhere.status_code == 200 and without_token(elsewhere.get_data(as_text=True)) == without_token(anonymous)
     assert 'id="owner"' in anonymous and 'id="nav"' not in anonymous
+
+
+def test_the_refused_scans_of_the_device_are_listed(app, session, api_as):
+    device = DeviceFactory(status="in_warehouse")
+    user = UserFactory(role="warehouse")
+    r = api_as(user=user).post("scan", json={"code": device.serial, "action": "ship", "school": "0000000000"})
+    assert r.status_code in (400, 409)
+    client = client_as(app, "admin")  # an admin sees every refused scan; the scanner its own at /scan
+    body = client.get(f"/devices/{device.serial}").get_data(as_text=True)
+    assert f'<tr data-code="{r.get_json()["error"]["code"]}">' in body and user.name in body
+    other = client_as(app, "warehouse").get(f"/devices/{device.serial}").get_data(as_text=True)
+    assert 'id="no-refused"' in other  # another warehouse worker's scan at /scan is not theirs to see
+
+
+def test_search_text_is_not_a_pattern(app, session):
+    DeviceFactory()
+    client = client_as(app, "warehouse")
+    for text in ("%", "_", "PF%"):
+        assert serials(client.get("/devices", query_string={"q": text}).get_data(as_text=True)) == []
