@@ -227,14 +227,19 @@ def each_device(session: Session, scope: Scope, filters: DeviceFilters, batch: i
 def filter_choices(session: Session, scope: Scope) -> tuple[list[School], list[Contract], list[str]]:
     """What a device list may be narrowed to: the schools the scope sees (a scoped role's own), the
     contracts (a scoped role's: those of its devices) and the models of the devices it sees."""
-    schools = select(School).order_by(School.name)
     contracts = select(Contract).order_by(Contract.number)
     if not scope.all_schools:
-        schools = schools.where(School.id.in_(sorted(scope.school_ids)))
         contracts = contracts.where(Contract.id.in_(select(Device.contract_id).where(scope.device_filter())))
     models = select(Device.model).where(scope.device_filter()).distinct().order_by(Device.model)
-    return (list(session.scalars(schools)), list(session.scalars(contracts)),
-            [m for m in session.scalars(models) if m])
+    return schools_seen(session, scope), list(session.scalars(contracts)), [m for m in session.scalars(models) if m]
+
+
+def schools_seen(session: Session, scope: Scope) -> list[School]:
+    """The schools the scope sees, by name: every school, or a scoped role's own."""
+    schools = select(School).order_by(School.name)
+    if not scope.all_schools:
+        schools = schools.where(School.id.in_(sorted(scope.school_ids)))
+    return list(session.scalars(schools))
 
 
 # --- one device's page: its history with the chain's verdict, the actions allowed now ----------

@@ -107,11 +107,13 @@ def _render(device: Device, refusal: FleetError | None = None, status: int = 200
     session, scope = db.session(), g.principal.scope
     loan, agreement = _active_loan(device)
     events, broken = devices.history_of(session, device)
-    schools = devices.filter_choices(session, scope)[0] if scope.all_schools else []
+    forms = _forms(device)
+    asks_school = any(f.name == "school" for form in forms for f in form.fields)
+    schools = devices.schools_seen(session, scope) if asks_school and scope.all_schools else []  # a list to pick from
     return render_template(
         "devices/device.html", device=device, ref=_canonical(device), loan=loan, agreement=agreement,
         events=list(reversed(events)), verdict=verdict(events, broken), labels=LABELS,
-        refused=refused.of_device(session, g.principal, device), forms=_forms(device), schools=schools,
+        refused=refused.of_device(session, g.principal, device), forms=forms, schools=schools,
         refusal=refusal, posted=posted, sent=request.form if posted else {},
         print_url="/labels?" + urlencode({"devices": _canonical(device)})), status
 

@@ -198,6 +198,7 @@ def test_each_form_asks_for_the_actions_parameters(app, session):
     stolen = body[body.index('id="form-report_stolen"'):body.index("</form>", body.index('id="form-report_stolen"'))]
     assert 'name="police_report"' in stolen and 'name="notes"' in stolen and "required" not in stolen
     assert 'id="write_off-reason"' in body and 'id="note-text"' in body
+    assert 'list="schools-list"' in body and f'<option value="{device.school.registration_number}">' in body
 
 
 def test_an_action_is_applied_and_said_in_words(app, session):
