@@ -13,7 +13,7 @@ from fleet.i18n import _, _l
 from fleet.web.pages import page
 from provisioning import deliveries, listings
 from provisioning.manifests import parse_manifest
-from provisioning.web import bp, cursor
+from provisioning.web import bp, cursor, polling
 
 
 def _list_page(refusal: FleetError | None = None, status: int = 200):
@@ -49,34 +49,39 @@ def create_delivery():
         session.rollback()
         return _list_page(e, e.status)
     flash(_("Delivery %(id)s created: %(n)s laptop(s) expected.", id=delivery.id, n=len(rows)), "ok")
-    return redirect(url_for(".delivery", delivery_id=delivery.id), 303)
+    return redirect(url_for(".deliveries_detail", delivery_id=delivery.id), 303)
 
 
 def _reconciliation(delivery_id: int) -> dict:
     session = db.session()
     delivery = deliveries.get_delivery(session, delivery_id)
-    return {"delivery": delivery, "report": deliveries.report(session, delivery),
-            "refused": refused_scans.count(session, delivery_id=delivery_id)}
+    report = deliveries.report(session, delivery)
+    refused = refused_scans.count(session, delivery_id=delivery_id)
+    return {"delivery": delivery, "report": report, "refused": refused,
+            "version": polling.version(report["counts"], refused, delivery.closed_at is not None)}
 
 
-@bp.get("/deliveries/<int:delivery_id>", endpoint="delivery")
+@bp.get("/deliveries/<int:delivery_id>", endpoint="deliveries_detail")
 @page("deliveries:read")
 def show_delivery(delivery_id: int):
     return render_template("deliveries/delivery.html", **_reconciliation(delivery_id),
                            may_write=g.principal.scope.allows("deliveries:write"))
 
 
-@bp.get("/deliveries/<int:delivery_id>/reconciliation", endpoint="delivery_reconciliation")
+@bp.get("/deliveries/<int:delivery_id>/reconciliation", endpoint="deliveries_reconciliation")
 @page("deliveries:read")
 def delivery_reconciliation(delivery_id: int):
     """The reconciliation alone, which the page polls while the delivery is open (htmx's request;
     opened as a page, it is the delivery's page)."""
     if not request.headers.get("HX-Request"):
         return show_delivery.__wrapped__(delivery_id)
-    return render_template("deliveries/reconciliation.html", **_reconciliation(delivery_id))
+    shown = _reconciliation(delivery_id)
+    if polling.unchanged(shown["version"]):
+        return "", 204
+    return render_template("deliveries/reconciliation.html", **shown)
 
 
-@bp.post("/deliveries/<int:delivery_id>/close", endpoint="close_delivery")
+@bp.post("/deliveries/<int:delivery_id>/close", endpoint="deliveries_close")
 @page("deliveries:write")
 def close_delivery(delivery_id: int):
     """Close after the box saying so is ticked: the reconciliation is frozen, later scans are refused."""
@@ -92,4 +97,4 @@ def close_delivery(delivery_id: int):
         return render_template("deliveries/delivery.html", **_reconciliation(delivery_id), may_write=True,
                                refusal=e), e.status
     flash(_("Delivery %(id)s closed.", id=delivery_id), "ok")
-    return redirect(url_for(".delivery", delivery_id=delivery_id), 303)
+    return redirect(url_for(".deliveries_detail", delivery_id=delivery_id), 303)

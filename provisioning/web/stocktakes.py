@@ -4,6 +4,8 @@ closing it. The counting itself is the scan station's (``/station?mode=stocktake
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import flash, g, redirect, render_template, request, url_for
 
 from fleet import db, refused_scans
@@ -11,7 +13,7 @@ from fleet.errors import FleetError, invalid
 from fleet.i18n import _, _l
 from fleet.web.pages import page
 from provisioning import listings, stocktakes
-from provisioning.web import bp, cursor
+from provisioning.web import bp, cursor, polling
 
 
 def _list_page(refusal: FleetError | None = None, status: int = 200):
@@ -41,33 +43,41 @@ def start_stocktake():
         session.rollback()
         return _list_page(e, e.status)
     flash(_("Stocktake %(id)s started: %(n)s laptop(s) expected.", id=stocktake.id, n=len(stocktake.expected)), "ok")
-    return redirect(url_for(".stocktake", stocktake_id=stocktake.id), 303)
+    return redirect(url_for(".stocktakes_detail", stocktake_id=stocktake.id), 303)
 
 
 def _result(stocktake_id: int) -> dict:
     session = db.session()
     stocktake = stocktakes.get(session, stocktake_id, g.principal.scope)
-    return {"stocktake": stocktake, "result": stocktakes.result(session, stocktake),
-            "refused": refused_scans.count(session, stocktake_id=stocktake_id)}
+    result = stocktakes.result(session, stocktake)
+    for missing in result["missing"]:  # the time of the last event, shown as local time
+        event = missing["last_event"]
+        missing["last_event"] = {**event, "at": datetime.fromisoformat(event["at"].replace("Z", "+00:00"))}
+    refused = refused_scans.count(session, stocktake_id=stocktake_id)
+    return {"stocktake": stocktake, "result": result, "refused": refused,
+            "version": polling.version(result["counts"], refused, stocktake.closed_at is not None)}
 
 
-@bp.get("/stocktakes/<int:stocktake_id>", endpoint="stocktake")
+@bp.get("/stocktakes/<int:stocktake_id>", endpoint="stocktakes_detail")
 @page("stocktakes")
 def show_stocktake(stocktake_id: int):
     return render_template("stocktakes/stocktake.html", **_result(stocktake_id))
 
 
-@bp.get("/stocktakes/<int:stocktake_id>/result", endpoint="stocktake_result")
+@bp.get("/stocktakes/<int:stocktake_id>/result", endpoint="stocktakes_result")
 @page("stocktakes")
 def stocktake_result(stocktake_id: int):
     """The result alone, which the page polls while the count is open (htmx's request; opened as a
     page, it is the stocktake's page)."""
     if not request.headers.get("HX-Request"):
         return show_stocktake.__wrapped__(stocktake_id)
-    return render_template("stocktakes/result.html", **_result(stocktake_id))
+    shown = _result(stocktake_id)
+    if polling.unchanged(shown["version"]):
+        return "", 204
+    return render_template("stocktakes/result.html", **shown)
 
 
-@bp.post("/stocktakes/<int:stocktake_id>/close", endpoint="close_stocktake")
+@bp.post("/stocktakes/<int:stocktake_id>/close", endpoint="stocktakes_close")
 @page("stocktakes")
 def close_stocktake(stocktake_id: int):
     """Close after the box saying so is ticked: the result is frozen, later scans are refused."""
@@ -86,4 +96,4 @@ def close_stocktake(stocktake_id: int):
             raise
         return render_template("stocktakes/stocktake.html", **_result(stocktake_id), refusal=e), e.status
     flash(_("Stocktake %(id)s closed.", id=stocktake_id), "ok")
-    return redirect(url_for(".stocktake", stocktake_id=stocktake_id), 303)
+    return redirect(url_for(".stocktakes_detail", stocktake_id=stocktake_id), 303)

@@ -119,6 +119,15 @@ def test_the_reconciliation_fragment_counts_found_unexpected_and_twice_and_stops
     for name, n in (("expected", 2), ("found", 1), ("missing", 1), ("unexpected", 1), ("repeated", 1)):
         assert f'id="count-{name}">{n}<' in part, name
     assert 'hx-trigger="every 2s"' in part and "PFRX9999" in part and "PFR00002" in part
+    # a poll that would show what the page shows already changes nothing (204: htmx leaves the page alone)
+    seen = re.search(r'data-version="([^"]+)"', part).group(1)
+    assert f"seen={seen}" in part
+    r = fragment(client, f"/deliveries/{delivery.id}/reconciliation?seen={seen}")
+    assert r.status_code == 204 and r.get_data() == b""
+    deliveries.receive(db, delivery, "PFR00002", "noliktava")
+    db.commit()
+    part = fragment(client, f"/deliveries/{delivery.id}/reconciliation?seen={seen}").get_data(as_text=True)
+    assert 'id="count-found">2<' in part and 'id="count-missing">0<' in part
     # opened as a page (no htmx), it is the delivery's page
     assert 'id="nav"' in client.get(f"/deliveries/{delivery.id}/reconciliation").get_data(as_text=True)
     deliveries.close(db, delivery, "noliktava")
