@@ -40,6 +40,12 @@ def test_the_list_and_a_device_pass_the_checks(staff, viewport, lang):
         page.click("#act-note")
         expect(page.locator(".flash.ok")).to_contain_text("piezīme")
         expect(page.locator("#timeline tbody tr").first).to_contain_text("Pārbaudīts noliktavā")
+        page.fill("#ship-school", "0000000000")  # no such school: refused, in words, nothing changed
+        page.click("#act-ship")
+        expect(page.locator("#refusal")).to_have_attribute("data-code", "invalid_input")
+        assert page.locator("#status").get_attribute("data-status") == "labelled"
+        assert page.input_value("#ship-school") == "0000000000"
+        check_page(page)
 
 
 @pytest.fixture
