@@ -52,7 +52,7 @@ function setUpStation(root) {
   const station = { mode: root.dataset.mode, params: JSON.parse(root.dataset.params) };
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const field = root.querySelector("#scan-code");
-  const log = root.querySelector("#scan-log");
+  const log = root.querySelector("#scan-rows"); // inside #scan-log, the role="log" region
   const panel = root.querySelector("#scan-status");
   const offlineNote = root.querySelector("#scan-offline");
   const muteButton = root.querySelector("#scan-mute");
@@ -190,7 +190,7 @@ function setUpStation(root) {
       if (scan.mode === "ship" && data.shipment) rememberShipment(scan.params.school, data.shipment);
     } else if (data && data.error) {
       result.outcome = data.error.code;
-      result.word = words.refusal[data.error.code] || words.outcome.refused;
+      result.word = capitalized(words.refusal[data.error.code] || words.outcome.refused);
       result.reason = data.error.message;
       const allowed = data.error.details && data.error.details.allowed;
       if (Array.isArray(allowed)) result.allowed = allowed;
@@ -204,10 +204,14 @@ function setUpStation(root) {
     beep(kind);
   }
 
+  function capitalized(text) {
+    return text.charAt(0).toLocaleUpperCase(lang) + text.slice(1);
+  }
+
   function describe(device) {
     if (!device) return "";
     const status = words.status[device.status] || device.status;
-    return [device.serial, device.asset_tag, status].filter(Boolean).join(" · ");
+    return [device.serial, device.asset_tag, status, device.school].filter(Boolean).join(" · ");
   }
 
   function allowedText(allowed) {
@@ -265,7 +269,8 @@ function setUpStation(root) {
     panel.dataset.outcome = kind;
     panel.querySelector(".status-icon").textContent = MARKS[kind];
     panel.querySelector(".status-word").textContent = result.word;
-    const detail = [scan.code, result.detail, result.reason].filter(Boolean).join(" — ");
+    const known = result.detail && result.detail.toUpperCase().includes(scan.code.toUpperCase());
+    const detail = [known ? "" : scan.code, result.detail, result.reason].filter(Boolean).join(" — ");
     panel.querySelector(".status-detail").textContent = detail;
   }
 

@@ -66,7 +66,7 @@ def test_a_configured_receive_station(app):
     assert 'id="station-setup"' in body and f"#{delivery.id}" in body
     label = re.search(r'<label for="scan-code">([^<]*)</label>', body).group(1)
     assert "Skenēt" in label
-    assert 'role="log"' in body and 'id="scan-log"' in body
+    assert '<div id="scan-log" role="log" aria-live="polite"' in body
     assert 'station/camera.html' not in body and 'id="camera"' in body  # the camera's markup is included
     assert "station-camera.js" in body and "station.js" in body
     words = _data(body, "words")
