@@ -43,7 +43,7 @@ def _list_page(refusal: FleetError | None = None, status: int = 200):
                            default_stock=DEFAULT_STOCK, most=labelling.MAX_BATCH), status
 
 
-@bp.get("/labels/batches", endpoint="label_batches")
+@bp.get("/labels/batches", endpoint="labels_batches")
 @page("labels:preprint")
 def list_batches():
     return _list_page()
@@ -68,10 +68,10 @@ def create_batch():
         session.rollback()
         return _list_page(e, e.status)
     flash(_("Batch %(batch)s created: %(count)s label(s).", batch=batch.id, count=batch.count), "ok")
-    return redirect(url_for(".label_batch", batch_id=batch.id, printer=request.form.get("printer") or None), 303)
+    return redirect(url_for(".labels_batch", batch_id=batch.id, printer=request.form.get("printer") or None), 303)
 
 
-@bp.get("/labels/batches/<int:batch_id>", endpoint="label_batch")
+@bp.get("/labels/batches/<int:batch_id>", endpoint="labels_batch")
 @page("labels:preprint")
 def show_batch(batch_id: int):
     batch = _batch(batch_id)
@@ -81,7 +81,7 @@ def show_batch(batch_id: int):
                            printer=request.args.get("printer", ""))
 
 
-@bp.get("/labels/batches/<int:batch_id>.pdf", endpoint="label_batch_pdf")
+@bp.get("/labels/batches/<int:batch_id>.pdf", endpoint="labels_batch_pdf")
 @page("labels:preprint")
 def batch_pdf(batch_id: int):
     """The batch's labels on its stock (after ``skip`` used cells, shifted by ``printer``'s calibration)."""

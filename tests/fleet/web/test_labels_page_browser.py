@@ -51,6 +51,10 @@ def test_a_label_run_with_used_cells_ticked_on_the_sheet(staff, viewport, lang):
         page.click("#download")
     assert download.value.suggested_filename.endswith(".pdf")
     check_page(page)
+    if viewport == "desktop":  # another stock chosen: its sheet at once (labels.js), no cell used on it yet
+        page.select_option("#stock", "avery-l7163")
+        expect(page.locator('.sheet[data-stock="avery-l7163"] input[name=used]')).to_have_count(14)
+        expect(page.locator("input[name=used]:checked")).to_have_count(0)
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
