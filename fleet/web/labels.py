@@ -9,9 +9,11 @@ The run's file is a download made again from the run's record (its events), not 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from flask import Response, current_app, g, render_template, request, url_for
+from flask import session as browser
 from sqlalchemy import select
 
 import labels
@@ -28,6 +30,7 @@ from fleet.web.pages import page
 DEFAULT_STOCK = "avery-l7160"
 PRINT_FORMATS = ("pdf", "zpl")
 CHOICES = 50  # the latest deliveries and shipments offered in the form's lists
+SENT, KEEP_SENT = "labels_sent", 5  # the browser session remembers its last prints: a form sent twice prints once
 
 
 @dataclass
@@ -116,7 +119,7 @@ def _choices() -> dict:
 
 
 def _page(form: LabelForm, *, refusal: FleetError | None = None, status: int = 200, result=None,
-          choice: selection.Choice | None = None):
+          choice: selection.Choice | None = None, again: str | None = None):
     sheet = None
     try:
         sheet = _sheet(form)
@@ -133,7 +136,8 @@ def _page(form: LabelForm, *, refusal: FleetError | None = None, status: int = 2
                                                          delivery=None, shipment=None, reason=None))
     return render_template("labels/labels.html", form=form, sheet=sheet, stock=stock, used=used,
                            last_used=max(used, default=0), choice=choice, result=result, preview=preview,
-                           refusal=refusal, formats=PRINT_FORMATS, **_choices()), status
+                           refusal=refusal, formats=PRINT_FORMATS, again=again, once=uuid.uuid4().hex,
+                           **_choices()), status
 
 
 @bp.get("/labels", endpoint="labels")
@@ -159,6 +163,10 @@ def print_labels():
     form = LabelForm.read(request.form)
     if not form.asks and request.form.get("action") != "print":
         return _page(form)  # another stock or printer chosen, nothing to print yet
+    once = request.form.get("once", "")
+    sent = browser.get(SENT, {})
+    if request.form.get("action") == "print" and once in sent:  # the same form sent again (reload, double click)
+        return _page(LabelForm(stock=form.stock, printer=form.printer, format=form.format), again=sent[once])
     session = db.session()
     try:
         choice = selection.choose(session, form.spec(), g.principal.scope, form.reason or None)
@@ -173,6 +181,8 @@ def print_labels():
         return _page(form, refusal=e, status=e.status)
     download = url_for(".labels_run", run=printed.run, fmt=fmt, first=printed.first, last=printed.last,
                        skip=sheet.skip or None)
+    if once:
+        browser[SENT] = dict([*list(sent.items())[-(KEEP_SENT - 1):], (once, download)])
     return _page(_next_form(form, sheet, printed.count), choice=choice,
                  result={"printed": printed, "download": download, "refused": choice.refused, "format": fmt})
 

@@ -127,6 +127,20 @@ def test_a_reprint_reason_prints_those_printed_before_and_not_the_new_ones(app, 
     assert printed(session, new) == []
 
 
+def test_the_same_form_sent_twice_prints_once(app, session):
+    device = DeviceFactory(status="imaged")
+    lifecycle.apply(session, device, "label_printed", {"reason": "first_print", "stock": "avery-l7160", "run": "x"},
+                    "test", via="labels")
+    session.commit()
+    client = client_as(app, "warehouse")
+    form = {"devices": device.serial, "reason": "damaged", "action": "print", "once": "f0f0f0"}
+    assert 'data-printed="1"' in post(client, "/labels", form).get_data(as_text=True)
+    again = post(client, "/labels", form).get_data(as_text=True)  # a reload of the result, a double click
+    assert 'id="sent-again"' in again and 'id="download"' in again and 'id="result"' not in again
+    assert [e.data["reason"] for e in printed(session, device)] == ["first_print", "damaged"]
+    assert 'data-printed="1"' in post(client, "/labels", {**form, "once": "0e0e0e"}).get_data(as_text=True)
+
+
 def test_skipped_cells_the_first_label_prints_after_the_last_used_cell(app, session):
     devices = [DeviceFactory(status="imaged") for _ in range(3)]
     client = client_as(app, "warehouse")
