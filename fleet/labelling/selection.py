@@ -29,6 +29,7 @@ from fleet.labelling.print_runs import MAX_RUN, grouped_devices, record_prints
 from fleet.labelling.sheets import Sheet
 from fleet.models import Device, Event
 
+SPAN = 50 * MAX_RUN  # a run's events, and those of other work between them, span at most this many ids
 UNTAGGED = _l("not received yet: it has no asset tag (receive it first)")
 REPRINT = _l("a label was printed before: a reprint needs a reason (damaged, replacement, lost)")
 FIRST = _l("no label was printed before: print it without a reprint reason (first print)")
@@ -165,6 +166,8 @@ def print_chosen(session: Session, choice: Choice, reason: str | None, sheet: Sh
 def recorded_run(session: Session, run: str, first: int, last: int, scope: Scope) -> tuple[list[Device], dict]:
     """The devices of a recorded run (those ``scope`` sees, in print order) and its first event's data
     (stock, format, printer); ``not_found`` when the range holds no event of the run."""
+    if not 0 <= last - first <= SPAN:
+        raise FleetError("not_found", _l("print run %(run)s not found", run=run[:8]), {"ref": run})
     events = [e for e in session.scalars(select(Event).options(selectinload(Event.device)).where(
         Event.id >= first, Event.id <= last, Event.action == "label_printed").order_by(Event.id))
         if e.data.get("run") == run]

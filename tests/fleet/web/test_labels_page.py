@@ -225,7 +225,11 @@ def test_a_run_downloads_only_for_its_own_range_and_format(app, session):
     body = post(client, "/labels", {"devices": device.serial, "action": "print"}).get_data(as_text=True)
     href = re.search(r'id="download" href="([^"]+)"', body).group(1).replace("&amp;", "&")
     assert client.get(href.replace(".pdf", ".zpl")).status_code == 404
-    assert client.get(re.sub(r"first=\d+", "first=0", href).replace("last=", "last=0")).status_code in (200, 404)
+    first, last = (int(n) for n in re.search(r"first=(\d+)&last=(\d+)", href).groups())
+    assert client.get(href.replace(f"first={first}", "first=0")).status_code == 200  # a wider range: the same run
+    assert client.get(href.replace(f"last={last}", f"last={first - 1}")).status_code == 404
+    assert client.get(href.replace(f"first={first}", f"first={last + 1}")).status_code == 404
+    assert client.get(href.replace(f"last={last}", "last=999999999")).status_code == 404  # no scan of everything
     assert client.get(href.replace("/runs/", "/runs/ffff")).status_code == 404
 
 
