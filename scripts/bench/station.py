@@ -185,7 +185,7 @@ def report(args, station: list[dict], load: dict) -> list[str]:
         ("---",) * 6,
         ("p50 (ms)", f"{p50:.1f}", f"{load['p50']:.1f}", "—", "—", "—"),
         ("p95 (ms)", f"{p95:.1f}", "—", "—", "—", "—"),
-        ("p99 (ms)", f"{p99:.1f}", f"{api_p99:.1f}", f"{p99 / api_p99:.1f}" if api_p99 else "—",
+        ("p99 (ms)", f"{p99:.1f}", f"{api_p99:.1f}", f"{p99 / api_p99:.2f}" if api_p99 else "—",
          f"station < {TARGET_MS} ms", "yes" if p99 < TARGET_MS else "NO"),
         ("scans measured", str(len(counted)), f"{load['rate']:.1f}/s achieved", "—", "—", "—"),
         ("errors", f"{len(refused)} not applied", f"{api_errors} non-200", "—", "0",
@@ -202,7 +202,9 @@ def report(args, station: list[dict], load: dict) -> list[str]:
               f"(Debian Chromium, headless, Playwright) scanning every {args.interval:g} s in mode image, "
               f"after {args.warmup:g} s of warm-up (load and scans, not counted), {len(counted)} scans (mean "
               f"{statistics.fmean(r['ms'] for r in counted) if counted else float('nan'):.1f} ms); "
-              f"{os.cpu_count()} CPUs shared by the browser, the server, PostgreSQL and the load generator."]
+              f"{os.cpu_count()} CPUs shared by the browser, the server, PostgreSQL and the load generator; "
+              f"the machine's 1-minute load average {args.load_average[0]:.1f} before, "
+              f"{args.load_average[1]:.1f} after (other work on it moves every figure)."]
     return lines
 
 
@@ -223,7 +225,9 @@ def main() -> None:
                    "FLEET_SECRET_KEY": secrets.token_hex(20), "FLEET_INSTANCE_PATH": tmp,
                    "FLEET_PUBLIC_URL": "https://fleet.example.lv"}
             server = start_fleet(env, args, tmp)
+            args.load_average = [os.getloadavg()[0]]
             station, load = measure(server.port, token, user, args)
+            args.load_average.append(os.getloadavg()[0])
             if server.proc.poll() is not None:
                 raise RuntimeError(f"the server exited:\n{server.log.read_text()[-3000:]}")
             print("\n".join(report(args, station, load)))
