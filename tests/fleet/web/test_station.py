@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 import threading
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from fleet.access.policy import Principal, Scope
 from fleet.models import DeliveryScan, Device, Event
+from provisioning import stocktakes
 from tests.factories import DeliveryFactory, DeviceFactory, SchoolFactory, current_session
 from tests.fleet.web.test_station_page import shipment_to
 from tests.pages import check_page
@@ -233,3 +236,16 @@ def test_the_mode_form_gives_the_documented_url(staff):
     assert page.url == page.base + f"/station?mode=ship&school={school.registration_number}"
     expect(page.locator("#ship-shipment")).to_contain_text("No shipment yet")
     check_page(page)
+
+    # A stocktake of the warehouse, and a note: the two modes not used above.
+    device = DeviceFactory(status="in_warehouse")
+    count = stocktakes.start(current_session(), Scope.of(Principal(page.user.id, page.user.name, "warehouse")), None)
+    current_session().commit()
+    page.goto(page.base + f"/station?mode=stocktake&stocktake={count.id}")
+    scan(page, device.asset_tag)
+    expect(row(page, device.asset_tag)).to_have_attribute("data-outcome", "applied", timeout=SLOW)
+    expect(page.locator("#scan-counts [data-count=found]")).to_contain_text("1 / ", timeout=SLOW)
+    page.goto(page.base + "/station?mode=note&text=" + quote("Skrāpējums uz vāka"))
+    scan(page, device.serial)
+    expect(row(page, device.serial)).to_have_attribute("data-outcome", "applied", timeout=SLOW)
+    assert events(device.serial, "note") == 1 and events(device.serial, "audited") == 1
