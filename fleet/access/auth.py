@@ -89,6 +89,14 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = generate_password_hash(password, method="scrypt")
 
 
+def set_local_password(user: User, password: str) -> None:
+    """An administrator sets a local user's password (the directory keeps its users' own)."""
+    if user.source != "local":
+        raise FleetError("conflict", _l("%(name)s signs in through the directory; its password is kept there",
+                                        name=repr(user.name)), {"field": "password"})
+    set_password(user, password)
+
+
 _NO_USER_HASH = generate_password_hash("no such user: spend the same time", method="scrypt")
 
 

@@ -28,6 +28,7 @@ EVENTS = {
     "export": _l("exported"),
     "throttle_cleared": _l("sign-in throttle cleared"),
 }
+VIA = {"form": _l("sign-in form"), "session": _l("browser session"), "token": _l("API token")}
 PAGE = "100"
 
 
@@ -58,6 +59,6 @@ def access_log_page():
     next_url = None
     if next_cursor:
         next_url = "?" + urlencode({k: v for k, v in {**filters, "after": next_cursor}.items() if v})
-    page_ = render_template("admin/access_log.html", rows=rows, events=events, names=EVENTS, filters=filters,
+    page_ = render_template("admin/access_log.html", rows=rows, events=events, names=EVENTS, via=VIA, filters=filters,
                             next_url=next_url, refusal=refusal, bad=bad_fields(refusal) if refusal else set())
     return page_, refusal.status if refusal else 200

@@ -39,17 +39,20 @@ def users_page():
 def add_user():
     form = request.form
     try:
-        password = form.get("password") or ""
-        if password != (form.get("password2") or ""):
-            raise invalid(_l("the two passwords differ"), {"field": "password2"})
+        _same_twice(form)
         user = auth.add_user(db.session(), text(form, "name"), text(form, "role"), codes(form, "schools"),
                              codes(form, "founders"))
-        auth.set_password(user, password)
+        auth.set_password(user, form.get("password") or "")
     except FleetError as e:
         users = db.session().scalars(select(User).order_by(User.name)).all()
         kept = {k: text(form, k) for k in ("name", "role", "schools", "founders")}  # never the passwords
         return refused(e, "admin/users.html", users=users, form=kept, **_choices())
     return done(_("User %(name)s added.", name=user.name), "web.admin_users")
+
+
+def _same_twice(form) -> None:
+    if (form.get("password") or "") != (form.get("password2") or ""):
+        raise invalid(_l("the two passwords differ"), {"field": "password2"})
 
 
 def _user(user_id: int) -> User:
@@ -90,3 +93,15 @@ def end_sessions(user_id: int):
     ended = sessions.end_all(db.session(), user.id)
     return done(_("%(name)s: sessions ended: %(n)s.", name=user.name, n=ended), "web.admin_user",
                 user_id=user_id)
+
+
+@bp.post("/admin/users/<int:user_id>/password", endpoint="admin_user_password")
+@page("accounts:write")
+def set_password(user_id: int):
+    user, form = _user(user_id), request.form
+    try:
+        _same_twice(form)
+        auth.set_local_password(user, form.get("password") or "")
+    except FleetError as e:
+        return refused(e, "admin/user.html", user=_user(user_id), form=_scope_text(user), **_choices())
+    return done(_("The password of %(name)s was set.", name=user.name), "web.admin_user", user_id=user_id)

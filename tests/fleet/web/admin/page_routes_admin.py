@@ -14,6 +14,8 @@ PAGE_ROUTES = [
               form={"name": "pw-new", "role": "ministry", "password": "pw-password-12", "password2": "pw-password-12"}),
     PageRoute("GET", "/admin/users/<int:user_id>", "/admin/users/{user}", ADMIN),
     PageRoute("POST", "/admin/users/<int:user_id>", "/admin/users/{user}", ADMIN, ok=303, form={"role": "ministry"}),
+    PageRoute("POST", "/admin/users/<int:user_id>/password", "/admin/users/{user}/password", ADMIN, ok=303,
+              form={"password": "pw-password-12", "password2": "pw-password-12"}),
     PageRoute("POST", "/admin/users/<int:user_id>/sessions", "/admin/users/{user}/sessions", ADMIN, ok=303),
     PageRoute("GET", "/admin/tokens", "/admin/tokens", ADMIN),
     PageRoute("POST", "/admin/tokens", "/admin/tokens", ADMIN, form={"user": "{user_name}", "name": "pw"}),

@@ -125,3 +125,18 @@ def test_other_roles_get_the_forbidden_page(app, session):
         r = as_role(app, role, SchoolFactory()).get("/admin/users")
         assert r.status_code == 403 and code_of(r.get_data(as_text=True)) is None
         assert 'data-code="forbidden"' in r.get_data(as_text=True)
+
+
+def test_an_admin_sets_a_local_users_password_but_not_a_directory_users(app, session):
+    local, directory = UserFactory(name="aizmirsa"), UserFactory(name="no-kataloga", source="directory")
+    session.commit()
+    client = as_role(app, "admin")
+    r = post(client, f"/admin/users/{local.id}/password", {"password": PASSWORD, "password2": PASSWORD + "x"})
+    assert r.status_code == 400 and invalid_fields(r.get_data(as_text=True)) == {"password2"}
+    r = post(client, f"/admin/users/{local.id}/password", {"password": PASSWORD, "password2": PASSWORD})
+    assert r.status_code == 303
+    assert sign_in(app.test_client(), "aizmirsa", PASSWORD).status_code == 303
+    r = post(client, f"/admin/users/{directory.id}/password", {"password": PASSWORD, "password2": PASSWORD})
+    assert r.status_code == 409 and code_of(r.get_data(as_text=True)) == "conflict"
+    page = client.get(f"/admin/users/{directory.id}").get_data(as_text=True)
+    assert 'id="password-form"' not in page and 'id="role-form"' not in page
