@@ -58,10 +58,9 @@ def client_as(app, role: str, school=None):
 
 def page_world() -> dict:
     """A school with a device, a delivery, a shipment in transit to it and a stocktake open at it."""
+    from fleet.access.policy import Principal, Scope
     from provisioning.shipments import create_shipment
     from provisioning.stocktakes import start
-
-    from fleet.access.policy import Principal, Scope
 
     everyone = Scope.of(Principal(0, "factory", "admin"))
     school = SchoolFactory()

@@ -73,19 +73,20 @@ class NavItem:
     endpoint: str
     label: Text
     permission: str | None  # None: everyone signed in
+    area: str = ""  # the bar marks this item on every page whose endpoint name starts with it (a record's page too)
 
 
 # The navigation, in the order the bar shows it; each role sees the items its permissions allow (an
 # endpoint not registered yet — a page another area adds — is left out).
 NAVIGATION = (
     NavItem("web.home", _l("Home"), None),
-    NavItem("web.station", _l("Scan station"), "devices:act"),
-    NavItem("web.devices", _l("Devices"), "devices:read"),
-    NavItem("provisioning_web.deliveries", _l("Deliveries"), "deliveries:read"),
-    NavItem("provisioning_web.shipments", _l("Shipments"), "shipments:read"),
-    NavItem("provisioning_web.stocktakes", _l("Stocktakes"), "stocktakes"),
-    NavItem("web.labels", _l("Labels"), "labels:print"),
-    NavItem("web.admin", _l("Administration"), "administration"),
+    NavItem("web.station", _l("Scan station"), "devices:read", "web.station"),
+    NavItem("web.devices", _l("Devices"), "devices:read", "web.device"),
+    NavItem("provisioning_web.deliveries", _l("Deliveries"), "deliveries:read", "provisioning_web.deliver"),
+    NavItem("provisioning_web.shipments", _l("Shipments"), "shipments:read", "provisioning_web.shipment"),
+    NavItem("provisioning_web.stocktakes", _l("Stocktakes"), "stocktakes", "provisioning_web.stocktake"),
+    NavItem("web.labels", _l("Labels"), "labels:print", "web.label"),
+    NavItem("web.admin", _l("Administration"), "administration", "web.admin"),
 )
 
 
@@ -97,8 +98,7 @@ def navigation(principal: policy.Principal) -> list[tuple[str, Text, bool]]:
     for item in NAVIGATION:
         if item.endpoint not in endpoints or (item.permission and not policy.allows(principal, item.permission)):
             continue
-        area = item.endpoint.rsplit(".", 1)[-1]
-        current = here == item.endpoint or (area != "home" and here.split(".", 1)[-1].startswith(area))
+        current = here == item.endpoint or bool(item.area) and here.startswith(item.area)
         items.append((url_for(item.endpoint), item.label, current))
     return items
 

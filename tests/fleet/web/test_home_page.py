@@ -83,3 +83,15 @@ def test_the_start_page_passes_the_checks(staff, session, role, lang, viewport):
     assert page.locator("#role").get_attribute("data-role") == role
     assert page.locator("#nav a[aria-current=page]").count() == 1
     check_page(page)
+
+
+@pytest.mark.parametrize(("role", "path", "item"), [
+    ("warehouse", "/devices/{serial}", "/devices"), ("warehouse", "/", "/"), ("ministry", "/station", "/station"),
+    ("warehouse", "/deliveries/{delivery}", "/deliveries"), ("admin", "/admin/users", "/admin"),
+])
+def test_the_bar_marks_the_area_also_on_a_record_s_page(app, session, role, path, item):
+    world = {"serial": DeviceFactory(status="in_warehouse").serial,
+             "delivery": DeliveryFactory(contract=ContractFactory(), serials=["BAR-1"]).id}
+    page = client_as(app, role).get(path.format_map(world)).get_data(as_text=True)
+    nav = page[page.index('id="nav"'):page.index("</nav>")]
+    assert re.findall(r'href="([^"]+)" aria-current="page"', nav) == [item]
