@@ -49,7 +49,7 @@ def create_delivery():
         session.rollback()
         return _list_page(e, e.status)
     flash(_("Delivery %(id)s created: %(n)s laptop(s) expected.", id=delivery.id, n=len(rows)), "ok")
-    return redirect(url_for(".deliveries_detail", delivery_id=delivery.id), 303)
+    return redirect(url_for(".delivery", delivery_id=delivery.id), 303)
 
 
 def _reconciliation(delivery_id: int) -> dict:
@@ -61,14 +61,14 @@ def _reconciliation(delivery_id: int) -> dict:
             "version": polling.version(report["counts"], refused, delivery.closed_at is not None)}
 
 
-@bp.get("/deliveries/<int:delivery_id>", endpoint="deliveries_detail")
+@bp.get("/deliveries/<int:delivery_id>", endpoint="delivery")
 @page("deliveries:read")
 def show_delivery(delivery_id: int):
     return render_template("deliveries/delivery.html", **_reconciliation(delivery_id),
                            may_write=g.principal.scope.allows("deliveries:write"))
 
 
-@bp.get("/deliveries/<int:delivery_id>/reconciliation", endpoint="deliveries_reconciliation")
+@bp.get("/deliveries/<int:delivery_id>/reconciliation", endpoint="delivery_reconciliation")
 @page("deliveries:read")
 def delivery_reconciliation(delivery_id: int):
     """The reconciliation alone, which the page polls while the delivery is open (htmx's request;
@@ -81,7 +81,7 @@ def delivery_reconciliation(delivery_id: int):
     return render_template("deliveries/reconciliation.html", **shown)
 
 
-@bp.post("/deliveries/<int:delivery_id>/close", endpoint="deliveries_close")
+@bp.post("/deliveries/<int:delivery_id>/close", endpoint="delivery_close")
 @page("deliveries:write")
 def close_delivery(delivery_id: int):
     """Close after the box saying so is ticked: the reconciliation is frozen, later scans are refused."""
@@ -97,4 +97,4 @@ def close_delivery(delivery_id: int):
         return render_template("deliveries/delivery.html", **_reconciliation(delivery_id), may_write=True,
                                refusal=e), e.status
     flash(_("Delivery %(id)s closed.", id=delivery_id), "ok")
-    return redirect(url_for(".deliveries_detail", delivery_id=delivery_id), 303)
+    return redirect(url_for(".delivery", delivery_id=delivery_id), 303)

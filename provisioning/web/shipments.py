@@ -24,7 +24,7 @@ def list_shipments():
                            schools=listings.schools(session) if may_ship else [], may_ship=may_ship)
 
 
-@bp.get("/shipments/<int:shipment_id>", endpoint="shipments_detail")
+@bp.get("/shipments/<int:shipment_id>", endpoint="shipment")
 @page("shipments:read")
 def show_shipment(shipment_id: int):
     session = db.session()

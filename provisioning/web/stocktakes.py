@@ -43,7 +43,7 @@ def start_stocktake():
         session.rollback()
         return _list_page(e, e.status)
     flash(_("Stocktake %(id)s started: %(n)s laptop(s) expected.", id=stocktake.id, n=len(stocktake.expected)), "ok")
-    return redirect(url_for(".stocktakes_detail", stocktake_id=stocktake.id), 303)
+    return redirect(url_for(".stocktake", stocktake_id=stocktake.id), 303)
 
 
 def _result(stocktake_id: int) -> dict:
@@ -58,13 +58,13 @@ def _result(stocktake_id: int) -> dict:
             "version": polling.version(result["counts"], refused, stocktake.closed_at is not None)}
 
 
-@bp.get("/stocktakes/<int:stocktake_id>", endpoint="stocktakes_detail")
+@bp.get("/stocktakes/<int:stocktake_id>", endpoint="stocktake")
 @page("stocktakes")
 def show_stocktake(stocktake_id: int):
     return render_template("stocktakes/stocktake.html", **_result(stocktake_id))
 
 
-@bp.get("/stocktakes/<int:stocktake_id>/result", endpoint="stocktakes_result")
+@bp.get("/stocktakes/<int:stocktake_id>/result", endpoint="stocktake_result")
 @page("stocktakes")
 def stocktake_result(stocktake_id: int):
     """The result alone, which the page polls while the count is open (htmx's request; opened as a
@@ -77,7 +77,7 @@ def stocktake_result(stocktake_id: int):
     return render_template("stocktakes/result.html", **shown)
 
 
-@bp.post("/stocktakes/<int:stocktake_id>/close", endpoint="stocktakes_close")
+@bp.post("/stocktakes/<int:stocktake_id>/close", endpoint="stocktake_close")
 @page("stocktakes")
 def close_stocktake(stocktake_id: int):
     """Close after the box saying so is ticked: the result is frozen, later scans are refused."""
@@ -96,4 +96,4 @@ def close_stocktake(stocktake_id: int):
             raise
         return render_template("stocktakes/stocktake.html", **_result(stocktake_id), refusal=e), e.status
     flash(_("Stocktake %(id)s closed.", id=stocktake_id), "ok")
-    return redirect(url_for(".stocktakes_detail", stocktake_id=stocktake_id), 303)
+    return redirect(url_for(".stocktake", stocktake_id=stocktake_id), 303)

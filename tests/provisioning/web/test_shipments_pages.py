@@ -61,6 +61,7 @@ def test_a_shipment_shows_its_devices_what_arrived_and_the_way_to_receive_it(app
     assert 'data-serial="PFA00002" data-status="in_transit"' in page
     assert "PFA00003" in page[page.index('id="unexpected"'):]
     assert f'href="/station?mode=arrive&amp;shipment={shipment.id}"' in page
+    assert '<a href="/shipments" aria-current="page">' in page  # the bar marks the area on a record's page
     assert f'href="/api/v1/shipments/{shipment.id}/packing-list.pdf"' in page
     r = client.get(f"/api/v1/shipments/{shipment.id}/packing-list.pdf")  # the link works with the page's session
     assert r.status_code == 200 and r.mimetype == "application/pdf"

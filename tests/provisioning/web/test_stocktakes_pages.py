@@ -28,6 +28,7 @@ def test_school_it_starts_counts_and_closes_a_stocktake_at_its_school(app, sessi
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert f'href="/station?mode=stocktake&amp;stocktake={stocktake_id}"' in page
     assert 'id="count-expected">2<' in page and 'hx-trigger="every 2s"' in page
+    assert '<a href="/stocktakes" aria-current="page">' in page  # the bar marks the area on a record's page
 
     db = current_session()
     scope = Scope.of(Principal(0, "skola", "school_it", frozenset({school.id})))
