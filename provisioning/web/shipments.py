@@ -1,15 +1,16 @@
 """Shipments: the list the caller sees (school IT: to and from its schools), a shipment's devices
-and arrival reconciliation, its packing list; building one and receiving one happen at the scan
-station (``/station?mode=ship&school=…``, ``/station?mode=arrive&shipment=…``), which these pages open."""
+and arrival reconciliation (polled while laptops are on the way), its packing list. Building one
+and receiving one happen at the scan station (``/station?mode=ship&school=…``,
+``/station?mode=arrive&shipment=…``), which these pages open."""
 
 from __future__ import annotations
 
-from flask import g, render_template
+from flask import g, render_template, request
 
 from fleet import db, refused_scans
 from fleet.web.pages import page
 from provisioning import listings, shipments
-from provisioning.web import bp, cursor
+from provisioning.web import bp, cursor, polling
 
 
 @bp.get("/shipments", endpoint="shipments")
@@ -24,15 +25,32 @@ def list_shipments():
                            schools=listings.schools(session) if may_ship else [], may_ship=may_ship)
 
 
-@bp.get("/shipments/<int:shipment_id>", endpoint="shipment")
-@page("shipments:read")
-def show_shipment(shipment_id: int):
+def _arrival(shipment_id: int) -> dict:
     session = db.session()
     scope = g.principal.scope
     shipment = shipments.get_shipment(session, shipment_id, scope)
     reconciled = shipments.reconciliation(session, shipment)
-    return render_template(
-        "shipments/shipment.html", shipment=shipment, devices=listings.shipment_devices(session, shipment),
-        reconciled=reconciled, arrived=frozenset(reconciled.found),
-        refused=refused_scans.count(session, shipment_id=shipment_id),
-        may_arrive=scope.allows("shipments:arrive") and scope.may_receive(shipment.school_id))
+    refused = refused_scans.count(session, shipment_id=shipment_id)
+    return {"shipment": shipment, "devices": listings.shipment_devices(session, shipment), "reconciled": reconciled,
+            "arrived": frozenset(reconciled.found), "refused": refused,
+            "may_arrive": scope.allows("shipments:arrive") and scope.may_receive(shipment.school_id),
+            "version": polling.version(reconciled.counts(), refused, not reconciled.missing)}
+
+
+@bp.get("/shipments/<int:shipment_id>", endpoint="shipment")
+@page("shipments:read")
+def show_shipment(shipment_id: int):
+    return render_template("shipments/shipment.html", **_arrival(shipment_id))
+
+
+@bp.get("/shipments/<int:shipment_id>/arrival", endpoint="shipment_arrival")
+@page("shipments:read")
+def shipment_arrival(shipment_id: int):
+    """The arrival alone, which the page polls while laptops are on the way (htmx's request; opened as
+    a page, it is the shipment's page)."""
+    if not request.headers.get("HX-Request"):
+        return show_shipment.__wrapped__(shipment_id)
+    shown = _arrival(shipment_id)
+    if polling.unchanged(shown["version"]):
+        return "", 204
+    return render_template("shipments/arrival.html", **shown)

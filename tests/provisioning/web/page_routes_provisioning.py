@@ -47,6 +47,7 @@ PAGE_ROUTES = [
               ok=303, form={"confirm": "yes"}),
     PageRoute("GET", "/shipments", "/shipments", EVERYONE),
     PageRoute("GET", "/shipments/<int:shipment_id>", "/shipments/{shipment}", EVERYONE, elsewhere=404),
+    PageRoute("GET", "/shipments/<int:shipment_id>/arrival", "/shipments/{shipment}/arrival", EVERYONE, elsewhere=404),
     PageRoute("GET", "/stocktakes", "/stocktakes", COUNT),
     # the warehouse's own count: school IT may not count there (the form again, refused: 403)
     PageRoute("POST", "/stocktakes", "/stocktakes", frozenset({"admin", "warehouse"}), ok=303, form={"school": ""}),

@@ -10,6 +10,7 @@ from fleet.access.policy import Principal, Scope
 from provisioning import shipments
 from tests.factories import DeviceFactory, SchoolFactory, current_session
 from tests.page_routes import client_as
+from tests.provisioning.web.forms import fragment
 
 EVERYONE = Scope.of(Principal(0, "factory", "admin"))
 
@@ -68,3 +69,20 @@ def test_a_shipment_shows_its_devices_what_arrived_and_the_way_to_receive_it(app
     # the warehouse sees it, and may not receive it
     page = client_as(app, "warehouse").get(f"/shipments/{shipment.id}").get_data(as_text=True)
     assert 'id="arrive"' not in page and 'id="packing-list"' in page
+
+
+def test_the_arrival_follows_the_school_and_stops_once_everything_came(app, session):
+    school = SchoolFactory()
+    shipment = shipment_to(school, "PFV00001", "PFV00002")
+    client = client_as(app, "school_it", school)
+    part = fragment(client, f"/shipments/{shipment.id}/arrival").get_data(as_text=True)
+    assert "<html" not in part and 'hx-trigger="every 2s"' in part and 'id="count-found">0<' in part
+    seen = re.search(r'data-version="([^"]+)"', part).group(1)
+    assert fragment(client, f"/shipments/{shipment.id}/arrival?seen={seen}").status_code == 204
+    db = current_session()
+    for code in ("PFV00001", "PFV00002"):
+        shipments.arrive(db, Scope.of(Principal(0, "skola", "school_it", frozenset({school.id}))), shipment, code)
+    db.commit()
+    part = fragment(client, f"/shipments/{shipment.id}/arrival?seen={seen}").get_data(as_text=True)
+    assert 'id="count-found">2<' in part and "hx-trigger" not in part  # all arrived: no more polling
+    assert 'id="nav"' in client.get(f"/shipments/{shipment.id}/arrival").get_data(as_text=True)  # as a page
