@@ -68,6 +68,11 @@ def test_a_manifest_with_bad_lines_lists_each_and_imports_nothing(app, session, 
     assert before == (count(Delivery), count(DeliveryItem), count(Device))
 
 
+def test_without_a_contract_the_page_says_what_comes_first(app, session):
+    page = client_as(app, "warehouse").get("/deliveries").get_data(as_text=True)
+    assert 'id="no-contracts"' in page and 'id="create-delivery"' not in page
+
+
 def test_without_a_file_the_form_says_so(app, session, count):
     client = client_as(app, "warehouse")
     r = post_form(client, "/deliveries", {"contract": ContractFactory().number})
