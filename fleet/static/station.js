@@ -7,6 +7,8 @@
 // queue is sent when the server answers again (a timer, and the browser's "online" event); a resent scan
 // the server had applied is answered "already" thanks to its nonce. Nothing is exposed globally.
 
+import { beep } from "./station-sound.js";
+
 const BOUNCE_MS = 1000;
 const RETRY_MS = 3000;
 const QUEUE_KEY = "fleet.station.queue";
@@ -19,6 +21,21 @@ const root = document.getElementById("station");
 if (root) {
   setUpModeForm(root);
   if (root.dataset.ready === "true") setUpStation(root);
+}
+
+// What the station remembers (mute, the open shipment): localStorage, or for this page only where the
+// browser refuses it.
+const kept = new Map();
+function remembered(key) {
+  try { return localStorage.getItem(key); } catch { return kept.has(key) ? kept.get(key) : null; }
+}
+function remember(key, value) {
+  kept.set(key, value);
+  try {
+    if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, value);
+  } catch {
+    // kept for this page only
+  }
 }
 
 // --- the mode form: only the selected mode's parameters are shown and sent -------------------------
@@ -58,13 +75,11 @@ function setUpStation(root) {
   const muteButton = root.querySelector("#scan-mute");
   const counts = root.querySelector("#scan-counts");
   const rows = new Map(); // nonce → its row in the log
-  let queue = loadQueue();
   let last = { code: null, at: 0 };
   let busy = false;
   let retry = null;
   let unreachable = false;
-  let muted = localStorage.getItem(MUTE_KEY) === "true";
-  let audio = null;
+  let muted = remembered(MUTE_KEY) === "true";
 
   // Typing and scanning ---------------------------------------------------------------------------
   root.querySelector("#scan-form").addEventListener("submit", (event) => {
@@ -90,8 +105,7 @@ function setUpStation(root) {
     if (code === last.code && now - last.at < BOUNCE_MS) return; // a bounce: the same code again at once
     last = { code, at: now };
     const scan = { nonce: crypto.randomUUID(), code, source, mode: station.mode, params: { ...station.params }, at: now };
-    queue.push(scan);
-    saveQueue();
+    saveQueue([...loadQueue(), scan]);
     addRow(scan);
     pump();
   }
@@ -123,8 +137,7 @@ function setUpStation(root) {
     clearTimeout(retry);
     retry = null;
     try {
-      while (queue.length) {
-        const scan = queue[0];
+      for (let scan = loadQueue()[0]; scan; scan = loadQueue()[0]) {
         setRow(scan, "sending");
         let answer;
         try {
@@ -134,8 +147,7 @@ function setUpStation(root) {
           retry = setTimeout(pump, RETRY_MS);
           return;
         }
-        queue.shift();
-        saveQueue();
+        saveQueue(loadQueue().filter((s) => s.nonce !== scan.nonce)); // (another tab may have added to it)
         setUnreachable(false);
         show(scan, answer);
         refreshCounts();
@@ -169,7 +181,7 @@ function setUpStation(root) {
       case "arrive": return { url: `${api}/shipments/${p.shipment}/arrive`, body: one };
       case "stocktake": return { url: `${api}/stocktakes/${p.stocktake}/scan`, body: one };
       case "ship": {
-        const shipment = Number(localStorage.getItem(SHIPMENT_KEY + p.school)) || undefined;
+        const shipment = Number(remembered(SHIPMENT_KEY + p.school)) || undefined;
         return { url: `${api}/shipments/scan`, body: { ...one, school: p.school, shipment } };
       }
       case "image": return { url: `${api}/scan`, body: { ...one, action: "image", image: p.image, station: p.station } };
@@ -201,7 +213,7 @@ function setUpStation(root) {
     const kind = ["applied", "already", "found"].includes(result.outcome) ? result.outcome : "refused";
     fillRow(rows.get(scan.nonce) || addRow(scan), scan, result, kind);
     setPanel(kind, result, scan);
-    beep(kind);
+    if (!muted) beep(kind);
   }
 
   function capitalized(text) {
@@ -279,41 +291,15 @@ function setUpStation(root) {
   };
   muteButton.addEventListener("click", () => {
     muted = !muted;
-    localStorage.setItem(MUTE_KEY, String(muted));
+    remember(MUTE_KEY, String(muted));
     updateMute();
   });
   updateMute();
 
-  // Distinct by pitch and rhythm, not only by one of them: one high beep, two soft mid ones, a low buzz.
-  const SOUNDS = {
-    applied: [[1046, 0, 0.09, "sine"]],
-    found: [[784, 0, 0.07, "sine"]],
-    already: [[523, 0, 0.06, "triangle"], [523, 0.1, 0.06, "triangle"]],
-    refused: [[196, 0, 0.32, "square"], [147, 0.12, 0.3, "square"]],
-  };
-  function beep(kind) {
-    if (muted) return;
-    try {
-      audio = audio || new AudioContext();
-      const start = audio.currentTime + 0.01;
-      for (const [hz, at, length, wave] of SOUNDS[kind] || []) {
-        const tone = audio.createOscillator();
-        const gain = audio.createGain();
-        tone.type = wave;
-        tone.frequency.value = hz;
-        gain.gain.setValueAtTime(0.18, start + at);
-        gain.gain.exponentialRampToValueAtTime(0.001, start + at + length);
-        tone.connect(gain).connect(audio.destination);
-        tone.start(start + at);
-        tone.stop(start + at + length + 0.02);
-      }
-    } catch {
-      // no sound in this browser: the panel and the log still say it
-    }
-  }
-
-  // The queue ---------------------------------------------------------------------------------------------
+  // The queue: in localStorage, so that it outlives the page; in memory only if the browser refuses storage.
+  let memory = null;
   function loadQueue() {
+    if (memory) return memory;
     try {
       const stored = JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]");
       return Array.isArray(stored) ? stored.filter((s) => s && s.nonce && s.code && s.mode) : [];
@@ -322,8 +308,13 @@ function setUpStation(root) {
     }
   }
 
-  function saveQueue() {
-    localStorage.setItem(QUEUE_KEY, JSON.stringify(queue));
+  function saveQueue(queue) {
+    try {
+      if (!memory) return localStorage.setItem(QUEUE_KEY, JSON.stringify(queue));
+    } catch {
+      // storage full or switched off: keep the queue in memory from now on
+    }
+    memory = queue;
   }
 
   function setUnreachable(down) {
@@ -332,7 +323,7 @@ function setUpStation(root) {
   }
 
   function showWaiting() {
-    const n = queue.length;
+    const n = loadQueue().length;
     root.dataset.waiting = String(n);
     root.dataset.online = String(!unreachable);
     if (unreachable && n) {
@@ -363,19 +354,19 @@ function setUpStation(root) {
   // The ship mode's open shipment --------------------------------------------------------------------------
   const shipInfo = root.querySelector("#ship-shipment");
   function rememberShipment(school, id) {
-    localStorage.setItem(SHIPMENT_KEY + school, String(id));
+    remember(SHIPMENT_KEY + school, String(id));
     showShipment();
   }
   function showShipment() {
     if (!shipInfo) return;
-    const id = localStorage.getItem(SHIPMENT_KEY + station.params.school);
+    const id = remembered(SHIPMENT_KEY + station.params.school);
     shipInfo.textContent = id ? words.new_shipment.replace("%(id)s", id) : words.no_shipment;
     root.dataset.shipment = id || "";
   }
   const shipNew = root.querySelector("#ship-new");
   if (shipNew) {
     shipNew.addEventListener("click", () => {
-      localStorage.removeItem(SHIPMENT_KEY + station.params.school);
+      remember(SHIPMENT_KEY + station.params.school, null);
       showShipment();
       refreshCounts();
     });
@@ -392,7 +383,7 @@ function setUpStation(root) {
       case "arrive": return `${api}/shipments/${p.shipment}`;
       case "stocktake": return `${api}/stocktakes/${p.stocktake}`;
       case "ship": {
-        const id = localStorage.getItem(SHIPMENT_KEY + p.school);
+        const id = remembered(SHIPMENT_KEY + p.school);
         return id ? `${api}/shipments/${id}` : null;
       }
       default: return null;
@@ -443,8 +434,9 @@ function setUpStation(root) {
   }
 
   // Scans left from before (the page was closed while the server was away): shown, and sent first.
-  for (const scan of queue) addRow(scan);
+  const left = loadQueue();
+  for (const scan of left) addRow(scan);
   refreshCounts();
   showWaiting();
-  if (queue.length) pump();
+  if (left.length) pump();
 }

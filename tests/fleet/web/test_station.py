@@ -128,7 +128,7 @@ def restartable(app):
 
 def test_scans_wait_while_the_server_is_away_and_are_applied_once(staff, restartable):
     serials = ["OFF-0001", "OFF-0002", "OFF-0003", "OFF-0004"]
-    delivery = DeliveryFactory(serials=serials)
+    delivery = DeliveryFactory(serials=[*serials, "OFF-0005"])
     page = staff("warehouse")  # signed in on the usual server: the session cookie is the host's
     page.goto(restartable.url + f"/station?mode=receive&delivery={delivery.id}")
     scan(page, serials[0])
@@ -154,7 +154,21 @@ def test_scans_wait_while_the_server_is_away_and_are_applied_once(staff, restart
     assert session.scalar(select(func.count()).select_from(DeliveryScan)
                           .where(DeliveryScan.delivery_id == delivery.id)) == 4
     assert page.evaluate("localStorage.getItem('fleet.station.queue')") == "[]"
-    check_page(page)
+
+    # Away again, and the page closed before it came back: the next station page sends what was left.
+    restartable.stop()
+    scan(page, "OFF-0005")
+    expect(page.locator("#scan-offline")).to_have_text("Nav savienojuma — 1 skenējums gaida", timeout=SLOW)
+    page.close()
+    restartable.start()
+    again = page.context.new_page()
+    again.csp_blocked = []
+    again.on("console", lambda m: again.csp_blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    again.goto(restartable.url + f"/station?mode=receive&delivery={delivery.id}")
+    expect(row(again, "OFF-0005")).to_have_attribute("data-outcome", "applied", timeout=SLOW)
+    expect(again.locator("#scan-counts [data-count=found]")).to_have_text("5", timeout=SLOW)
+    assert events("OFF-0005", "receive") == 1
+    check_page(again)
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
