@@ -204,8 +204,11 @@ function setUpStation(root) {
       result.outcome = data.error.code;
       result.word = capitalized(words.refusal[data.error.code] || words.outcome.refused);
       result.reason = data.error.message;
-      const allowed = data.error.details && data.error.details.allowed;
-      if (Array.isArray(allowed)) result.allowed = allowed;
+      const details = data.error.details || {};
+      if (Array.isArray(details.allowed)) result.allowed = details.allowed;
+      if (typeof details.status === "string") {
+        result.detail = words.status_now.replace("%(status)s", words.status[details.status] || details.status);
+      }
     } else {
       result.outcome = "server_error";
       result.reason = words.server_error.replace("%(status)s", status);

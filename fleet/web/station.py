@@ -59,6 +59,7 @@ def words() -> dict:
         "status": display_names.names("status"),
         "action": display_names.names("action"),
         "allowed": _("Allowed now: %(actions)s"),
+        "status_now": _("Status now: %(status)s"),
         "none_allowed": _("No action is allowed now."),
         "offline": _("No connection — %(n)s scans waiting"),
         "offline_one": _("No connection — %(n)s scan waiting"),

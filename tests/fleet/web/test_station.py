@@ -75,6 +75,7 @@ def test_a_delivery_received_at_scanner_speed(staff):
     refused = row(page, imaged.serial)
     expect(refused).to_have_attribute("data-outcome", "invalid_transition", timeout=SLOW)
     expect(refused.locator(".reason")).not_to_be_empty()
+    expect(refused.locator(".detail")).to_have_text("Statuss tagad: attēls instalēts")
     expect(refused.locator(".allowed")).to_contain_text("Tagad atļauts")
     expect(refused.locator(".allowed")).to_contain_text("instalēt operētājsistēmas attēlu")  # image, in Latvian
     expect(page.locator("#scan-status")).to_have_attribute("data-outcome", "refused")
