@@ -15,7 +15,7 @@ from fleet.errors import FleetError, invalid
 from fleet.http import caching
 from fleet.i18n import _l
 from fleet.models import ACCESS_EVENTS
-from fleet.web.admin.forms import bad_fields
+from fleet.web.admin.forms import bad_fields, readable
 from fleet.web.blueprint import bp
 from fleet.web.pages import page
 
@@ -54,7 +54,7 @@ def access_log_page():
                                                actor=filters["actor"] or None, after=args.get("after") or None,
                                                limit=PAGE, since=_day("since"), until=_day("until"))
     except FleetError as e:
-        refusal = e
+        refusal = readable(e)
     events = [(code, str(EVENTS.get(code, code))) for code in ACCESS_EVENTS]
     next_url = None
     if next_cursor:

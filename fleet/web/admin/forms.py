@@ -8,6 +8,15 @@ from flask import flash, redirect, render_template, url_for
 
 from fleet import db
 from fleet.errors import FleetError
+from fleet.i18n import _, _l
+
+# A domain refusal whose message has no translation (fleet.catalog's, fleet.labelling.printers') is shown with
+# one of these in the page's language; its code, the fields it names and their reasons stay as they are.
+IN_WORDS = {
+    "invalid_input": _l("Some fields are not right (marked); nothing was saved."),
+    "duplicate": _l("This exists already (the marked field); nothing was saved."),
+    "not_found": _l("Not found; nothing was saved."),
+}
 
 
 def done(message, endpoint: str, **values):
@@ -23,10 +32,25 @@ def bad_fields(e: FleetError) -> set[str]:
     return {d["field"] for d in details if isinstance(d, dict) and isinstance(d.get("field"), str)}
 
 
+def readable(e: FleetError) -> FleetError:
+    """The refusal as the page shows it: an untranslated message in the page's language (``IN_WORDS``), with
+    each field's reason translated where the catalogs know it."""
+    if e.text is not None or e.code not in IN_WORDS:
+        return e
+    details = e.details
+    if isinstance(details, list):
+        details = [{**d, "message": _(d["message"])} if _has_reason(d) else d for d in details]
+    return FleetError(e.code, IN_WORDS[e.code], details)
+
+
+def _has_reason(detail) -> bool:
+    return isinstance(detail, dict) and isinstance(detail.get("message"), str) and bool(detail["message"])
+
+
 def refused(e: FleetError, template: str, **context):
     """Nothing saved: the form again with the refusal, in the refusal's status."""
     db.session().rollback()
-    return render_template(template, refusal=e, bad=bad_fields(e), **context), e.status
+    return render_template(template, refusal=readable(e), bad=bad_fields(e), **context), e.status
 
 
 def text(form, name: str) -> str:

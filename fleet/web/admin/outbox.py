@@ -11,7 +11,7 @@ from flask import render_template, request
 from fleet import db, outbox
 from fleet.errors import FleetError
 from fleet.i18n import _l
-from fleet.web.admin.forms import bad_fields
+from fleet.web.admin.forms import bad_fields, readable
 from fleet.web.blueprint import bp
 from fleet.web.pages import page
 
@@ -27,7 +27,7 @@ def outbox_page():
     try:
         rows, next_cursor = outbox.listing(db.session(), state or None, request.args.get("after") or None)
     except FleetError as e:
-        refusal = e
+        refusal = readable(e)
     next_url = "?" + urlencode({k: v for k, v in {"state": state, "after": next_cursor}.items() if v}) \
         if next_cursor else None
     body = render_template("admin/outbox.html", rows=rows, state=state, states=[(k, str(v)) for k, v in STATES.items()],
