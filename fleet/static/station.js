@@ -11,6 +11,7 @@ import { beep } from "./station-sound.js";
 
 const BOUNCE_MS = 1000;
 const RETRY_MS = 3000;
+const ANSWER_MS = 20000; // a scan not answered by then counts as not delivered
 const QUEUE_KEY = "fleet.station.queue";
 const MUTE_KEY = "fleet.station.muted";
 const SHIPMENT_KEY = "fleet.station.shipment."; // + school: the station's open shipment to it
@@ -125,7 +126,9 @@ function setUpStation(root) {
     // focus back to the field: the next scan's Enter must not press that button. Text fields and lists
     // the person clicked into keep it; a click made with the keyboard (detail 0) leaves the focus too.
     if (event.detail === 0) return;
-    if (event.target.closest("input:not([type=checkbox]):not([type=radio]), select, textarea, summary, a[href]")) return;
+    if (event.target.closest("input:not([type=checkbox]):not([type=radio]), select, textarea, summary, a[href], label")) {
+      return;
+    }
     setTimeout(() => field.focus({ preventScroll: true }), 0);
   });
   field.focus();
@@ -143,6 +146,7 @@ function setUpStation(root) {
         try {
           answer = await send(scan);
         } catch {
+          setRow(scan, "pending");
           setUnreachable(true);
           retry = setTimeout(pump, RETRY_MS);
           return;
@@ -162,6 +166,7 @@ function setUpStation(root) {
     const { url, body } = request(scan);
     const response = await fetch(url, {
       method: "POST",
+      signal: AbortSignal.timeout(ANSWER_MS), // no answer: sent again later, its nonce keeps it one scan
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": csrf,
                  "Accept-Language": lang },
