@@ -1,9 +1,16 @@
-"""Pages outside the API, one module per area, all on the ``web`` blueprint:
+"""Pages outside the API, one module per area, all on the ``web`` blueprint (provisioning's pages —
+deliveries, shipments, stocktakes — are ``provisioning.web``'s). Every staff page wears
+``pages.page`` (sign-in, the policy's permission, the bar of the role):
 
+- ``pages``: ``page()``, the navigation each role gets, local time for templates
 - ``signin``: signing in and out (``fleet.access.staff_login`` decides; the session is ``fleet.access.sessions``')
-- ``home``: who is signed in and the laptops they may see (``fleet.home``), and the health check
-- ``finder``: the public page a label's QR code opens, ``/d/<tag>``
-- ``errors``: Werkzeug's errors (unknown URL, wrong method) as a page in the visitor's language
+- ``home``: the start page by role (``fleet.home``), and the health check
+- ``station``: the scan station ``/station`` (``fleet.scan_station``: its modes), ``camera``: its CSP for the wasm
+- ``devices``, ``device_page``: the device list and its CSV; a device's page and its actions
+- ``finder``: ``/d/<tag>`` — the device page for staff who may see it, else the public finder page
+- ``labels``, ``label_batches``: printing labels on a sheet or a thermal printer; pre-printed batches
+- ``admin``: ``/admin/…``, one module per section
+- ``errors``: refusals and Werkzeug's errors as a page in the visitor's language
 - ``language``: the language switch every page carries (``fleet.i18n``)
 
 Every form carries a CSRF token (``fleet.access.csrf``); templates are ``fleet/templates/<area>/``.
