@@ -48,6 +48,11 @@ def fake_camera(tmp_path) -> Path:
 
 
 @pytest.fixture
+def camera_not_allowed():
+    """This module's Chromium has a camera but the browser's permission question goes unanswered."""
+
+
+@pytest.fixture
 def browser(request):
     """This module's Chromium: with a fake camera playing ``fake_camera`` for the tests that use that
     fixture; plain otherwise (no camera, no prompt answered: the page is refused). Screenshots of the
@@ -62,6 +67,8 @@ def browser(request):
     if "fake_camera" in request.fixturenames:
         video = request.getfixturevalue("fake_camera")
         args += [*FAKE_CAMERA, f"--use-file-for-fake-video-capture={video}"]
+    elif "camera_not_allowed" in request.fixturenames:
+        args += FAKE_CAMERA[:1]  # a camera, but nobody answers the browser's question: refused
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
         yield chromium
@@ -178,6 +185,14 @@ def test_without_a_camera_the_page_says_so_plainly(staff):
     assert page.locator("#camera-toggle").get_attribute("aria-pressed") == "false"
     assert page.locator("#camera-view").is_hidden()
     check_page(page)
+
+
+def test_a_camera_the_browser_may_not_use_is_explained(staff, camera_not_allowed):
+    page = staff("warehouse", lang="en")
+    page.goto(page.base + "/station?mode=lookup")
+    _start_camera(page)
+    page.wait_for_selector("#camera[data-reason=denied]")
+    assert "Allow the camera for this site" in page.locator("#camera-status").inner_text()
 
 
 def test_over_plain_http_it_asks_for_https(staff):
