@@ -1,6 +1,7 @@
-"""The access log: who signed in (or failed to), who used pupils' personal data, who exported —
-when, from where, through what. Never the data itself: ``what`` is the method and path (ids, no
-query string), ``details`` a reason or the token's id.
+"""The access log: who signed in (or failed to), who used pupils' personal data, who exported, which
+administrator changed whose account (``account_changed``) — when, from where, through what. Never the
+data itself: ``what`` is the method and path (ids, no query string) or the command, ``details`` a reason,
+the token's id, or the account changed (never a password or a token).
 
 Rows are written in the caller's transaction and committed with it; what must be recorded even
 when the request then fails (a failed sign-in) is committed before the error is raised. The
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from fleet import paging
 from fleet.errors import invalid
-from fleet.models import ACCESS_EVENTS, AccessLogEntry, months_before, utcnow
+from fleet.models import ACCESS_EVENTS, ACCOUNT_EVENTS, AccessLogEntry, months_before, utcnow
 
 MAX_LIMIT = 500
 
@@ -32,6 +33,17 @@ def record(session: Session, event: str, actor: str, *, address: str | None = No
     session.add(entry)
     session.flush()
     return entry
+
+
+def account_changed(session: Session, event: str, actor: str, user: str, *, via: str, address: str | None = None,
+                    what: str | None = None, **details: Any) -> AccessLogEntry:
+    """``actor`` (an administrator, or the operator at the command line) changed the account ``user``:
+    added it, changed its role, set its password, ended its sessions, created or revoked a token of it
+    (``ACCOUNT_EVENTS``). ``details`` name what changed — a role, schools, a token's name and id — never
+    a password or a token. Written in the change's transaction: a refused change leaves no entry."""
+    if event not in ACCOUNT_EVENTS:
+        raise ValueError(f"not an account change: {event!r}")
+    return record(session, event, actor, address=address, via=via, what=what, details={"user": user, **details})
 
 
 def _whole_number(text: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from fleet.cli.common import writing
+from fleet.cli.common import operator, writing
 
 
 @click.group("directory", help="The directory (LDAP) that signs users in.")
@@ -38,16 +38,10 @@ def throttle_group() -> None:
                                       "Recorded in the access log.")
 @click.argument("address")
 def throttle_clear(address: str) -> None:
-    import getpass
-
     from fleet.access import throttle
 
-    try:
-        operator = getpass.getuser()
-    except (KeyError, OSError):  # no login name (a container without a passwd entry)
-        operator = "cli"
     with writing() as session:
-        entry = throttle.clear(session, address, operator, current_app.config["FLEET"])
+        entry = throttle.clear(session, address, operator(), current_app.config["FLEET"])
         cleared, forgiven = entry.address, entry.details["failures"]
     click.echo(f"{cleared}: {forgiven} failed sign-in{'' if forgiven == 1 else 's'} no longer count against the "
                f"address (each username's own failures still do)")

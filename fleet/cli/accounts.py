@@ -1,4 +1,5 @@
-"""``fleet users`` (local accounts and their passwords) and ``fleet tokens`` (API tokens)."""
+"""``fleet users`` (local accounts and their passwords) and ``fleet tokens`` (API tokens). Each change is
+recorded in the access log as the operator's (the login name running the command), via "cli"."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import click
 from sqlalchemy import select
 
 from fleet import db
-from fleet.access import auth
-from fleet.cli.common import make_app, writing
+from fleet.access import access_log, auth
+from fleet.cli.common import make_app, operator, writing
 from fleet.errors import FleetError
 from fleet.models import ApiToken, User
 
@@ -31,6 +32,8 @@ def users_add(name: str, role: str, schools: tuple[str, ...], founders: tuple[st
         user = auth.add_user(session, name, role, list(schools), list(founders))
         if password_stdin:
             auth.set_password(user, sys.stdin.readline().rstrip("\n"))
+        scope = {"role": role, "schools": " ".join(schools), "founders": " ".join(founders)}
+        _changed(session, "user_added", user.name, "fleet users add", **{k: v for k, v in scope.items() if v})
     click.echo(f"user {user.name} ({user.role}) added", err=True)
 
 
@@ -44,6 +47,7 @@ def users_password(name: str) -> None:
         if user.source != "local":
             raise FleetError("conflict", f"{name!r} signs in through the directory; its password is kept there")
         auth.set_password(user, sys.stdin.readline().rstrip("\n"))
+        _changed(session, "password_set", user.name, "fleet users password")
     click.echo(f"password of {name} set", err=True)
 
 
@@ -68,7 +72,8 @@ def tokens() -> None:
 @click.option("--label", default="cli", show_default=True, help="what the token is for")
 def tokens_create(name: str, label: str) -> None:
     with writing() as session:
-        _, plain = auth.create_token(session, name, label)
+        token, plain = auth.create_token(session, name, label)
+        _changed(session, "token_created", token.user.name, "fleet tokens create", token=token.name, token_id=token.id)
     click.echo(plain)
 
 
@@ -90,5 +95,10 @@ def tokens_list(user_name: str | None) -> None:
 @click.argument("token_id", type=int)
 def tokens_revoke(token_id: int) -> None:
     with writing() as session:
-        auth.revoke_token(session, token_id)
+        token = auth.revoke_token(session, token_id)
+        _changed(session, "token_revoked", token.user.name, "fleet tokens revoke", token=token.name, token_id=token.id)
     click.echo(f"token {token_id} revoked", err=True)
+
+
+def _changed(session, event: str, user: str, command: str, **details) -> None:
+    access_log.account_changed(session, event, operator(), user, via="cli", what=command, **details)

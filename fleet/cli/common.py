@@ -33,6 +33,16 @@ def fail(e: FleetError) -> NoReturn:
     sys.exit(1)
 
 
+def operator() -> str:
+    """Who runs the command, as the access log records it: the login name ("cli" without one)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return "cli"
+
+
 @contextmanager
 def writing() -> Iterator[Session]:
     """The command's session in the app's context: a ``FleetError`` ends the command with its

@@ -43,3 +43,10 @@ def record_access(event: str) -> None:
     access_log.record(db_session, event, g.principal.name, address=request.remote_addr, via=g.auth_via,
                       what=f"{request.method} {request.path}")
     db_session.commit()
+
+
+def record_account_change(event: str, user: str, **details) -> None:
+    """Record the signed-in administrator's change to ``user``'s account (``access_log.account_changed``),
+    in the change's own transaction: committed with it, rolled back with a refusal."""
+    access_log.account_changed(db.session(), event, g.principal.name, user, address=request.remote_addr,
+                               via=g.auth_via, what=f"{request.method} {request.path}", **details)

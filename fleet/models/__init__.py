@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from fleet.models.access import (
     ACCESS_EVENTS,
+    ACCOUNT_EVENTS,
     ROLES,
     USER_SOURCES,
     AccessLogEntry,
@@ -48,7 +49,8 @@ from fleet.models.provisioning import (
 )
 
 __all__ = [
-    "ACCESS_EVENTS", "AGREEMENT_STATUSES", "FUNDING_SOURCES", "LOAN_STATUSES", "NAMING_CONVENTION", "ROLES",
+    "ACCESS_EVENTS", "ACCOUNT_EVENTS", "AGREEMENT_STATUSES", "FUNDING_SOURCES", "LOAN_STATUSES", "NAMING_CONVENTION",
+    "ROLES",
     "USER_SOURCES", "AccessLogEntry", "Agreement", "AgreementTemplate", "ApiToken", "ArrivalScan", "Base", "Contract",
     "Delivery", "DeliveryItem", "DeliveryScan", "Device", "Document", "EligibilityGroup", "Event", "Founder",
     "ImagingRun", "JSONType", "LabelBatch", "Loan", "OutboxMessage", "PreprintedTag", "Printer", "Pupil", "RefusedScan",

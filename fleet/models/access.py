@@ -75,13 +75,16 @@ class WebSession(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+# an administrator's changes to who may do what (fleet.access.access_log.account_changed)
+ACCOUNT_EVENTS = ("user_added", "user_changed", "password_set", "sessions_ended", "token_created", "token_revoked")
 ACCESS_EVENTS = ("signin", "signin_failed", "signin_refused", "signout", "personal_data", "export",
-                 "throttle_cleared")
+                 "throttle_cleared", *ACCOUNT_EVENTS)
 
 
 class AccessLogEntry(Base):
     """Who did what, when: sign-ins (and failed ones, which the sign-in throttle counts), use of
-    personal data, exports. Never the data itself: ``what`` names the route, ``details`` a reason."""
+    personal data, exports, administrators' changes to accounts. Never the data itself (nor a password
+    or a token): ``what`` names the route, ``details`` a reason or the account changed."""
 
     __tablename__ = "access_log"
     __table_args__ = (

@@ -1,6 +1,6 @@
-"""``/admin/access-log`` (admins and auditors): who signed in or failed to, used pupils' data, exported —
-newest first, a page at a time, filtered by user, event and days. It shows what the log holds (the route, a
-reason, a token's id), never the data that was looked at."""
+"""``/admin/access-log`` (admins and auditors): who signed in or failed to, used pupils' data, exported,
+changed whose account — newest first, a page at a time, filtered by user, event and days. It shows what the
+log holds (the route, a reason, a token's id, the account changed), never the data that was looked at."""
 
 from __future__ import annotations
 
@@ -27,8 +27,15 @@ EVENTS = {
     "personal_data": _l("used pupils' data"),
     "export": _l("exported"),
     "throttle_cleared": _l("sign-in throttle cleared"),
+    "user_added": _l("added a user"),
+    "user_changed": _l("changed a user's role"),
+    "password_set": _l("set a user's password"),
+    "sessions_ended": _l("ended a user's sessions"),
+    "token_created": _l("created an API token"),
+    "token_revoked": _l("revoked an API token"),
 }
-VIA = {"form": _l("sign-in form"), "session": _l("browser session"), "token": _l("API token")}
+VIA = {"form": _l("sign-in form"), "session": _l("browser session"), "token": _l("API token"),
+       "cli": _l("command line")}
 PAGE = "100"
 
 

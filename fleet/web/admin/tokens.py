@@ -1,5 +1,6 @@
 """``/admin/tokens``: API tokens — create one for a user (the token is shown once, on the answer to
-the form, never stored in plain), list them (never the tokens themselves), revoke one."""
+the form, never stored in plain), list them (never the tokens themselves), revoke one. Creating and
+revoking are recorded in the access log by the token's name and id, never the token."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fleet import db
 from fleet.access import auth
 from fleet.errors import FleetError, invalid
 from fleet.http import caching
+from fleet.http.principal import record_account_change
 from fleet.i18n import _, _l
 from fleet.models import ApiToken, User
 from fleet.web.admin.forms import done, refused, text
@@ -40,6 +42,7 @@ def create_token():
         if not 1 <= len(form["name"]) <= 100:
             raise invalid(_l("say what the token is for (1-100 characters)"), {"field": "name"})
         token, plain = auth.create_token(db.session(), form["user"], form["name"])
+        record_account_change("token_created", token.user.name, token=token.name, token_id=token.id)
     except FleetError as e:
         return refused(e, "admin/tokens.html", form=form, **_context())
     db.session().commit()
@@ -53,4 +56,5 @@ def create_token():
 @page("accounts:write")
 def revoke_token(token_id: int):
     token = auth.revoke_token(db.session(), token_id)
+    record_account_change("token_revoked", token.user.name, token=token.name, token_id=token.id)
     return done(_("Token “%(name)s” of %(user)s revoked.", name=token.name, user=token.user.name), "web.admin_tokens")

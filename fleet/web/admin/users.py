@@ -1,5 +1,6 @@
 """``/admin/users``: the accounts — list, add a local one (with its first password), change a role
-and its schools or founders, end a user's sessions. Passwords are never shown."""
+and its schools or founders, end a user's sessions. Passwords are never shown. Each change is recorded
+in the access log (who, to whom, from where; ``fleet.http.principal.record_account_change``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from fleet import db, display_names
 from fleet.access import auth, sessions
 from fleet.errors import FleetError, invalid, not_found
+from fleet.http.principal import record_account_change
 from fleet.i18n import _, _l
 from fleet.models import ROLES, Founder, School, User
 from fleet.web.admin.forms import codes, done, refused, text
@@ -43,6 +45,7 @@ def add_user():
         user = auth.add_user(db.session(), text(form, "name"), text(form, "role"), codes(form, "schools"),
                              codes(form, "founders"))
         auth.set_password(user, form.get("password") or "")
+        record_account_change("user_added", user.name, **_scope_recorded(user))
     except FleetError as e:
         users = db.session().scalars(select(User).order_by(User.name)).all()
         kept = {k: text(form, k) for k in ("name", "role", "schools", "founders")}  # never the passwords
@@ -67,6 +70,11 @@ def _scope_text(user: User) -> dict:
             "founders": " ".join(f.code for f in user.founders)}
 
 
+def _scope_recorded(user: User) -> dict:
+    """The role and its schools or founders, as the access log records a change (no empty ones)."""
+    return {k: v for k, v in _scope_text(user).items() if v}
+
+
 @bp.get("/admin/users/<int:user_id>", endpoint="admin_user")
 @page("accounts:write")
 def user_page(user_id: int):
@@ -80,6 +88,7 @@ def change_user(user_id: int):
     user, form = _user(user_id), request.form
     try:
         auth.change_role(db.session(), user, text(form, "role"), codes(form, "schools"), codes(form, "founders"))
+        record_account_change("user_changed", user.name, **_scope_recorded(user))
     except FleetError as e:
         kept = {k: text(form, k) for k in ("role", "schools", "founders")}
         return refused(e, "admin/user.html", user=_user(user_id), form=kept, **_choices())
@@ -91,6 +100,7 @@ def change_user(user_id: int):
 def end_sessions(user_id: int):
     user = _user(user_id)
     ended = sessions.end_all(db.session(), user.id)
+    record_account_change("sessions_ended", user.name, sessions=ended)
     return done(_("%(name)s: sessions ended: %(n)s.", name=user.name, n=ended), "web.admin_user",
                 user_id=user_id)
 
@@ -102,6 +112,7 @@ def set_password(user_id: int):
     try:
         _same_twice(form)
         auth.set_local_password(user, form.get("password") or "")
+        record_account_change("password_set", user.name)
     except FleetError as e:
         return refused(e, "admin/user.html", user=_user(user_id), form=_scope_text(user), **_choices())
     return done(_("The password of %(name)s was set.", name=user.name), "web.admin_user", user_id=user_id)
