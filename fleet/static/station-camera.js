@@ -1,6 +1,6 @@
 // The scan station's camera (markup: templates/station/camera.html). Reads QR codes and barcodes from
 // the camera and hands each to the station as a "fleet:code" event on document, which station.js treats
-// like a typed scan. The browser's own BarcodeDetector when it reads QR codes, else the vendored
+// like a typed scan; "fleet:camera" ({running}) on document when the camera goes on or off. The browser's own BarcodeDetector when it reads QR codes, else the vendored
 // barcode-detector polyfill, whose zxing .wasm is fetched from Fleet (never from its default CDN).
 // Rear camera by default; a torch button when the camera has one; after each code a pause, and the same
 // code is not read again until it has been out of sight for a while.
@@ -12,6 +12,7 @@ const PAUSE_MS = 1500; // after a code is read: the person moves to the next dev
 const SAME_CODE_MS = 4000; // the same code again only after it was out of sight this long
 const FRAME_MS = 120; // between two reads of the picture
 const FORMATS = ["qr_code", "code_128", "data_matrix"]; // Fleet's labels: QR; makers' serials: Code 128, Data Matrix
+const RUNNING = new Set(["starting", "scanning", "paused"]); // the states in which the camera is on
 
 const panel = document.getElementById("camera");
 if (panel) setUp(panel);
@@ -33,7 +34,12 @@ function setUp(panel) {
     status.textContent = message(name).replace("{code}", code || "");
   };
   const setState = (state) => {
+    const was = RUNNING.has(panel.dataset.state);
     panel.dataset.state = state;
+    if (RUNNING.has(state) !== was) {
+      // station.js leaves the focus alone while the camera runs (a phone's keyboard would cover the picture)
+      document.dispatchEvent(new CustomEvent("fleet:camera", { detail: { running: !was } }));
+    }
   };
 
   let starting = false;

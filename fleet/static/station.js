@@ -1,5 +1,6 @@
 // The scan station (templates/station/station.html). A keyboard-wedge scanner types a code and Enter
-// (or Tab) into #scan-code; a camera hands codes over as a "fleet:code" event on document ({code, source}).
+// (or Tab) into #scan-code; a camera hands codes over as a "fleet:code" event on document ({code, source})
+// and says when it runs ("fleet:camera": the field then does not take the focus back).
 // Each code — unless it repeats the previous one within a second (a bounce) — becomes a scan with its own
 // nonce, is kept in a queue in localStorage, and is sent in order to the JSON API with the session's
 // CSRF token; the answer becomes a row at the top of #scan-log (role="log"), the big status panel and
@@ -111,9 +112,17 @@ function setUpStation(root) {
     pump();
   }
 
-  // The scan field keeps the focus --------------------------------------------------------------------
+  // The scan field keeps the focus — except while the camera runs: on a phone the focused field would
+  // bring up the on-screen keyboard over the picture. When the camera stops, the field has it again.
   const CONTROLS = "input, select, textarea, button, a[href], summary, video, [contenteditable]";
+  let cameraOn = false;
+  document.addEventListener("fleet:camera", (event) => {
+    cameraOn = Boolean(event.detail && event.detail.running);
+    if (!cameraOn) field.focus({ preventScroll: true });
+    else if (document.activeElement === field) field.blur();
+  });
   const refocus = () => {
+    if (cameraOn) return;
     const here = document.activeElement;
     if (!here || here === document.body || !here.matches(CONTROLS) || here.closest("#scan-log, #scan-status")) {
       field.focus({ preventScroll: true });
@@ -129,7 +138,7 @@ function setUpStation(root) {
     if (event.target.closest("input:not([type=checkbox]):not([type=radio]), select, textarea, summary, a[href], label")) {
       return;
     }
-    setTimeout(() => field.focus({ preventScroll: true }), 0);
+    setTimeout(() => { if (!cameraOn) field.focus({ preventScroll: true }); }, 0);
   });
   field.focus();
 

@@ -1,6 +1,7 @@
 """The scan station's camera: Chromium's fake camera shows a label Fleet rendered, the station reads
 its QR code and shows the device's row — through the browser's own BarcodeDetector when it has one,
-and through the vendored polyfill, whose .wasm comes from Fleet and from nowhere else. Plus the
+and through the vendored polyfill, whose .wasm comes from Fleet and from nowhere else; while it runs the
+scan field leaves the focus alone (a phone's keyboard would cover the picture). Plus the
 station's CSP (the app's, with 'wasm-unsafe-eval' and nothing more), the vendored files' versions,
 and what the page says when the camera cannot be used."""
 
@@ -173,6 +174,36 @@ def test_a_browser_s_own_detector_is_used_when_it_reads_qr_codes_and_the_torch_s
     page.get_by_role("button", name="Kamera").press("Enter")  # off again, by keyboard
     expect(camera).to_have_attribute("data-state", "off")
     assert torch.is_hidden() and page.locator("#camera-view").is_hidden()
+
+
+def _focused(page) -> str:
+    """The id of the focused element once the page's pending focus handlers (setTimeout 0) have run."""
+    return page.evaluate("new Promise((done) => setTimeout(() => done(document.activeElement.id), 50))")
+
+
+def test_while_the_camera_runs_the_scan_field_does_not_take_the_focus_back(app, staff, fake_camera):
+    # On a phone the focused field would bring up the on-screen keyboard over the camera's picture.
+    from playwright.sync_api import expect
+
+    device = DeviceFactory(status="in_warehouse")
+    _show_label(app, device, fake_camera)
+    page = staff("warehouse", viewport="phone")
+    page.add_init_script(NATIVE % device.serial)
+    page.goto(page.base + "/station?mode=lookup")
+    field = page.locator("#scan-code")
+    expect(field).to_be_focused()  # a keyboard-wedge scanner types into it
+    camera = _start_camera(page)  # a tap on Camera
+    _row(page, device.serial).wait_for()  # a code read while it runs
+    assert camera.get_attribute("data-state") in ("scanning", "paused")
+    assert _focused(page) != "scan-code"
+    page.locator("h1").click()  # a tap on nothing in particular: without the camera the field takes the focus
+    page.evaluate("window.dispatchEvent(new Event('focus'))")  # back to the browser's window
+    assert _focused(page) != "scan-code"
+    page.locator("#camera-toggle").click()  # the camera stops: the field has the focus again
+    expect(camera).to_have_attribute("data-state", "off")
+    expect(field).to_be_focused()
+    page.locator("h1").click()  # and keeps it as before
+    assert _focused(page) == "scan-code"
 
 
 def test_without_a_camera_the_page_says_so_plainly(staff):
