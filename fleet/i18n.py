@@ -39,7 +39,8 @@ DOMAIN = "messages"
 EXTRACT_KEYWORDS = {"_l": None, "_lp": ((1, "c"), 2)}
 
 _ = gettext
-__all__ = ["LOCALES", "Text", "_", "_l", "_lp", "api_locale", "current_locale", "gettext", "init_app", "translations"]
+__all__ = ["LOCALES", "Text", "_", "_l", "_lp", "api_locale", "current_locale", "gettext", "init_app", "plural_samples",
+           "translations"]
 
 
 @cache
@@ -56,17 +57,33 @@ def translations(locale: str) -> Translations:
 
 def read_catalog(locale: str):
     """The ``.po`` catalog of ``locale``: ``messages.po``, plus any other ``.po`` beside it (a piece of
-    work may bring its messages in a file of their own; ``scripts/update-catalogs`` folds them in)."""
+    work may bring its messages in a file of their own, and retire old ones as obsolete ``#~`` entries;
+    ``scripts/update-catalogs`` folds them in). Plural messages keep every form, in the order of
+    ``messages.po``'s Plural-Forms rule (a fragment states the same rule in its header)."""
     folder = DIRECTORY / locale / "LC_MESSAGES"
     with open(folder / f"{DOMAIN}.po", "rb") as po:
         catalog = read_po(po, locale=locale, domain=DOMAIN)
     for extra in sorted(folder.glob("*.po")):
         if extra.name != f"{DOMAIN}.po":
             with open(extra, "rb") as po:
-                for message in read_po(po, locale=locale):
-                    if message.id:
-                        catalog[message.id] = message  # (keyed by id and context)
+                fragment = read_po(po, locale=locale)
+            for message in fragment.obsolete.values():
+                catalog.delete(message.id, message.context)
+            for message in fragment:
+                if message.id:
+                    catalog[message.id] = message  # (keyed by id — a plural's singular — and context)
     return catalog
+
+
+def plural_samples(locale: str | None = None) -> list[int]:
+    """A count for each plural form of the locale's catalog, in the catalog's order (lv: 0, 1, 2 for
+    "skenējumu", "skenējums", "skenējumi"; en: 1, 0). ``[t.ngettext(s, p, n) for n in plural_samples()]``
+    lists every form of a message, for a script that picks one by the same rule (``static/station.js``)."""
+    catalog = translations(locale or current_locale())
+    first: dict[int, int] = {}
+    for n in range(200):
+        first.setdefault(catalog.plural(n), n)
+    return [first[form] for form in sorted(first)]
 
 
 class Text:

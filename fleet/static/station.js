@@ -17,6 +17,10 @@ const QUEUE_KEY = "fleet.station.queue";
 const MUTE_KEY = "fleet.station.muted";
 const SHIPMENT_KEY = "fleet.station.shipment."; // + school: the station's open shipment to it
 const UNREACHABLE = new Set([502, 503, 504]); // a proxy answering for a server that is down
+const PLURAL = { // which plural form a count takes, as the catalogs' Plural-Forms say
+  lv: (n) => (n % 10 === 0 || (n % 100 >= 11 && n % 100 <= 19) ? 0 : n % 10 === 1 && n % 100 !== 11 ? 1 : 2),
+  en: (n) => (n === 1 ? 0 : 1),
+};
 const MARKS = { applied: "✔", already: "↺", found: "ℹ", pending: "…", refused: "✖" };
 
 const root = document.getElementById("station");
@@ -344,10 +348,10 @@ function setUpStation(root) {
     root.dataset.waiting = String(n);
     root.dataset.online = String(!unreachable);
     if (unreachable && n) {
-      offlineNote.textContent = plural(n).replace("%(n)s", n);
+      offlineNote.textContent = counted(words.offline, n);
       offlineNote.className = "offline down";
     } else if (n > 1) {
-      offlineNote.textContent = words.sending_queue.replace("%(n)s", n);
+      offlineNote.textContent = counted(words.sending_queue, n);
       offlineNote.className = "offline";
     } else {
       offlineNote.textContent = "";
@@ -361,9 +365,11 @@ function setUpStation(root) {
     }
   }
 
-  function plural(n) {
-    const one = lang === "lv" ? n % 10 === 1 && n % 100 !== 11 : n === 1;
-    return one ? words.offline_one : words.offline;
+  // A count in a sentence: the words hold a message's every plural form in the catalog's order, and
+  // PLURAL is the catalog's rule (Plural-Forms in fleet/translations/<lang>/LC_MESSAGES/messages.po).
+  function counted(forms, n) {
+    const form = forms[(PLURAL[lang] || PLURAL.en)(n)] ?? forms[forms.length - 1];
+    return form.replace("%(n)s", n);
   }
 
   window.addEventListener("online", () => pump());

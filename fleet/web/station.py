@@ -12,7 +12,7 @@ from flask import g, render_template, request
 
 from fleet import db, display_names, scan_station
 from fleet.errors import FleetError
-from fleet.i18n import _, _l, current_locale
+from fleet.i18n import _, _l, current_locale, plural_samples, translations
 from fleet.web.blueprint import bp
 from fleet.web.camera import wasm_allowed
 from fleet.web.pages import page
@@ -51,7 +51,10 @@ def station():
 
 
 def words() -> dict:
-    """What station.js shows, in the page's language: outcomes, refusals, statuses and actions."""
+    """What station.js shows, in the page's language: outcomes, refusals, statuses and actions. A message
+    with a count comes as its every plural form, in the catalog's order: station.js picks one by the
+    language's rule (Latvian has three: 0, 11-19 "skenējumu"; 1, 21 "skenējums"; 2-9, 22 "skenējumi")."""
+    catalog, counts = translations(current_locale()), plural_samples()
     return {
         "outcome": {"applied": _("Applied"), "already": _("Already done"), "found": _("Device found"),
                     "refused": _("Refused"), "pending": _("Waiting to be sent"), "sending": _("Sending…")},
@@ -61,9 +64,10 @@ def words() -> dict:
         "allowed": _("Allowed now: %(actions)s"),
         "status_now": _("Status now: %(status)s"),
         "none_allowed": _("No action is allowed now."),
-        "offline": _("No connection — %(n)s scans waiting"),
-        "offline_one": _("No connection — %(n)s scan waiting"),
-        "sending_queue": _("Connection is back — sending %(n)s waiting scans"),
+        "offline": [catalog.ngettext("No connection — %(n)s scan waiting", "No connection — %(n)s scans waiting", n)
+                    for n in counts],
+        "sending_queue": [catalog.ngettext("Connection is back — sending %(n)s waiting scan",
+                                           "Connection is back — sending %(n)s waiting scans", n) for n in counts],
         "unexpected": _("not on the list"),
         "new_shipment": _("Open shipment: #%(id)s"),
         "no_shipment": _("No shipment yet: the first scan starts one."),

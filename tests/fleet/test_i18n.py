@@ -4,6 +4,8 @@ language; API error messages follow Accept-Language (English by default)."""
 
 from __future__ import annotations
 
+import html
+import io
 import re
 from pathlib import Path
 
@@ -17,7 +19,9 @@ from fleet.errors import FleetError, not_found
 from fleet.i18n import Text, _l
 from fleet.lending import mail
 from tests.conftest import csrf_of, sign_in
-from tests.factories import DeviceFactory, PupilFactory, SchoolFactory, UserFactory
+from tests.factories import ContractFactory, DeliveryFactory, DeviceFactory, PupilFactory, SchoolFactory, UserFactory
+from tests.page_routes import client_as
+from tests.provisioning.web.forms import post_form
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdr]")
@@ -27,13 +31,23 @@ def _catalog(locale: str):
     return i18n.read_catalog(locale)
 
 
-def _extracted() -> set[tuple[str | None, str]]:
+def _id(message_id: str | tuple) -> str | tuple[str, str]:
+    """A message's id as extraction and the catalog both give it: a text, or a plural's (singular, plural)."""
+    return message_id if isinstance(message_id, str) else tuple(message_id[:2])
+
+
+def _forms(message) -> list[str]:
+    """A catalog message's translations: one, or every plural form (``msgstr[n]``)."""
+    return [message.string] if isinstance(message.string, str) else list(message.string)
+
+
+def _extracted() -> set[tuple[str | None, str | tuple[str, str]]]:
     with open(ROOT / "babel.cfg") as f:
         method_map, options_map = parse_mapping_cfg(f)
     found = set()
     for _file, _line, message, _comments, context in extract_from_dir(
             ROOT, method_map, options_map, keywords={**DEFAULT_KEYWORDS, **i18n.EXTRACT_KEYWORDS}):
-        found.add((context, message if isinstance(message, str) else message[0]))
+        found.add((context, _id(message)))
     return found
 
 
@@ -42,9 +56,10 @@ def test_every_message_has_a_translation_in_each_catalog(locale):
     catalog = _catalog(locale)
     messages = [m for m in catalog if m.id]
     assert len(messages) > 100
-    untranslated = [m.id for m in messages if not (m.string and m.string.strip()) or m.fuzzy]
+    untranslated = [m.id for m in messages if not all(form and form.strip() for form in _forms(m)) or m.fuzzy]
     assert untranslated == [], f"{locale}: translate these (scripts/update-catalogs)"
-    wrong = [m.id for m in messages if sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))]
+    wrong = [m.id for m in messages if any(sorted(PLACEHOLDER.findall(_id(m.id)[-1] if m.pluralizable else m.id))
+                                           != sorted(PLACEHOLDER.findall(form)) for form in _forms(m))]
     assert wrong == [], f"{locale}: the translation names other parameters than the message"
 
 
@@ -52,7 +67,7 @@ def test_the_catalogs_hold_exactly_the_messages_of_the_source():
     source = _extracted()
     assert (None, "Sign in") in source and ("device status", "on loan") in source  # templates and _lp are read
     for locale in i18n.LOCALES:
-        catalog = {(m.context, m.id) for m in _catalog(locale) if m.id}
+        catalog = {(m.context, _id(m.id)) for m in _catalog(locale) if m.id}
         new = sorted(source - catalog, key=str)
         assert new == [], f"{locale}: new messages not in the catalog (scripts/update-catalogs)"
         assert sorted(catalog - source, key=str) == [], f"{locale}: messages the source no longer has"
@@ -100,6 +115,49 @@ def test_every_status_action_and_role_of_the_domain_has_a_display_name():
     assert set(agreements.CONDITIONS) == set(display_names.CONDITION)
     assert set(loans.RETURN_CONDITIONS) == set(display_names.RETURN_CONDITION)
     assert set(FUNDING_SOURCES) == set(display_names.FUNDING)
+
+
+def test_a_count_takes_the_plural_form_of_its_language():
+    # Latvian's three forms, in the order of messages.po's Plural-Forms: 0 and 11-19, then 1 and 21, then the rest
+    offline = ("No connection — %(n)s scan waiting", "No connection — %(n)s scans waiting")
+    lv, en = i18n.translations("lv"), i18n.translations("en")
+    assert [lv.ngettext(*offline, n) % {"n": n} for n in (1, 2, 11, 21)] == [
+        "Nav savienojuma — 1 skenējums gaida", "Nav savienojuma — 2 skenējumi gaida",
+        "Nav savienojuma — 11 skenējumu gaida", "Nav savienojuma — 21 skenējums gaida"]
+    assert [en.ngettext(*offline, n) % {"n": n} for n in (1, 2, 21)] == [
+        "No connection — 1 scan waiting", "No connection — 2 scans waiting", "No connection — 21 scans waiting"]
+    assert i18n.plural_samples("lv") == [0, 1, 2] and i18n.plural_samples("en") == [1, 0]
+
+
+def test_a_fragment_brings_plural_messages_and_retires_old_ones(tmp_path, monkeypatch):
+    folder = tmp_path / "lv" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    header = r"""msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+"Plural-Forms: nplurals=3; plural=(n%10==0 || n%100>=11 && n%100<=19 ? 0 : n%10==1 && n%100!=11 ? 1 : 2);\n"
+"""
+    (folder / "messages.po").write_text(header + """
+msgid "%(n)s apples"
+msgstr "āboli: %(n)s"
+
+msgid "kept"
+msgstr "paliek"
+""", encoding="utf-8")
+    (folder / "piece.po").write_text(header + """
+msgid "%(n)s apple"
+msgid_plural "%(n)s apples"
+msgstr[0] "%(n)s ābolu"
+msgstr[1] "%(n)s ābols"
+msgstr[2] "%(n)s āboli"
+
+#~ msgid "%(n)s apples"
+#~ msgstr "āboli: %(n)s"
+""", encoding="utf-8")
+    monkeypatch.setattr(i18n, "DIRECTORY", tmp_path)
+    catalog = i18n.read_catalog("lv")
+    assert {_id(m.id): _forms(m) for m in catalog if m.id} == {
+        ("%(n)s apple", "%(n)s apples"): ["%(n)s ābolu", "%(n)s ābols", "%(n)s āboli"], "kept": ["paliek"]}
 
 
 # --- the page's language ---------------------------------------------------------------------------
@@ -358,7 +416,8 @@ def test_user_management_refusals_in_each_language(session):
         auth.set_password(UserFactory(), "īsa")
     assert refused.value.localized("en") == "the password must be at least 12 characters"
     assert refused.value.localized("lv") == "parolei jābūt vismaz 12 zīmes garai"
-    assert refused.value.details == [{"message": "the password must be at least 12 characters", "field": "password"}]
+    assert refused.value.localized_details("en") == [
+        {"message": "the password must be at least 12 characters", "field": "password"}]
     with pytest.raises(FleetError) as refused:
         auth.create_token(session, "nobody")
     assert (refused.value.code, refused.value.message) == ("not_found", "user 'nobody' not found")
@@ -454,3 +513,84 @@ def test_a_validator_s_own_refusal_in_latvian(api):
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_input"
     assert r.get_json()["error"]["details"] == [
         {"field": "name", "message": "printera nosaukumu nevar mainīt; izveidojiet jaunu profilu"}]
+
+
+# --- a refusal's lines in the reader's language: a manifest's bad lines, a form's fields, an action's parameters ---
+
+_BAD_MANIFEST = b"serial,model\nPF,short\nPFQ00001,ok\nPFQ00001,again\n"
+
+
+def _refusal_lines(page: str) -> list[str]:
+    """The lines under a page's refusal (layout.html's ``#refusal-lines``), as the reader sees them."""
+    block = re.search(r'<ul class="refusal-lines" id="refusal-lines">(.*?)</ul>', page, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", li)) for li in re.findall(r"<li>(.*?)</li>", block.group(1))]
+
+
+@pytest.mark.parametrize("accept, top, lines, known", [
+    (None, "2 bad line(s); nothing was imported",
+     ["serial 'PF' must be 4-40 characters long, has 2", "serial PFQ00001 repeats line 3"],
+     "serial PFQ00009 is already on delivery %s"),
+    ("lv", "kļūdainas rindas: 2; nekas netika importēts",
+     ["sērijas numurs 'PF': garumam jābūt 4–40 zīmēm, ir 2", "sērijas numurs PFQ00001 atkārto 3. rindu"],
+     "sērijas numurs PFQ00009 jau ir piegādē %s"),
+])
+def test_a_manifest_s_bad_lines_from_the_api_in_each_language(api, accept, top, lines, known):
+    contract = ContractFactory()
+    r = api.client.post("/api/v1/deliveries", headers=_lv(api, accept), content_type="multipart/form-data",
+                        data={"contract": contract.number, "file": (io.BytesIO(_BAD_MANIFEST), "manifest.csv")})
+    assert r.status_code == 400 and r.get_json()["error"]["message"] == top
+    assert r.get_json()["error"]["details"] == [{"line": 2, "message": lines[0]}, {"line": 4, "message": lines[1]}]
+    delivery = DeliveryFactory(contract=contract, serials=["PFQ00009"])
+    r = api.client.post("/api/v1/deliveries", headers=_lv(api, accept),
+                        json={"contract": contract.number, "manifest": [{"serial": "PFQ00009"}]})
+    assert r.status_code == 400 and r.get_json()["error"]["details"] == [{"line": 2, "message": known % delivery.id}]
+
+
+@pytest.mark.parametrize("locale, line, item", [
+    ("en", "line 2: serial 'PF' must be 4-40 characters long, has 2", "line 4: serial PFQ00001 repeats line 3"),
+    ("lv", "2. rinda: sērijas numurs 'PF': garumam jābūt 4–40 zīmēm, ir 2",
+     "4. rinda: sērijas numurs PFQ00001 atkārto 3. rindu"),
+])
+def test_a_manifest_s_bad_lines_on_the_deliveries_page_in_its_language(app, session, locale, line, item):
+    client = client_as(app, "warehouse")
+    client.set_cookie("lang", locale)
+    r = post_form(client, "/deliveries", {"contract": ContractFactory().number,
+                                          "file": (io.BytesIO(_BAD_MANIFEST), "manifest.csv")},
+                  content_type="multipart/form-data")
+    assert r.status_code == 400 and _refusal_lines(r.get_data(as_text=True)) == [line, item]
+
+
+@pytest.mark.parametrize("locale, top, registration_number, name", [
+    ("en", "some fields are not valid; nothing was saved", "registration_number: must be the 10-digit VIIS "
+     "registration number", "name: is required"),
+    ("lv", "daži lauki nav derīgi; nekas netika saglabāts", "registration_number: jābūt 10 ciparu reģistrācijas "
+     "numuram no VIIS", "name: ir obligāts"),
+])
+def test_a_catalog_refusal_on_the_schools_page_in_its_language(app, session, locale, top, registration_number, name):
+    client = client_as(app, "admin")
+    client.set_cookie("lang", locale)
+    r = post_form(client, "/admin/schools", {"registration_number": "12345", "name": ""})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and top in page
+    assert {registration_number, name} <= set(_refusal_lines(page))
+
+
+@pytest.mark.parametrize("locale, line", [
+    ("en", "school: no school with registration number '0000000000'"),
+    ("lv", "school: nav skolas ar reģistrācijas numuru '0000000000'"),
+])
+def test_an_action_s_parameter_refusal_on_the_device_page_in_its_language(app, session, locale, line):
+    device = DeviceFactory(status="labelled")
+    client = client_as(app, "warehouse")
+    client.set_cookie("lang", locale)
+    r = post_form(client, f"/devices/{device.asset_tag}/actions/ship", {"school": "0000000000"})
+    assert r.status_code == 400 and _refusal_lines(r.get_data(as_text=True)) == [line]
+
+
+def test_a_refusal_s_details_are_text_in_any_language_and_as_raised_when_plain():
+    error = FleetError("invalid_input", _l("the manifest is empty"), [
+        {"line": 1, "message": _l("no header and no rows")}, {"field": "x", "message": "as raised", "n": 3}])
+    assert error.localized_details("lv") == [{"line": 1, "message": "nav ne galvenes, ne rindu"},
+                                            {"field": "x", "message": "as raised", "n": 3}]
+    assert error.to_json()["error"]["details"][0] == {"line": 1, "message": "no header and no rows"}
+    assert error.localized_details()[0]["message"] == "no header and no rows"  # outside a request: English

@@ -52,6 +52,18 @@ def test_the_warehouse_sees_its_work_of_the_day(app, session):
     assert "Tukuma 2. pamatskola" in road and "2 / 3" in _text(road[:400])
 
 
+def test_the_laptops_waiting_take_the_verb_s_number_in_english(app, session):
+    DeviceFactory.create_batch(2, status="in_warehouse")
+    DeviceFactory(status="imaged")
+    session.commit()
+    client = client_as(app, "warehouse")
+    client.set_cookie("lang", "en")
+    page = client.get("/").get_data(as_text=True)
+    card = {status: _text(page[page.index(f'data-status="{status}"'):])[:120] for status in ("in_warehouse", "imaged")}
+    assert "2 wait for: install the image" in card["in_warehouse"]
+    assert "1 waits for: label" in card["imaged"]
+
+
 def test_a_school_sees_its_arrivals_and_no_other_school_s(app, session):
     mine, theirs = SchoolFactory(name="Grobiņas ģimnāzija"), SchoolFactory(name="Liepājas 5. vidusskola")
     coming, elsewhere = _shipment(mine, 2), _shipment(theirs, 1)

@@ -2,7 +2,8 @@
 speed (10 ms a character, then Enter), each answered by a row at the top of the log; a refusal's red row
 with the reason; a double scan's grey row; a bounce ignored; the offline queue (the server stopped
 mid-run, the scans kept and sent when it is back, each applied exactly once); the modes in Latvian and
-English on a desktop and a phone; and the mode form's URL."""
+English on a desktop and a phone; the mode form's URL; and the scans waiting counted in each language's
+plural forms (Latvian: 1 skenējums, 2 skenējumi, 11 skenējumu, 21 skenējums)."""
 
 from __future__ import annotations
 
@@ -264,3 +265,36 @@ def test_the_mode_form_gives_the_documented_url(staff):
     scan(page, device.serial)
     expect(row(page, device.serial)).to_have_attribute("data-outcome", "applied", timeout=SLOW)
     assert events(device.serial, "note") == 1 and events(device.serial, "audited") == 1
+
+
+@pytest.mark.parametrize("lang, waiting", [
+    ("lv", {1: "Nav savienojuma — 1 skenējums gaida", 2: "Nav savienojuma — 2 skenējumi gaida",
+            11: "Nav savienojuma — 11 skenējumu gaida", 21: "Nav savienojuma — 21 skenējums gaida"}),
+    ("en", {1: "No connection — 1 scan waiting", 2: "No connection — 2 scans waiting",
+            21: "No connection — 21 scans waiting"}),
+])
+def test_the_scans_waiting_are_counted_in_the_language_s_plural_forms(staff, lang, waiting):
+    # The queue a station left while the server was away, sent to a server that cannot be reached.
+    page = staff("warehouse", lang=lang)
+    page.route("**/api/v1/**", lambda route: route.abort())
+    page.goto(page.base + "/station?mode=lookup")
+    for n, sentence in waiting.items():
+        page.evaluate("""n => localStorage.setItem("fleet.station.queue", JSON.stringify(Array.from(
+                           {length: n}, (_, i) => ({nonce: `q-${n}-${i}`, code: `Q-${i}`, mode: "lookup",
+                                                   params: {}, at: Date.now()}))))""", n)
+        page.reload()
+        expect(page.locator("#scan-offline")).to_have_text(sentence, timeout=SLOW)
+        expect(page.locator("#station")).to_have_attribute("data-waiting", str(n))
+    page.evaluate("localStorage.removeItem('fleet.station.queue')")
+
+
+def test_the_station_s_counted_words_hold_every_plural_form_in_the_catalog_s_order(app):
+    from fleet.web.station import words
+
+    for lang, forms in (("lv", ["Nav savienojuma — %(n)s skenējumu gaida", "Nav savienojuma — %(n)s skenējums gaida",
+                                "Nav savienojuma — %(n)s skenējumi gaida"]),
+                        ("en", ["No connection — %(n)s scan waiting", "No connection — %(n)s scans waiting"])):
+        with app.test_request_context(f"/station?lang={lang}"):
+            said = words()
+        assert said["offline"] == forms
+        assert len(said["sending_queue"]) == len(forms) and all("%(n)s" in f for f in said["sending_queue"])
