@@ -272,7 +272,7 @@ def test_the_mode_form_gives_the_documented_url(staff):
             11: "Nav savienojuma — 11 skenējumu gaida", 21: "Nav savienojuma — 21 skenējums gaida"}),
     ("en", {1: "No connection — 1 scan waiting", 2: "No connection — 2 scans waiting",
             21: "No connection — 21 scans waiting"}),
-])
+], ids=["lv", "en"])
 def test_the_scans_waiting_are_counted_in_the_language_s_plural_forms(staff, lang, waiting):
     # The queue a station left while the server was away, sent to a server that cannot be reached.
     page = staff("warehouse", lang=lang)
