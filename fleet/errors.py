@@ -2,14 +2,16 @@
 
 A message is English text for the log and for machine clients (``FleetError.message``). Raised
 with ``_l("… %(name)s …", name=value)`` (``fleet.i18n``) it is a catalog message with named
-parameters, and whoever shows it picks the language: ``localized("lv")``, or the page's locale."""
+parameters, and whoever shows it picks the language: ``localized("lv")``, or the page's locale.
+So may a message in ``details`` be (a field's reason, a file's bad line): ``to_json(locale)`` and
+``localized_details(locale)`` give them as text, and a page printing one shows it in its language."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fleet import display_names
-from fleet.i18n import API_LOCALE, Text, _l, api_locale
+from fleet.i18n import API_LOCALE, Text, _l
 
 STATUS = {
     "invalid_input": 400,
@@ -50,17 +52,33 @@ class FleetError(Exception):
             return self.message
         return self.text.in_(locale) if locale else str(self.text)
 
+    def localized_details(self, locale: str | None = None) -> Any:
+        """``details`` with every message (``Text``) in it as text in ``locale`` (default: the current page's)."""
+        return _in(self.details, locale)
+
     def to_json(self, locale: str = API_LOCALE) -> dict:
-        return {"error": {"code": self.code, "message": self.localized(locale), "details": self.details}}
+        return {"error": {"code": self.code, "message": self.localized(locale), "details": _in(self.details, locale)}}
 
     def __repr__(self) -> str:
         return f"FleetError({self.code!r}, {self.message!r}, {self.details!r})"
 
 
+def _in(value: Any, locale: str | None) -> Any:
+    """``value`` (details: dicts, lists, text) with each ``Text`` in it translated."""
+    if isinstance(value, Text):
+        return value.in_(locale) if locale else str(value)
+    if isinstance(value, dict):
+        return {k: _in(v, locale) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_in(v, locale) for v in value]
+    return value
+
+
 def invalid(message: str | Text, details: Any = None) -> FleetError:
-    """``invalid_input``; its details are always a list of fields (one dict becomes a list of one)."""
+    """``invalid_input``; its details are always a list of fields (one dict becomes a list of one, with the
+    message as its reason)."""
     if isinstance(details, dict):
-        details = [{"message": message.in_(api_locale()) if isinstance(message, Text) else message, **details}]
+        details = [{"message": message, **details}]
     return FleetError("invalid_input", message, details)
 
 

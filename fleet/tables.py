@@ -16,6 +16,7 @@ import re
 import unicodedata
 
 from fleet.errors import invalid
+from fleet.i18n import Text, _l
 
 BOM = b"\xef\xbb\xbf"
 
@@ -26,7 +27,7 @@ def decode(data: bytes) -> str:
             return data[len(BOM):].decode("utf-8")
         except UnicodeDecodeError as e:
             raise _undecodable(data[len(BOM):], e.start,
-                               "is not UTF-8, which the byte-order mark at the start promises") from e
+                               _l("is not UTF-8, which the byte-order mark at the start promises")) from e
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -34,14 +35,16 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("cp1257")  # Windows-1257, what Baltic Excel saves as "CSV"
     except UnicodeDecodeError as e:  # it leaves a few bytes undefined, e.g. 0x81
-        raise _undecodable(data, e.start, "is neither UTF-8 nor Windows-1257: save the file as UTF-8") from e
+        raise _undecodable(data, e.start, _l("is neither UTF-8 nor Windows-1257: save the file as UTF-8")) from e
 
 
-def _undecodable(data: bytes, at: int, reason: str):
+def _undecodable(data: bytes, at: int, reason: Text):
     before = data[:at]
     line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1  # as csv_rows counts
-    message = f"byte 0x{data[at]:02x} {reason}"
-    return invalid(f"the file cannot be read as text: line {line}: {message}", [{"line": line, "message": message}])
+    byte = f"0x{data[at]:02x}"
+    message = _l("byte %(byte)s %(reason)s", byte=byte, reason=reason)
+    return invalid(_l("the file cannot be read as text: line %(line)s: %(message)s", line=line, message=message),
+                   [{"line": line, "message": message}])
 
 
 def csv_rows(text: str) -> list[tuple[int, list]]:
@@ -53,9 +56,10 @@ def csv_rows(text: str) -> list[tuple[int, list]]:
     try:
         for row in reader:
             if reader.line_num > start and _takes_in_rows(row, delimiter):
-                raise _unreadable(start, f"the quoted value opened on line {start} runs over lines "
-                                         f"{start}-{reader.line_num} and takes in lines holding {delimiter!r}, "
-                                         "rows of their own: a stray quote?")
+                raise _unreadable(start, _l("the quoted value opened on line %(start)s runs over lines "
+                                            "%(start)s-%(end)s and takes in lines holding %(delimiter)s, "
+                                            "rows of their own: a stray quote?", start=start, end=reader.line_num,
+                                            delimiter=repr(delimiter)))
             rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as e:
@@ -67,18 +71,23 @@ def _takes_in_rows(row: list[str], delimiter: str) -> bool:
     return any(delimiter in line for value in row for line in value.splitlines()[1:])
 
 
-def _quote_fault(error: str, start: int, end: int) -> str:
+def _quote_fault(error: str, start: int, end: int) -> str | Text:
+    """csv's own words (``error``) for a quote out of place, put as a person reads them."""
     if error == "unexpected end of data":
-        return f"a quote opened on line {start} is never closed: lines {start}-{end} would be one value"
+        return _l("a quote opened on line %(start)s is never closed: lines %(start)s-%(end)s would be one value",
+                  start=start, end=end)
     if "expected after" in error and end > start:
-        return f"the quoted value opened on line {start} closes on line {end} with text after it ({error})"
+        return _l("the quoted value opened on line %(start)s closes on line %(end)s with text after it (%(error)s)",
+                  start=start, end=end, error=error)
     if "expected after" in error:
-        return f"a quoted value has text after its closing quote ({error}); double a quote inside a value"
+        return _l("a quoted value has text after its closing quote (%(error)s); double a quote inside a value",
+                  error=error)
     return error
 
 
-def _unreadable(line: int, message: str):
-    return invalid(f"the CSV file cannot be read: line {line}: {message}", [{"line": line, "message": message}])
+def _unreadable(line: int, message: str | Text):
+    return invalid(_l("the CSV file cannot be read: line %(line)s: %(message)s", line=line, message=message),
+                   [{"line": line, "message": message}])
 
 
 def header_key(name: object) -> str:

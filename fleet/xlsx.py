@@ -21,6 +21,7 @@ from typing import IO
 from defusedxml import DefusedXmlException
 
 from fleet.errors import FleetError, invalid
+from fleet.i18n import Text, _l
 
 MAX_MEMBER = 32 * 1024 * 1024
 MAX_UNPACKED = 64 * 1024 * 1024  # a 50,000-row manifest of six columns unpacks to 16 MB
@@ -29,8 +30,8 @@ MAX_COLUMNS = 100
 _STEP = 64 * 1024
 _IN_MEMORY = 8 * 1024 * 1024  # a larger copy goes to a temporary file
 
-UNREADABLE = "not a readable XLSX workbook"
-WITH_DTD = "the workbook's XML carries a DTD, which is not accepted"
+UNREADABLE = _l("not a readable XLSX workbook")
+WITH_DTD = _l("the workbook's XML carries a DTD, which is not accepted")
 # What openpyxl and zipfile raise on a broken workbook (XML's ParseError is a SyntaxError).
 _BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, IndexError, ValueError, TypeError,
            AttributeError, OverflowError, SyntaxError, NotImplementedError)
@@ -55,8 +56,8 @@ def sheet_rows(data: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
                     if "".join(cells).strip():
                         rows.append((line, cells))
                         if len(rows) > max_rows + 1:
-                            raise FleetError("too_large", f"a sheet may have at most {max_rows} rows after its "
-                                                          "header; this one has more")
+                            raise FleetError("too_large", _l("a sheet may have at most %(max)s rows after its "
+                                                             "header; this one has more", max=max_rows))
             finally:
                 book.close()
         except DefusedXmlException:
@@ -68,12 +69,12 @@ def sheet_rows(data: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
 
 def _cells(line: int, values: tuple, max_rows: int) -> list[str]:
     if line > 2 * max_rows + 1:  # blank rows cost little each, but a row may be numbered 2,000,000,000
-        raise FleetError("too_large", f"the sheet runs past row {2 * max_rows + 1}; "
-                                      f"a sheet may have at most {max_rows} rows")
+        raise FleetError("too_large", _l("the sheet runs past row %(row)s; a sheet may have at most %(max)s rows",
+                                         row=2 * max_rows + 1, max=max_rows))
     if len(values) > MAX_COLUMNS:
-        raise invalid(f"row {line} reaches column {len(values)}",
-                      [{"line": line, "message": f"reaches column {len(values)}; a sheet may have at most "
-                                                 f"{MAX_COLUMNS} columns"}])
+        raise invalid(_l("row %(line)s reaches column %(column)s", line=line, column=len(values)),
+                      [{"line": line, "message": _l("reaches column %(column)s; a sheet may have at most %(max)s "
+                                                    "columns", column=len(values), max=MAX_COLUMNS)}])
     return ["" if v is None else str(v) for v in values]
 
 
@@ -86,10 +87,11 @@ def _inflated(data: bytes) -> IO[bytes]:
         raise _unreadable(UNREADABLE, 1, type(e).__name__) from None
     if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED \
             or any(m.file_size > MAX_MEMBER for m in members):
-        raise FleetError("too_large", f"an XLSX file may unpack to at most {MAX_UNPACKED // 2**20} MiB "
-                                      f"({MAX_MEMBER // 2**20} MiB a part, {MAX_MEMBERS} parts)")
+        raise FleetError("too_large", _l("an XLSX file may unpack to at most %(total)s MiB (%(part)s MiB a part, "
+                                         "%(parts)s parts)", total=MAX_UNPACKED // 2**20,
+                                         part=MAX_MEMBER // 2**20, parts=MAX_MEMBERS))
     if len({m.filename for m in members}) < len(members):
-        raise _unreadable(UNREADABLE, 1, "a part is in it twice")
+        raise _unreadable(UNREADABLE, 1, _l("a part is in it twice"))
     copy = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY)
     try:
         with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as out:
@@ -107,7 +109,7 @@ def _inflated(data: bytes) -> IO[bytes]:
 
 def _copy(source: zipfile.ZipFile, member: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
     if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or member.flag_bits & 0x1:
-        raise _unreadable(UNREADABLE, 1, "a part is encrypted or compressed in a way Excel does not use")
+        raise _unreadable(UNREADABLE, 1, _l("a part is encrypted or compressed in a way Excel does not use"))
     with source.open(member) as part, out.open(member.filename, "w") as target:
         tail = b""
         while step := part.read(_STEP):
@@ -117,5 +119,7 @@ def _copy(source: zipfile.ZipFile, member: zipfile.ZipInfo, out: zipfile.ZipFile
             tail = step[-8:]
 
 
-def _unreadable(message: str, line: int, why: str = "") -> FleetError:
-    return invalid(f"the XLSX file cannot be read ({why or message})", [{"line": line, "message": message}])
+def _unreadable(message: Text, line: int, why: str | Text = "") -> FleetError:
+    """``why``: what broke (a library's exception's name, or words)."""
+    return invalid(_l("the XLSX file cannot be read (%(why)s)", why=why or message),
+                   [{"line": line, "message": message}])

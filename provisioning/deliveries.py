@@ -17,7 +17,7 @@ from sqlalchemy import ARRAY, String, any_, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fleet import db, lifecycle, paging, resolvers
+from fleet import db, display_names, lifecycle, paging, resolvers
 from fleet.errors import FleetError, invalid
 from fleet.i18n import _l
 from fleet.models import Contract, Delivery, DeliveryItem, DeliveryScan, Device, Event
@@ -27,11 +27,11 @@ from provisioning.reconciliation import Reconciliation, ensure_open, freeze, is_
 
 def create_delivery(session: Session, contract_number: Any, rows: list[ManifestRow], actor: str) -> Delivery:
     if not isinstance(contract_number, str) or not contract_number.strip():
-        raise invalid(_l("a delivery needs its contract number"), [{"field": "contract", "message": "is required"}])
+        raise invalid(_l("a delivery needs its contract number"), [{"field": "contract", "message": _l("is required")}])
     contract = session.scalar(select(Contract).where(Contract.number == contract_number.strip()))
     if contract is None:
         raise invalid(_l("no contract %(contract)s", contract=repr(contract_number)),
-                      [{"field": "contract", "message": "unknown contract"}])
+                      [{"field": "contract", "message": _l("unknown contract")}])
     _refuse_known_serials(session, rows)
     delivery = Delivery(contract=contract, created_by=actor)
     session.add(delivery)
@@ -66,11 +66,14 @@ def _refuse_known_serials(session: Session, rows: list[ManifestRow]) -> None:
     line_of = {r.serial: r.line for r in rows}
     errors, reported = [], set()
     for serial, delivery_id in _known(session, DeliveryItem.serial, DeliveryItem.delivery_id, list(line_of)):
-        errors.append({"line": line_of[serial], "message": f"serial {serial} is already on delivery {delivery_id}"})
+        errors.append({"line": line_of[serial], "message": _l("serial %(serial)s is already on delivery %(delivery)s",
+                                                              serial=serial, delivery=delivery_id)})
         reported.add(serial)
     for serial, status in _known(session, Device.serial, Device.status, list(line_of)):
         if serial not in reported:
-            errors.append({"line": line_of[serial], "message": f"serial {serial} is already in the fleet ({status})"})
+            errors.append({"line": line_of[serial], "message": _l(
+                "serial %(serial)s is already in the fleet (%(status)s)", serial=serial,
+                status=display_names.text("status", status))})
     if errors:
         raise invalid(_l("%(count)s bad line(s); nothing was imported", count=len(errors)),
                       sorted(errors, key=lambda e: e["line"]))

@@ -67,7 +67,7 @@ def parse_report(body: Any) -> Report:
         try:
             macs = normalize_macs(" ".join(raw_macs))
         except ValueError as e:
-            errors.append({"field": "hardware.macs", "message": str(e)})
+            errors.append({"field": "hardware.macs", "message": e.args[0]})  # a Text: in the reader's language
     nonce = body.get("nonce")
     if nonce is not None and (not isinstance(nonce, str) or not 1 <= len(nonce) <= 100):
         errors.append({"field": "nonce", "message": "must be a string of 1-100 characters"})

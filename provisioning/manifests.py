@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from fleet import tables, xlsx
 from fleet.errors import FleetError, invalid
-from fleet.i18n import _l
+from fleet.i18n import Text, _l
 from fleet.serials import normalize_serial
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -51,14 +51,14 @@ class ManifestRow:
 class _Errors:
     items: list[dict] = field(default_factory=list)
 
-    def add(self, line: int, message: str) -> None:
+    def add(self, line: int, message: str | Text) -> None:
         self.items.append({"line": line, "message": message})
 
 
 def parse_manifest(data: bytes, filename: str = "") -> list[ManifestRow]:
     """The rows of a manifest file, or ``invalid_input`` listing every bad line (or ``too_large``)."""
     if len(data) > MAX_BYTES:
-        raise FleetError("too_large", f"a manifest may be at most {MAX_BYTES // (1024 * 1024)} MiB")
+        raise FleetError("too_large", _l("a manifest may be at most %(mib)s MiB", mib=MAX_BYTES // (1024 * 1024)))
     if data[:4] == b"PK\x03\x04":  # by content, not by name: XLSX is a ZIP
         table = xlsx.sheet_rows(data, MAX_ROWS)
     else:
@@ -69,10 +69,10 @@ def parse_manifest(data: bytes, filename: str = "") -> list[ManifestRow]:
 def parse_manifest_json(items: object) -> list[ManifestRow]:
     """``[{serial, manufacturer?, model?, macs?, po_line?}, …]`` as sent in a JSON body."""
     if not isinstance(items, list):
-        raise invalid("manifest must be a list of {serial, manufacturer, model}",
-                      [{"field": "manifest", "message": "must be a list"}])
+        raise invalid(_l("manifest must be a list of {serial, manufacturer, model}"),
+                      [{"field": "manifest", "message": _l("must be a list")}])
     if not items:
-        raise invalid("the manifest lists no device", [{"field": "manifest", "message": "lists no device"}])
+        raise invalid(_l("the manifest lists no device"), [{"field": "manifest", "message": _l("lists no device")}])
     header = ["serial", "manufacturer", "model", "macs", "po_line"]
     table = [(1, header)]
     for i, item in enumerate(items, start=2):
@@ -95,38 +95,42 @@ _NOT_AN_OBJECT = [None] * 5  # stands in the table for a JSON item that is not a
 def rows_from_table(table: list[tuple[int, list]]) -> list[ManifestRow]:
     table = [(n, row) for n, row in table if row is _NOT_AN_OBJECT or _holds_text(row)]
     if not table:
-        raise invalid("the manifest is empty", [{"line": 1, "message": "no header and no rows"}])
+        raise invalid(_l("the manifest is empty"), [{"line": 1, "message": _l("no header and no rows")}])
     header_line, header = table[0]
     columns: dict[str, int] = {}
     errors = _Errors()
     for i, name in enumerate(header):
         key = HEADERS.get(tables.header_key(name))
         if key and key in columns:
-            errors.add(header_line, f"two columns mean {key}: {header[columns[key]]!r} and {name!r}")
+            errors.add(header_line, _l("two columns mean %(field)s: %(first)s and %(second)s", field=key,
+                                       first=repr(header[columns[key]]), second=repr(name)))
         elif key:
             columns[key] = i
     if "serial" not in columns:
-        errors.add(header_line, "no serial column (expected e.g. 'serial' or 'sērijas numurs'); found "
-                   + ", ".join(repr(str(h)) for h in header))
-        raise invalid("the manifest has no serial column", errors.items)
+        errors.add(header_line, _l("no serial column (expected e.g. 'serial' or 'sērijas numurs'); found %(found)s",
+                                   found=", ".join(repr(str(h)) for h in header)))
+        raise invalid(_l("the manifest has no serial column"), errors.items)
     if len(table) == 1:
-        errors.add(header_line, "a header and no rows: the manifest lists no device")
-        raise invalid("the manifest lists no device", errors.items)
+        errors.add(header_line, _l("a header and no rows: the manifest lists no device"))
+        raise invalid(_l("the manifest lists no device"), errors.items)
     if len(table) - 1 > MAX_ROWS:
-        raise FleetError("too_large", f"a manifest may have at most {MAX_ROWS} rows, this one has {len(table) - 1}")
+        raise FleetError("too_large", _l("a manifest may have at most %(max)s rows, this one has %(count)s",
+                                         max=MAX_ROWS, count=len(table) - 1))
 
     at = tuple(columns.get(key) for key in _FIELDS)
     width = len(header)
     rows, first_seen = [], {}
     for line, raw in table[1:]:
         if len(raw) < width:
-            errors.add(line, f"has {len(raw)} value(s) where the header has {width} columns")
+            errors.add(line, _l("has %(count)s value(s) where the header has %(width)s columns", count=len(raw),
+                                width=width))
             continue
         row = _row(line, raw, at, errors)
         if row is None:
             continue
         if row.serial in first_seen:
-            errors.add(line, f"serial {row.serial} repeats line {first_seen[row.serial]}")
+            errors.add(line, _l("serial %(serial)s repeats line %(line)s", serial=row.serial,
+                                line=first_seen[row.serial]))
             continue
         first_seen[row.serial] = line
         rows.append(row)
@@ -144,37 +148,38 @@ def _holds_text(row: list) -> bool:
 
 
 _FIELDS = ("serial", "manufacturer", "model", "macs", "po_line")
+_COLUMN = {"manufacturer": _l("manufacturer"), "model": _l("model"), "po_line": _l("po_line")}  # a line's columns
 
 
 def _row(line: int, raw: list, at: tuple[int | None, ...], errors: _Errors) -> ManifestRow | None:
     """One line's row, or None with its fault added to ``errors``; ``at`` holds the column of
     each of ``_FIELDS`` (None: the file has no such column)."""
     if raw is _NOT_AN_OBJECT:
-        errors.add(line, "each item must be an object {serial, manufacturer, model}")
+        errors.add(line, _l("each item must be an object {serial, manufacturer, model}"))
         return None
     if any(not isinstance(c, str) for c in raw):
-        errors.add(line, "every value must be text")
+        errors.add(line, _l("every value must be text"))
         return None
     serial_at, manufacturer_at, model_at, macs_at, po_line_at = at
     try:
         serial = normalize_serial(raw[serial_at])
     except FleetError as e:
-        errors.add(line, e.message)
+        errors.add(line, e.text or e.message)
         return None
     manufacturer = raw[manufacturer_at].strip() if manufacturer_at is not None else ""
     model = raw[model_at].strip() if model_at is not None else ""
     po_line = raw[po_line_at].strip() if po_line_at is not None else ""
     for key, value in (("manufacturer", manufacturer), ("model", model), ("po_line", po_line)):
         if len(value) > 100:
-            errors.add(line, f"{key} is longer than 100 characters")
+            errors.add(line, _l("%(field)s is longer than 100 characters", field=_COLUMN[key]))
             return None
         if "\x00" in value:
-            errors.add(line, f"{key} holds a NUL character")
+            errors.add(line, _l("%(field)s holds a NUL character", field=_COLUMN[key]))
             return None
     try:
         macs = normalize_macs(raw[macs_at]) if macs_at is not None else ()
     except ValueError as e:
-        errors.add(line, str(e))
+        errors.add(line, e.args[0])
         return None
     return ManifestRow(line, serial, manufacturer, model, macs, po_line)
 
@@ -189,7 +194,8 @@ def normalize_macs(text: str) -> tuple[str, ...]:
     macs = []
     for mac in filter(None, _MAC_SPLIT.split(text)):
         if not _MAC_RE.fullmatch(mac):
-            raise ValueError(f"{mac!r} is not a MAC address (12 hexadecimal digits, e.g. 3C:52:82:1A:2B:3C)")
+            raise ValueError(_l("%(mac)s is not a MAC address (12 hexadecimal digits, e.g. 3C:52:82:1A:2B:3C)",
+                                mac=repr(mac)))
         digits = re.sub(r"[:-]", "", mac).upper()
         macs.append(":".join(digits[i:i + 2] for i in range(0, 12, 2)))
     return tuple(macs)

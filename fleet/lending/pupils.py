@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from fleet import paging, tables
 from fleet.access.policy import Scope
 from fleet.errors import FleetError, invalid
-from fleet.i18n import _l
+from fleet.i18n import Text, _l
 from fleet.models import EligibilityGroup, Pupil, School
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -68,16 +68,16 @@ def validate_personal_code(value: str) -> str:
         return f"{digits[:6]}-{digits[6:]}"
     m = _OLD_CODE.fullmatch(code)
     if not m:
-        raise ValueError("a personal code is DDMMYY-NNNNN, or 32NNNN-NNNNN since 2017")
+        raise ValueError(_l("a personal code is DDMMYY-NNNNN, or 32NNNN-NNNNN since 2017"))
     day, month, year, century = int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4))
     try:
         date(1800 + 100 * century + year, month, day)
     except ValueError:
-        raise ValueError("the personal code's date part is not a date") from None
+        raise ValueError(_l("the personal code's date part is not a date")) from None
     digits = [int(c) for c in code.replace("-", "")]
     check = (1101 - sum(d * w for d, w in zip(digits[:10], _CODE_WEIGHTS, strict=True))) % 11
     if check != digits[10]:
-        raise ValueError("the personal code's check digit is wrong")
+        raise ValueError(_l("the personal code's check digit is wrong"))
     digits_s = "".join(map(str, digits))
     return f"{digits_s[:6]}-{digits_s[6:]}"
 
@@ -95,49 +95,51 @@ def _check(session: Session, data: dict, partial: bool, groups: dict[str, Eligib
     for field in FIELDS:
         if field not in data:
             if not partial and field in REQUIRED:
-                errors.append({"field": field, "message": "is required"})
+                errors.append({"field": field, "message": _l("is required")})
             continue
         raw = data[field]
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if field in REQUIRED:
-                errors.append({"field": field, "message": "must not be empty"})
+                errors.append({"field": field, "message": _l("must not be empty")})
             else:
                 values[field] = None
             continue
         if not isinstance(raw, str):
-            errors.append({"field": field, "message": "must be text"})
+            errors.append({"field": field, "message": _l("must be text")})
             continue
         value = raw.strip()
         if field in LIMITS and len(value) > LIMITS[field]:
-            errors.append({"field": field, "message": f"must be at most {LIMITS[field]} characters"})
+            errors.append({"field": field, "message": _l("must be at most %(max_length)s characters",
+                                                         max_length=LIMITS[field])})
         elif field == "guardian_email" and not _EMAIL.match(value):
-            errors.append({"field": field, "message": "is not an e-mail address"})
+            errors.append({"field": field, "message": _l("is not an e-mail address")})
         elif field == "guardian_phone" and not _PHONE.match(value):
-            errors.append({"field": field, "message": "is not a phone number"})
+            errors.append({"field": field, "message": _l("is not a phone number")})
         elif field == "register_id" and ("\n" in value or "\r" in value):
-            errors.append({"field": field, "message": "must be on one line (a stray quote in the file?)"})
+            errors.append({"field": field, "message": _l("must be on one line (a stray quote in the file?)")})
         elif field == "eligibility" and value not in groups:
-            errors.append({"field": field, "message": f"unknown group; one of {', '.join(sorted(groups))}"})
+            errors.append({"field": field, "message": _l("unknown group; one of %(groups)s",
+                                                         groups=", ".join(sorted(groups)))})
         elif field == "eligibility_valid_until":
             try:
                 values[field] = date.fromisoformat(value)
             except ValueError:
-                errors.append({"field": field, "message": "must be a date YYYY-MM-DD"})
+                errors.append({"field": field, "message": _l("must be a date YYYY-MM-DD")})
         elif field == "personal_code":
             try:
                 values[field] = validate_personal_code(value)
             except ValueError as e:
-                errors.append({"field": field, "message": str(e)})
+                errors.append({"field": field, "message": e.args[0]})  # a Text: in the reader's language
         else:
             values[field] = value
     return _Checked(values, errors)
 
 
-def _needs_basis(values: dict, pupil: Pupil | None, groups: dict[str, EligibilityGroup]) -> str | None:
+def _needs_basis(values: dict, pupil: Pupil | None, groups: dict[str, EligibilityGroup]) -> Text | None:
     group = values.get("eligibility", pupil.eligibility if pupil else None)
     basis = values.get("eligibility_basis", pupil.eligibility_basis if pupil else None)
     if group and groups[group].needs_basis and not basis:
-        return f"the group {group!r} needs its reason in eligibility_basis"
+        return _l("the group %(group)s needs its reason in eligibility_basis", group=repr(group))
     return None
 
 
@@ -149,11 +151,12 @@ def flatten(data: Any) -> dict:
     flat = {k: v for k, v in data.items() if k not in ("guardian", "eligibility")}
     unknown = sorted(set(flat) - set(FIELDS))
     if unknown:
-        raise invalid("unknown field(s): " + ", ".join(unknown), [{"field": f, "message": "unknown"} for f in unknown])
+        raise invalid(_l("unknown field(s): %(fields)s", fields=", ".join(unknown)),
+                      [{"field": f, "message": _l("unknown field")} for f in unknown])
     if "guardian" in data:
         guardian = data["guardian"]
         if not isinstance(guardian, dict):
-            raise invalid("guardian must be an object {name, email, phone}", [{"field": "guardian"}])
+            raise invalid(_l("guardian must be an object {name, email, phone}"), [{"field": "guardian"}])
         for key in ("name", "email", "phone"):
             if key in guardian:
                 flat[f"guardian_{key}"] = guardian[key]
@@ -235,7 +238,7 @@ def listing(session: Session, school: School, grade: str | None = None, limit: i
     if after is not None:
         last = session.get(Pupil, after)
         if last is None or last.school_id != school.id:
-            raise invalid("the 'after' cursor is not one this list gave out", [{"field": "after"}])
+            raise invalid(_l("the 'after' cursor is not one this list gave out"), [{"field": "after"}])
         query = query.where(tuple_(*order) > tuple_(last.grade, last.family_name, last.given_name, last.id))
     return paging.split(session.scalars(query.order_by(*order).limit(limit + 1)).all(), limit)
 
@@ -243,32 +246,35 @@ def listing(session: Session, school: School, grade: str | None = None, limit: i
 def import_csv(session: Session, school: School, data: bytes) -> dict[str, int]:
     """The school register's export, all or nothing: ``{created, updated}``."""
     if len(data) > MAX_IMPORT_BYTES:
-        raise FleetError("too_large", f"a pupil list may be at most {MAX_IMPORT_BYTES // (1024 * 1024)} MiB")
+        raise FleetError("too_large", _l("a pupil list may be at most %(mib)s MiB",
+                                         mib=MAX_IMPORT_BYTES // (1024 * 1024)))
     rows = [(n, row) for n, row in tables.csv_rows(tables.decode(data)) if "".join(row).strip()]
     if not rows:
-        raise invalid("the file is empty", [{"line": 1, "message": "no header and no rows"}])
+        raise invalid(_l("the file is empty"), [{"line": 1, "message": _l("no header and no rows")}])
     header_line, header = rows[0]
     columns, errors = {}, []
     for i, name in enumerate(header):
         field = HEADERS.get(tables.header_key(name))
         if field in columns:
-            errors.append({"line": header_line, "message": f"two columns mean {field}"})
+            errors.append({"line": header_line, "message": _l("two columns mean %(field)s", field=field)})
         elif field:
             columns[field] = i
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
-        errors.append({"line": header_line, "message": "missing column(s): " + ", ".join(missing)})
+        errors.append({"line": header_line, "message": _l("missing column(s): %(columns)s",
+                                                          columns=", ".join(missing))})
     if errors:
         raise invalid(_l("the file's header is not usable; nothing was imported"), errors)
     if len(rows) - 1 > MAX_IMPORT_ROWS:
-        raise FleetError("too_large", f"a pupil list may have at most {MAX_IMPORT_ROWS} rows")
+        raise FleetError("too_large", _l("a pupil list may have at most %(max)s rows", max=MAX_IMPORT_ROWS))
     groups = groups_by_code(session)
     existing = {p.register_id: p for p in session.scalars(select(Pupil).where(Pupil.school_id == school.id))}
     seen: dict[str, int] = {}
     checked_rows = []
     for line, raw in rows[1:]:
         if len(raw) < len(header):
-            errors.append({"line": line, "message": f"has {len(raw)} value(s) where the header has {len(header)}"})
+            errors.append({"line": line, "message": _l("has %(count)s value(s) where the header has %(width)s columns",
+                                                       count=len(raw), width=len(header))})
             continue
         values = {field: raw[i] for field, i in columns.items()}
         checked = _check(session, values, partial=False, groups=groups)
@@ -276,14 +282,17 @@ def import_csv(session: Session, school: School, data: bytes) -> dict[str, int]:
         if not checked.errors and (reason := _needs_basis(checked.values, pupil, groups)):
             checked.errors.append({"field": "eligibility_basis", "message": reason})
         for e in checked.errors:
-            errors.append({"line": line, "message": f"{e['field']} {e['message']}"})
+            errors.append({"line": line, "message": _l("%(field)s %(message)s", field=e["field"],
+                                                       message=e["message"])})
         register_id = checked.values.get("register_id")
         if register_id in seen:
-            errors.append({"line": line, "message": f"register id {register_id} repeats line {seen[register_id]}"})
+            errors.append({"line": line, "message": _l("register id %(register_id)s repeats line %(line)s",
+                                                       register_id=register_id, line=seen[register_id])})
         elif register_id:
             seen[register_id] = line
         if pupil is not None and pupil.anonymised_at is not None:
-            errors.append({"line": line, "message": f"pupil {register_id} was purged and cannot be imported again"})
+            errors.append({"line": line, "message": _l("pupil %(register_id)s was purged and cannot be imported again",
+                                                       register_id=register_id)})
         checked_rows.append((pupil, checked.values))
     if errors:
         raise invalid(_l("%(count)s bad line(s); nothing was imported", count=len(errors)), errors)

@@ -46,9 +46,9 @@ class Context:
 def text(max_length: int = 200) -> Callable[[Session, Any], tuple[str, None]]:
     def parse(_session: Session, value: Any) -> tuple[str, None]:
         if not isinstance(value, str) or not value.strip():
-            raise ValueError("must be a non-empty string")
+            raise ValueError(_l("must be a non-empty string"))
         if len(value.strip()) > max_length:
-            raise ValueError(f"must be at most {max_length} characters")
+            raise ValueError(_l("must be at most %(max_length)s characters", max_length=max_length))
         return value.strip(), None
 
     return parse
@@ -56,26 +56,26 @@ def text(max_length: int = 200) -> Callable[[Session, Any], tuple[str, None]]:
 
 def school(session: Session, value: Any) -> tuple[str, School]:
     if not isinstance(value, str):
-        raise ValueError("must be a school registration number (10 digits)")  # noqa: TRY004
+        raise ValueError(_l("must be a school registration number (10 digits)"))  # noqa: TRY004
     row = session.scalar(select(School).where(School.registration_number == value.strip()))
     if row is None:
-        raise ValueError(f"no school with registration number {value!r}")
+        raise ValueError(_l("no school with registration number %(number)s", number=repr(value)))
     return row.registration_number, row
 
 
 def reference(_session: Session, value: Any) -> tuple[int, None]:
     """The id of a record kept by the code that owns the action (a stocktake, say)."""
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError("must be a positive whole number")
+        raise ValueError(_l("must be a positive whole number"))
     return value, None
 
 
 def delivery(session: Session, value: Any) -> tuple[int, Delivery]:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError("must be a delivery id (a whole number)")  # noqa: TRY004
+        raise ValueError(_l("must be a delivery id (a whole number)"))  # noqa: TRY004
     row = session.get(Delivery, value)
     if row is None:
-        raise ValueError(f"no delivery {value}")
+        raise ValueError(_l("no delivery %(delivery)s", delivery=value))
     return row.id, row
 
 
@@ -85,7 +85,7 @@ PRINT_REASONS = ("first_print", "damaged", "replacement", "lost")
 def choice(values: tuple[str, ...]) -> Callable[[Session, Any], tuple[str, None]]:
     def parse(_session: Session, value: Any) -> tuple[str, None]:
         if value not in values:
-            raise ValueError(f"must be one of {', '.join(values)}")
+            raise ValueError(_l("must be one of %(values)s", values=", ".join(values)))
         return value, None
 
     return parse

@@ -112,17 +112,18 @@ def next_event(device, action, from_status, to_status, actor, data, nonce) -> Ne
 def _parse_params(action: Action, raw: dict[str, Any], ctx: Context) -> None:
     errors = []
     for name in sorted(set(raw) - {p.name for p in action.params}):
-        errors.append({"field": name, "message": f"{action.name} takes no parameter {name!r}"})
+        errors.append({"field": name, "message": _l("%(action)s takes no parameter %(name)s", action=action.name,
+                                                    name=repr(name))})
     for p in action.params:
         value = raw.get(p.name)
         if value is None:
             if p.required:
-                errors.append({"field": p.name, "message": "is required"})
+                errors.append({"field": p.name, "message": _l("is required")})
             continue
         try:
             ctx.params[p.name], obj = p.parse(ctx.session, value)
         except ValueError as e:
-            errors.append({"field": p.name, "message": str(e)})
+            errors.append({"field": p.name, "message": e.args[0]})  # a Text: in the reader's language
             continue
         if obj is not None:
             ctx.objects[p.name] = obj

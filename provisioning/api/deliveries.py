@@ -9,6 +9,7 @@ from fleet.api import render
 from fleet.api.schemas import Page, PageQuery
 from fleet.errors import invalid
 from fleet.http import ERROR, File, Raw, body, checked_nonce, created, disposition, endpoint
+from fleet.i18n import _l
 from labels.documents import reconciliation_pdf
 from provisioning import deliveries, paperwork
 from provisioning.api import bp, schemas
@@ -41,12 +42,12 @@ def create_delivery():
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         upload = request.files.get("file")
         if upload is None:
-            raise invalid("a manifest file is required", [{"field": "file", "message": "is required"}])
+            raise invalid(_l("a manifest file is required"), [{"field": "file", "message": _l("is required")}])
         rows, contract = parse_manifest(upload.read(), upload.filename or ""), request.form.get("contract")
     else:
         data = body()
         if not isinstance(data, dict) or set(data) - {"contract", "manifest"}:
-            raise invalid('the body must be {"contract": …, "manifest": [ … ]}')
+            raise invalid(_l('the body must be {"contract": …, "manifest": [ … ]}'))
         rows, contract = parse_manifest_json(data.get("manifest")), data.get("contract")
     delivery = deliveries.create_delivery(session, contract, rows, g.principal.name)
     session.commit()

@@ -151,7 +151,8 @@ def test_parameters_are_checked_all_at_once(app, session):
     assert {d["field"] for d in e.value.details} == {"colour", "shelf", "school"}
     with pytest.raises(FleetError) as e:
         apply(session, device, "ship", {"school": "0000000000"}, "w")
-    assert e.value.details == [{"field": "school", "message": "no school with registration number '0000000000'"}]
+    assert e.value.localized_details("en") == [
+        {"field": "school", "message": "no school with registration number '0000000000'"}]
     with pytest.raises(FleetError) as e:
         apply(session, DeviceFactory(status="in_warehouse"), "image", {"image": "  ", "station": 7}, "w")
     assert [d["field"] for d in e.value.details] == ["image", "station"]

@@ -59,12 +59,12 @@ def test_a_manifest_with_bad_lines_lists_each_and_imports_nothing(app, session, 
     assert "kļūdainas rindas: 2; nekas netika importēts" in page  # in the page's language (Latvian here)
     lines = re.findall(r"<li>(\d+)\. rinda: ([^<]+)</li>", page)
     assert [int(n) for n, _ in lines] == [4, 5], page[page.find("refusal"):][:800]
-    assert "must be 4-40 characters" in lines[0][1] and "repeats line 2" in lines[1][1]
+    assert "garumam jābūt 4–40 zīmēm" in lines[0][1] and "atkārto 2. rindu" in lines[1][1]  # each line in Latvian too
     assert before == (count(Delivery), count(DeliveryItem), count(Device))
     assert 'id="create-delivery"' in page and f'value="{contract.number}" selected' in page  # the form again
     # a file whose serials are known already: those lines, nothing imported either
     r = upload(client, contract.number, csv_bytes(HEADER, [("PFB00001", "Dell", "Latitude")]), "again.csv")
-    assert r.status_code == 400 and "already on delivery" in r.get_data(as_text=True)
+    assert r.status_code == 400 and "jau ir piegādē" in r.get_data(as_text=True)
     assert before == (count(Delivery), count(DeliveryItem), count(Device))
 
 

@@ -46,7 +46,7 @@ def test_every_bad_field_of_a_school_is_marked(app, session):
     assert r.status_code == 400 and code_of(body) == "invalid_input"
     assert invalid_fields(body) == {"registration_number", "name", "founder"}
     assert 'id="refusal-lines"' in body
-    assert "Daži lauki nav pareizi" in body and "ir obligāts" in body  # the domain's English, in the page's language
+    assert "daži lauki nav derīgi" in body and "ir obligāts" in body  # the domain's message, in the page's language
 
 
 def test_the_warehouse_adds_a_contract_but_not_a_school(app, session):
