@@ -594,3 +594,20 @@ def test_a_refusal_s_details_are_text_in_any_language_and_as_raised_when_plain()
                                             {"field": "x", "message": "as raised", "n": 3}]
     assert error.to_json()["error"]["details"][0] == {"line": 1, "message": "no header and no rows"}
     assert error.localized_details()[0]["message"] == "no header and no rows"  # outside a request: English
+
+
+@pytest.mark.parametrize("accept, lines", [
+    (None, [(3, "given_name must not be empty"), (4, "register id E1 repeats line 2"),
+            (5, "guardian_email is not an e-mail address")]),
+    ("lv", [(3, "given_name: nedrīkst būt tukšs"), (4, "reģistra ID E1 atkārto 2. rindu"),
+            (5, "guardian_email: nav e-pasta adrese")]),
+])
+def test_a_pupil_list_s_bad_lines_in_each_language(api, accept, lines):
+    school = SchoolFactory()
+    text = "\n".join(["register id;given name;family name;class;guardian name;guardian email",
+                      "E1;Ērika;Ņikitina;5.b;Jānis;", "E2;;Ozoliņš;5.b;Līga;", "E1;Ērika;Ņikitina;5.b;Jānis;",
+                      "E3;Anna;Kalniņa;5.b;Ilze;nav-epasts"])
+    r = api.client.post(f"/api/v1/schools/{school.registration_number}/pupils/import", headers=_lv(api, accept),
+                        data={"file": (io.BytesIO(text.encode()), "skoleni.csv")}, content_type="multipart/form-data")
+    assert r.status_code == 400
+    assert [(d["line"], d["message"]) for d in r.get_json()["error"]["details"]] == lines
