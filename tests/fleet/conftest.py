@@ -1,4 +1,5 @@
-"""Fixtures shared by fleet's tests: a school and its IT staff member, signed in to the API."""
+"""Fixtures shared by fleet's tests: a school and its IT staff member, signed in to the API; a
+connection that may edit the append-only history."""
 
 from __future__ import annotations
 
@@ -16,3 +17,21 @@ def school():
 def it(api_as, school):
     """The API client of the school's IT staff member (``school_it`` of ``school``)."""
     return api_as("school_it", school=school)
+
+
+@pytest.fixture
+def raw(app):
+    """A connection that may edit history, as someone with the database's password could: the events'
+    append-only triggers are off for it (tests of what ``fleet verify`` and the device page then find)."""
+    engine = app.extensions["fleet.engine"]
+    postgres = engine.dialect.name == "postgresql"
+    with engine.begin() as conn:
+        if postgres:
+            conn.exec_driver_sql("ALTER TABLE events DISABLE TRIGGER events_append_only")
+        else:
+            conn.exec_driver_sql("DROP TRIGGER events_no_update")
+            conn.exec_driver_sql("DROP TRIGGER events_no_delete")
+    yield engine
+    if postgres:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE events ENABLE TRIGGER events_append_only")

@@ -22,22 +22,6 @@ def verify(database_url, tmp_path):
     return run
 
 
-@pytest.fixture
-def raw(app):
-    """A connection that may edit history: the append-only triggers are switched off for it."""
-    engine = app.extensions["fleet.engine"]
-    postgres = engine.dialect.name == "postgresql"
-    with engine.begin() as conn:
-        if postgres:
-            conn.exec_driver_sql("ALTER TABLE events DISABLE TRIGGER events_append_only")
-        else:
-            conn.exec_driver_sql("DROP TRIGGER events_no_update")
-            conn.exec_driver_sql("DROP TRIGGER events_no_delete")
-    yield engine
-    if postgres:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ALTER TABLE events ENABLE TRIGGER events_append_only")
-
 
 def _history(session, device):
     return session.scalars(sa.select(Event).where(Event.device_id == device.id).order_by(Event.seq)).all()

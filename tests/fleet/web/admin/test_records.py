@@ -4,7 +4,6 @@ test client."""
 import re
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -16,24 +15,6 @@ from fleet.lending import agreements
 from fleet.models import AgreementTemplate, Event, OutboxMessage, VerifyRun, utcnow
 from tests.factories import DeviceFactory, FounderFactory, SchoolFactory
 from tests.fleet.web.admin.forms import as_role, code_of, invalid_fields, post
-
-
-@pytest.fixture
-def raw(app):
-    """A connection that may edit history (as tests/fleet/test_history.py's): the append-only triggers off."""
-    engine = app.extensions["fleet.engine"]
-    postgres = engine.dialect.name == "postgresql"
-    with engine.begin() as conn:
-        if postgres:
-            conn.exec_driver_sql("ALTER TABLE events DISABLE TRIGGER events_append_only")
-        else:
-            conn.exec_driver_sql("DROP TRIGGER events_no_update")
-            conn.exec_driver_sql("DROP TRIGGER events_no_delete")
-    yield engine
-    if postgres:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ALTER TABLE events ENABLE TRIGGER events_append_only")
-
 
 TEXT = ("Patapinājuma līgums\n\n1. Līdzēji\nPatapinātājs: {founder}.\nSkola: {school}.\n\n"
         "2. Priekšmets\nDators {device}.")
