@@ -242,6 +242,15 @@ def schools_seen(session: Session, scope: Scope) -> list[School]:
     return list(session.scalars(schools))
 
 
+def destinations(session: Session, device: Device) -> list[School]:
+    """The schools a device may be shipped or transferred to, by name: every school but the one it is at
+    (the lifecycle's ``ship`` and ``transfer`` take any other school; who may send is the policy's)."""
+    schools = select(School).order_by(School.name, School.registration_number)
+    if device.school_id is not None:
+        schools = schools.where(School.id != device.school_id)
+    return list(session.scalars(schools))
+
+
 # --- one device's page: its history with the chain's verdict, the actions allowed now ----------
 
 def history_of(session: Session, device: Device) -> tuple[list[Event], history.Break | None]:

@@ -104,12 +104,12 @@ def _active_loan(device: Device):
 
 
 def _render(device: Device, refusal: FleetError | None = None, status: int = 200, posted: str | None = None):
-    session, scope = db.session(), g.principal.scope
+    session = db.session()
     loan, agreement = _active_loan(device)
     events, broken = devices.history_of(session, device)
     forms = _forms(device)
     asks_school = any(f.name == "school" for form in forms for f in form.fields)
-    schools = devices.schools_seen(session, scope) if asks_school and scope.all_schools else []  # a list to pick from
+    schools = devices.destinations(session, device) if asks_school else []  # ship, transfer: a list to pick from
     return render_template(
         "devices/device.html", device=device, ref=_canonical(device), loan=loan, agreement=agreement,
         events=list(reversed(events)), verdict=verdict(events, broken), labels=LABELS,

@@ -198,7 +198,43 @@ def test_each_form_asks_for_the_actions_parameters(app, session):
     stolen = body[body.index('id="form-report_stolen"'):body.index("</form>", body.index('id="form-report_stolen"'))]
     assert 'name="police_report"' in stolen and 'name="notes"' in stolen and "required" not in stolen
     assert 'id="write_off-reason"' in body and 'id="note-text"' in body
-    assert 'list="schools-list"' in body and f'<option value="{device.school.registration_number}">' in body
+    transfer = body[body.index('id="form-transfer"'):body.index("</form>", body.index('id="form-transfer"'))]
+    assert '<select id="transfer-school" name="school" required>' in transfer
+    assert f'value="{device.school.registration_number}"' not in transfer  # not to where it is already
+
+
+def school_options(body: str, action: str) -> list[tuple[str, str]]:
+    form = body[body.index(f'id="form-{action}"'):body.index("</form>", body.index(f'id="form-{action}"'))]
+    return re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', form)
+
+
+def test_a_school_is_chosen_from_a_list_and_the_device_shipped_there(app, session):
+    device = DeviceFactory(status="labelled")
+    first, second = SchoolFactory(name="Aizputes vidusskola"), SchoolFactory(name="Zilupes vidusskola")
+    client = client_as(app, "warehouse")
+    body = client.get(f"/devices/{device.asset_tag}").get_data(as_text=True)
+    assert '<label for="ship-school">Skola' in body
+    options = school_options(body, "ship")
+    assert (first.registration_number, f"Aizputes vidusskola ({first.registration_number})") in options
+    assert options.index((second.registration_number, f"Zilupes vidusskola ({second.registration_number})")) \
+        > options.index((first.registration_number, f"Aizputes vidusskola ({first.registration_number})"))  # by name
+    r = post(client, f"/devices/{device.asset_tag}/actions/ship", {"school": second.registration_number})
+    assert r.status_code == 303
+    session.expire_all()
+    assert device.status == "in_transit" and device.school_id == second.id
+
+
+def test_school_it_transfers_to_any_other_school_from_the_list(app, session):
+    mine, other = SchoolFactory(), SchoolFactory()
+    device = DeviceFactory(status="at_school", school=mine)
+    client = client_as(app, "school_it", mine)
+    options = [reg for reg, _ in school_options(client.get(f"/devices/{device.serial}").get_data(as_text=True),
+                                                "transfer")]
+    assert other.registration_number in options and mine.registration_number not in options
+    r = post(client, f"/devices/{device.serial}/actions/transfer", {"school": other.registration_number})
+    assert r.status_code == 303
+    session.expire_all()
+    assert device.status == "in_transit" and device.school_id == other.id
 
 
 def test_an_action_is_applied_and_said_in_words(app, session):
@@ -220,7 +256,7 @@ def test_a_refused_action_shows_why_and_changes_nothing(app, session):
     r = post(client, f"/devices/{device.asset_tag}/actions/ship", {"school": "0000000000"})
     body = r.get_data(as_text=True)
     assert r.status_code == 400 and 'data-code="invalid_input"' in body
-    assert 'value="0000000000"' in body  # the form keeps what was typed
+    assert '<select id="ship-school"' in body  # the form again, to choose from
     r = post(client, f"/devices/{device.asset_tag}/actions/image", {"image": "win11"})
     assert r.status_code == 409 and 'data-code="invalid_transition"' in r.get_data(as_text=True)
     r = post(client, f"/devices/{device.asset_tag}/actions/transfer", {"school": "0000000000"})

@@ -40,11 +40,15 @@ def test_the_list_and_a_device_pass_the_checks(staff, viewport, lang):
         page.click("#act-note")
         expect(page.locator(".flash.ok")).to_contain_text("piezīme")
         expect(page.locator("#timeline tbody tr").first).to_contain_text("Pārbaudīts noliktavā")
-        page.fill("#ship-school", "0000000000")  # no such school: refused, in words, nothing changed
-        page.click("#act-ship")
-        expect(page.locator("#refusal")).to_have_attribute("data-code", "invalid_input")
-        assert page.locator("#status").get_attribute("data-status") == "labelled"
-        assert page.input_value("#ship-school") == "0000000000"
+        page.focus("#ship-school")  # the school from a list, by keyboard: its name typed, Tab, Enter
+        page.keyboard.type("Rīgas Purv")
+        expect(page.locator("#ship-school")).to_have_value(school.registration_number)
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "act-ship"
+        page.keyboard.press("Enter")
+        expect(page.locator(".flash.ok")).to_contain_text("nosūtīt")
+        assert page.locator("#status").get_attribute("data-status") == "in_transit"
+        expect(page.locator("#school")).to_contain_text("Rīgas Purvciema vidusskola")
         check_page(page)
 
 
