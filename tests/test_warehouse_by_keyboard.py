@@ -173,6 +173,9 @@ def test_a_delivery_from_the_lorry_to_a_school_by_keyboard_alone(app, staff, key
     open_station(page, "mode=label")
     scan_all(page, qr)
     assert statuses(serials) == dict.fromkeys(serials, "labelled")
+    detail = page.locator("#scan-status .status-detail")  # read from a metre away: the tag, not the address
+    expect(detail).to_contain_text(tags[serials[-1]])
+    expect(detail).not_to_contain_text("HTTP")
 
     # 5. Ship to the school: the first scan starts the shipment; the box holds the four.
     open_station(page, f"mode=ship&school={school.registration_number}")

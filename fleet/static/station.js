@@ -302,8 +302,9 @@ function setUpStation(root) {
     panel.dataset.outcome = kind;
     panel.querySelector(".status-icon").textContent = MARKS[kind];
     panel.querySelector(".status-word").textContent = result.word;
-    const known = result.detail && result.detail.toUpperCase().includes(scan.code.toUpperCase());
-    const detail = [known ? "" : scan.code, result.detail, result.reason].filter(Boolean).join(" — ");
+    const code = scan.code.replace(/^[a-z]+:\/\/.*\/d\/(?=[^/]+\/?$)/i, ""); // a label's URL: its tag
+    const known = result.detail && result.detail.toUpperCase().includes(code.toUpperCase());
+    const detail = [known ? "" : code, result.detail, result.reason].filter(Boolean).join(" — ");
     panel.querySelector(".status-detail").textContent = detail;
   }
 
