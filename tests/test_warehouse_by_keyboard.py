@@ -123,6 +123,8 @@ def test_a_delivery_from_the_lorry_to_a_school_by_keyboard_alone(app, staff, key
     page = staff("warehouse", viewport=viewport, lang=lang)
     it = staff("school_it", school=school, viewport=viewport, lang=lang)  # another browser, at the school
     keyboard_only()  # everyone has signed in: from here on, the keyboard only
+    with pytest.raises(AssertionError, match="no mouse"):
+        page.locator("#logout").click()
     assert statuses(serials) == dict.fromkeys(serials, "expected")
 
     # 1. Receive: the delivery's laptops scanned off the pallet.
