@@ -46,7 +46,7 @@ def test_every_asset_the_script_lists_is_vendored_at_its_version():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[3]
-    listed = re.findall(r'^\s+"([@\w./-]+) ([\w.-]+) ([^"]+)"$', (root / "scripts/vendor-assets").read_text(), re.M)
+    listed = re.findall(r'^\s+"([@\w./-]+) ([\w.-]+) ([^"]+)"(?:\s+#.*)?$', (root / "scripts/vendor-assets").read_text(), re.M)
     assert {name for name, _, _ in listed} >= {"swagger-ui-dist", "htmx.org", "barcode-detector", "zxing-wasm"}
     for name, version, files in listed:
         folder = root / "fleet/static/vendor" / name
