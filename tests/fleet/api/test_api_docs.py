@@ -46,7 +46,8 @@ def test_every_asset_the_script_lists_is_vendored_at_its_version():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[3]
-    listed = re.findall(r'^\s+"([@\w./-]+) ([\w.-]+) ([^"]+)"(?:\s+#.*)?$', (root / "scripts/vendor-assets").read_text(), re.M)
+    script = (root / "scripts/vendor-assets").read_text()
+    listed = re.findall(r'^\s+"([@\w./-]+) ([\w.-]+) ([^"]+)"(?:\s+#.*)?$', script, re.M)
     assert {name for name, _, _ in listed} >= {"swagger-ui-dist", "htmx.org", "barcode-detector", "zxing-wasm"}
     for name, version, files in listed:
         folder = root / "fleet/static/vendor" / name
