@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 
+import playwright.sync_api as playwright
 import pytest
 from sqlalchemy import select
 
@@ -23,7 +24,6 @@ from fleet.models import Device, Shipment
 from tests.factories import ContractFactory, DeliveryFactory, SchoolFactory, current_session
 from tests.pages import check_page
 
-playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
 SLOW = 15_000  # ms: how long a row may take on a loaded machine (a wait, not a timing assertion)
 SERIALS = ["KBD-LV-0001", "KBD-LV-0002", "KBD-LV-0003", "KBD-LV-0004"]

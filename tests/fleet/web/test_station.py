@@ -12,6 +12,7 @@ import threading
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
@@ -22,7 +23,6 @@ from tests.factories import DeliveryFactory, DeviceFactory, SchoolFactory, curre
 from tests.fleet.web.test_station_page import shipment_to
 from tests.pages import check_page
 
-expect = pytest.importorskip("playwright.sync_api").expect
 SLOW = 15_000  # ms: how long a row may take on a loaded machine (a wait, not a timing assertion)
 
 
