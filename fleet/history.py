@@ -76,7 +76,8 @@ class Break:
     serial: str
     seq: int | None
     event_id: int | None
-    reason: str
+    reason: str  # in English, for the log and `fleet verify`
+    kind: str = ""  # what broke: "deleted" (an event before seq), "edited" (event seq), "truncated", "status"
 
     def __str__(self) -> str:
         where = f"event #{self.event_id} (seq {self.seq})" if self.event_id else "its history"
@@ -90,19 +91,20 @@ def verify_device(device: Device, events: list[Event]) -> Break | None:
     for expected_seq, ev in enumerate(events, start=1):
         if ev.seq != expected_seq:
             reason = f"sequence jumps from {expected_seq - 1} to {ev.seq}: an event was deleted"
-            return Break(device.serial, ev.seq, ev.id, reason)
+            return Break(device.serial, ev.seq, ev.id, reason, "deleted")
         if chain_hash(previous, ev, device.serial) != ev.hash:
-            return Break(device.serial, ev.seq, ev.id, "hash does not match its content: the event was edited")
+            return Break(device.serial, ev.seq, ev.id, "hash does not match its content: the event was edited",
+                         "edited")
         previous = ev.hash
         if ev.to_status is not None:
             status = ev.to_status
     if len(events) != device.history_length or previous != device.history_head:
         reason = (f"history ends at seq {len(events)} but the device records {device.history_length}: "
                   "events were deleted")
-        return Break(device.serial, None, None, reason)
+        return Break(device.serial, None, None, reason, "truncated")
     if status != device.status:
         reason = f"status {device.status!r} differs from the history's {status!r}: the status was edited"
-        return Break(device.serial, None, None, reason)
+        return Break(device.serial, None, None, reason, "status")
     return None
 
 

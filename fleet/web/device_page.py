@@ -61,16 +61,18 @@ class Verdict:
     why: Text | None = None
 
 
+WHY = {
+    "edited": _l("this event was changed after it was written"),
+    "deleted": _l("an event before this one was deleted"),
+    "truncated": _l("events after this one were deleted"),
+    "status": _l("the device's status was changed outside its history"),
+}
+
+
 def verdict(events: list[Event], broken: history.Break | None) -> Verdict:
     if broken is None:
         return Verdict(True)
-    if broken.seq is not None:
-        if "hash" in broken.reason:
-            return Verdict(False, broken.seq, _l("this event was changed after it was written"))
-        return Verdict(False, broken.seq, _l("an event before this one was deleted"))
-    if broken.reason.startswith("history ends"):
-        return Verdict(False, len(events), _l("events after this one were deleted"))
-    return Verdict(False, len(events), _l("the device's status was changed outside its history"))
+    return Verdict(False, broken.seq if broken.seq is not None else len(events), WHY[broken.kind])
 
 
 def _forms(device: Device) -> list[ActionForm]:

@@ -140,6 +140,23 @@ def test_csv_in_english_and_only_the_scope(app, session):
 
 # --- the device page --------------------------------------------------------------------------
 
+@pytest.mark.parametrize(("sql", "seq", "why"), [
+    ("UPDATE events SET data = '{\"image\": \"x\"}' WHERE device_id = :d AND seq = 3", "3", "pēc tā ierakstīšanas"),
+    ("DELETE FROM events WHERE device_id = :d AND seq = 2", "3", "pirms šī notikuma kāds notikums ir izdzēsts"),
+    ("DELETE FROM events WHERE device_id = :d AND seq = 4", "3", "notikumi pēc šī ir izdzēsti"),
+    ("UPDATE devices SET status = 'lost' WHERE id = :d", "4", "statuss ir mainīts ārpus tā vēstures"),
+])
+def test_each_kind_of_broken_history_is_named_in_words(app, session, raw, sql, seq, why):
+    """``fleet verify``'s finding for this device, by its kind (never by parsing its English reason)."""
+    from sqlalchemy import text
+
+    device = DeviceFactory(status="labelled")
+    with raw.begin() as conn:
+        conn.execute(text(sql), {"d": device.id})
+    body = client_as(app, "admin").get(f"/devices/{device.serial}").get_data(as_text=True)
+    verdict = body[body.index('id="verdict"'):][:600]
+    assert 'data-verdict="broken"' in verdict and f'data-seq="{seq}"' in verdict and why in verdict
+
 def test_the_page_shows_the_device_and_its_intact_history(app, session):
     school = SchoolFactory(name="Valmieras Pārgaujas ģimnāzija")
     contract = ContractFactory(number="IZM-2022/777", funding_source="rrf")
