@@ -73,12 +73,8 @@ def show_delivery(delivery_id: int):
 def delivery_reconciliation(delivery_id: int):
     """The reconciliation alone, which the page polls while the delivery is open (htmx's request;
     opened as a page, it is the delivery's page)."""
-    if not request.headers.get("HX-Request"):
-        return show_delivery.__wrapped__(delivery_id)
-    shown = _reconciliation(delivery_id)
-    if polling.unchanged(shown["version"]):
-        return "", 204
-    return render_template("deliveries/reconciliation.html", **shown)
+    return polling.answer("deliveries/reconciliation.html", lambda: _reconciliation(delivery_id),
+                          lambda: show_delivery.__wrapped__(delivery_id))
 
 
 @bp.post("/deliveries/<int:delivery_id>/close", endpoint="delivery_close")

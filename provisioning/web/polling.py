@@ -5,7 +5,10 @@ reader put it — so the part is swapped only when a station scanned something."
 
 from __future__ import annotations
 
-from flask import request
+from collections.abc import Callable
+from typing import Any
+
+from flask import render_template, request
 
 
 def version(counts: dict, refused: int, closed: bool) -> str:
@@ -17,3 +20,14 @@ def version(counts: dict, refused: int, closed: bool) -> str:
 def unchanged(shown: str) -> bool:
     """Whether the poll's page shows this version already."""
     return request.args.get("seen") == shown
+
+
+def answer(fragment: str, shown: Callable[[], dict], whole_page: Callable[[], Any]):
+    """A poll's answer: the whole page when it was opened as a page (not htmx's request), nothing (204)
+    when the part would look as it does, else the part (``fragment`` rendered with ``shown()``)."""
+    if not request.headers.get("HX-Request"):
+        return whole_page()
+    values = shown()
+    if unchanged(values["version"]):
+        return "", 204
+    return render_template(fragment, **values)

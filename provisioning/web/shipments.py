@@ -5,7 +5,7 @@ and receiving one happen at the scan station (``/station?mode=ship&school=…``,
 
 from __future__ import annotations
 
-from flask import g, render_template, request
+from flask import g, render_template
 
 from fleet import db, refused_scans
 from fleet.web.pages import page
@@ -48,9 +48,5 @@ def show_shipment(shipment_id: int):
 def shipment_arrival(shipment_id: int):
     """The arrival alone, which the page polls while laptops are on the way (htmx's request; opened as
     a page, it is the shipment's page)."""
-    if not request.headers.get("HX-Request"):
-        return show_shipment.__wrapped__(shipment_id)
-    shown = _arrival(shipment_id)
-    if polling.unchanged(shown["version"]):
-        return "", 204
-    return render_template("shipments/arrival.html", **shown)
+    return polling.answer("shipments/arrival.html", lambda: _arrival(shipment_id),
+                          lambda: show_shipment.__wrapped__(shipment_id))

@@ -69,12 +69,8 @@ def show_stocktake(stocktake_id: int):
 def stocktake_result(stocktake_id: int):
     """The result alone, which the page polls while the count is open (htmx's request; opened as a
     page, it is the stocktake's page)."""
-    if not request.headers.get("HX-Request"):
-        return show_stocktake.__wrapped__(stocktake_id)
-    shown = _result(stocktake_id)
-    if polling.unchanged(shown["version"]):
-        return "", 204
-    return render_template("stocktakes/result.html", **shown)
+    return polling.answer("stocktakes/result.html", lambda: _result(stocktake_id),
+                          lambda: show_stocktake.__wrapped__(stocktake_id))
 
 
 @bp.post("/stocktakes/<int:stocktake_id>/close", endpoint="stocktake_close")
