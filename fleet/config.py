@@ -36,6 +36,7 @@ class Config:
     pupil_retention_months: int = 12  # fleet privacy purge: pupils whose last loan ended this long ago …
     access_log_retention_months: int = 24  # … and access-log entries older than this
     smtp: SmtpConfig | None = None  # None: no e-mail to guardians (FLEET_SMTP_HOST unset)
+    reminder_days: int = 7  # fleet worker reminds a guardian who has not signed after this many days, then as often
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None, served_at: str | None = None) -> Config:
@@ -61,6 +62,7 @@ class Config:
             pupil_retention_months=_int(env, "FLEET_PUPIL_RETENTION_MONTHS", cls.pupil_retention_months),
             access_log_retention_months=_int(env, "FLEET_ACCESS_LOG_RETENTION_MONTHS", cls.access_log_retention_months),
             smtp=SmtpConfig.from_env(env) if env.get("FLEET_SMTP_HOST") else None,
+            reminder_days=_int(env, "FLEET_REMINDER_DAYS", cls.reminder_days),
         )
 
     @property

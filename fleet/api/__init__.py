@@ -21,6 +21,17 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 install_error_handlers(bp)
 
-from fleet.api import access, catalog, devices, labels, loans, openapi, outbox, pupils, scan  # noqa: E402,F401  (the routes)
+from fleet.api import (  # noqa: E402,F401  (the routes)
+    access,
+    catalog,
+    devices,
+    labels,
+    loans,
+    openapi,
+    outbox,
+    pupils,
+    roster,
+    scan,
+)
 
 docs = openapi.docs  # /api/docs, registered beside bp

@@ -12,7 +12,7 @@ from fleet.api.schemas import lending as schemas
 from fleet.errors import FleetError, invalid
 from fleet.http import ERROR, File, Raw, body, created, disposition, endpoint, require_document
 from fleet.i18n import _l
-from fleet.lending import agreements, loans
+from fleet.lending import agreements, loans, returns
 from fleet.models import Founder
 
 FOUND = {404: ERROR}
@@ -156,7 +156,7 @@ def return_loan(loan_id: int, body: schemas.ReturnIn):
     """Take the laptop back: its condition, the accessories that came back; the return act is made."""
     session = db.session()
     loan = loans.get(session, loan_id, g.principal.scope)
-    loan = loans.return_loan(session, loan, body.model_dump(), g.principal.name)
+    loan = returns.return_loan(session, loan, body.model_dump(), g.principal.name)
     session.commit()
     return render.loan(loan, agreements.for_loan(session, loan))
 
@@ -166,7 +166,7 @@ def return_loan(loan_id: int, body: schemas.ReturnIn):
 def collect(body: schemas.CollectIn):
     """End-of-year collection: ``{code, condition, accessories_returned, notes?}`` per scanned laptop."""
     session = db.session()
-    loan = loans.collect(session, g.principal.scope, body.code, body.model_dump(exclude={"code"}))
+    loan = returns.collect(session, g.principal.scope, body.code, body.model_dump(exclude={"code"}))
     session.commit()
     return render.loan(loan, agreements.for_loan(session, loan))
 
@@ -178,7 +178,7 @@ def swap(loan_id: int, body: schemas.SwapIn):
     session = db.session()
     scope = g.principal.scope
     loan = loans.get(session, loan_id, scope)
-    handed = loans.swap(session, scope, loan, body.model_dump(exclude_none=True), _public_url())
+    handed = returns.swap(session, scope, loan, body.model_dump(exclude_none=True), _public_url())
     session.commit()
     return created(render.loan(handed.loan, handed.agreement, handed.sign_url))
 

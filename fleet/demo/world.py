@@ -17,7 +17,7 @@ from fleet import lifecycle, resolvers
 from fleet.access.policy import Principal, Scope
 from fleet.demo import data
 from fleet.labelling import PrinterScope, record_prints, save_printer
-from fleet.lending import agreements, loans, pupils
+from fleet.lending import agreements, loans, pupils, returns
 from fleet.models import Device, School, clock
 from provisioning import deliveries, shipments, stocktakes
 from provisioning.manifests import ManifestRow
@@ -195,7 +195,7 @@ def lend(session: Session, cal: Calendar, serials: list[str], public_url: str) -
     lifecycle.apply(session, lost, "report_lost", {"notes": "Pazaudēts ekskursijā uz Siguldu"}, SCHOOL_IT)
     cal.on("2023-05-31")
     returned = done[6].loan  # back at the end of the school year without its charger
-    loans.return_loan(session, returned, {"condition": "worn", "accessories_returned": ["bag"],
+    returns.return_loan(session, returned, {"condition": "worn", "accessories_returned": ["bag"],
                                           "notes": "Lādētājs nav atdots; vecāks apsola atnest"}, SCHOOL_IT)
     lifecycle.apply(session, _device(session, returned.device.serial), "wipe", {"method": "Windows reset"}, SCHOOL_IT)
     cal.on("2023-10-12")

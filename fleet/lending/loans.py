@@ -3,10 +3,9 @@
 A hand-over applies ``hand_over`` through the lifecycle (the device row locked) and makes the
 agreement; the database allows one active loan per device and one per pupil (partial unique
 indexes), so concurrent hand-overs cannot both win. A class hand-out pairs pupils with devices,
-each pair on its own (a savepoint each), and prints every agreement into one PDF. A return applies
-``return`` (to school, or to repair when damaged), records the accessories that came back and
-prints the return act. A swap returns the old laptop and lends a new one under a new agreement.
-Lost and stolen end a loan through the lifecycle's own actions.
+each pair on its own (a savepoint each), and prints every agreement into one PDF. Returns, the
+end-of-year collection and swaps are ``fleet.lending.returns``'. Lost and stolen end a loan through
+the lifecycle's own actions.
 
 Every use case takes the caller's ``Scope`` (``fleet.access.policy``): the pupils, loans and devices
 outside it answer ``not_found``, and its actor signs the events. A hand-out queues the guardian's
@@ -24,7 +23,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fleet import display_names, document_store, lifecycle, outbox, resolvers
+from fleet import lifecycle, outbox, resolvers
 from fleet.access.policy import Scope
 from fleet.config import SmtpConfig
 from fleet.errors import FleetError, invalid
@@ -33,7 +32,6 @@ from fleet.lending import agreements, pupils
 from fleet.models import Agreement, Device, Document, Loan, Pupil, months_before, utcnow
 from labels import documents as print_shop
 
-RETURN_CONDITIONS = ("good", "worn", "damaged")  # damaged: to repair
 MAX_CLASS = 60
 
 
@@ -56,7 +54,7 @@ class Handed:
     mailed: bool = False  # the signing link is queued for the guardian
 
 
-def _accessories(value: Any) -> list[str]:
+def checked_accessories(value: Any) -> list[str]:
     if value is None:
         return []
     if (not isinstance(value, list) or any(a not in agreements.ACCESSORIES for a in value)
@@ -70,7 +68,7 @@ def hand_over(session: Session, scope: Scope, order: HandOver, public_url: str,
               smtp: SmtpConfig | None = None) -> Handed:
     """Lend the device to the pupil: the loan, the ``hand_over`` event, the agreement, and (with
     ``smtp``) the signing link queued for the guardian."""
-    items = _accessories(order.accessories)
+    items = checked_accessories(order.accessories)
     if order.language not in agreements.LANGUAGES:
         raise invalid(_l("language must be lv or en"), [{"field": "language"}])
     if order.condition not in agreements.CONDITIONS:
@@ -107,7 +105,7 @@ def class_handout(
     made, the pairs refused (with index and code), and one PDF holding every new agreement."""
     if not isinstance(pairs, list) or not 1 <= len(pairs) <= MAX_CLASS:
         raise invalid(f"pairs must be a list of 1-{MAX_CLASS} {{pupil, device}}", [{"field": "pairs"}])
-    _accessories(accessories)
+    checked_accessories(accessories)
     done, failed = [], []
     for index, pair in enumerate(pairs):
         try:
@@ -134,81 +132,8 @@ def get(session: Session, loan_id: int, scope: Scope) -> Loan:
     return loan
 
 
-def return_loan(session: Session, loan: Loan, data: Any, actor: str) -> Loan:
-    """Take the laptop back: condition check, accessories, the ``return`` event, the return act."""
-    if not isinstance(data, dict):
-        raise invalid("the body must be {condition, accessories_returned, notes?}")
-    if loan.status != "active":
-        raise FleetError("conflict", _l("the loan is %(status)s, not active", status=loan.status),
-                         {"status": loan.status})
-    errors = []
-    condition = data.get("condition")
-    if condition not in RETURN_CONDITIONS:
-        errors.append({"field": "condition", "message": "one of " + ", ".join(RETURN_CONDITIONS)})
-    try:
-        returned = _accessories(data.get("accessories_returned", []))
-    except FleetError:
-        errors.append({"field": "accessories_returned", "message": "a list of accessory codes"})
-        returned = []
-    notes = data.get("notes")
-    if notes is not None and (not isinstance(notes, str) or len(notes) > 1000):
-        errors.append({"field": "notes", "message": "text of at most 1000 characters"})
-    if errors:
-        raise invalid(_l("the return is not complete; nothing was changed"), errors)
-    device = lifecycle.lock_device(session, "id", loan.device_id)
-    params = {"condition": condition} | ({"notes": notes.strip()} if notes and notes.strip() else {})
-    lifecycle.apply(session, device, "return", params, actor, via="loans")
-    loan.status, loan.ended_at, loan.ended_by = "returned", utcnow(), actor
-    loan.return_condition, loan.notes = condition, notes
-    loan.accessories_returned = returned
-    loan.accessories_missing = [a for a in loan.accessories if a not in returned]
-    act = print_shop.return_act_pdf(_return_data(loan, device))
-    loan.return_act_sha256 = document_store.put(session, act, "application/pdf")
-    session.flush()
-    return loan
-
-
-def _return_data(loan: Loan, device: Device) -> print_shop.ReturnData:
-    pupil, school = loan.pupil, loan.pupil.school
-    return print_shop.ReturnData(
-        number=f"A-{loan.ended_at.year}-{loan.id:06d}", language="lv", date=loan.ended_at.strftime("%Y-%m-%d"),
-        school=print_shop.Party(school.name, f"VIIS {school.registration_number}"),
-        guardian=print_shop.Party(pupil.guardian_name),
-        pupil=print_shop.Party(f"{pupil.given_name} {pupil.family_name}", f"{pupil.grade} klase"),
-        manufacturer=device.manufacturer, model=device.model, serial=device.serial, asset_tag=device.asset_tag or "",
-        condition=display_names.name("return_condition", loan.return_condition, "lv"),
-        accessories_returned=agreements.accessory_names(loan.accessories_returned, "lv"),
-        accessories_missing=agreements.accessory_names(loan.accessories_missing, "lv"),
-        notes=loan.notes or "", outcome=device.status)
-
-
 def active_loan(session: Session, device: Device) -> Loan | None:
     return session.scalar(select(Loan).where(Loan.device_id == device.id, Loan.status == "active"))
-
-
-def collect(session: Session, scope: Scope, code: Any, data: Any) -> Loan:
-    """End-of-year collection: scan a laptop, its active loan is returned."""
-    device = resolvers.resolve(session, code, scope)
-    loan = active_loan(session, device)
-    if loan is None:
-        raise FleetError("conflict", _l("%(serial)s is not on loan", serial=device.serial), {"status": device.status})
-    return return_loan(session, loan, data, scope.actor)
-
-
-def swap(session: Session, scope: Scope, loan: Loan, data: Any, public_url: str) -> Handed:
-    """A replacement laptop: the old one returned (usually damaged), a new loan under a new agreement
-    (its link is in the answer, not mailed: the guardian is usually at the desk)."""
-    if not isinstance(data, dict):
-        raise invalid("the body must be {device, condition, accessories?, notes?}")
-    old_loan = return_loan(session, loan, {k: data[k] for k in ("condition", "notes") if k in data}
-                           | {"accessories_returned": data.get("accessories_returned", loan.accessories)}, scope.actor)
-    old_loan.status = "replaced"
-    order = HandOver(data.get("device"), loan.pupil_id, data.get("accessories", loan.accessories),
-                     agreements.for_loan(session, old_loan).language)
-    handed = hand_over(session, scope, order, public_url)
-    old_loan.replaced_by_id = handed.loan.id
-    session.flush()
-    return handed
 
 
 def provided_to_target_group(session: Session, until: date | None = None) -> int:

@@ -24,7 +24,7 @@ from fleet.models.access import (
 from fleet.models.base import NAMING_CONVENTION, Base, JSONType, UTCDateTime, clock, months_before, utcnow
 from fleet.models.catalog import FUNDING_SOURCES, Contract, Founder, School
 from fleet.models.devices import Device, Event
-from fleet.models.jobs import OutboxMessage, RefusedScan, VerifyRun
+from fleet.models.jobs import FoundReport, OutboxMessage, RefusedScan, VerifyRun
 from fleet.models.labelling import LabelBatch, PreprintedTag, Printer
 from fleet.models.lending import (
     AGREEMENT_STATUSES,
@@ -52,7 +52,8 @@ __all__ = [
     "ACCESS_EVENTS", "ACCOUNT_EVENTS", "AGREEMENT_STATUSES", "FUNDING_SOURCES", "LOAN_STATUSES", "NAMING_CONVENTION",
     "ROLES",
     "USER_SOURCES", "AccessLogEntry", "Agreement", "AgreementTemplate", "ApiToken", "ArrivalScan", "Base", "Contract",
-    "Delivery", "DeliveryItem", "DeliveryScan", "Device", "Document", "EligibilityGroup", "Event", "Founder",
+    "Delivery", "DeliveryItem", "DeliveryScan", "Device", "Document", "EligibilityGroup", "Event", "FoundReport",
+    "Founder",
     "ImagingRun", "JSONType", "LabelBatch", "Loan", "OutboxMessage", "PreprintedTag", "Printer", "Pupil", "RefusedScan",
     "School", "Shipment", "Stocktake", "StocktakeScan", "UTCDateTime", "User", "VerifyRun", "WebSession", "clock",
     "months_before", "shipment_items", "user_founders", "user_schools", "utcnow",

@@ -20,6 +20,8 @@ class Founder(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    registration_number: Mapped[str | None] = mapped_column(String(20))  # printed on agreements as the party's
+    address: Mapped[str | None] = mapped_column(String(300))
 
 
 class School(Base):
@@ -28,6 +30,8 @@ class School(Base):
     registration_number: Mapped[str] = mapped_column(String(10), unique=True)  # VIIS
     name: Mapped[str] = mapped_column(String(200))
     founder_id: Mapped[int] = mapped_column(ForeignKey("founders.id"))
+    address: Mapped[str | None] = mapped_column(String(300))  # shown to whoever finds a lost laptop
+    phone: Mapped[str | None] = mapped_column(String(40))
     founder: Mapped[Founder] = relationship()  # loaded where it is shown (schools list, device page)
 
 

@@ -58,6 +58,25 @@ class OutboxMessage(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # sent, or given up (dead)
 
 
+class FoundReport(Base):
+    """A finder's "I found it" about a laptop reported lost or stolen (``fleet.found_reports``), sent from
+    the public finder page without an account: their message and, if they gave one, a way to reach them.
+    Shown to the device's school (its desk and the device's page). ``address`` is the sender's IP address
+    as a keyed hash, for the throttle only."""
+
+    __tablename__ = "found_reports"
+    __table_args__ = (Index("ix_found_reports_address_created_at", "address", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)  # the device's, then
+    message: Mapped[str] = mapped_column(String(1000))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by: Mapped[str | None] = mapped_column(String(100))
+
+
 class VerifyRun(Base):
     """One run of ``fleet verify`` (``fleet.history.record_run``): when, how many device histories it
     checked, and the first broken event it found (None: every chain intact). The admin pages show the latest."""

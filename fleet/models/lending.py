@@ -117,6 +117,13 @@ class Agreement(Base):
     scan_sha256: Mapped[str | None] = mapped_column(String(64))
     method: Mapped[str | None] = mapped_column(String(10))  # link, desk, paper
     signer_name: Mapped[str | None] = mapped_column(String(200))
+    # False: someone other than the guardian on record signed (their relationship is given); the
+    # roster flags it for the school to check. None: not signed yet, or signed before this was asked.
+    signer_is_guardian: Mapped[bool | None] = mapped_column(Boolean)
+    signer_relationship: Mapped[str | None] = mapped_column(String(100))
+    signature_kind: Mapped[str | None] = mapped_column(String(10))  # drawn, typed (link and desk); None: paper
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last reminder queued for the guardian
+    reminders: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

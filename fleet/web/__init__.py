@@ -9,6 +9,8 @@ deliveries, shipments, stocktakes — are ``provisioning.web``'s). Every staff p
 - ``devices``, ``device_page``: the device list and its CSV; a device's page and its actions
 - ``finder``: ``/d/<tag>`` — the device page for staff who may see it, else the public finder page
 - ``labels``, ``label_batches``: printing labels on a sheet or a thermal printer; pre-printed batches
+- ``pupils``: ``/pupils``, a school's pupils by class, added, changed, imported from the school register
+- ``desk``: ``/desk/…``, lending: a class's hand-out, the guardians' signing at the desk, the agreements, returns
 - ``admin``: ``/admin/…``, one module per section
 - ``errors``: refusals and Werkzeug's errors as a page in the visitor's language
 - ``language``: the language switch every page carries (``fleet.i18n``)
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 from fleet.web import (  # noqa: F401  (each adds its routes to bp)
     admin,
+    desk,
     device_page,
     devices,
     errors,
@@ -28,6 +31,7 @@ from fleet.web import (  # noqa: F401  (each adds its routes to bp)
     label_batches,
     labels,
     language,
+    pupils,
     signin,
     station,
 )

@@ -85,6 +85,8 @@ NAVIGATION = (
     NavItem("provisioning_web.deliveries", _l("Deliveries"), "deliveries:read", "provisioning_web.deliver"),
     NavItem("provisioning_web.shipments", _l("Shipments"), "shipments:read", "provisioning_web.shipment"),
     NavItem("provisioning_web.stocktakes", _l("Stocktakes"), "stocktakes", "provisioning_web.stocktake"),
+    NavItem("web.pupils", _l("Pupils"), "pupils:read", "web.pupil"),
+    NavItem("web.desk", _l("Desk"), "loans:write", "web.desk"),
     NavItem("web.labels", _l("Labels"), "labels:print", "web.label"),
     NavItem("web.admin", _l("Administration"), "administration", "web.admin"),
 )

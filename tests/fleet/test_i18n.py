@@ -103,7 +103,7 @@ def test_display_names_in_both_languages_and_a_code_without_one_as_itself():
 
 def test_every_status_action_and_role_of_the_domain_has_a_display_name():
     from fleet import lifecycle
-    from fleet.lending import agreements, loans
+    from fleet.lending import agreements, returns
     from fleet.models import AGREEMENT_STATUSES, FUNDING_SOURCES, LOAN_STATUSES, ROLES
 
     assert set(lifecycle.STATUSES) == set(display_names.STATUS)
@@ -113,7 +113,7 @@ def test_every_status_action_and_role_of_the_domain_has_a_display_name():
     assert set(AGREEMENT_STATUSES) == set(display_names.AGREEMENT_STATUS)
     assert set(agreements.ACCESSORIES) == set(display_names.ACCESSORY)
     assert set(agreements.CONDITIONS) == set(display_names.CONDITION)
-    assert set(loans.RETURN_CONDITIONS) == set(display_names.RETURN_CONDITION)
+    assert set(returns.RETURN_CONDITIONS) == set(display_names.RETURN_CONDITION)
     assert set(FUNDING_SOURCES) == set(display_names.FUNDING)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from fleet.api.schemas.common import Model, PageQuery, Query, Timestamp
-from fleet.lending import agreements, loans, pupils
+from fleet.lending import agreements, loans, pupils, returns
 from fleet.models import AGREEMENT_STATUSES, LOAN_STATUSES
 
 Accessory = Literal[agreements.ACCESSORIES]  # type: ignore[valid-type]
@@ -128,7 +128,7 @@ class ClassIn(Model):
     language: Language = "lv"
 
 
-ReturnCondition = Literal[loans.RETURN_CONDITIONS]  # type: ignore[valid-type]
+ReturnCondition = Literal[returns.RETURN_CONDITIONS]  # type: ignore[valid-type]
 
 
 class ReturnIn(Model):

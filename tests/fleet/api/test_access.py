@@ -227,7 +227,7 @@ def returned(world) -> dict:
 
     from PIL import Image
 
-    from fleet.lending import agreements, loans
+    from fleet.lending import agreements, loans, returns
     from tests.factories import PupilFactory
 
     session = current_session()
@@ -237,7 +237,7 @@ def returned(world) -> dict:
     scan = io.BytesIO()
     Image.new("RGB", (20, 20), "white").save(scan, format="PNG")
     agreements.sign(session, old.agreement, "paper", "Anna Ņikitina", scan=scan.getvalue())
-    loans.return_loan(session, old.loan, {"condition": "good", "accessories_returned": []}, "factory")
+    returns.return_loan(session, old.loan, {"condition": "good", "accessories_returned": []}, "factory")
     session.commit()
     return {"returned_loan": old.loan.id}
 

@@ -119,10 +119,10 @@ def test_migration_0013_pins_the_words_of_agreements_issued_before_it(app, api_a
     engine = app.extensions["fleet.engine"]
     downgrade(engine, "0012")
     session.expire_all()
-    assert all("words" not in a.snapshot["data"] for a in session.scalars(select(Agreement)))
+    assert all("words" not in snapshot["data"] for snapshot in session.scalars(select(Agreement.snapshot)))
     session.commit()
     upgrade(engine)
-    assert current(engine) == "0014"  # (the head; 0014 adds verify_runs)
+    assert current(engine) == "0015"  # (the head; 0015 adds the desk's columns)
     reworded()
     agreement = agreement_of(session, old)
     assert agreement.snapshot["data"]["words"] == WORDS_0013["lv"]

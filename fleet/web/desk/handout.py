@@ -1,0 +1,1 @@
+"""handout (being written)."""

@@ -1,0 +1,1 @@
+"""returns (being written)."""

@@ -1,0 +1,1 @@
+"""Pupils' pages (being written)."""
