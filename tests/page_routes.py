@@ -2,7 +2,9 @@
 area lists its pages in ``tests/**/page_routes_<area>.py`` as ``PAGE_ROUTES = [PageRoute(...)]``.
 
 A row's ``path`` may name the objects of ``page_world()``: {school}, {serial}, {tag}, {delivery},
-{shipment}, {stocktake} (a shipment in transit to {school}, a stocktake open at it, a device at it).
+{shipment}, {stocktake} (a shipment in transit to {school}, a stocktake open at it, a device at it),
+{pupil}, {class} and {loan} (a pupil of {school} in class {class}, lent a laptop under loan {loan},
+its agreement awaiting signature).
 """
 
 from __future__ import annotations
@@ -10,7 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fleet.access import sessions
-from tests.factories import ContractFactory, DeliveryFactory, DeviceFactory, SchoolFactory, UserFactory, current_session
+from tests.factories import (
+    ContractFactory,
+    DeliveryFactory,
+    DeviceFactory,
+    PupilFactory,
+    SchoolFactory,
+    UserFactory,
+    current_session,
+)
 
 EVERYONE = frozenset({"admin", "warehouse", "school_it", "ministry", "founder_manager", "auditor"})
 
@@ -57,8 +67,10 @@ def client_as(app, role: str, school=None):
 
 
 def page_world() -> dict:
-    """A school with a device, a delivery, a shipment in transit to it and a stocktake open at it."""
+    """A school with a device, a delivery, a shipment in transit to it, a stocktake open at it, and a
+    pupil with a laptop on loan."""
     from fleet.access.policy import Principal, Scope
+    from fleet.lending import loans
     from provisioning.shipments import create_shipment
     from provisioning.stocktakes import start
 
@@ -71,9 +83,14 @@ def page_world() -> dict:
                                [DeviceFactory(status="labelled").serial])
     stocktake = start(db_session, everyone, school.registration_number)
     admin = admin_world(db_session, school)
+    pupil = PupilFactory(school=school, grade="7.b")
+    lent = DeviceFactory(status="at_school", school=school)
+    handed = loans.hand_over(db_session, everyone, loans.HandOver(lent.serial, pupil.id, ["charger"]),
+                             "http://fleet.example.lv")
     db_session.commit()
     return {"school": school.registration_number, "serial": device.serial, "tag": device.asset_tag,
-            "delivery": delivery.id, "shipment": shipment.id, "stocktake": stocktake.id, "_school": school, **admin}
+            "delivery": delivery.id, "shipment": shipment.id, "stocktake": stocktake.id, "_school": school,
+            "pupil": pupil.id, "class": pupil.grade, "loan": handed.loan.id, **admin}
 
 
 def admin_world(db_session, school) -> dict:

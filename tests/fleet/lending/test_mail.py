@@ -5,88 +5,31 @@ each message once even with two workers at a time."""
 
 from __future__ import annotations
 
-import base64
 import email
 import email.header
-import io
 import re
-import socket
 import threading
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from click.testing import CliRunner
-from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from fleet import create_app, outbox
 from fleet.cli import main
 from fleet.config import Config, ConfigError, SmtpConfig
 from fleet.errors import FleetError
-from fleet.models import Loan, OutboxMessage, utcnow
+from fleet.models import Loan, utcnow
 from tests.conftest import error_code
 from tests.factories import DeviceFactory, PupilFactory, SchoolFactory
-
-
-class Inbox:
-    def __init__(self, answer: str = "250 OK"):
-        self.answer = answer
-        self.messages: list[email.message.Message] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's hook name)
-        if self.answer.startswith("250"):
-            with self.lock:
-                self.messages.append(email.message_from_bytes(envelope.content))
-        return self.answer
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _server(configure, answer="250 OK"):
-    inbox = Inbox(answer)
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    configure(smtp=SmtpConfig(host="127.0.0.1", port=port, sender="skola@example.lv", starttls=False, timeout=5))
-    return inbox, controller, port
-
-
-@pytest.fixture
-def smtp(configure):
-    inbox, controller, _ = _server(configure)
-    yield inbox
-    controller.stop()
+from tests.mailbox import free_port, rows, signature_png, start_server, work
 
 
 @pytest.fixture
 def refusing(configure):
-    inbox, controller, _ = _server(configure, "451 4.3.0 try again later")
+    inbox, controller, _ = start_server(configure, "451 4.3.0 try again later")
     yield inbox
     controller.stop()
-
-
-def work(app, now=None, **kw):
-    config = app.config["FLEET"]
-    return outbox.run_once(app.extensions["fleet.sessionmaker"], config.smtp, config.public_url, now=now, **kw)
-
-
-def rows(app) -> list[OutboxMessage]:
-    with app.extensions["fleet.read_sessionmaker"]() as s:
-        return s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-
-
-def signature_png() -> str:
-    image = Image.new("RGBA", (100, 40), (255, 255, 255, 0))
-    ImageDraw.Draw(image).line([(5, 30), (50, 5), (95, 30)], fill=(0, 0, 0, 255), width=3)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
 
 
 def lend(api, school, **pupil):
