@@ -11,11 +11,12 @@ is updated. Reads take the caller's ``Scope``: a pupil of a school outside it is
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from fleet import paging, tables
@@ -241,6 +242,67 @@ def listing(session: Session, school: School, grade: str | None = None, limit: i
             raise invalid(_l("the 'after' cursor is not one this list gave out"), [{"field": "after"}])
         query = query.where(tuple_(*order) > tuple_(last.grade, last.family_name, last.given_name, last.id))
     return paging.split(session.scalars(query.order_by(*order).limit(limit + 1)).all(), limit)
+
+
+# The Latvian alphabet's order (q w x y, not Latvian, where the Latin alphabet has them).
+_ALPHABET = "aābcčdeēfgģhiījkķlļmnņopqrsštuūvwxyzž"
+_RANK = {c: i for i, c in enumerate(_ALPHABET)}
+
+
+def collation_key(text: str | None) -> tuple:
+    """``text`` as the Latvian alphabet sorts it: ā after a, č after c, š after s, ž after z, no matter
+    the case; a letter with another diacritic (ö, é) sorts as its base letter just after it; digits and
+    punctuation before letters. Databases collate differently (SQLite by code point, PostgreSQL by its
+    locale), so lists a person reads in order are sorted with this key in Python."""
+    primary, secondary = [], []
+    for c in unicodedata.normalize("NFC", text or "").lower():
+        if c in _RANK:
+            primary.append(1000 + 2 * _RANK[c])
+            secondary.append(0)
+            continue
+        base = unicodedata.normalize("NFKD", c)[:1]
+        if base in _RANK:
+            primary.append(1000 + 2 * _RANK[base] + 1)
+            secondary.append(ord(c))
+        elif c.isspace() or c in "-'’.":
+            primary.append(0)  # "Ozola-Bērziņa" and "Ozola Bērziņa" together, before "Ozolaa"
+            secondary.append(ord(c))
+        else:
+            primary.append(10 + ord(c) if ord(c) < 990 else 2000 + ord(c))
+            secondary.append(0)
+    return tuple(primary), tuple(secondary), text or ""
+
+
+def register_order(pupil: Pupil) -> tuple:
+    """A pupil's place in the class register: family name, then given name, in the Latvian alphabet."""
+    return collation_key(pupil.family_name), collation_key(pupil.given_name), pupil.register_id, pupil.id
+
+
+def class_order(grade: str) -> tuple:
+    """A class name's natural order: 1.a < 2.b < 10.a (numbers as numbers, letters in the Latvian alphabet)."""
+    parts = re.findall(r"\d+|\D+", grade.strip())
+    return tuple((0, int(p), ()) if p.isdigit() else (1, 0, collation_key(p.strip(" .")))
+                 for p in parts), grade
+
+
+def class_list(session: Session, school: School, grade: str) -> list[Pupil]:
+    """A class's pupils (those not anonymised) in register order (``register_order``)."""
+    rows = session.scalars(select(Pupil).where(Pupil.school_id == school.id, Pupil.grade == grade.strip(),
+                                               Pupil.anonymised_at.is_(None))).all()
+    return sorted(rows, key=register_order)
+
+
+def class_sizes(session: Session, school: School) -> list[tuple[str, int]]:
+    """The school's classes in natural order (``class_order``) with how many pupils each has."""
+    rows = session.execute(select(Pupil.grade, func.count()).where(Pupil.school_id == school.id,
+                                                                   Pupil.anonymised_at.is_(None))
+                           .group_by(Pupil.grade)).all()
+    return sorted(((grade, count) for grade, count in rows), key=lambda r: class_order(r[0]))
+
+
+def classes(session: Session, school: School) -> list[str]:
+    """The school's classes in natural order: 1.a < 2.b < 10.a."""
+    return [grade for grade, _ in class_sizes(session, school)]
 
 
 def import_csv(session: Session, school: School, data: bytes) -> dict[str, int]:
