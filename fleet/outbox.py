@@ -66,6 +66,16 @@ def enqueue_signed(session: Session, smtp: SmtpConfig | None, loan, agreement) -
                     (f"{agreement.number}.pdf", agreement.signed_sha256))
 
 
+def enqueue_links(session: Session, smtp: SmtpConfig | None, loan, agreement, items: list[tuple[str, str, str]],
+                  reminder: bool) -> bool:
+    """Queue one message to ``loan``'s guardian with a new signing link per child (``items``: name,
+    number, link; ``fleet.lending.roster``), about ``agreement`` (the first of them); ``reminder``: a
+    reminder of agreements not signed yet (kind ``reminder``, else ``sign_links``)."""
+    subject, body = mail.links_message(loan.pupil.school.name, items, agreement.language, reminder)
+    return _enqueue(session, smtp, "reminder" if reminder else "sign_links", loan.pupil.guardian_email, agreement,
+                    subject, body)
+
+
 def _enqueue(session, smtp, kind, to, agreement, subject, body, attachment=None) -> bool:
     if smtp is None or not to:
         return False

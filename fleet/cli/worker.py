@@ -1,4 +1,5 @@
-"""``fleet worker``: sends the outbox's e-mails, in a loop or once (from cron)."""
+"""``fleet worker``: queues the reminders due to guardians who have not signed (``fleet.lending.reminders``)
+and sends the outbox's e-mails, in a loop or once (from cron)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import click
 from fleet.cli.common import make_app
 
 
-@click.command(help="Send the outbox's e-mails to guardians (FLEET_SMTP_*): runs until stopped, every INTERVAL "
+@click.command(help="Send the outbox's e-mails to guardians (FLEET_SMTP_*), after queuing the reminders due to "
+                   "guardians who have not signed for FLEET_REMINDER_DAYS days: runs until stopped, every INTERVAL "
                    "seconds; failures are retried with backoff and given up after 8 attempts (GET /api/v1/outbox"
                    "?state=dead). Run one beside `fleet serve` (scripts/run does), or --once from cron.")
 @click.option("--once", is_flag=True, help="send what is due now, then exit")
@@ -18,6 +20,7 @@ def worker(once: bool, interval: float) -> None:
     import time
 
     from fleet import outbox
+    from fleet.lending import reminders
 
     app = make_app()
     config = app.config["FLEET"]
@@ -29,10 +32,13 @@ def worker(once: bool, interval: float) -> None:
         click.echo(f"fleet worker: sending the outbox every {interval:g} s", err=True)
     try:
         while True:
+            reminded = reminders.run(writes, config)
             run = outbox.run_once(writes, config.smtp, config.public_url)
             if once:
-                click.echo(str(run))
+                click.echo(f"{reminded} reminder(s) queued; {run}")
                 return
+            if reminded:
+                logging.getLogger("fleet.worker").info("%s reminder(s) queued", reminded)
             if run.sent or run.retried or run.dead:
                 logging.getLogger("fleet.worker").info("%s", run)
             time.sleep(interval)

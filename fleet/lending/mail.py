@@ -55,3 +55,30 @@ def signed_message(number: str, school: str, language: str) -> tuple[str, str]:
     body = t.gettext("Thank you! Attached is the signed loan agreement %(number)s (%(school)s).\n") % {
         "number": number, "school": school}
     return subject, body
+
+
+def links_message(school: str, items: list[tuple[str, str, str]], language: str, reminder: bool) -> tuple[str, str]:
+    """New signing links for one guardian, one line per child (``items``: the pupil's name, the agreement's
+    number, the link), in the agreement's ``language``; ``reminder``: worded as a reminder."""
+    t = i18n.translations(language)
+    numbers = ", ".join(number for _name, number, _url in items)
+    if reminder:
+        subject = t.ngettext("Reminder: loan agreement %(numbers)s is not signed yet",
+                             "Reminder: loan agreements %(numbers)s are not signed yet", len(items))
+        intro = t.ngettext("Hello,\n\n%(school)s has lent your child a laptop, and the loan agreement is not signed "
+                           "yet. Please read and sign it:",
+                           "Hello,\n\n%(school)s has lent your children laptops, and the loan agreements are not "
+                           "signed yet. Please read and sign each of them:", len(items))
+    else:
+        subject = t.ngettext("Loan agreement %(numbers)s to sign: a new link",
+                             "Loan agreements %(numbers)s to sign: new links", len(items))
+        intro = t.ngettext("Hello,\n\n%(school)s sends you a new link to read and sign the loan agreement of the "
+                           "laptop lent to your child:",
+                           "Hello,\n\n%(school)s sends you new links to read and sign the loan agreements of the "
+                           "laptops lent to your children:", len(items))
+    lines = [intro % {"school": school}, ""]
+    for name, number, url in items:
+        lines += [t.gettext("%(pupil)s, agreement %(number)s:") % {"pupil": name, "number": number}, url, ""]
+    lines.append(t.ngettext("The link works once and for 14 days; earlier links no longer work.",
+                            "Each link works once and for 14 days; earlier links no longer work.", len(items)))
+    return subject % {"numbers": numbers}, "\n".join(lines) + "\n"
