@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -196,19 +198,60 @@ def by_token(session: Session, token: str, now: datetime | None = None) -> Agree
     return agreement
 
 
-def sign(session: Session, agreement: Agreement, method: str, signer_name: Any, image_png: bytes | None = None,
-         scan: bytes | None = None) -> Agreement:
-    """Sign: the original re-rendered plus a signature page; stored, and the link used up."""
-    _unsigned(agreement)
+KINDS = ("drawn", "typed")  # of a link or desk signature
+MAX_RELATIONSHIP = 100
+RIGA = ZoneInfo("Europe/Riga")  # the signature page's time: the school's, not UTC
+
+
+def same_name(a: Any, b: Any) -> bool:
+    """Whether two written names are the same name: case, spacing and the Unicode form aside."""
+    def norm(name: Any) -> str:
+        return " ".join(unicodedata.normalize("NFC", name if isinstance(name, str) else "").casefold().split())
+    return bool(norm(a)) and norm(a) == norm(b)
+
+
+def riga_time(at: datetime) -> str:
+    """``at`` (UTC) as the signature page prints it: Riga time with its offset, ``2026-11-29 18:42:07 +02:00``."""
+    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(RIGA)
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M:%S} {offset[:3]}:{offset[3:]}"
+
+
+def guardian_on_record(agreement: Agreement) -> str:
+    """The parent's or guardian's name the agreement was issued to (its snapshot's)."""
+    return agreement.snapshot["data"]["guardian"]["name"]
+
+
+def signing_errors(agreement: Agreement, method: str, signer_name: Any, image_png: bytes | None = None,
+                   scan: bytes | None = None, *, kind: Any = None, typed_name: Any = None,
+                   is_guardian: bool | None = None, relationship: Any = None,
+                   consent: bool | None = None) -> list[dict]:
+    """What is missing or wrong in a signature, field by field (``[]``: it may be signed); ``too_large``
+    raised for a signature image or a scan over its limits (never decoded)."""
     errors = []
     if not isinstance(signer_name, str) or not 2 <= len(signer_name.strip()) <= 200:
         errors.append({"field": "signer_name", "message": "the signer's full name (2-200 characters) is required"})
+    other = is_guardian is False and not same_name(signer_name, guardian_on_record(agreement))
+    if other and (not isinstance(relationship, str) or not 2 <= len(relationship.strip()) <= MAX_RELATIONSHIP):
+        errors.append({"field": "relationship",
+                       "message": f"someone other than the guardian on record gives their relationship to the pupil "
+                                  f"(2-{MAX_RELATIONSHIP} characters)"})
     if method in ("link", "desk"):
-        try:
-            uploads.check_signature(image_png)  # over its limits: too_large, and never decoded
-        except uploads.Unreadable as e:
-            errors.append({"field": "signature", "message": str(e)})
-    pages = 0
+        if kind not in (None, *KINDS):
+            errors.append({"field": "kind", "message": "the signature is drawn or typed"})
+        elif kind == "typed":
+            if not isinstance(typed_name, str) or not typed_name.strip():
+                errors.append({"field": "typed_name", "message": "a typed signature is the signer's full name, typed"})
+            elif isinstance(signer_name, str) and not same_name(typed_name, signer_name):
+                errors.append({"field": "typed_name", "message": "the typed signature is not the signer's name",
+                               "expected": signer_name.strip()})
+        else:
+            try:
+                uploads.check_signature(image_png)  # over its limits: too_large, and never decoded
+            except uploads.Unreadable as e:
+                errors.append({"field": "signature", "message": str(e)})
+        if consent is False:
+            errors.append({"field": "consent", "message": "the signer has not ticked that they agree"})
     if method == "paper":
         if not scan:
             errors.append({"field": "file", "message": "the signed paper's scan is required"})
@@ -217,18 +260,42 @@ def sign(session: Session, agreement: Agreement, method: str, signer_name: Any, 
                              {"field": "file"})
         else:
             try:
-                pages = uploads.scan_pages(scan)  # over its limits: too_large, and never decoded
+                uploads.scan_pages(scan)  # over its limits: too_large, and never decoded
             except uploads.Unreadable as e:
                 errors.append({"field": "file", "message": str(e)})
+    return errors
+
+
+def sign(session: Session, agreement: Agreement, method: str, signer_name: Any, image_png: bytes | None = None,
+         scan: bytes | None = None, *, kind: Any = None, typed_name: Any = None, is_guardian: bool | None = None,
+         relationship: Any = None, consent: bool | None = None) -> Agreement:
+    """Sign: the original re-rendered plus a signature page; stored, and the link used up.
+
+    ``kind`` (link, desk): "drawn" (the default: ``image_png``) or "typed" (``typed_name``, the signer's name
+    typed again). ``is_guardian`` False: the signer said they are not the guardian on record, so their
+    ``relationship`` to the pupil is required (unless the name is the guardian's after all). Recorded as the
+    guardian (``signer_is_guardian``) is a name the same as the guardian's on record, whatever was said.
+    ``consent`` False (the page's tick missing) is refused; None: not asked."""
+    _unsigned(agreement)
+    errors = signing_errors(agreement, method, signer_name, image_png, scan, kind=kind, typed_name=typed_name,
+                            is_guardian=is_guardian, relationship=relationship, consent=consent)
     if errors:
         raise invalid("the signature is not complete; nothing was signed", errors)
     data, template = _from_snapshot(agreement.snapshot)
+    name = signer_name.strip()
+    guardian = data.guardian.name
+    is_guardian = same_name(name, guardian)  # whatever was said: the name on the signature page decides
+    relationship = " ".join(relationship.split()) if not is_guardian and isinstance(relationship, str) else ""
+    kind = None if method == "paper" else (kind or "drawn")
+    pages = 0
     if method == "paper":
+        pages = uploads.scan_pages(scan)
         agreement.scan_sha256 = document_store.put(session, scan, document_store.sniff(scan))
     signed_at = utcnow()
-    signature = Signature(method=method, signer_name=signer_name.strip(),
-                                signed_at=signed_at.strftime("%Y-%m-%d %H:%M UTC"), image_png=image_png,
-                                original_sha256=agreement.original_sha256, scan_pages=pages)
+    signature = Signature(method=method, signer_name=name, signed_at=riga_time(signed_at),
+                          image_png=image_png if kind != "typed" else None,
+                          original_sha256=agreement.original_sha256, scan_pages=pages, kind=kind,
+                          signer_is_guardian=is_guardian, relationship=relationship, guardian_name=guardian)
     try:
         pdf = signed_agreement_pdf(data, template, signature)
     except ValueError:
@@ -238,7 +305,9 @@ def sign(session: Session, agreement: Agreement, method: str, signer_name: Any, 
         pdf = signed_agreement_pdf(data, template, signature, check=False)
     agreement.signed_sha256 = document_store.put(session, pdf, "application/pdf")
     agreement.status, agreement.method = "signed", method
-    agreement.signer_name, agreement.signed_at = signer_name.strip(), signed_at
+    agreement.signer_name, agreement.signed_at = name, signed_at
+    agreement.signer_is_guardian, agreement.signer_relationship = is_guardian, relationship or None
+    agreement.signature_kind = kind
     agreement.token_expires_at = signed_at  # single use: the link now answers "signed already"
     session.flush()
     return agreement

@@ -66,6 +66,19 @@ AGREEMENT = {
                     "keeps it with this record: changing a single character of it would change the fingerprint. "
                     "The pages before this one show the same agreement."),
 }
+# key -> message: the signature page's words for a typed signature, a signer other than the guardian on record and
+# the used link (printed once, when the agreement is signed: not pinned, like the return act's)
+SIGNATURE = {
+    "kind_typed": N_("typed signature"),
+    "signature_typed": N_("Signature (the signer's full name, typed)"),
+    "consent_typed": N_("The signer typed their full name as their signature and confirmed their consent by ticking "
+                        "the consent box."),
+    "signer_other": N_("{name}, not the parent or guardian on record ({guardian})"),
+    "signer_other_text": N_("The agreement was signed by a person other than the parent or guardian on record; the "
+                            "School checks that they may sign for the pupil."),
+    "link_used": N_("The signing link of this agreement (its QR code on the first page) has been used and no longer "
+                    "works."),
+}
 # printed under the signing QR code in the agreement's language and then in the other one
 SCAN_ALSO = "scan_also"
 
@@ -93,6 +106,11 @@ def agreement_words(language: str) -> dict[str, str]:
     words[SCAN_ALSO] = "\n".join(translations(other).gettext(AGREEMENT["scan"]) for other in LANGUAGES
                                  if other != language)
     return words
+
+
+def signature_words(language: str) -> dict[str, str]:
+    """Today's words of a signature page beyond the agreement's pinned ones, in `language`, by key."""
+    return _translated(SIGNATURE, language)
 
 
 def return_act_words(language: str) -> dict[str, str]:
