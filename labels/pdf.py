@@ -163,10 +163,11 @@ def _rgb(colour: tuple[float, float, float]) -> str:
 
 def calibration_pdf(stock: Stock, calibration: Calibration = NO_SHIFT) -> bytes:
     """A ruler grid for `stock`: every cell's outline and centre cross, millimetre rulers along the top
-    and left edges, and how to read the shift. Print it on plain paper, lay it on a sheet of the stock
-    against the light, and measure how far the outlines sit from the die-cut edges."""
+    and left edges, and how to read the shift — on a sheet in the wider of its top and bottom margins, clear of
+    every outline (so no word lies across an edge to be measured); on a roll inside the one label. Print it on
+    plain paper, lay it on a sheet of the stock against the light, and measure how far the outlines sit from the
+    die-cut edges."""
     canvas = _canvas(stock, f"Calibration: {stock.name}")
-    regular, _ = fonts.register()
     h = stock.page_height
     canvas.setLineWidth(0.2)
     for index in range(stock.per_page):
@@ -184,18 +185,40 @@ def calibration_pdf(stock: Stock, calibration: Calibration = NO_SHIFT) -> bytes:
     for mm in range(int(stock.page_height) + 1):  # and the left edge
         tick = 3 if mm % 10 == 0 else 1.5 if mm % 5 == 0 else 0.8
         canvas.line(0, (h - mm) * MM, tick * MM, (h - mm) * MM)
-    size = 5 if stock.kind == "roll" else 8
-    lines = [f"{stock.name}: {stock.label_width:g} × {stock.label_height:g} mm",
-             f"Nobīde / shift: x {calibration.x:+.1f} mm, y {calibration.y:+.1f} mm",
-             "Izmēriet, cik tālu rāmji ir no uzlīmju malām", "/ measure the outlines against the label edges"]
-    first_x, first_y = stock.cell(0)
-    x = first_x + calibration.x + 4
-    for i, line in enumerate(lines):
-        line, fitted = fonts.fit(line, stock.page_width - stock.margin - x, size, 3)  # stays on a narrow roll's page
-        canvas.setFont(regular, fitted)
-        canvas.drawString(x * MM, (h - first_y - calibration.y - 4 - i * size * 0.45) * MM, line)
+    shift = f"Nobīde / shift: x {calibration.x:+.1f} mm, y {calibration.y:+.1f} mm"
+    measure = "Izmēriet, cik tālu rāmji ir no uzlīmju malām"
+    measure_en = "/ measure the outlines against the label edges"
+    name = f"{stock.name}: {stock.label_width:g} × {stock.label_height:g} mm"
+    if stock.kind == "roll":  # the page is the label: the words go inside its outline, clear of its edges
+        _instructions(canvas, h, [name, shift, measure, measure_en], max(calibration.x + 4, stock.margin),
+                      stock.page_width + min(0.0, calibration.x) - stock.margin,
+                      max(calibration.y + 4, stock.margin), 5)
+    else:  # on a sheet every label is outlined: the words go in the wider of the top and bottom margins
+        ruler = 3.5  # the rulers' ticks, and a hair
+        top_room = stock.top + calibration.y - ruler - 0.5
+        bottom = stock.cell(stock.per_page - 1)[1] + stock.label_height + calibration.y
+        bottom_room = stock.page_height - bottom - 1.5
+        room = max(top_room, bottom_room)
+        size = max(3.0, min(7.0, room / 2 / 0.44))  # two lines of 0.44 × size millimetres each
+        top = ruler if top_room >= bottom_room else bottom + 0.5
+        _instructions(canvas, h, [f"{name} · {shift}", f"{measure} {measure_en}"], ruler + 1.5,
+                      stock.page_width - ruler, top, size)
     canvas.showPage()
     return _bytes(canvas)
+
+
+def _instructions(canvas: Canvas, page_height: float, lines: list[str], left: float, right: float, top: float,
+                  size: float) -> None:
+    """The calibration page's words, a line under another from `top` (millimetres from the page's top edge), each
+    fitted between `left` and `right` (millimetres from its left edge)."""
+    regular, _ = fonts.register()
+    baseline = top
+    for line in lines:
+        line, fitted = fonts.fit(line, right - left, size, 3)
+        baseline += fitted * 0.33  # the ascent of DejaVu Sans, in millimetres per point (0.93 em × 0.353 mm)
+        canvas.setFont(regular, fitted)
+        canvas.drawString(left * MM, (page_height - baseline) * MM, line)
+        baseline += fitted * 0.11  # the descent (0.24 em) and a gap to the next line
 
 
 def _canvas(stock: Stock, title: str) -> Canvas:

@@ -483,7 +483,7 @@ def test_the_calibration_pages_text_stays_on_the_page(stock_id):
             drawn.append((tm[4] * PT, fonts.text_width(text.strip(), size)))
 
     reader(calibration_pdf(stock, SHIFT)).pages[0].extract_text(visitor_text=visit)
-    assert len(drawn) >= 4
+    assert len(drawn) >= (4 if stock.kind == "roll" else 2)  # a sheet's margin holds two lines
     for x, width in drawn:
         assert x + width <= stock.page_width, (x, width)
 
