@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
@@ -18,6 +19,7 @@ NUMBER, MODEL = N_("No."), N_("Model")
 SERIAL, ASSET_TAG = NP_("packing list column", "Serial"), NP_("packing list column", "Asset tag")
 HANDED, RECEIVED = N_("Handed over by"), N_("Received by")
 SIGNER, SIGNED_ON = N_("name, signature"), N_("date")
+COLUMNS = [12 * mm, 42 * mm, 46 * mm, 70 * mm, 10 * mm]  # No., serial, asset tag, model, ✓: 180 mm
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,12 @@ def packing_list_pdf(packing: PackingList, box_size: int | None = None) -> bytes
                       (bilingual(DEVICES), str(len(box))))], [45 * mm, 135 * mm], header=False, grid=False),
                   Spacer(1, 4 * mm)]
         first = sum(len(b) for b in boxes[:number - 1])
-        rows = [[text(NUMBER, "lv"), bilingual(SERIAL), bilingual(ASSET_TAG), bilingual(MODEL), "✓"]]
-        rows += [[str(first + i), item.serial, item.asset_tag, Paragraph(item.model, st["cell"]), ""]
+        # The header cells wrap within their columns (a plain string would run on into the next one)
+        rows = [[Paragraph(escape(heading), st["headcell"]) for heading in (
+                    text(NUMBER, "lv"), bilingual(SERIAL), bilingual(ASSET_TAG), bilingual(MODEL))] + ["✓"]]
+        rows += [[str(first + i), item.serial, item.asset_tag, Paragraph(escape(item.model), st["cell"]), ""]
                  for i, item in enumerate(box, 1)]
-        story.append(table(rows, [12 * mm, 45 * mm, 38 * mm, 75 * mm, 10 * mm]))
+        story.append(table(rows, COLUMNS))
         story.append(KeepTogether([Spacer(1, 10 * mm), _signatures()]))
     out = io.BytesIO()
     sheet(out, packing.title).build(story)

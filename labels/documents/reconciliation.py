@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from labels.catalog import LANGUAGES, N_, bilingual, text
 from labels.documents.sheet import sheet, styles, table
@@ -17,6 +17,9 @@ from labels.documents.sheet import sheet, styles, table
 EXPECTED, FOUND = N_("Expected"), N_("Found")
 MISSING, UNEXPECTED, SCANNED_TWICE = N_("Missing"), N_("Unexpected"), N_("Scanned twice")
 EVERYTHING_MATCHES = N_("Everything matches.")
+HANDED = N_("Handed over: the supplier's representative")
+RECEIVED = N_("Received: the warehouse's representative")
+NAME, SIGNATURE, DATE = N_("name, surname"), N_("signature"), N_("date")
 MAX_LISTED = 240  # serials listed on the one page, all lists together; the rest counted (the CSV has all)
 
 
@@ -68,10 +71,25 @@ def _reconciliation(report: Reconciliation, room: int) -> tuple[bytes, int]:
             room = max(0, room - len(serials))
     if not report.missing and not report.unexpected:
         story.append(Paragraph(bilingual(EVERYTHING_MATCHES), st["head"]))
+    story.append(KeepTogether([Spacer(1, 8 * mm), _signatures(st)]))
     out = io.BytesIO()
     doc = sheet(out, report.title)
     doc.build(story)
     return out.getvalue(), doc.page
+
+
+def _signatures(st) -> Table:
+    """The hand-over between the supplier and the warehouse: each side's representative's name, signature and
+    date, on a line each, side by side."""
+    line = "_" * 30
+    rows = [[Paragraph(_heading(HANDED), st["cell"]), "", Paragraph(_heading(RECEIVED), st["cell"])]]
+    for caption in (NAME, SIGNATURE, DATE):
+        rows += [[line, "", line], [bilingual(caption), "", bilingual(caption)]]
+    made = table(rows, [84 * mm, 12 * mm, 84 * mm], header=False, grid=False)
+    made.setStyle(TableStyle([("TOPPADDING", (0, 1), (-1, -1), 0), ("BOTTOMPADDING", (0, 1), (-1, -1), 0),
+                              *(("TOPPADDING", (0, r), (-1, r), 9) for r in (1, 3, 5)),
+                              *(("FONTSIZE", (0, r), (-1, r), 6.5) for r in (2, 4, 6))]))
+    return made
 
 
 def _heading(message: str) -> str:

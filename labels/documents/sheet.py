@@ -22,6 +22,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": ParagraphStyle("body", fontName=regular, fontSize=9, leading=11.5),
         "small": ParagraphStyle("small", fontName=regular, fontSize=7, leading=8.5),
         "cell": ParagraphStyle("cell", fontName=regular, fontSize=8, leading=10),
+        "headcell": ParagraphStyle("headcell", fontName=bold, fontSize=8, leading=10),
     }
 
 
