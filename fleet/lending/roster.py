@@ -205,13 +205,7 @@ def classes(session: Session, school: School) -> list[ClassStanding]:
         .select_from(Pupil).outerjoin(Loan, active).outerjoin(Agreement, Agreement.loan_id == Loan.id)
         .where(Pupil.school_id == school.id, Pupil.anonymised_at.is_(None))
         .group_by(Pupil.grade)).all()
-    return sorted((ClassStanding(*row) for row in rows), key=lambda c: _class_key(c.grade))
-
-
-def _class_key(grade: str) -> tuple:
-    """7.b before 10.a: the class's number, then its letter."""
-    number, _, rest = grade.partition(".")
-    return (int(number), rest) if number.isdigit() else (10**6, grade)
+    return sorted((ClassStanding(*row) for row in rows), key=lambda c: pupils.class_order(c.grade))
 
 
 def desk_schools(session: Session, scope: Scope) -> list[School]:
