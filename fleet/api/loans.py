@@ -12,7 +12,7 @@ from fleet.api.schemas import lending as schemas
 from fleet.errors import FleetError, invalid
 from fleet.http import ERROR, File, Raw, body, created, disposition, endpoint, require_document
 from fleet.i18n import _l
-from fleet.lending import agreements, loans, returns
+from fleet.lending import agreements, loans, pupils, returns
 from fleet.models import Founder
 
 FOUND = {404: ERROR}
@@ -62,16 +62,17 @@ def create_loan(body: schemas.LoanIn):
          {"X-Fleet-Loans": "how many loans were made", "X-Fleet-Failed": "how many pairs were refused"}),
     schemas.ClassResult)})
 def class_handout(body: schemas.ClassIn):
-    """A whole class at once: each pair ``{pupil, device}`` on its own.
+    """A whole class at once: each pair ``{pupil, device}`` on its own (with its own ``accessories`` and
+    ``language`` when they differ from the class's).
 
-    The answer is one PDF with every agreement; the loans made and the pairs refused are in the
-    ``X-Fleet-Loans`` and ``X-Fleet-Failed`` headers, or with ``Accept: application/json`` the same as
-    a JSON body with no PDF. When no pair could be handed out: ``invalid_input``, each refused pair a
-    detail (``field`` pairs.N, its ``code`` and ``message``)."""
+    The answer is one PDF with every agreement (``copies``: 2 prints each twice, for the school to keep
+    one); the loans made and the pairs refused are in the ``X-Fleet-Loans`` and ``X-Fleet-Failed`` headers,
+    or with ``Accept: application/json`` the same as a JSON body with no PDF. When no pair could be handed
+    out: ``invalid_input``, each refused pair a detail (``field`` pairs.N, its ``code`` and ``message``)."""
     session = db.session()
     pairs = [pair.model_dump(exclude_none=True) for pair in body.pairs]
     done, failed, pdf = loans.class_handout(session, g.principal.scope, pairs, body.accessories, _public_url(), _smtp(),
-                                            body.language)
+                                            body.language, body.copies)
     failed = [{"field": f"pairs.{f['index']}", **f} for f in failed]
     if not done:
         refused = _l("no pair could be handed out (%(count)s refused); nothing was changed", count=len(failed))
@@ -162,13 +163,27 @@ def return_loan(loan_id: int, body: schemas.ReturnIn):
 
 
 @bp.post("/loans/collect")
-@endpoint("loans:write", body=schemas.CollectIn, answers={200: schemas.Loan, **CHANGED})
+@endpoint("loans:write", body=schemas.CollectIn, answers={200: schemas.Collected, **CHANGED})
 def collect(body: schemas.CollectIn):
-    """End-of-year collection: ``{code, condition, accessories_returned, notes?}`` per scanned laptop."""
+    """End-of-year collection, one scanned laptop: its active loan is returned with condition ``good``
+    and every accessory lent, unless the scan says otherwise (``condition``, ``accessories_missing``,
+    ``notes``). ``nonce``: a station's retry is answered ``already``; ``school`` and ``grade``: the
+    class collected (another school's laptop ``not_found``, another class's refused, one this class
+    gave back already ``already``), and the answer's ``collection`` counts the class."""
     session = db.session()
-    loan = returns.collect(session, g.principal.scope, body.code, body.model_dump(exclude={"code"}))
+    scope = g.principal.scope
+    school = pupils.school_by_reg(session, body.school, scope) if body.school else None
+    data = body.model_dump(include={"condition", "accessories_returned", "accessories_missing", "notes"},
+                           exclude_none=True)
+    done = returns.collect(session, scope, body.code, data, body.nonce, school, body.grade)
     session.commit()
-    return render.loan(loan, agreements.for_loan(session, loan))
+    loan = done.loan
+    counted = (returns.collection(session, school or loan.pupil.school, body.grade)
+               if body.grade is not None else None)
+    return {**render.loan(loan, agreements.for_loan(session, loan)), "applied": not done.already,
+            "already": done.already, "device_status": loan.device.status,
+            "pupil_name": f"{loan.pupil.given_name} {loan.pupil.family_name}", "grade": loan.pupil.grade,
+            "collection": {"grade": counted.grade, "back": counted.back, "total": counted.total} if counted else None}
 
 
 @bp.post("/loans/<int:loan_id>/swap")

@@ -23,13 +23,13 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fleet import lifecycle, outbox, resolvers
+from fleet import display_names, lifecycle, outbox, resolvers
 from fleet.access.policy import Scope
 from fleet.config import SmtpConfig
 from fleet.errors import FleetError, invalid
 from fleet.i18n import _l, api_locale
 from fleet.lending import agreements, pupils
-from fleet.models import Agreement, Device, Document, Loan, Pupil, months_before, utcnow
+from fleet.models import Agreement, Device, Document, Loan, Pupil, School, months_before, utcnow
 from labels import documents as print_shop
 
 MAX_CLASS = 60
@@ -99,30 +99,92 @@ def hand_over(session: Session, scope: Scope, order: HandOver, public_url: str,
 
 def class_handout(
     session: Session, scope: Scope, pairs: Any, accessories: Any, public_url: str, smtp: SmtpConfig | None = None,
-    language: Any = "lv",
+    language: Any = "lv", copies: Any = 1, locale: str | None = None,
 ) -> tuple[list[Handed], list[dict], bytes | None]:
     """Each {pupil, device} pair on its own (its loan and its e-mail in a savepoint): the loans
-    made, the pairs refused (with index and code), and one PDF holding every new agreement."""
+    made, the pairs refused (with index and code, the reason in ``locale``, default the API's), and one
+    PDF holding every new agreement, ``copies`` (1 or 2) of each. A pair may carry its own
+    ``accessories`` and ``language`` (else the class's)."""
     if not isinstance(pairs, list) or not 1 <= len(pairs) <= MAX_CLASS:
         raise invalid(f"pairs must be a list of 1-{MAX_CLASS} {{pupil, device}}", [{"field": "pairs"}])
     checked_accessories(accessories)
+    copies = checked_copies(copies)
+    locale = locale or api_locale()
     done, failed = [], []
     for index, pair in enumerate(pairs):
         try:
             if not isinstance(pair, dict):
                 raise invalid("each pair is {pupil, device}")
-            order = HandOver(pair.get("device"), pair.get("pupil"), pair.get("accessories", accessories), language)
+            order = HandOver(pair.get("device"), pair.get("pupil"), pair.get("accessories", accessories),
+                             pair.get("language", language))
             with session.begin_nested():
                 done.append(hand_over(session, scope, order, public_url, smtp))
         except FleetError as e:
-            failed.append({"index": index, "code": e.code, "message": e.localized(api_locale()),
+            failed.append({"index": index, "code": e.code, "message": e.localized(locale),
                            "pupil": pair.get("pupil") if isinstance(pair, dict) else None})
         except IntegrityError:
             on_loan = _l("the device or the pupil is on loan already")
-            failed.append({"index": index, "code": "duplicate", "message": on_loan.in_(api_locale()),
+            failed.append({"index": index, "code": "duplicate", "message": on_loan.in_(locale),
                            "pupil": pair.get("pupil") if isinstance(pair, dict) else None})
-    pdf = print_shop.agreements_pdf([agreements.rendered(h.agreement) for h in done]) if done else None
+    pdf = print_shop.agreements_pdf([agreements.rendered(h.agreement) for h in done], copies) if done else None
     return done, failed, pdf
+
+
+COPIES = (1, 2)  # of each agreement in a class's PDF: the family's, and the school's when it keeps one
+
+
+def checked_copies(value: Any) -> int:
+    if isinstance(value, bool) or value not in COPIES:
+        raise invalid(_l("copies must be 1 or 2"), [{"field": "copies"}])
+    return int(value)
+
+
+def handout_check(session: Session, scope: Scope, school: School, code: Any, paired: Any = (),
+                  pupil: Any = None) -> Device:
+    """A laptop scanned at a class hand-out, checked before it is paired with a pupil: it exists in the
+    scope, belongs to ``school``, is at the school and not on loan, and is not among the serials
+    ``paired`` already in this sitting; with ``pupil`` (an id), that pupil is of the school and has no
+    laptop yet. Changes nothing: the commit (``class_handout``) judges again."""
+    if not isinstance(code, str) or not code.strip():
+        raise invalid(_l("scan or type the laptop's serial number or asset tag"), [{"field": "code"}])
+    if pupil is not None:
+        person = pupils.get(session, pupil, scope)
+        if person.school_id != school.id or person.anonymised_at is not None:
+            raise FleetError("not_found", _l("pupil %(pupil)s not found", pupil=pupil), {"ref": pupil})
+        if session.scalar(select(Loan.id).where(Loan.pupil_id == person.id, Loan.status == "active")):
+            raise FleetError("conflict", _l("the pupil has a laptop on loan already; return or swap it first"),
+                             {"pupil": person.id})
+    device = resolvers.resolve(session, code.strip(), scope)
+    if device.school_id != school.id:
+        raise FleetError("conflict", _l("laptop %(serial)s belongs to another school", serial=device.serial),
+                         {"device": device.serial})
+    if device.serial in set(paired or ()):
+        raise FleetError("duplicate", _l("laptop %(serial)s is already paired with a pupil in this sitting",
+                                         serial=device.serial), {"device": device.serial})
+    if device.status == "on_loan" or active_loan(session, device) is not None:
+        raise FleetError("conflict", _l("laptop %(serial)s is on loan already", serial=device.serial),
+                         {"device": device.serial})
+    if device.status not in lifecycle.ACTIONS["hand_over"].sources:
+        raise FleetError("invalid_transition", _l("laptop %(serial)s cannot be handed out: it is %(status)s",
+                                                  serial=device.serial, status=display_names.STATUS[device.status]),
+                         {"device": device.serial, "status": device.status})
+    return device
+
+
+def class_agreements_pdf(session: Session, scope: Scope, loan_ids: Any, copies: Any = 1) -> bytes:
+    """One PDF with the agreements of these loans (a sitting's), each rendered again from what its
+    original was rendered from, ``copies`` of each; a loan outside the scope is ``not_found``."""
+    copies = checked_copies(copies)
+    if (not isinstance(loan_ids, list) or not 1 <= len(loan_ids) <= MAX_CLASS
+            or any(not isinstance(i, int) or isinstance(i, bool) for i in loan_ids)):
+        raise invalid(_l("loans must be 1-%(max)s loan numbers", max=MAX_CLASS), [{"field": "loans"}])
+    items = []
+    for loan_id in dict.fromkeys(loan_ids):
+        agreement = agreements.for_loan(session, get(session, loan_id, scope))
+        if not agreement.snapshot:
+            raise FleetError("not_found", _l("loan %(loan)s not found", loan=loan_id), {"ref": loan_id})
+        items.append(agreements.rendered(agreement))
+    return print_shop.agreements_pdf(items, copies)
 
 
 def get(session: Session, loan_id: int, scope: Scope) -> Loan:

@@ -74,14 +74,17 @@ def agreement_pdf(data: AgreementData, template: Template) -> bytes:
     return build([agreement_story(data, template)], title(data, template), data.language)
 
 
-def agreements_pdf(items: list[tuple[AgreementData, Template]]) -> bytes:
+def agreements_pdf(items: list[tuple[AgreementData, Template]], copies: int = 1) -> bytes:
     """A class hand-out: every agreement its own document in one PDF, each starting on a new page and numbered
-    on its own ("Lapa 1/2")."""
+    on its own ("Lapa 1/2"); ``copies`` of each, one after the other (2: one for the family, one the school
+    keeps)."""
     if not items:
         raise ValueError("no agreements to print")
+    if copies not in (1, 2):
+        raise ValueError("copies must be 1 or 2")
     heading = text(CLASS_TITLE, items[0][0].language)
-    return build([agreement_story(data, template) for data, template in items], f"{heading} ({len(items)})",
-                 items[0][0].language)
+    return build([agreement_story(data, template) for data, template in items for _ in range(copies)],
+                 f"{heading} ({len(items)})", items[0][0].language)
 
 
 def words(data: AgreementData) -> Mapping[str, str]:

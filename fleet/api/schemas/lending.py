@@ -28,7 +28,8 @@ class GuardianIn(Model):
 
 
 class EligibilityIn(Model):
-    group: str | None = Field(None, description="an eligibility group's code (GET /eligibility-groups)")
+    group: str | None = Field(None, description="an eligibility group's code, or its Latvian or English name "
+                                                "in any case (GET /eligibility-groups)")
     basis: str | None = None
     valid_until: str | None = Field(None, description="YYYY-MM-DD")
 
@@ -120,12 +121,16 @@ class PairIn(Model):
     pupil: Id
     device: str = Serial
     accessories: Accessories | None = Field(None, description="this pupil's, if not the class's")
+    language: Language | None = Field(None, description="this pupil's agreement's language, if not the class's")
 
 
 class ClassIn(Model):
     pairs: list[PairIn] = Field(min_length=1, max_length=loans.MAX_CLASS)
     accessories: Accessories = Field(default_factory=list)
     language: Language = "lv"
+    copies: Literal[loans.COPIES] = Field(  # type: ignore[valid-type]
+        1, description="of each agreement in the PDF: 2 when the school keeps a copy (the family's, then the "
+                       "school's)")
 
 
 ReturnCondition = Literal[returns.RETURN_CONDITIONS]  # type: ignore[valid-type]
@@ -137,10 +142,23 @@ class ReturnIn(Model):
     notes: str | None = Notes
 
 
-class CollectIn(ReturnIn):
-    """End-of-year collection: the scanned laptop's active loan is returned."""
+class CollectIn(Model):
+    """End-of-year collection: the scanned laptop's active loan is returned — condition ``good`` and
+    every accessory lent, unless the scan says otherwise."""
 
     code: str = Serial
+    condition: ReturnCondition = Field("good", description="damaged: the laptop goes to repair")
+    accessories_returned: Accessories | None = Field(None, description="default: every accessory lent")
+    accessories_missing: Accessories | None = Field(None, description="instead of accessories_returned: those "
+                                                    "lent that did not come back")
+    notes: str | None = Notes
+    nonce: str | None = Field(None, min_length=1, max_length=100,
+                              description="a scanning station's retry key: the same scan again is answered already")
+    school: str | None = Field(None, max_length=20, description="the collecting school's registration number: "
+                               "another school's laptop is not_found")
+    grade: str | None = Field(None, min_length=1, max_length=10, description="the class collected (e.g. 7.b): "
+                              "a laptop lent to another class is refused, one this class already gave back is "
+                              "already; the answer counts the class")
 
 
 class SwapIn(Model):
@@ -184,6 +202,24 @@ class Loan(Model):
     accessories_missing: list[str] | None
     return_act: str | None = Field(description="the return act's URL, once returned")
     agreement: Agreement | None
+
+
+class CollectionCount(Model):
+    grade: str
+    back: int = Field(description="the class's loans returned today (Riga time)")
+    total: int = Field(description="those and the class's loans still active")
+
+
+class Collected(Loan):
+    """A collection's scan: the loan taken back (``already``: it had been, nothing changed), whose it
+    was, and where the class stands."""
+
+    applied: bool
+    already: bool
+    device_status: str
+    pupil_name: str
+    grade: str
+    collection: CollectionCount | None
 
 
 class Refused(Model):
