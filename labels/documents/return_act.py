@@ -1,5 +1,9 @@
 """The return act: a device coming back from a loan, its condition, the accessories returned and missing,
-notes, the outcome, and the signature lines of who handed it over and who took it; one A4 PDF."""
+notes, the outcome, and the signature lines of who handed it over and who took it; one A4 PDF.
+
+The act has its own number (``act_number``, ``A-…``: its title and footer) and cites the loan
+agreement's (``number``, ``L-…``) where it refers to the agreement. Every word is the act's language;
+the caller gives the condition and the accessories already in that language."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ OUTCOMES = ("at_school", "in_repair")
 
 @dataclass(frozen=True)
 class ReturnData:
-    number: str  # the loan's agreement number
+    number: str  # the loan's agreement number (L-…), cited by the act
     language: str
     date: str
     school: Party
@@ -32,6 +36,7 @@ class ReturnData:
     accessories_missing: tuple[str, ...]
     notes: str
     outcome: str  # "at_school" or "in_repair"
+    act_number: str = ""  # the act's own number (A-…); none: the act is named by the agreement's
 
 
 def return_act_pdf(data: ReturnData) -> bytes:
@@ -41,17 +46,18 @@ def return_act_pdf(data: ReturnData) -> bytes:
     if data.outcome not in OUTCOMES:
         raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}, not {data.outcome!r}")
     w = return_act_words(data.language)
-    return build([_story(data)], f"{w['title']} {data.number}", data.language)
+    return build([_story(data)], f"{w['title']} {data.act_number or data.number}", data.language)
 
 
 def _story(data: ReturnData) -> list[Flowable]:
     st = styles()
     w = return_act_words(data.language)
     story: list[Flowable] = [
-        Start(Footer(f"{w['title']} · {w['number']} {data.number}", w["page"])),
+        Start(Footer(f"{w['title']} · {w['number']} {data.act_number or data.number}", w["page"])),
         plain(w["title"], "title", fixed=True),
         plain(w["subtitle"].format(number=data.number), "subtitle"),
-        Paragraph(f"{w['date']}: {bold(data.date)}", st["subtitle"]),
+        Paragraph((f"{w['number']} {bold(data.act_number)} · " if data.act_number else "")
+                  + f"{w['date']}: {bold(data.date)}", st["subtitle"]),
         Spacer(1, 4 * mm),
         facts([(w["school"], str(data.school)), (w["pupil"], str(data.pupil)), (w["guardian"], str(data.guardian))],
               grid=False),
