@@ -10,6 +10,7 @@ from fleet.api.schemas import Listing, Page
 from fleet.api.schemas import lending as schemas
 from fleet.errors import invalid
 from fleet.http import ERROR, Raw, body, created, endpoint
+from fleet.i18n import _l
 from fleet.lending import pupils
 from fleet.models import EligibilityGroup
 
@@ -18,7 +19,9 @@ _PUPIL = Raw({"application/json": schemas.PupilIn}, "the pupil (guardian and eli
 _CHANGE = Raw({"application/json": schemas.PupilChange}, "the fields to change")
 _CSV = Raw({"multipart/form-data": {"type": "object", "required": ["file"], "properties": {
     "file": {"type": "string", "contentMediaType": "text/csv",
-             "description": "the school register's CSV export (UTF-8, ; or ,)"}}}}, "the school register's export")
+             "description": "the school register's CSV export (; or , — UTF-8 or Windows-1257; "
+                            "eligibility groups by code or by Latvian or English name)"}}}},
+           "the school register's export")
 
 
 def _json(pupil) -> dict:
@@ -64,7 +67,7 @@ def import_pupils(reg: str):
     school = pupils.school_by_reg(session, reg, g.principal.scope)
     upload = request.files.get("file")
     if upload is None:
-        raise invalid("a CSV file is required (multipart field 'file')", [{"field": "file"}])
+        raise invalid(_l("a CSV file is required (multipart field 'file')"), [{"field": "file"}])
     counts = pupils.import_csv(session, school, upload.read())
     session.commit()
     return counts

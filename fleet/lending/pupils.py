@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from fleet import paging, tables
 from fleet.access.policy import Scope
 from fleet.errors import FleetError, invalid
-from fleet.i18n import Text, _l
+from fleet.i18n import LOCALES, Text, _l, translations
 from fleet.models import EligibilityGroup, Pupil, School
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -39,24 +39,48 @@ LIMITS = {"register_id": 40, "given_name": 100, "family_name": 100, "grade": 10,
           "guardian_email": 200, "guardian_phone": 40, "eligibility_basis": 500}
 REQUIRED = ("register_id", "given_name", "family_name", "grade", "guardian_name")
 
-# Normalised header (tables.header_key) → field; English and Latvian as school registers export them.
+# Normalised header (tables.header_key) → field; English and Latvian as school registers (E-klase, Mykoob)
+# and the people who edit their exports in Excel write them.
 HEADERS = {
     "register id": "register_id", "id": "register_id", "registra id": "register_id", "registra nr": "register_id",
-    "skolena id": "register_id", "skolena nr": "register_id",
-    "given name": "given_name", "first name": "given_name", "vards": "given_name",
+    "skolena id": "register_id", "skolena nr": "register_id", "skolena numurs": "register_id",
+    "e klases id": "register_id", "eklases id": "register_id", "mykoob id": "register_id",
+    "registra numurs": "register_id", "izglitojama id": "register_id", "pupil id": "register_id",
+    "given name": "given_name", "first name": "given_name", "vards": "given_name", "skolena vards": "given_name",
+    "izglitojama vards": "given_name",
     "family name": "family_name", "last name": "family_name", "surname": "family_name", "uzvards": "family_name",
-    "class": "grade", "grade": "grade", "klase": "grade",
+    "skolena uzvards": "family_name", "izglitojama uzvards": "family_name",
+    "class": "grade", "grade": "grade", "klase": "grade", "klases nosaukums": "grade", "klase grupa": "grade",
     "guardian name": "guardian_name", "guardian": "guardian_name", "likumiskais parstavis": "guardian_name",
-    "vecaks": "guardian_name", "aizbildnis": "guardian_name",
+    "likumiska parstavja vards uzvards": "guardian_name", "likumiska parstavja vards": "guardian_name",
+    "parstavis": "guardian_name", "vecaks": "guardian_name", "vecaki": "guardian_name",
+    "vecaka vards uzvards": "guardian_name", "aizbildnis": "guardian_name",
     "guardian email": "guardian_email", "guardian e mail": "guardian_email", "e pasts": "guardian_email",
-    "epasts": "guardian_email", "email": "guardian_email",
+    "epasts": "guardian_email", "email": "guardian_email", "e mail": "guardian_email",
+    "likumiska parstavja e pasts": "guardian_email", "likumiska parstavja epasts": "guardian_email",
+    "parstavja e pasts": "guardian_email", "vecaka e pasts": "guardian_email", "e pasta adrese": "guardian_email",
     "guardian phone": "guardian_phone", "phone": "guardian_phone", "talrunis": "guardian_phone",
+    "talr": "guardian_phone", "talr. nr": "guardian_phone", "telefons": "guardian_phone",
+    "mobilais talrunis": "guardian_phone", "likumiska parstavja talrunis": "guardian_phone",
+    "parstavja talrunis": "guardian_phone", "vecaka talrunis": "guardian_phone",
     "eligibility group": "eligibility", "eligibility": "eligibility", "merka grupa": "eligibility",
-    "grupa": "eligibility",
+    "merkgrupa": "eligibility", "grupa": "eligibility", "atbalsta grupa": "eligibility",
     "eligibility basis": "eligibility_basis", "basis": "eligibility_basis", "pamatojums": "eligibility_basis",
+    "merka grupas pamatojums": "eligibility_basis",
     "valid until": "eligibility_valid_until", "eligible until": "eligibility_valid_until",
     "deriga lidz": "eligibility_valid_until", "derigs lidz": "eligibility_valid_until",
-    "personal code": "personal_code", "personas kods": "personal_code",
+    "merka grupa deriga lidz": "eligibility_valid_until", "statuss derigs lidz": "eligibility_valid_until",
+    "personal code": "personal_code", "personas kods": "personal_code", "p.k": "personal_code",
+    "pk": "personal_code",
+}
+
+# A field as a person reads it (a form's label, a bad line's reason when the file has no such column).
+FIELD_LABELS = {
+    "register_id": _l("Register id"), "given_name": _l("Given name"), "family_name": _l("Family name"),
+    "grade": _l("Class"), "guardian_name": _l("Guardian"), "guardian_email": _l("Guardian's e-mail"),
+    "guardian_phone": _l("Guardian's phone"), "eligibility": _l("Eligibility group"),
+    "eligibility_basis": _l("Eligibility basis"), "eligibility_valid_until": _l("Eligible until"),
+    "personal_code": _l("Personal code"),
 }
 
 
@@ -118,9 +142,13 @@ def _check(session: Session, data: dict, partial: bool, groups: dict[str, Eligib
             errors.append({"field": field, "message": _l("is not a phone number")})
         elif field == "register_id" and ("\n" in value or "\r" in value):
             errors.append({"field": field, "message": _l("must be on one line (a stray quote in the file?)")})
-        elif field == "eligibility" and value not in groups:
-            errors.append({"field": field, "message": _l("unknown group; one of %(groups)s",
-                                                         groups=", ".join(sorted(groups)))})
+        elif field == "eligibility":
+            code = group_code(value, groups)
+            if code is None:
+                errors.append({"field": field, "message": _l("unknown group; one of %(groups)s",
+                                                             groups=GroupNames(groups))})
+            else:
+                values[field] = code
         elif field == "eligibility_valid_until":
             try:
                 values[field] = date.fromisoformat(value)
@@ -175,6 +203,53 @@ def flatten(data: Any) -> dict:
 
 def groups_by_code(session: Session) -> dict[str, EligibilityGroup]:
     return {g.code: g for g in session.scalars(select(EligibilityGroup).order_by(EligibilityGroup.code))}
+
+
+def _group_keys(group: EligibilityGroup) -> set[str]:
+    keys = set()
+    for name in (group.code, group.name_lv, group.name_en):
+        keys.add(tables.header_key(name))
+        keys.add(tables.header_key(re.sub(r"\([^)]*\)", " ", name)))  # "Cits (ar pamatojumu)" as "Cits"
+    return keys - {""}
+
+
+def group_code(value: str, groups: dict[str, EligibilityGroup]) -> str | None:
+    """The code of the group ``value`` names: its code or its Latvian or English name, without regard to
+    case, diacritics or punctuation ("Daudzbērnu ģimene", "DAUDZBERNU GIMENE", "large family"); None if none."""
+    key = tables.header_key(value)
+    for code, group in groups.items():
+        if key in _group_keys(group):
+            return code
+    return None
+
+
+def group_name(group: EligibilityGroup | None, locale: str) -> str:
+    """The group's name in ``locale`` (Latvian or English)."""
+    if group is None:
+        return ""
+    return group.name_lv if locale == "lv" else group.name_en
+
+
+class GroupNames(Text):
+    """The groups' names, as a refusal lists them: in the reader's language."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, groups: dict[str, EligibilityGroup]):
+        super().__init__("")
+        self.names = {locale: "; ".join(f"\"{group_name(g, locale)}\"" for g in groups.values())
+                      for locale in LOCALES}
+
+    def in_(self, locale) -> str:
+        if not isinstance(locale, str):
+            locale = next((code for code in LOCALES if translations(code) is locale), "en")
+        return self.names.get(locale, self.names.get("en", ""))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GroupNames) and self.names == other.names
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.names.items())))
 
 
 def school_by_reg(session: Session, reg: str, scope: Scope) -> School:
@@ -305,8 +380,34 @@ def classes(session: Session, school: School) -> list[str]:
     return [grade for grade, _ in class_sizes(session, school)]
 
 
+SEARCH_LIMIT = 100
+
+
+def search(session: Session, school: School, text: str, limit: int = SEARCH_LIMIT) -> list[Pupil]:
+    """The school's pupils whose name (given, family, or both) or register id holds ``text``, without
+    regard to case or diacritics ("berzina" finds "Bērziņa"), in class then register order; at most
+    ``limit``. (Compared in Python: SQLite and PostgreSQL fold diacritics differently, and a school's
+    pupils are a few thousand at most.)"""
+    words = tables.header_key(text).split()
+    if not words:
+        return []
+    found = []
+    for pupil in session.scalars(select(Pupil).where(Pupil.school_id == school.id, Pupil.anonymised_at.is_(None))):
+        haystack = tables.header_key(f"{pupil.given_name} {pupil.family_name} {pupil.register_id}")
+        if all(word in haystack for word in words) or pupil.register_id.strip().lower() == text.strip().lower():
+            found.append(pupil)
+    found.sort(key=lambda p: (class_order(p.grade), register_order(p)))
+    return found[:limit]
+
+
 def import_csv(session: Session, school: School, data: bytes) -> dict[str, int]:
     """The school register's export, all or nothing: ``{created, updated}``."""
+    counts, _ = import_classes(session, school, data)
+    return counts
+
+
+def import_classes(session: Session, school: School, data: bytes) -> tuple[dict[str, int], list[str]]:
+    """``import_csv``, and the classes the file holds in natural order (the page opens the class)."""
     if len(data) > MAX_IMPORT_BYTES:
         raise FleetError("too_large", _l("a pupil list may be at most %(mib)s MiB",
                                          mib=MAX_IMPORT_BYTES // (1024 * 1024)))
@@ -344,8 +445,10 @@ def import_csv(session: Session, school: School, data: bytes) -> dict[str, int]:
         if not checked.errors and (reason := _needs_basis(checked.values, pupil, groups)):
             checked.errors.append({"field": "eligibility_basis", "message": reason})
         for e in checked.errors:
-            errors.append({"line": line, "message": _l("%(field)s %(message)s", field=e["field"],
-                                                       message=e["message"])})
+            field = e["field"]
+            name = header[columns[field]].strip() if field in columns else FIELD_LABELS[field]
+            errors.append({"line": line, "field": field,
+                           "message": _l("%(field)s %(message)s", field=name, message=e["message"])})
         register_id = checked.values.get("register_id")
         if register_id in seen:
             errors.append({"line": line, "message": _l("register id %(register_id)s repeats line %(line)s",
@@ -359,6 +462,7 @@ def import_csv(session: Session, school: School, data: bytes) -> dict[str, int]:
     if errors:
         raise invalid(_l("%(count)s bad line(s); nothing was imported", count=len(errors)), errors)
     created = updated = 0
+    grades = sorted({values["grade"] for _, values in checked_rows}, key=class_order)
     for pupil, values in checked_rows:
         if pupil is None:
             session.add(Pupil(school_id=school.id, **values))
@@ -368,7 +472,7 @@ def import_csv(session: Session, school: School, data: bytes) -> dict[str, int]:
                 setattr(pupil, field, value)
             updated += 1
     session.flush()
-    return {"created": created, "updated": updated}
+    return {"created": created, "updated": updated}, grades
 
 
 def eligible_on(pupil: Pupil, day: date) -> bool:

@@ -145,7 +145,7 @@ def test_import_reports_every_bad_line_and_imports_nothing(api, session, count):
 @pytest.mark.parametrize("text, message", [
     ('E1;Ērika;"Ņikitina;5.b;Jānis Bērziņš\nE2;Ģirts;Ozoliņš;5.b;Līga Ozoliņa\n', "never closed"),
     ('E1;Ērika;"Ņikitina;5.b;Jānis Bērziņš\nE2;Ģirts;Ozoliņš;5.b;Līga Ozoliņa"\nE3;A;B;5.b;C\n', "rows of their own"),
-    ('"E1\nE2";Ērika;Ņikitina;5.b;Jānis Bērziņš\nE3;A;B;5.b;C\n', "register_id must be on one line"),
+    ('"E1\nE2";Ērika;Ņikitina;5.b;Jānis Bērziņš\nE3;A;B;5.b;C\n', "register id must be on one line"),
 ])
 def test_import_reports_a_stray_quote_on_the_line_it_opened(api, count, text, message):
     """A quote that would merge lines: before, the next pupils went silently into one's name."""
