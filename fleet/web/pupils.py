@@ -64,7 +64,7 @@ def _lent(session, rows: list[Pupil]) -> dict[int, Device]:
     """The laptop on loan to each of ``rows`` that has one."""
     found = session.execute(select(Loan.pupil_id, Device).join(Device, Device.id == Loan.device_id)
                             .where(Loan.pupil_id.in_([p.id for p in rows] or [-1]), Loan.status == "active"))
-    return dict(found.tuples().all())
+    return dict(found.all())
 
 
 def _group_names() -> list[tuple[str, str]]:
