@@ -1,4 +1,9 @@
-"""Founders (municipalities), schools and supply contracts: validated creation and look-up."""
+"""Founders (municipalities), schools and supply contracts: validated creation, change and look-up.
+
+A founder's registration number (the 11 digits of the Register of Enterprises / the State Revenue Service,
+"90011524360") and address are printed on new loan agreements as the lender's; a school's address and phone are
+shown to whoever finds a lost laptop. All four are optional; a field refused names its reason as a code
+(``details[].reason``) beside the message."""
 
 from __future__ import annotations
 
@@ -16,6 +21,11 @@ from fleet.i18n import Text, _l
 from fleet.models import FUNDING_SOURCES, Contract, Founder, School
 
 REGISTRATION_RE = re.compile(r"^\d{10}$", re.ASCII)  # \d alone takes "４１１３…" too
+FOUNDER_REGISTRATION_RE = re.compile(r"^\d{11}$", re.ASCII)  # a Latvian legal person's registration number
+# A phone as people write it: "+371 67 012 345", "67012345", "+371 2612-3456", "(+371) 6701 2345"
+PHONE_RE = re.compile(r"^(\(?\+[0-9]{1,3}\)?[ -]?)?[0-9][0-9 -]*[0-9]$", re.ASCII)
+PHONE_DIGITS = (8, 15)  # a Latvian number has 8 digits; with a country code at most 15 (E.164)
+ADDRESS_LENGTH = 300
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MONEY_RE = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$", re.ASCII)  # "612.40"; not "1e2", "1_000" or "６１２"
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)  # not "20220915", which fromisoformat takes
@@ -50,6 +60,42 @@ class Fields:
         if value is not None and not pattern.match(value):
             self.errors.append({"field": name, "message": explain})
             return None
+        return value
+
+    def refuse(self, name: str, reason: str, message: Text) -> None:
+        self.errors.append({"field": name, "reason": reason, "message": message})
+
+    def optional(self, name: str, max_length: int) -> str | None:
+        """An optional text: None when absent, "" when sent empty or null (to clear it), else the trimmed text
+        with its runs of spaces made one."""
+        if name not in self.body:
+            return None
+        value = self.body[name]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return ""
+        if not isinstance(value, str):
+            self.refuse(name, "not_text", _l("must be a string"))
+            return None
+        if len(value) > max_length:
+            self.refuse(name, "too_long", _l("must be at most %(max_length)s characters", max_length=max_length))
+            return None
+        return " ".join(value.split())
+
+    def founder_registration(self, name: str = "registration_number") -> str | None:
+        value = self.optional(name, 20)
+        if value and not FOUNDER_REGISTRATION_RE.match(value.replace(" ", "")):
+            self.refuse(name, "registration_number_format",
+                        _l("must be the founder's 11-digit registration number, e.g. 90011524360"))
+            return None
+        return value.replace(" ", "") if value else value
+
+    def phone(self, name: str = "phone") -> str | None:
+        value = self.optional(name, 40)
+        if value:
+            digits = sum(c.isdigit() for c in value)
+            if not PHONE_RE.match(value) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+                self.refuse(name, "phone_format", _l("must be a phone number, e.g. +371 67 012 345"))
+                return None
         return value
 
     def choice(self, name: str, choices: tuple[str, ...]) -> str | None:
@@ -88,7 +134,7 @@ class Fields:
 
     def done(self, allowed: set[str]) -> None:
         for extra in sorted(set(self.body) - allowed):
-            self.errors.append({"field": extra, "message": _l("unknown field")})
+            self.refuse(extra, "unknown_field", _l("unknown field"))
         if self.errors:
             raise invalid(_l("some fields are not valid; nothing was saved"), self.errors)
 
@@ -99,14 +145,51 @@ def _ensure_new(session: Session, column, value: str, what: str) -> None:
                                          value=repr(value)), {"field": column.key})
 
 
+FOUNDER_DETAILS = ("registration_number", "address")
+SCHOOL_DETAILS = ("address", "phone")
+
+
+def _founder_details(f: Fields) -> dict[str, str | None]:
+    """The founder's optional fields sent: {name: value, "" to clear}."""
+    values = {"registration_number": f.founder_registration(), "address": f.optional("address", ADDRESS_LENGTH)}
+    return {k: v for k, v in values.items() if k in f.body and v is not None}
+
+
+def _school_details(f: Fields) -> dict[str, str | None]:
+    values = {"address": f.optional("address", ADDRESS_LENGTH), "phone": f.phone()}
+    return {k: v for k, v in values.items() if k in f.body and v is not None}
+
+
+def _apply(row, values: dict[str, str | None]) -> None:
+    for name, value in values.items():
+        setattr(row, name, value or None)
+
+
 def create_founder(session: Session, body: Any) -> Founder:
     f = Fields(body)
     code = f.matching("code", CODE_RE, _l("must be 1-32 letters, digits, '-' or '_'"))
     name = f.text("name")
-    f.done({"code", "name"})
+    details = _founder_details(f)
+    f.done({"code", "name", *FOUNDER_DETAILS})
     _ensure_new(session, Founder.code, code, "founder")
     founder = Founder(code=code, name=name)
+    _apply(founder, details)
     session.add(founder)
+    session.flush()
+    return founder
+
+
+def update_founder(session: Session, code: str, body: Any) -> Founder:
+    """Change a founder's name, registration number or address (a field sent empty or null is cleared, one not
+    sent is kept). Agreements already issued keep what they printed; new ones print the new lines."""
+    founder = get_by(session, Founder.code, code, "founder")
+    f = Fields(body)
+    name = f.text("name") if "name" in f.body else None
+    details = _founder_details(f)
+    f.done({"name", *FOUNDER_DETAILS})
+    if name is not None:
+        founder.name = name
+    _apply(founder, details)
     session.flush()
     return founder
 
@@ -122,10 +205,26 @@ def create_school(session: Session, body: Any) -> School:
         if founder is None:
             f.errors.append({"field": "founder", "message": _l("unknown founder %(founder)s",
                                                                founder=repr(founder_code))})
-    f.done({"registration_number", "name", "founder"})
+    details = _school_details(f)
+    f.done({"registration_number", "name", "founder", *SCHOOL_DETAILS})
     _ensure_new(session, School.registration_number, reg, "school")
     school = School(registration_number=reg, name=name, founder=founder)
+    _apply(school, details)
     session.add(school)
+    session.flush()
+    return school
+
+
+def update_school(session: Session, registration_number: str, body: Any) -> School:
+    """Change a school's name, address or phone (empty or null clears one, one not sent is kept)."""
+    school = get_by(session, School.registration_number, registration_number, "school")
+    f = Fields(body)
+    name = f.text("name") if "name" in f.body else None
+    details = _school_details(f)
+    f.done({"name", *SCHOOL_DETAILS})
+    if name is not None:
+        school.name = name
+    _apply(school, details)
     session.flush()
     return school
 

@@ -20,13 +20,30 @@ def _page(stmt, key, id_column, query: PageQuery) -> tuple[list, int | None]:
     return paging.split(rows, query.limit)
 
 
+# Checked by fleet.catalog, which names each refused field with its reason.
+_FOUNDER = Raw({"application/json": schemas.FounderIn})
+_FOUNDER_CHANGE = Raw({"application/json": schemas.FounderChange})
+_SCHOOL_CHANGE = Raw({"application/json": schemas.SchoolChange})
+
+
 @bp.post("/founders")
-@endpoint("catalog:write", body=schemas.FounderIn, answers={201: schemas.Founder, **CREATED})
-def create_founder(body: schemas.FounderIn):
-    """Add a founder (a municipality: its schools' devices stay on its books)."""
-    f = catalog.create_founder(db.session(), body.model_dump(exclude_unset=True))
+@endpoint("catalog:write", body=_FOUNDER, answers={201: schemas.Founder, **CREATED})
+def create_founder():
+    """Add a founder (a municipality: its schools' devices stay on its books), with its registration number and
+    address if known (printed on new loan agreements)."""
+    f = catalog.create_founder(db.session(), body())
     db.session().commit()
     return created(render.founder(f))
+
+
+@bp.patch("/founders/<code>")
+@endpoint("catalog:write", body=_FOUNDER_CHANGE, answers={200: schemas.Founder, 404: ERROR})
+def change_founder(code: str):
+    """Change a founder's name, registration number or address: only the fields sent; null or "" clears one.
+    Agreements already issued keep what they printed."""
+    f = catalog.update_founder(db.session(), code, body())
+    db.session().commit()
+    return render.founder(f)
 
 
 @bp.get("/founders")
@@ -55,6 +72,16 @@ def create_school():
     s = catalog.create_school(db.session(), body())
     db.session().commit()
     return created(render.school(s))
+
+
+@bp.patch("/schools/<registration_number>")
+@endpoint("catalog:write", body=_SCHOOL_CHANGE, answers={200: schemas.School, 404: ERROR})
+def change_school(registration_number: str):
+    """Change a school's name, address or phone (shown to whoever finds its lost laptop): only the fields sent;
+    null or "" clears one."""
+    s = catalog.update_school(db.session(), registration_number, body())
+    db.session().commit()
+    return render.school(s)
 
 
 @bp.get("/schools")

@@ -34,11 +34,12 @@ def when(value: datetime | None) -> str | None:
 
 
 def founder(f: Founder) -> dict:
-    return {"code": f.code, "name": f.name}
+    return {"code": f.code, "name": f.name, "registration_number": f.registration_number, "address": f.address}
 
 
 def school(s: School) -> dict:
-    return {"registration_number": s.registration_number, "name": s.name, "founder": s.founder.code}
+    return {"registration_number": s.registration_number, "name": s.name, "founder": s.founder.code,
+            "address": s.address, "phone": s.phone}
 
 
 def contract(c: Contract) -> dict:

@@ -90,7 +90,7 @@ def preview(founder: Founder, body: Any) -> bytes:
     language = template.language
     data = AgreementData(
         number="L-0000-000000", language=language, date=utcnow().strftime("%Y-%m-%d"),
-        founder=Party(founder.name, _lp("agreement party", "code %(code)s", code=founder.code).in_(language)),
+        founder=founder_party(founder, language),
         school=Party(_lp("agreement preview", "Sample school").in_(language), "VIIS 0000000000"),
         guardian=Party(_lp("agreement preview", "Sample Guardian").in_(language)),
         pupil=Party(_lp("agreement preview", "Sample Pupil").in_(language),
@@ -103,6 +103,18 @@ def preview(founder: Founder, body: Any) -> bytes:
     return agreement_pdf(data, template)
 
 
+def founder_party(founder: Founder, language: str) -> Party:
+    """The lender as an agreement names it: "Rīgas valstspilsētas pašvaldība, Reģ. Nr. 90011524360, Rātslaukums 1,
+    Rīga" — what of the registration number and the address is known (the name alone when neither is; never the
+    founder's internal code)."""
+    parts = []
+    if founder.registration_number:
+        parts.append(_lp("agreement party", "Reg. No. %(number)s", number=founder.registration_number).in_(language))
+    if founder.address:
+        parts.append(founder.address)
+    return Party(founder.name, ", ".join(parts))
+
+
 def accessory_names(codes: list[str], language: str) -> tuple[str, ...]:
     """The accessories' names in the document's language (a code unknown to the checklist as itself)."""
     return tuple(display_names.name("accessory", code, language) for code in codes)
@@ -113,8 +125,7 @@ def _data(loan: Loan, number: str, language: str, sign_url: str, version: str) -
     condition = display_names.name("condition", loan.condition, language)  # a code without a name as itself
     return AgreementData(
         number=number, language=language, date=loan.handed_over_at.strftime("%Y-%m-%d"),
-        founder=Party(school.founder.name,
-                      _lp("agreement party", "code %(code)s", code=school.founder.code).in_(language)),
+        founder=founder_party(school.founder, language),
         school=Party(school.name, f"VIIS {school.registration_number}"),
         guardian=Party(pupil.guardian_name),
         pupil=Party(f"{pupil.given_name} {pupil.family_name}",

@@ -18,26 +18,59 @@ class Trimmed(Model):
     model_config = ConfigDict(str_strip_whitespace=True)
 
 
+# Checked by fleet.catalog (a refused field names its reason: registration_number_format, phone_format, too_long);
+# an optional field sent empty or null is cleared.
+FounderRegistration = Field(None, max_length=20, examples=["90011524360"],
+                            description="the founder's 11-digit registration number (printed on agreements)")
+Address = Field(None, max_length=300, examples=["Rātslaukums 1, Rīga, LV-1050"])
+Phone = Field(None, max_length=40, examples=["+371 67 012 345"],
+              description="8 digits, or up to 15 with a country code (+371 …); spaces and hyphens allowed")
+
+
 class FounderIn(Trimmed):
     code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$", examples=["RIGA"])
     name: str = Text
+    registration_number: str | None = FounderRegistration
+    address: str | None = Address
+
+
+class FounderChange(Trimmed):
+    """Only the fields sent change; null or "" clears an optional one."""
+
+    name: str = Field(None, min_length=1, max_length=200)
+    registration_number: str | None = FounderRegistration
+    address: str | None = Address
 
 
 class Founder(Model):
     code: str
     name: str
+    registration_number: str | None
+    address: str | None
 
 
 class SchoolIn(Trimmed):
     registration_number: str = Field(pattern=r"^[0-9]{10}$", description="the 10-digit VIIS registration number")
     name: str = Text
     founder: str = Field(min_length=1, max_length=32, description="the founder's code")
+    address: str | None = Address
+    phone: str | None = Phone
+
+
+class SchoolChange(Trimmed):
+    """Only the fields sent change; null or "" clears an optional one."""
+
+    name: str = Field(None, min_length=1, max_length=200)
+    address: str | None = Address
+    phone: str | None = Phone
 
 
 class School(Model):
     registration_number: str
     name: str
     founder: str
+    address: str | None
+    phone: str | None
 
 
 class ContractIn(Trimmed):
