@@ -3,7 +3,8 @@ its parameters as the station's URL holds them, and the places a mode scans at.
 
 A mode is picked once and stays: ``/station?mode=receive&delivery=ID`` (``image&image=NAME&station=``,
 ``label``, ``ship&school=REG``, ``arrive&shipment=ID``, ``stocktake&stocktake=ID``, ``wipe``, ``repair``,
-``note&text=``, ``lookup``). ``configure`` checks such a choice against the caller's role and scope;
+``note&text=``, ``lookup``, ``collect&school=REG&class=7.b`` — the end-of-year collection of a class,
+whose place is where the class's collection stands, ``fleet.lending.returns.Collection``). ``configure`` checks such a choice against the caller's role and scope;
 the scans themselves go to the API (``fleet.scanning`` and provisioning's places), never through here.
 """
 
@@ -21,7 +22,8 @@ from fleet.access import policy
 from fleet.access.policy import Principal, Scope
 from fleet.errors import FleetError, invalid, not_found
 from fleet.i18n import _l
-from fleet.models import Delivery, School, Shipment, Stocktake
+from fleet.lending import pupils, returns
+from fleet.models import Delivery, Pupil, School, Shipment, Stocktake
 
 CHOICES = 50  # the newest open places offered in the form
 
@@ -50,10 +52,11 @@ MODES: dict[str, Mode] = {m.name: m for m in (
     Mode("repair", "devices:act", "repair"),
     Mode("note", "devices:act", "note", ("text",)),
     Mode("lookup", "devices:read", None),
+    Mode("collect", "loans:write", None, ("school", "class")),
 )}
 DEFAULT = "lookup"
-PARAMS = ("delivery", "image", "station", "school", "shipment", "stocktake", "text")
-LIMITS = {"image": 100, "station": 100, "school": 20, "text": 2000}  # the lifecycle's own bounds
+PARAMS = ("delivery", "image", "station", "school", "shipment", "stocktake", "text", "class")
+LIMITS = {"image": 100, "station": 100, "school": 20, "text": 2000, "class": 10}  # the lifecycle's own bounds
 NUMBERS = ("delivery", "shipment", "stocktake")
 
 
@@ -124,6 +127,9 @@ def _place(session: Session, scope: Scope, mode: Mode, params: dict[str, Any]) -
         stocktake = session.get(Stocktake, params["stocktake"])
         return _open(stocktake, "stocktake", params["stocktake"],
                      stocktake is not None and scope.may_count(stocktake.school_id))
+    if mode.name == "collect":
+        school = pupils.school_by_reg(session, params["school"], scope)
+        return returns.collection(session, school, params["class"])
     if mode.name == "ship":
         school = session.scalar(select(School).where(School.registration_number == params["school"]))
         if school is None:
@@ -161,4 +167,14 @@ def choices(session: Session, scope: Scope, modes: list[str]) -> dict[str, list[
         found["stocktake"] = [s for s in open_ones if scope.may_count(s.school_id)][:CHOICES]
     if "ship" in modes:
         found["school"] = list(session.scalars(select(School).order_by(School.name)))
+    if "collect" in modes:
+        visible = scope.visible_schools()
+        stmt = select(School).order_by(School.name)
+        if visible is not None:
+            stmt = stmt.where(School.id.in_(sorted(visible)))
+        found["collect_school"] = list(session.scalars(stmt))
+        grades = select(Pupil.grade).distinct().where(Pupil.anonymised_at.is_(None))
+        if visible is not None:
+            grades = grades.where(Pupil.school_id.in_(sorted(visible)))
+        found["class"] = sorted(session.scalars(grades.limit(CHOICES * 4)), key=pupils.class_order)
     return found

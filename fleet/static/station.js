@@ -7,6 +7,9 @@
 // a short sound. When the server cannot be reached the scan stays queued, the page says so, and the
 // queue is sent when the server answers again (a timer, and the browser's "online" event); a resent scan
 // the server had applied is answered "already" thanks to its nonce. Nothing is exposed globally.
+// The collect mode (the end-of-year collection of a class): a scan takes the exception set before it
+// (#collect-exception: a condition other than good, accessories missing) along with it, in the queue
+// too, and the exception is reset for the next scan; each answer carries the class's count.
 
 import { beep } from "./station-sound.js";
 
@@ -111,6 +114,7 @@ function setUpStation(root) {
     if (code === last.code && now - last.at < BOUNCE_MS) return; // a bounce: the same code again at once
     last = { code, at: now };
     const scan = { nonce: crypto.randomUUID(), code, source, mode: station.mode, params: { ...station.params }, at: now };
+    if (station.mode === "collect") scan.exception = takeException();
     saveQueue([...loadQueue(), scan]);
     addRow(scan);
     pump();
@@ -205,6 +209,13 @@ function setUpStation(root) {
       case "image": return { url: `${api}/scan`, body: { ...one, action: "image", image: p.image, station: p.station } };
       case "note": return { url: `${api}/scan`, body: { ...one, action: "note", text: p.text } };
       case "lookup": return { url: `${api}/scan`, body: one };
+      case "collect": {
+        const e = scan.exception || {};
+        const body = { ...one, school: p.school, grade: p.class };
+        if (e.condition && e.condition !== "good") body.condition = e.condition;
+        if (e.missing && e.missing.length) body.accessories_missing = e.missing;
+        return { url: `${api}/loans/collect`, body };
+      }
       default: return { url: `${api}/scan`, body: { ...one, action: scan.mode } }; // label, wipe, repair
     }
   }
@@ -212,7 +223,12 @@ function setUpStation(root) {
   // What the answer says ------------------------------------------------------------------------------
   function show(scan, { status, data }) {
     const result = { outcome: "refused", word: words.outcome.refused, detail: "", reason: "", allowed: null };
-    if (status === 200 && data) {
+    if (status === 200 && data && scan.mode === "collect") {
+      result.outcome = data.already ? "already" : "applied";
+      result.word = words.outcome[result.outcome];
+      result.detail = describeReturn(data);
+      if (data.collection) showCollection(data.collection);
+    } else if (status === 200 && data) {
       result.outcome = data.applied ? "applied" : data.already ? "already" : "found";
       result.word = words.outcome[result.outcome];
       result.detail = describe(data.device);
@@ -245,6 +261,15 @@ function setUpStation(root) {
     if (!device) return "";
     const status = words.status[device.status] || device.status;
     return [device.serial, device.asset_tag, status, device.school].filter(Boolean).join(" · ");
+  }
+
+  // A collected laptop: whose it was, its tag, the condition, what is missing.
+  function describeReturn(loan) {
+    const missing = (loan.accessories_missing || []).map((a) => words.accessory[a] || a);
+    return [loan.pupil_name, words.other_class.replace("%(grade)s", loan.grade), loan.asset_tag || loan.device,
+            words.condition[loan.return_condition] || loan.return_condition,
+            missing.length ? words.missing_items.replace("%(items)s", missing.join(", ")) : ""]
+      .filter(Boolean).join(" · ");
   }
 
   function allowedText(allowed) {
@@ -415,7 +440,7 @@ function setUpStation(root) {
   }
 
   async function refreshCounts() {
-    if (!counts) return;
+    if (!counts || station.mode === "collect") return; // the collection's count comes with each answer
     if (counting) { countAgain = true; return; }
     counting = true;
     try {
@@ -455,6 +480,42 @@ function setUpStation(root) {
       item.append(element("dt", "", label), dd);
       return item;
     }));
+  }
+
+  // The collection: the exception for the next scan, and the class's count ------------------------------
+  const exception = root.querySelector("#collect-exception");
+  const exceptionState = root.querySelector("#exception-state");
+  function currentException() {
+    if (!exception) return {};
+    const checked = exception.querySelector('input[name="exception-condition"]:checked');
+    return { condition: checked ? checked.value : "good",
+             missing: [...exception.querySelectorAll('input[name="exception-missing"]:checked')].map((c) => c.value) };
+  }
+  function takeException() {
+    const taken = currentException();
+    if (exception) {
+      exception.querySelector('input[name="exception-condition"][value="good"]').checked = true;
+      for (const box of exception.querySelectorAll('input[name="exception-missing"]')) box.checked = false;
+      showException();
+    }
+    return taken;
+  }
+  function showException() {
+    if (!exception) return;
+    const e = currentException();
+    const set = e.condition !== "good" || e.missing.length;
+    exception.classList.toggle("set", Boolean(set));
+    exceptionState.textContent = !set ? "" : [words.condition[e.condition],
+      e.missing.length ? words.missing_items.replace("%(items)s", e.missing.map((a) => words.accessory[a]).join(", ")) : ""]
+      .filter(Boolean).join(" · ");
+  }
+  if (exception) exception.addEventListener("change", showException);
+  function showCollection(c) {
+    const dd = counts && counts.querySelector('[data-count="back"]');
+    if (!dd) return;
+    dd.dataset.back = String(c.back);
+    dd.dataset.total = String(c.total);
+    dd.textContent = words.back_of.replace("%(back)s", c.back).replace("%(total)s", c.total);
   }
 
   // Scans left from before (the page was closed while the server was away): shown, and sent first.

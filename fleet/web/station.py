@@ -28,6 +28,7 @@ MODE_NAMES = {
     "repair": _l("Send to repair"),
     "note": _l("Note"),
     "lookup": _l("Look up"),
+    "collect": _l("End-of-year collection"),
 }
 
 
@@ -72,6 +73,11 @@ def words() -> dict:
         "new_shipment": _("Open shipment: #%(id)s"),
         "no_shipment": _("No shipment yet: the first scan starts one."),
         "server_error": _("The server could not answer (%(status)s)"),
+        "condition": display_names.names("return_condition"),
+        "accessory": display_names.names("accessory"),
+        "missing_items": _("missing: %(items)s"),
+        "back_of": _("%(back)s of %(total)s back"),
+        "other_class": _("class %(grade)s"),
         "counts": {"expected": _("expected"), "found": _("found"), "missing": _("missing"),
                    "unexpected": _("unexpected"), "arrived": _("have arrived"), "seen": _("counted"),
                    "on_shipment": _("on the shipment")},
