@@ -4,8 +4,9 @@ its parameters as the station's URL holds them, and the places a mode scans at.
 A mode is picked once and stays: ``/station?mode=receive&delivery=ID`` (``image&image=NAME&station=``,
 ``label``, ``ship&school=REG``, ``arrive&shipment=ID``, ``stocktake&stocktake=ID``, ``wipe``, ``repair``,
 ``note&text=``, ``lookup``, ``collect&school=REG&class=7.b`` — the end-of-year collection of a class,
-whose place is where the class's collection stands, ``fleet.lending.returns.Collection``). ``configure`` checks such a choice against the caller's role and scope;
-the scans themselves go to the API (``fleet.scanning`` and provisioning's places), never through here.
+whose place is where the class's collection stands, ``fleet.lending.returns.Collection``). ``configure``
+checks such a choice against the caller's role and scope; the scans themselves go to the API
+(``fleet.scanning``, provisioning's places, ``POST /loans/collect``), never through here.
 """
 
 from __future__ import annotations
