@@ -27,7 +27,7 @@ from fleet import display_names, lifecycle, outbox, resolvers
 from fleet.access.policy import Scope
 from fleet.config import SmtpConfig
 from fleet.errors import FleetError, invalid
-from fleet.i18n import _l, api_locale
+from fleet.i18n import Text, _l, api_locale
 from fleet.lending import agreements, pupils
 from fleet.models import Agreement, Device, Document, Loan, Pupil, School, months_before, utcnow
 from labels import documents as print_shop
@@ -120,7 +120,8 @@ def class_handout(
             with session.begin_nested():
                 done.append(hand_over(session, scope, order, public_url, smtp))
         except FleetError as e:
-            failed.append({"index": index, "code": e.code, "message": e.localized(locale),
+            failed.append({"index": index, "code": e.code, "message": _in_words(e, pair).in_(locale)
+                           if _in_words(e, pair) is not None else e.localized(locale),
                            "pupil": pair.get("pupil") if isinstance(pair, dict) else None})
         except IntegrityError:
             on_loan = _l("the device or the pupil is on loan already")
@@ -128,6 +129,15 @@ def class_handout(
                            "pupil": pair.get("pupil") if isinstance(pair, dict) else None})
     pdf = print_shop.agreements_pdf([agreements.rendered(h.agreement) for h in done], copies) if done else None
     return done, failed, pdf
+
+
+def _in_words(e: FleetError, pair: Any) -> Text | None:
+    """A laptop not at the school, said with its status's name instead of the lifecycle's codes."""
+    if e.code != "invalid_transition" or not isinstance(e.details, dict) or not isinstance(pair, dict):
+        return None
+    status = display_names.STATUS.get(e.details.get("status"))
+    return None if status is None else _l("laptop %(serial)s cannot be handed out: it is %(status)s",
+                                          serial=pair.get("device"), status=status)
 
 
 COPIES = (1, 2)  # of each agreement in a class's PDF: the family's, and the school's when it keeps one
