@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, current_app, render_template, request, session
 from flask_babel import force_locale
 from markupsafe import Markup
+from sqlalchemy import select
 
 from fleet import db, document_store, i18n, outbox
 from fleet.access import policy, sessions
@@ -169,7 +170,7 @@ def sign(token: str):
         mailed = outbox.enqueue_signed(db_session, current_app.config["FLEET"].smtp, agreement.loan, agreement)
         db_session.commit()  # the signature and the e-mail of its copy together (fleet worker sends it)
         _keep_copy(agreement)
-        return render_template("signing/done.html", agreement=agreement, mailed=mailed)
+        return render_template("signing/done.html", agreement=agreement, mailed=mailed, token=token)
 
 
 def _keep_copy(agreement: Agreement) -> None:
@@ -180,19 +181,22 @@ def _keep_copy(agreement: Agreement) -> None:
     session[COPIES] = kept
 
 
-@bp.get("/sign/copy/<int:agreement_id>.pdf")
-def copy(agreement_id: int):
-    """The signed copy, to the browser that signed it, for an hour after signing; else ``not_found``."""
-    until = (session.get(COPIES) or {}).get(str(agreement_id))
-    agreement = db.session().get(Agreement, agreement_id)
-    if not isinstance(until, int) or until <= time.time() or agreement is None or agreement.signed_sha256 is None:
+@bp.get("/sign/<token>/copy.pdf")
+def copy(token: str):
+    """The signed copy, to the browser that signed it through this link, for an hour after signing; else a
+    plain refusal (``not_found``, 404): the link alone, or the browser alone, is not enough."""
+    db_session = db.session()
+    agreement = db_session.scalar(select(Agreement).where(Agreement.token_hash == agreements.hash_token(token))) \
+        if 20 <= len(token) <= 100 else None
+    until = (session.get(COPIES) or {}).get(str(agreement.id)) if agreement is not None else None
+    if not isinstance(until, int) or until <= time.time() or agreement.signed_sha256 is None:
         chosen = request.cookies.get(i18n.COOKIE)
         language = chosen if chosen in i18n.LOCALES else agreement.language if agreement else i18n.current_locale()
         with force_locale(language):
             return render_template("signing/refused.html", copy_gone=True,
                                    message=_("The signed copy can be downloaded here only for an hour after "
                                              "signing. The school gives you a copy on request.")), 404
-    doc = document_store.get(db.session(), agreement.signed_sha256)
+    doc = document_store.get(db_session, agreement.signed_sha256)
     return Response(doc.data, mimetype="application/pdf",
                     headers={"Content-Disposition": disposition(f"{agreement.number}.pdf")})
 

@@ -135,7 +135,8 @@ def test_someone_else_signs_and_is_recorded_as_such(client, session):
 def test_the_thank_you_page_gives_this_browser_the_signed_copy(app, client, session):
     agreement, path = lent(session)
     html = post(client, path).get_data(as_text=True)
-    copy = re.search(r'href="(/sign/copy/\d+\.pdf)" id="signed-copy"', html).group(1)
+    copy = re.search(r'href="(/sign/[^"/]+/copy\.pdf)" id="signed-copy"', html).group(1)
+    assert copy == path + "/copy.pdf"
     assert "<details" in html and "SHA-256" in html  # the hash folded away, not in the parent's way
     r = client.get(copy)
     assert r.status_code == 200 and r.mimetype == "application/pdf" and r.headers["Cache-Control"] == "no-store"
