@@ -1,23 +1,31 @@
 """The demo world's people and places: Latvian founders, schools, contracts, a class of pupils.
 
-Made up: names are common Latvian names put together at random, registration numbers are
+Made up: names are common Latvian names put together at random, schools' registration numbers are
 10 digits in the VIIS form, e-mail addresses use the reserved ``.example`` domain and phone
-numbers are not assigned to anyone. No personal codes.
+numbers are not assigned to anyone. No personal codes. The founders' registration numbers (11
+digits) and addresses are printed on agreements as the lender's.
 """
 
 from __future__ import annotations
 
-FOUNDERS = [
-    {"code": "RIGA", "name": "Rīgas valstspilsētas pašvaldība"},
-    {"code": "DIENVIDKURZEME", "name": "Dienvidkurzemes novada pašvaldība"},
-    {"code": "VALMIERA", "name": "Valmieras novada pašvaldība"},
+FOUNDERS = [  # Rīga's registration number and address are its public ones; the others' are of the same form
+    {"code": "RIGA", "name": "Rīgas valstspilsētas pašvaldība", "registration_number": "90011524360",
+     "address": "Rātslaukums 1, Rīga, LV-1050"},
+    {"code": "DIENVIDKURZEME", "name": "Dienvidkurzemes novada pašvaldība", "registration_number": "90000058625",
+     "address": "Lielā iela 76, Grobiņa, Dienvidkurzemes nov., LV-3430"},
+    {"code": "VALMIERA", "name": "Valmieras novada pašvaldība", "registration_number": "90000043403",
+     "address": "Lāčplēša iela 2, Valmiera, Valmieras nov., LV-4201"},
 ]
 PURVCIEMS, RIGA64, GROBINA, VALMIERA = "3113900701", "3113900764", "4113900705", "4213900703"
-SCHOOLS = [
-    {"registration_number": PURVCIEMS, "name": "Rīgas Purvciema vidusskola", "founder": "RIGA"},
-    {"registration_number": RIGA64, "name": "Rīgas 64. vidusskola", "founder": "RIGA"},
-    {"registration_number": GROBINA, "name": "Grobiņas vidusskola", "founder": "DIENVIDKURZEME"},
-    {"registration_number": VALMIERA, "name": "Valmieras Pārgaujas ģimnāzija", "founder": "VALMIERA"},
+SCHOOLS = [  # addresses of the kind the schools have; the phones are made up (67 000 0xx: no one's)
+    {"registration_number": PURVCIEMS, "name": "Rīgas Purvciema vidusskola", "founder": "RIGA",
+     "address": "Dzelzavas iela 90, Rīga, LV-1084", "phone": "+371 67 000 011"},
+    {"registration_number": RIGA64, "name": "Rīgas 64. vidusskola", "founder": "RIGA",
+     "address": "Ieriķu iela 14, Rīga, LV-1084", "phone": "+371 67 000 012"},
+    {"registration_number": GROBINA, "name": "Grobiņas vidusskola", "founder": "DIENVIDKURZEME",
+     "address": "Lielā iela 48, Grobiņa, Dienvidkurzemes nov., LV-3430", "phone": "+371 63 400 013"},
+    {"registration_number": VALMIERA, "name": "Valmieras Pārgaujas ģimnāzija", "founder": "VALMIERA",
+     "address": "Rīgas iela 30, Valmiera, Valmieras nov., LV-4201", "phone": "+371 64 200 014"},
 ]
 CONTRACTS = [
     {"number": "IZM-2022/2.3.2.3.i-01", "supplier": "SIA Baltijas Datortehnika",

@@ -37,7 +37,7 @@ class FounderIn(Trimmed):
 class FounderChange(Trimmed):
     """Only the fields sent change; null or "" clears an optional one."""
 
-    name: str = Field(None, min_length=1, max_length=200)
+    name: str | None = Field(None, min_length=1, max_length=200, description="a new name (null is refused)")
     registration_number: str | None = FounderRegistration
     address: str | None = Address
 
@@ -45,8 +45,8 @@ class FounderChange(Trimmed):
 class Founder(Model):
     code: str
     name: str
-    registration_number: str | None
-    address: str | None
+    registration_number: str | None = Field(None, description="11 digits; null when not known")
+    address: str | None = None
 
 
 class SchoolIn(Trimmed):
@@ -60,7 +60,7 @@ class SchoolIn(Trimmed):
 class SchoolChange(Trimmed):
     """Only the fields sent change; null or "" clears an optional one."""
 
-    name: str = Field(None, min_length=1, max_length=200)
+    name: str | None = Field(None, min_length=1, max_length=200, description="a new name (null is refused)")
     address: str | None = Address
     phone: str | None = Phone
 
@@ -69,8 +69,8 @@ class School(Model):
     registration_number: str
     name: str
     founder: str
-    address: str | None
-    phone: str | None
+    address: str | None = None
+    phone: str | None = None
 
 
 class ContractIn(Trimmed):
