@@ -1,6 +1,7 @@
 """Build the demo world through the same use cases the API calls, so it is valid by construction:
 deliveries and their intake, imaging, printing and labelling, shipments and arrivals, pupils, a
-class hand-out, the three ways to sign, a return, a loss, a theft and a stocktake.
+class hand-out, the three ways to sign, a return, a loss, a theft and a stocktake — and a class imported
+from the school register whose laptops wait at the school for its hand-out.
 
 Like the app factory, the demo loader wires the whole application together, so it alone in
 ``fleet`` calls into ``provisioning`` (the domain's layering otherwise points the other way)."""
@@ -15,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from fleet import lifecycle, resolvers
 from fleet.access.policy import Principal, Scope
-from fleet.demo import data
+from fleet.demo import classes, data
 from fleet.labelling import PrinterScope, record_prints, save_printer
 from fleet.lending import agreements, loans, pupils, returns
-from fleet.models import Device, School, clock
+from fleet.models import Device, Printer, School, clock
 from provisioning import deliveries, shipments, stocktakes
 from provisioning.manifests import ManifestRow
 
@@ -78,13 +79,36 @@ def deliver(session: Session, cal: Calendar) -> list[str]:
     return received
 
 
-def deliver_more(session: Session, cal: Calendar) -> None:
-    """Delivery 2 (state budget): 8 on the manifest, 3 received so far; open."""
+def deliver_more(session: Session, cal: Calendar) -> list[str]:
+    """Delivery 2 (state budget): 22 on the manifest, 17 received so far; open. The serials received."""
     cal.on("2023-11-20")
-    manifest = _manifest(100, 8)
+    manifest = _manifest(100, 22)
     delivery = deliveries.create_delivery(session, data.CONTRACTS[1]["number"], manifest, WAREHOUSE)
-    for row in manifest[:3]:
+    for row in manifest[:17]:
         deliveries.receive(session, delivery, row.serial, WAREHOUSE)
+    return [row.serial for row in manifest[:17]]
+
+
+def laptops_for_the_new_class(session: Session, cal: Calendar, received: list[str]) -> None:
+    """Autumn 2023: 14 laptops of delivery 2 imaged, labelled and sent to Purvciems for class 5.a
+    (the rest wait in the warehouse)."""
+    cal.on("2023-11-22")
+    serials = received[3:]
+    devices = [_device(session, s) for s in serials]
+    for d in devices:
+        lifecycle.apply(session, d, "image", {"image": data.IMAGE, "station": "noliktava-1"}, WAREHOUSE)
+    printer = session.scalar(select(Printer).where(Printer.school_id.is_(None)).order_by(Printer.id))
+    record_prints(session, devices, None, printer.stock, printer, "zpl", WAREHOUSE)
+    for d in devices:
+        lifecycle.apply(session, d, "label", {}, WAREHOUSE)
+    ship(session, cal, data.PURVCIEMS, serials, "2023-11-28", "2023-11-29")
+
+
+def waiting_class(session: Session) -> int:
+    """Class 5.a at Purvciems, imported today from the school register's export (Windows-1257, Latvian
+    group names): its laptops are at the school and nobody has one yet — a class to hand out."""
+    school = session.scalar(select(School).where(School.registration_number == data.PURVCIEMS))
+    return pupils.import_csv(session, school, classes.waiting_class_csv())["created"]
 
 
 def ship(session: Session, cal: Calendar, school: str, serials: list[str], shipped: str, arrived: str | None) -> None:
@@ -220,9 +244,11 @@ def story(session: Session, public_url: str) -> dict[str, int]:
     with clock(cal):
         at = warehouse(session, cal)
         waiting, serials = lend(session, cal, at[data.PURVCIEMS], public_url)
-        deliver_more(session, cal)
+        received = deliver_more(session, cal)
+        laptops_for_the_new_class(session, cal, received)
         ship(session, cal, data.GROBINA, at[data.GROBINA], "2023-11-27", None)
         stocktake(session, cal)
         session.flush()
     today = hand_out(session, None, serials[:len(waiting)], waiting, None, None, public_url)
-    return {"pupils": len(data.PUPILS), "loans": sum(n for _, n, _ in BATCHES), "today": len(today)}
+    waiting_pupils = waiting_class(session)
+    return {"pupils": len(data.PUPILS) + waiting_pupils, "loans": sum(n for _, n, _ in BATCHES), "today": len(today)}
