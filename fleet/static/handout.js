@@ -79,7 +79,14 @@
       const id = row.dataset.pupil;
       const pair = state.pairs[id];
       const cell = row.querySelector(".pair");
-      cell.textContent = pair ? pair.serial + (pair.tag ? ` · ${pair.tag}` : "") : "";
+      cell.textContent = "";
+      if (pair) {
+        for (const part of [pair.serial, pair.tag].filter(Boolean)) {
+          const span = document.createElement("span");
+          span.textContent = part;
+          cell.appendChild(span);
+        }
+      }
       row.classList.toggle("paired", !!pair);
       row.classList.toggle("chosen", state.chosen === id && !pair);
       const choose = row.querySelector(".choose");

@@ -20,6 +20,7 @@ from fleet.access.policy import Principal, Scope
 from fleet.lending import loans
 from fleet.models import Loan
 from tests import pages
+from tests.conftest import SCREENSHOTS
 from tests.factories import DeviceFactory, PupilFactory, SchoolFactory, current_session
 from tests.pages import check_page
 
@@ -115,6 +116,7 @@ def test_a_class_of_30_handed_out_by_scanning_at_a_tablet(staff):
     page.locator("#copies").check()
     expect(page.locator("#commit")).to_contain_text("30")
     check_page(page)
+    page.screenshot(path=str(SCREENSHOTS / "handout-class-of-30-before-the-commit.png"))  # what the desk sees
 
     page.locator("#commit").click()
     expect(page.locator("#made")).to_contain_text("30")
