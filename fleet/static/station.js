@@ -143,7 +143,8 @@ function setUpStation(root) {
     // focus back to the field: the next scan's Enter must not press that button. Text fields and lists
     // the person clicked into keep it; a click made with the keyboard (detail 0) leaves the focus too.
     if (event.detail === 0) return;
-    if (event.target.closest("input:not([type=checkbox]):not([type=radio]), select, textarea, summary, a[href], label")) {
+    const exceptionBox = event.target.closest("#collect-exception"); // the collection's tick boxes: scan next
+    if (!exceptionBox && event.target.closest("input:not([type=checkbox]):not([type=radio]), select, textarea, summary, a[href], label")) {
       return;
     }
     setTimeout(() => { if (!cameraOn) field.focus({ preventScroll: true }); }, 0);

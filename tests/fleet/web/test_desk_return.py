@@ -73,7 +73,7 @@ def test_damaged_goes_to_repair_and_the_english_page_names_it(app, school):
     r = post(client, {"school": school.registration_number, "loan": str(handed.loan.id), "condition": "damaged",
                       "accessory": ["charger", "bag"]})
     page = client.get(r.headers["Location"] + "&lang=en").get_data(as_text=True)
-    assert "damaged" in page and "in repair" in page and "goes to repair" in page
+    assert "damaged" in page and "in repair" in page and 'class="repair"' in page
 
 
 def test_a_laptop_not_on_loan_is_refused_in_words(app, school):

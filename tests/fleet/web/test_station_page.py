@@ -43,7 +43,7 @@ def _data(body: str, name: str):
 
 @pytest.mark.parametrize(("role", "modes"), [
     ("warehouse", ["receive", "image", "label", "ship", "stocktake", "repair", "note", "lookup"]),
-    ("school_it", ["arrive", "stocktake", "wipe", "repair", "note", "lookup"]),
+    ("school_it", ["arrive", "stocktake", "wipe", "repair", "note", "lookup", "collect"]),
     ("admin", list(scan_station.MODES)),
     ("ministry", ["lookup"]),
     ("auditor", ["lookup"]),
