@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from fleet import db, devices, display_names, history, lifecycle, resolvers, scanning
+from fleet import db, devices, display_names, found_reports, history, lifecycle, resolvers, scanning
 from fleet import refused_scans as refused
 from fleet.errors import FleetError
 from fleet.http import record_access
@@ -105,6 +105,15 @@ def _active_loan(device: Device):
     return loan, agreement
 
 
+def _found(device: Device) -> list:
+    """Finders' reports of the device (``fleet.found_reports``), to a role that may see personal data and
+    sees the report's school: they hold the finder's words and contact."""
+    scope = g.principal.scope
+    if not scope.personal_data:
+        return []
+    return [r for r in found_reports.for_device(db.session(), device.id) if scope.sees_school(r.school_id)]
+
+
 def _render(device: Device, refusal: FleetError | None = None, status: int = 200, posted: str | None = None):
     session = db.session()
     loan, agreement = _active_loan(device)
@@ -116,7 +125,7 @@ def _render(device: Device, refusal: FleetError | None = None, status: int = 200
         "devices/device.html", device=device, ref=_canonical(device), loan=loan, agreement=agreement,
         events=list(reversed(events)), verdict=verdict(events, broken), labels=LABELS,
         refused=refused.of_device(session, g.principal, device), forms=forms, schools=schools,
-        refusal=refusal, posted=posted, sent=request.form if posted else {},
+        refusal=refusal, posted=posted, sent=request.form if posted else {}, found=_found(device),
         print_url="/labels?" + urlencode({"devices": _canonical(device)})), status
 
 

@@ -239,7 +239,7 @@ def test_the_home_page_in_each_language(client, session, locale, words):
 
 
 @pytest.mark.parametrize("locale, owner, found", [
-    ("lv", "Šī portatīvā datora īpašnieks:", "Ja esat to atradis"),
+    ("lv", "Šis portatīvais dators pieder", "Ja esat to atradis(-usi)"),  # the founder in the dative
     ("en", "This laptop belongs to", "If you found it"),
 ])
 def test_the_finder_page_in_each_language(client, session, locale, owner, found):
@@ -597,10 +597,10 @@ def test_a_refusal_s_details_are_text_in_any_language_and_as_raised_when_plain()
 
 
 @pytest.mark.parametrize("accept, lines", [
-    (None, [(3, "given_name must not be empty"), (4, "register id E1 repeats line 2"),
-            (5, "guardian_email is not an e-mail address")]),
-    ("lv", [(3, "given_name: nedrīkst būt tukšs"), (4, "reģistra ID E1 atkārto 2. rindu"),
-            (5, "guardian_email: nav e-pasta adrese")]),
+    (None, [(3, "given name must not be empty"), (4, "register id E1 repeats line 2"),  # the file's column names
+            (5, "guardian email is not an e-mail address")]),
+    ("lv", [(3, "given name: nedrīkst būt tukšs"), (4, "reģistra ID E1 atkārto 2. rindu"),
+            (5, "guardian email: nav e-pasta adrese")]),
 ])
 def test_a_pupil_list_s_bad_lines_in_each_language(api, accept, lines):
     school = SchoolFactory()
