@@ -15,6 +15,7 @@ the desk page call one function and a hand-out that rolls back mails nothing.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -23,7 +24,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fleet import display_names, lifecycle, outbox, resolvers
+from fleet import display_names, document_store, lifecycle, outbox, resolvers
 from fleet.access.policy import Scope
 from fleet.config import SmtpConfig
 from fleet.errors import FleetError, invalid
@@ -99,11 +100,11 @@ def hand_over(session: Session, scope: Scope, order: HandOver, public_url: str,
 
 def class_handout(
     session: Session, scope: Scope, pairs: Any, accessories: Any, public_url: str, smtp: SmtpConfig | None = None,
-    language: Any = "lv", copies: Any = 1, locale: str | None = None,
+    language: Any = "lv", copies: Any = 1, locale: str | None = None, pdf: bool = True,
 ) -> tuple[list[Handed], list[dict], bytes | None]:
     """Each {pupil, device} pair on its own (its loan and its e-mail in a savepoint): the loans
     made, the pairs refused (with index and code, the reason in ``locale``, default the API's), and one
-    PDF holding every new agreement, ``copies`` (1 or 2) of each. A pair may carry its own
+    PDF holding every new agreement, ``copies`` (1 or 2) of each (None with ``pdf=False``). A pair may carry its own
     ``accessories`` and ``language`` (else the class's)."""
     if not isinstance(pairs, list) or not 1 <= len(pairs) <= MAX_CLASS:
         raise invalid(f"pairs must be a list of 1-{MAX_CLASS} {{pupil, device}}", [{"field": "pairs"}])
@@ -127,8 +128,9 @@ def class_handout(
             on_loan = _l("the device or the pupil is on loan already")
             failed.append({"index": index, "code": "duplicate", "message": on_loan.in_(locale),
                            "pupil": pair.get("pupil") if isinstance(pair, dict) else None})
-    pdf = print_shop.agreements_pdf([agreements.rendered(h.agreement) for h in done], copies) if done else None
-    return done, failed, pdf
+    if not done or not pdf:  # (the desk page prints the sitting's PDF on its own: class_agreements_pdf)
+        return done, failed, None
+    return done, failed, print_shop.agreements_pdf([agreements.rendered(h.agreement) for h in done], copies)
 
 
 def _in_words(e: FleetError, pair: Any) -> Text | None:
@@ -182,19 +184,42 @@ def handout_check(session: Session, scope: Scope, school: School, code: Any, pai
 
 
 def class_agreements_pdf(session: Session, scope: Scope, loan_ids: Any, copies: Any = 1) -> bytes:
-    """One PDF with the agreements of these loans (a sitting's), each rendered again from what its
-    original was rendered from, ``copies`` of each; a loan outside the scope is ``not_found``."""
+    """One PDF with the agreements of these loans (a sitting's): each agreement's stored original, the
+    very document its hash records (the unsigned one, with its signing QR code), ``copies`` of each one
+    after the other; a loan outside the scope, or whose documents were purged, is ``not_found``."""
     copies = checked_copies(copies)
     if (not isinstance(loan_ids, list) or not 1 <= len(loan_ids) <= MAX_CLASS
             or any(not isinstance(i, int) or isinstance(i, bool) for i in loan_ids)):
         raise invalid(_l("loans must be 1-%(max)s loan numbers", max=MAX_CLASS), [{"field": "loans"}])
-    items = []
+    originals = []
     for loan_id in dict.fromkeys(loan_ids):
         agreement = agreements.for_loan(session, get(session, loan_id, scope))
-        if not agreement.snapshot:
-            raise FleetError("not_found", _l("loan %(loan)s not found", loan=loan_id), {"ref": loan_id})
-        items.append(agreements.rendered(agreement))
-    return print_shop.agreements_pdf(items, copies)
+        try:
+            originals.append(document_store.get(session, agreement.original_sha256).data)
+        except FleetError:
+            raise FleetError("not_found", _l("loan %(loan)s not found", loan=loan_id), {"ref": loan_id}) from None
+    return _bound(originals, copies)
+
+
+def _bound(pdfs: list[bytes], copies: int) -> bytes:
+    """The PDFs one after another in one file, ``copies`` of each (pdfium copies the pages as they are:
+    nothing is rendered again)."""
+    import pypdfium2
+
+    out = pypdfium2.PdfDocument.new()
+    try:
+        for data in pdfs:
+            source = pypdfium2.PdfDocument(data)
+            try:
+                for _ in range(copies):
+                    out.import_pages(source)
+            finally:
+                source.close()
+        buffer = io.BytesIO()
+        out.save(buffer)
+        return buffer.getvalue()
+    finally:
+        out.close()
 
 
 def get(session: Session, loan_id: int, scope: Scope) -> Loan:

@@ -14,7 +14,7 @@ inputs, and the browser's localStorage so that a reload keeps them); each may be
 One action commits the class (``POST /desk/handout`` → ``loans.class_handout``, each pair on its own):
 the result page says how many loans were made, lists the refused pairs with their reasons, links the
 one PDF with every agreement of the sitting (``GET /desk/handout/agreements.pdf?loans=…&copies=1|2``,
-rendered again from each agreement's original, only loans the reader's scope sees) and the guardians'
+each agreement's stored original, only loans the reader's scope sees) and the guardians'
 signing at the desk (``web.desk_sign``). Permission ``loans:write`` (school IT of the school, admins).
 """
 
@@ -102,7 +102,7 @@ def handout():
                                                      [{"field": "pupil"}]), 400)
     fleet_config = current_app.config["FLEET"]
     done, failed, _ = loans.class_handout(session, g.principal.scope, pairs, accessories, fleet_config.public_url,
-                                          fleet_config.smtp, language, copies, locale=current_locale())
+                                          fleet_config.smtp, language, copies, locale=current_locale(), pdf=False)
     session.commit() if done else session.rollback()
     names = {r["pupil"].id: r["pupil"] for r in _roster(session, school, grade)}
     for f in failed:
