@@ -196,3 +196,24 @@ def test_two_sittings_race_for_one_laptop_one_wins_the_other_is_told_why(pg_app)
     assert refused[0]["code"] in ("invalid_transition", "duplicate", "conflict") and refused[0]["message"]
     with pg_app.extensions["fleet.read_sessionmaker"]() as s:
         assert s.scalar(select(func.count()).select_from(Loan).where(Loan.device_id == shared.id)) == 1
+
+
+# --- the API: copies ----------------------------------------------------------------------------
+
+def test_the_api_prints_two_copies_when_asked_and_documents_it(api_as, app, session):
+    school = SchoolFactory()
+    it = api_as("school_it", school=school)
+    pairs = [{"pupil": PupilFactory(school=school).id,
+              "device": DeviceFactory(status="at_school", school=school).serial} for _ in range(2)]
+    r = it.post("loans/class", json={"pairs": pairs[:1], "accessories": ["charger"]})
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    once = len(PdfReader(io.BytesIO(r.data)).pages)
+    r = it.post("loans/class", json={"pairs": pairs[1:], "accessories": ["charger"], "copies": 2})
+    assert r.status_code == 200 and len(PdfReader(io.BytesIO(r.data)).pages) == 2 * once
+    before = session.scalar(select(func.count()).select_from(Loan))
+    r = it.post("loans/class", json={"pairs": pairs, "copies": 3})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_input"
+    assert session.scalar(select(func.count()).select_from(Loan)) == before
+    schema = app.test_client().get("/api/v1/openapi.json").get_json()["components"]["schemas"]["ClassIn"]
+    copies = schema["properties"]["copies"]
+    assert copies["enum"] == [1, 2] and "school" in copies["description"]
