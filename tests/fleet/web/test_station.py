@@ -214,7 +214,7 @@ def test_the_modes_in_both_languages_and_viewports(staff, lang, viewport):
 
     it = staff("school_it", school=school, viewport=viewport, lang=lang)
     it.goto(it.base + f"/station?mode=arrive&shipment={shipment}")
-    expect(it.locator("#mode option")).to_have_count(6)  # arrive, stocktake, wipe, repair, note, look up
+    expect(it.locator("#mode option")).to_have_count(7)  # arrive, stocktake, wipe, repair, note, look up, collect
     scan(it, labelled[0].serial)
     expect(row(it, labelled[0].serial)).to_have_attribute("data-outcome", "applied", timeout=SLOW)
     expect(it.locator("#scan-counts [data-count=found]")).to_have_text("1 / 2", timeout=SLOW)

@@ -132,4 +132,5 @@ def test_the_mode_form_is_a_get_form_naming_the_documented_parameters(app):
     form = body[body.index('<form id="mode-form"'):body.index("</form>", body.index('<form id="mode-form"'))]
     assert 'method="get"' in form and 'action="/station"' in form
     names = re.findall(r'name="(\w+)"', form)
-    assert names == ["mode", "delivery", "image", "station", "school", "shipment", "stocktake", "text"]
+    assert names == ["mode", "delivery", "image", "station", "school", "shipment", "stocktake", "text",
+                     "school", "class"]  # collect's school: the schools the caller lends at
