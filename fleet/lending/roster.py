@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select, tuple_
 from sqlalchemy.orm import Session, contains_eager
 
-from fleet import outbox, paging
+from fleet import document_store, outbox, paging
 from fleet.access.policy import Scope
 from fleet.config import SmtpConfig
 from fleet.errors import FleetError, invalid
@@ -263,10 +263,12 @@ def _awaiting(pairs: list[tuple[Loan, Agreement]]) -> list[tuple[Loan, Agreement
 
 def print_links(session: Session, scope: Scope, loan_ids: Any, public_url: str) -> bytes:
     """New signing links for the loans named, printed: one PDF with each agreement re-rendered with its
-    new link's QR code (the old links stop working)."""
+    new link's QR code (the old links stop working); for one loan, its new original as stored."""
     pairs = _awaiting(loans_of(session, scope, loan_ids))
     for _loan, agreement in pairs:
         agreements.new_link(session, agreement, public_url)
+    if len(pairs) == 1:  # one agreement: its new original as stored, byte for byte
+        return document_store.get(session, pairs[0][1].original_sha256).data
     return print_shop.agreements_pdf([agreements.rendered(agreement) for _loan, agreement in pairs])
 
 

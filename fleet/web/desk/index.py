@@ -20,10 +20,11 @@ from fleet.web.pages import page
 
 def school_choice():
     """(the school of ``?school=`` or the caller's only one — None when one must be picked, the schools to
-    pick from)."""
+    pick from: none for whoever has only one)."""
     session, scope = db.session(), g.principal.scope
     school = roster.desk_school(session, scope, request.args.get("school"))
-    return school, roster.desk_schools(session, scope) if school is None or not scope.all_schools else []
+    schools = roster.desk_schools(session, scope)
+    return school, schools if len(schools) > 1 or school is None else []
 
 
 @bp.get("/desk", endpoint="desk")

@@ -4,6 +4,7 @@ links e-mailed one message per guardian, reminders due / not due / not twice wit
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import timedelta
 
@@ -183,6 +184,8 @@ def test_printed_links_are_the_agreements_with_new_qr_codes(session, school):
     assert one.agreement.number in text and two.agreement.number in text
     assert one.agreement.original_sha256 != before[0] and two.agreement.token_hash != before[1]
     assert session.scalar(select(OutboxMessage.id)) is None  # printed: nothing mailed
+    single = roster.print_links(session, ADMIN, [one.loan.id], URL)
+    assert hashlib.sha256(single).hexdigest() == one.agreement.original_sha256  # one: the new original itself
 
 
 def test_reminders_due_not_due_and_not_twice_within_n_days(session, school):
