@@ -151,6 +151,16 @@ def configure(app):
 
 
 @pytest.fixture
+def smtp(configure):
+    """A real SMTP server on a loopback port that the app sends to: its ``Inbox`` (``tests.mailbox``)."""
+    from tests.mailbox import start_server
+
+    inbox, controller, _ = start_server(configure)
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
 def directory_app(app, configure, slapd):
     """The app signing users in against the test slapd (local accounts still work)."""
     configure(directory=slapd.config())

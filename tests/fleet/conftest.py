@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import SchoolFactory
-from tests.mailbox import start_server
 
 
 @pytest.fixture
@@ -36,11 +35,3 @@ def raw(app):
     if postgres:
         with engine.begin() as conn:
             conn.exec_driver_sql("ALTER TABLE events ENABLE TRIGGER events_append_only")
-
-
-@pytest.fixture
-def smtp(configure):
-    """A real SMTP server on a loopback port that the app sends to: its ``Inbox`` (``tests.mailbox``)."""
-    inbox, controller, _ = start_server(configure)
-    yield inbox
-    controller.stop()
