@@ -9,8 +9,6 @@ manifest with what was scanned: found, missing, unexpected, and scanned more tha
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from sqlalchemy import ARRAY, String, any_, bindparam, exists, select
@@ -183,22 +181,21 @@ def report(session: Session, delivery: Delivery) -> dict:
     }
 
 
-def report_csv(session: Session, delivery: Delivery) -> str:
-    """One line per serial: found, missing or unexpected, with its asset tag and status now, and
-    how often it was scanned at intake (``scans`` above 1: scanned more than once)."""
+def report_rows(session: Session, delivery: Delivery) -> list[tuple[str, str, str, str, int]]:
+    """One row per serial: (serial, result, asset tag, status, scans) — the result found, missing or unexpected,
+    the asset tag and status now ("" for a serial never registered), and how often it was scanned at intake
+    (above 1: scanned more than once). Codes; the export names them (``provisioning.api.deliveries``)."""
     r = reconciliation(session, delivery)
     serials = [*r.found, *r.missing, *r.unexpected]
     found = session.scalars(select(Device).where(Device.serial.in_(serials))) if serials else ()
     devices = {d.serial: d for d in found}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["serial", "result", "asset_tag", "status", "scans"])
+    rows = []
     for result, group in (("found", r.found), ("missing", r.missing), ("unexpected", r.unexpected)):
         for serial in group:
             d = devices.get(serial)
             scans = 0 if result == "missing" else r.repeated.get(serial, 1)
-            writer.writerow([serial, result, (d.asset_tag or "") if d else "", d.status if d else "", scans])
-    return out.getvalue()
+            rows.append((serial, result, (d.asset_tag or "") if d else "", d.status if d else "", scans))
+    return rows
 
 
 def close(session: Session, delivery: Delivery, actor: str) -> Delivery:

@@ -1,6 +1,7 @@
 """The device list, ``/devices``: one search box (a serial, an asset tag or a scanned label URL — an
 exact code opens its device page; otherwise a part of a serial or tag), filters by status, school,
-contract and model, a keyset-paged table, and the same list as CSV for Excel (``/devices.csv``).
+contract and model, a keyset-paged table, and the same list as CSV (``/devices.csv``): ``;`` with a byte-order
+mark for Excel by default, ``?sep=comma`` for machines, ``?lang=`` for the language (``fleet.csv_export``).
 
 The list and the export need ``devices:read`` and show only the devices of the reader's scope (school
 IT its own school's). The export is recorded in the access log as an export, as the API's exports are.
@@ -8,14 +9,11 @@ IT its own school's). The export is recorded in the access log as an export, as 
 
 from __future__ import annotations
 
-import csv
-import io
+from flask import g, redirect, render_template, request, url_for
 
-from flask import Response, g, redirect, render_template, request, url_for
-
-from fleet import db, devices, display_names, paging, resolvers
+from fleet import csv_export, db, devices, display_names, paging, resolvers
 from fleet.errors import FleetError
-from fleet.http import disposition, record_access
+from fleet.http import record_access
 from fleet.i18n import _l
 from fleet.web.blueprint import bp
 from fleet.web.pages import page
@@ -63,33 +61,28 @@ def device_list():
     return render_template("devices/list.html", rows=rows, filters=filters, hint=hint, schools=schools,
                            contracts=contracts, models=models, statuses=display_names.names("status"),
                            next_url=next_url, first_url=url_for("web.devices", **kept) if after else None,
-                           csv_url=url_for("web.devices_csv", **kept))
+                           csv_url=url_for("web.devices_csv", **kept),
+                           csv_comma_url=url_for("web.devices_csv", **kept, sep="comma"))
 
 
 @bp.get("/devices.csv", endpoint="devices_csv")
 @page("devices:read")
 def device_csv():
-    """The filtered list, every page of it, as CSV for Excel: ``;`` between fields and a UTF-8 BOM (what
-    Excel with Latvian regional settings opens without a wizard), statuses in the reader's language."""
+    """The filtered list, every page of it, as CSV: by default for Excel (``;`` between fields and a UTF-8 BOM,
+    what Excel with Latvian regional settings opens without a wizard), ``?sep=comma`` for machines; the header
+    and the statuses and funding sources in the page's language or ``?lang=``."""
     session, scope = db.session(), g.principal.scope
+    chosen = csv_export.options()
     filters = _filters()
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([str(c) for c in CSV_COLUMNS])
-    for d in devices.each_device(session, scope, filters):
-        contract = d.contract
-        writer.writerow([d.serial, d.asset_tag or "", display_names.name("status", d.status),
-                         d.school.registration_number if d.school else "", _cell(d.school.name if d.school else ""),
-                         _cell(contract.number if contract else ""),
+    with csv_export.in_language(chosen):
+        header = [str(c) for c in CSV_COLUMNS]
+        rows = []
+        for d in devices.each_device(session, scope, filters):
+            contract, school = d.contract, d.school
+            rows.append([d.serial, d.asset_tag or "", display_names.name("status", d.status),
+                         school.registration_number if school else "", csv_export.cell(school.name if school else ""),
+                         csv_export.cell(contract.number if contract else ""),
                          display_names.name("funding", contract.funding_source) if contract else "",
-                         _cell(d.manufacturer), _cell(d.model)])
+                         csv_export.cell(d.manufacturer), csv_export.cell(d.model)])
     record_access("export")
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": disposition("devices.csv", attachment=True)})
-
-
-def _cell(text: str) -> str:
-    """Free text (a supplier's model name) as a cell Excel shows, never runs: a leading = + - @ would
-    make it a formula, so such a cell starts with an apostrophe."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_export.response(header, rows, chosen, "devices.csv")

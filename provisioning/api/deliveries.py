@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Response, g, request
 
-from fleet import db, refused_scans
+from fleet import csv_export, db, display_names, refused_scans
 from fleet.api import render
 from fleet.api.schemas import Page, PageQuery
 from fleet.errors import invalid
 from fleet.http import ERROR, File, Raw, body, checked_nonce, created, disposition, endpoint
-from fleet.i18n import _l
+from fleet.i18n import _l, _lp
 from labels.documents import reconciliation_pdf
 from provisioning import deliveries, paperwork
 from provisioning.api import bp, schemas
@@ -72,15 +72,28 @@ def get_delivery(delivery_id: int):
             "refused": refused_scans.count(session, delivery_id=delivery_id)}
 
 
+# The reconciliation's CSV: its columns and results in the export's language (fleet.csv_export)
+REPORT_COLUMNS = (_l("serial number"), _lp("delivery report", "result"), _l("asset tag"), _l("status"),
+                  _lp("delivery report", "scans"))
+RESULTS = {"found": _lp("delivery result", "found"), "missing": _lp("delivery result", "missing"),
+           "unexpected": _lp("delivery result", "unexpected")}
+
+
 @bp.get("/deliveries/<int:delivery_id>/report.csv")
-@endpoint("deliveries:read", export=True, answers={
+@endpoint("deliveries:read", export=True, query=csv_export.Query, answers={
     200: File(("text/csv",), "one line per serial: found, missing or unexpected"), 404: ERROR})
-def delivery_report_csv(delivery_id: int):
-    """The reconciliation as CSV (an export: recorded in the access log)."""
+def delivery_report_csv(delivery_id: int, query: csv_export.Query):
+    """The reconciliation as CSV (an export: recorded in the access log): one line per serial with its result,
+    asset tag, status and how often it was scanned. ``;`` with a byte-order mark for Excel by default,
+    ``?sep=comma`` for machines; the header and the values in ``?lang=`` (else Accept-Language, else Latvian)."""
     session = db.session()
-    text = deliveries.report_csv(session, deliveries.get_delivery(session, delivery_id))
-    return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": disposition(f"delivery-{delivery_id}.csv", attachment=True)})
+    chosen = csv_export.options()
+    rows = deliveries.report_rows(session, deliveries.get_delivery(session, delivery_id))
+    with csv_export.in_language(chosen):
+        header = [str(c) for c in REPORT_COLUMNS]
+        named = [(serial, str(RESULTS[result]), tag, display_names.name("status", status) if status else "", scans)
+                 for serial, result, tag, status, scans in rows]
+    return csv_export.response(header, named, chosen, f"delivery-{delivery_id}.csv")
 
 
 @bp.get("/deliveries/<int:delivery_id>/report.pdf")

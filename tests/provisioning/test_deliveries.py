@@ -255,14 +255,14 @@ def test_the_report_as_csv(api):
     receive(api, delivery.id, "PFD00001")
     receive(api, delivery.id, "ZZ-EXTRA-1")
     receive(api, delivery.id, "pfd00001")
-    r = api.get(f"deliveries/{delivery.id}/report.csv")
+    r = api.get(f"deliveries/{delivery.id}/report.csv?sep=comma&lang=en")  # for machines: commas, no BOM
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert 'filename="delivery-' in r.headers["Content-Disposition"]
     lines = [line.split(",") for line in r.get_data(as_text=True).splitlines()]
-    assert lines[0] == ["serial", "result", "asset_tag", "status", "scans"]
+    assert lines[0] == ["serial number", "result", "asset tag", "status", "scans"]
     assert [(x[0], x[1], x[3], x[4]) for x in lines[1:]] == [
-        ("PFD00001", "found", "in_warehouse", "2"), ("PFD00002", "missing", "expected", "0"),
-        ("ZZ-EXTRA-1", "unexpected", "in_warehouse", "1"),
+        ("PFD00001", "found", "in the warehouse", "2"), ("PFD00002", "missing", "expected", "0"),
+        ("ZZ-EXTRA-1", "unexpected", "in the warehouse", "1"),
     ]
     assert lines[1][2].startswith("DIB-") and lines[2][2] == ""
     assert error_code(api.get("deliveries/999/report.csv")) == "not_found"

@@ -1,6 +1,8 @@
 """``/admin/founders``, ``/admin/schools``, ``/admin/contracts``: each list a page at a time (in the
 order of its code), and a form that adds one through ``fleet.catalog`` — a refused field is shown on the
-form. The domain changes none of them once made (devices and documents name them), so there is no edit."""
+form. A founder's name, registration number and address, and a school's name, address and phone, are changed
+on the same page (``?edit=CODE`` opens the form filled in; its POST carries ``edit``): agreements already issued
+keep what they printed. Codes, registration numbers of schools and contracts never change (devices name them)."""
 
 from __future__ import annotations
 
@@ -29,19 +31,25 @@ class Kind:
     key: Any  # the unique column the list is ordered by
     create: Any  # fleet.catalog's use case
     fields: tuple[str, ...]
+    update: Any = None  # fleet.catalog's use case that changes one (None: never changed)
+    editable: tuple[str, ...] = ()
 
 
 KINDS = {
-    "founders": Kind("founders", Founder, Founder.code, catalog.create_founder, ("code", "name")),
+    "founders": Kind("founders", Founder, Founder.code, catalog.create_founder,
+                     ("code", "name", "registration_number", "address"), catalog.update_founder,
+                     ("name", "registration_number", "address")),
     "schools": Kind("schools", School, School.registration_number, catalog.create_school,
-                    ("registration_number", "name", "founder")),
+                    ("registration_number", "name", "founder", "address", "phone"), catalog.update_school,
+                    ("name", "address", "phone")),
     "contracts": Kind("contracts", Contract, Contract.number, catalog.create_contract,
                       ("number", "supplier", "funding_source", "unit_price", "signed_on")),
 }
 
 
-def _context(kind: Kind, form: dict, after: str | None = None) -> dict:
-    """The list (the page after ``after``, a cursor) and what the form offers, with ``form`` as typed."""
+def _context(kind: Kind, form: dict, after: str | None = None, editing: str | None = None) -> dict:
+    """The list (the page after ``after``, a cursor) and what the form offers, with ``form`` as typed;
+    ``editing``: the key of the row the form changes (None: the form adds one)."""
     session = db.session()
     stmt = select(kind.model)
     if kind.model is School:
@@ -50,16 +58,25 @@ def _context(kind: Kind, form: dict, after: str | None = None) -> dict:
     rows, last = paging.split(session.scalars(paging.in_order(stmt, kind.key, kind.model.id, PAGE, last_id))
                               .unique().all(), PAGE)
     founders = session.scalars(select(Founder).order_by(Founder.name)) if kind.model is School else ()
-    return {"kind": kind.name, "rows": rows, "next": paging.encode_cursor(last), "form": form,
+    return {"kind": kind.name, "rows": rows, "next": paging.encode_cursor(last), "form": form, "editing": editing,
+            "editable": kind.editable,
             "founders": [(f.code, f"{f.name} ({f.code})") for f in founders],
             "funding": [(code, display_names.name("funding", code)) for code in FUNDING_SOURCES]}
 
 
 def _list(kind: Kind):
+    ref = request.args.get("edit", "").strip()
+    if ref and kind.update is not None:  # the form filled in with the row's fields, to change them
+        row = catalog.get_by(db.session(), kind.key, ref, kind.name.rstrip("s"))
+        form = {field: getattr(row, field) or "" for field in kind.fields if field != "founder"}
+        return render_template("admin/catalog.html", **_context(kind, form, editing=ref))
     return render_template("admin/catalog.html", **_context(kind, {}, request.args.get("after")))
 
 
 def _create(kind: Kind):
+    editing = text(request.form, "edit")
+    if editing and kind.update is not None:
+        return _update(kind, editing)
     form = {field: text(request.form, field) for field in kind.fields}
     body = {k: v for k, v in form.items() if v}  # an empty field is a missing one (the domain says if it is needed)
     try:
@@ -67,6 +84,19 @@ def _create(kind: Kind):
     except FleetError as e:
         db.session().rollback()
         return refused(e, "admin/catalog.html", **_context(kind, form))
+    return done(_("Saved: %(what)s.", what=getattr(row, kind.key.key)), f"web.admin_{kind.name}")
+
+
+def _update(kind: Kind, ref: str):
+    """The row's editable fields as the form sends them: an empty one clears an optional field."""
+    form = {field: text(request.form, field) for field in kind.editable}
+    try:
+        row = kind.update(db.session(), ref, form)
+    except FleetError as e:
+        db.session().rollback()
+        if e.code == "not_found":
+            raise
+        return refused(e, "admin/catalog.html", **_context(kind, {kind.key.key: ref, **form}, editing=ref))
     return done(_("Saved: %(what)s.", what=getattr(row, kind.key.key)), f"web.admin_{kind.name}")
 
 
