@@ -217,11 +217,14 @@
     scan.focus();
   });
 
-  // A scanner "types" wherever the focus is: a key pressed outside any field goes to the scan field.
+  // A scanner "types" wherever the focus is: a character typed outside a text field (on the page, a
+  // button, a tick box after Tab) goes to the scan field; Space still presses the button or ticks the box.
   document.addEventListener("keydown", (event) => {
     const t = event.target;
-    if (event.ctrlKey || event.metaKey || event.altKey || event.key.length !== 1) return;
-    if (t.closest && t.closest("input, select, textarea, summary, button, a")) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.key.length !== 1 || event.key === " ") return;
+    if (t === scan || (t.matches && t.matches("select, textarea, input:not([type=checkbox]):not([type=radio])"))) {
+      return;
+    }
     scan.focus();
   });
 
