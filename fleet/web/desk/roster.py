@@ -99,7 +99,8 @@ def _kept_form() -> dict:
 @bp.route("/desk/agreements/<int:loan_id>/paper", methods=["GET", "POST"], endpoint="desk_paper")
 @page("loans:write")
 def paper(loan_id: int):
-    """A paper-signed agreement: its scan (PDF, PNG or JPEG) and the signer's name."""
+    """A paper-signed agreement: its scan (PDF, PNG or JPEG), the signer's name and, when the signer is not
+    the guardian on record, their relationship to the pupil (flagged on the roster for the school to check)."""
     session, scope = db.session(), g.principal.scope
     loan = loans.get(session, loan_id, scope)
     agreement = agreements.for_loan(session, loan)
@@ -110,11 +111,14 @@ def paper(loan_id: int):
     upload = request.files.get("file")
     scan = upload.read(agreements.MAX_SCAN_BYTES + 1) if upload is not None and upload.filename else None
     try:
-        agreements.sign(session, agreement, "paper", request.form.get("signer_name"), scan=scan)
+        relationship = (request.form.get("relationship") or "").strip()
+        agreements.sign(session, agreement, "paper", request.form.get("signer_name"), scan=scan,
+                        is_guardian=False if relationship else None, relationship=relationship or None)
         session.commit()
     except FleetError as e:
         session.rollback()
         return render_template("desk/agreements_paper.html", loan=loan, agreement=agreement, back=back,
-                               refusal=e, signer_name=request.form.get("signer_name", "")), e.status
+                               refusal=e, signer_name=request.form.get("signer_name", ""),
+                               relationship=request.form.get("relationship", "")), e.status
     flash(_("Agreement %(number)s is signed on paper; the scan is kept with it.", number=agreement.number), "ok")
     return redirect(back, 303)

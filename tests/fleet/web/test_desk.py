@@ -185,13 +185,16 @@ def test_a_paper_signed_scan(app, session):
     png = io.BytesIO()
     Image.new("L", (200, 280), 255).save(png, format="PNG")
     r = client.post(f"/desk/agreements/{handed.loan.id}/paper", content_type="multipart/form-data",
-                    data={"csrf_token": csrf(client), "signer_name": "Anna Ņikitina",
+                    data={"csrf_token": csrf(client), "signer_name": "Vera Kalniņa", "relationship": "vecmāmiņa",
                           "file": (io.BytesIO(png.getvalue()), "scan.png")})
     assert r.status_code == 303
     session.expire_all()
     agreement = session.scalar(select(Agreement).where(Agreement.id == handed.agreement.id))
-    assert (agreement.status, agreement.method, agreement.signer_name) == ("signed", "paper", "Anna Ņikitina")
+    assert (agreement.status, agreement.method, agreement.signer_name) == ("signed", "paper", "Vera Kalniņa")
+    assert (agreement.signer_is_guardian, agreement.signer_relationship) == (False, "vecmāmiņa")
+    client.set_cookie("lang", "en")
     roster_page = text(client.get(r.headers["Location"]))
+    assert "Signed by Vera Kalniņa, who says they are the pupil's vecmāmiņa — check." in roster_page
     assert f"/api/v1/loans/{handed.loan.id}/agreement.pdf" in roster_page
     signed_copy = client.get(f"/api/v1/loans/{handed.loan.id}/agreement.pdf")  # a browser session opens it
     assert signed_copy.status_code == 200 and signed_copy.mimetype == "application/pdf"

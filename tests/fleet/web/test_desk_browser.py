@@ -80,3 +80,31 @@ def test_the_desk_and_the_roster_pass_the_checks(staff, viewport, lang):
         page.goto(page.base + "/desk/agreements?state=awaiting_signature&class=7.b")
         expect(page.locator("#roster tbody tr")).to_have_count(2)
         check_page(page)
+
+
+@pytest.mark.parametrize(("viewport", "lang"), [("desktop", "lv"), ("phone", "en")])
+def test_new_links_emailed_and_a_paper_scan_in_the_browser(staff, smtp, tmp_path, viewport, lang):
+    school, made = a_school_with_a_class()
+    page = staff("school_it", school=school, viewport=viewport, lang=lang)
+    page.goto(page.base + "/desk/agreements?state=awaiting_signature")
+    page.click("#pick-all")
+    page.click("#bulk-email")
+    expect(page.locator("#sent")).to_be_visible()
+    expect(page.locator("#no-address")).to_contain_text("1")  # Ģirts's guardian has no address
+    check_page(page)
+    assert len(smtp.messages) == 0  # queued, sent by the worker
+
+    paper, page = page, page.context.new_page()
+    page.base, page.csp_blocked = paper.base, []
+    page.on("console", lambda m: page.csp_blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(page.base + f"/desk/agreements/{made[4].loan.id}/paper")
+    check_page(page)
+    scan = tmp_path / "scan.png"
+    from PIL import Image
+    Image.new("L", (200, 280), 255).save(scan, format="PNG")
+    page.fill("#signer_name", "Anna Šmite")
+    page.set_input_files("#file", str(scan))
+    page.click("#paper-go")
+    expect(page.locator(".flash.ok")).to_contain_text(made[4].agreement.number)
+    expect(page.locator(f'tr[data-loan="{made[4].loan.id}"]')).to_have_attribute("data-state", "signed_paper")
+    check_page(page)
