@@ -205,3 +205,29 @@ def test_a_cursor_from_another_school_is_refused(api_as, session):
     it = api_as("school_it", school=school)
     r = it.get(f"schools/{school.registration_number}/pupils?after={paging.encode_cursor(theirs.id)}")
     assert r.status_code == 400 and details(r)[0]["field"] == "after"
+
+
+@pytest.mark.parametrize("accept, group, known", [
+    ("lv", "Daudzbērnu ģimene", True), ("lv", "daudzbernu GIMENE", True), ("en", "Large family", True),
+    ("lv", "Bagāta ģimene", False), ("en", "Bagāta ģimene", False),
+])
+def test_a_group_by_its_latvian_or_english_name_and_a_refusal_in_the_readers_language(api, accept, group, known):
+    """The defect: 'Daudzbērnu ģimene' was refused, with an English list of codes."""
+    school = SchoolFactory()
+    body = {**PUPIL, "eligibility": {"group": group}}
+    headers = {**api.headers, "Accept-Language": accept}
+    r = api.client.post(f"/api/v1/schools/{school.registration_number}/pupils", json=body, headers=headers)
+    if known:
+        assert r.status_code == 201 and r.get_json()["eligibility"]["group"] == "large_family"
+        lines = "Skolēna ID;Vārds;Uzvārds;Klase;Likumiskais pārstāvis;Mērķa grupa\nE9;Anna;Ozola;5.b;Ilze;" + group
+        r = api.client.post(f"/api/v1/schools/{school.registration_number}/pupils/import", headers=headers,
+                            data={"file": (io.BytesIO(lines.encode("cp1257")), "e-klase.csv")},
+                            content_type="multipart/form-data")
+        assert r.status_code == 200 and r.get_json() == {"created": 1, "updated": 0}
+        return
+    [detail] = details(r)
+    assert r.status_code == 400 and detail["field"] == "eligibility"
+    if accept == "lv":
+        assert "nezināma grupa" in detail["message"] and '"Daudzbērnu ģimene"' in detail["message"]
+    else:
+        assert "unknown group" in detail["message"] and '"Large family"' in detail["message"]
