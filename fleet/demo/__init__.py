@@ -2,8 +2,9 @@
 contracts (RRF and state budget), two deliveries (one closed with missing and unexpected serials,
 one still arriving), printer profiles, shipments arrived and one in transit, a class of 25 pupils
 with loans in every agreement state (awaiting, signed by link, at the desk, on paper), a return
-with a missing charger, a lost and a stolen laptop, a repair and a closed stocktake — and one user
-(with an API token and a password) per role.
+with a missing charger, a lost and a stolen laptop, a repair and a closed stocktake, a class (5.a at
+Purvciems) imported from the school register and waiting for its hand-out with its laptops at the
+school — and one user (with an API token and a password) per role.
 
 Everything goes through the domain's use cases (the functions the API calls), so the world is
 valid by construction and ``fleet verify`` passes. The people and places are in ``data``, the
