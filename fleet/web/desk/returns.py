@@ -57,6 +57,7 @@ def desk_return():
     try:
         if school is not None and request.args.get("done"):
             done = _loan_in(session, school, request.args.get("done"))
+            done = done if done.return_act_sha256 else None  # a loan not returned (yet): nothing to say
         if school is not None and code:
             loan = returns.on_loan(session, g.principal.scope, code, school)
     except FleetError as e:

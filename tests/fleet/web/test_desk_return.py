@@ -76,6 +76,12 @@ def test_damaged_goes_to_repair_and_the_english_page_names_it(app, school):
     assert "damaged" in page and "in repair" in page and 'class="repair"' in page
 
 
+def test_done_names_only_a_returned_loan(app, school):
+    handed = lend(school)
+    body = client_as(app, "school_it", school).get(f"/desk/return?done={handed.loan.id}").get_data(as_text=True)
+    assert 'id="returned"' not in body and 'id="return-code"' in body
+
+
 def test_a_laptop_not_on_loan_is_refused_in_words(app, school):
     idle = DeviceFactory(status="at_school", school=school)
     client = client_as(app, "school_it", school)
