@@ -237,8 +237,8 @@ class GroupNames(Text):
 
     def __init__(self, groups: dict[str, EligibilityGroup]):
         super().__init__("")
-        self.names = {locale: "; ".join(f"\"{group_name(g, locale)}\"" for g in groups.values())
-                      for locale in LOCALES}
+        self.names = {locale: "; ".join(f"\"{name}\"" for name in sorted(
+            (group_name(g, locale) for g in groups.values()), key=collation_key)) for locale in LOCALES}
 
     def in_(self, locale) -> str:
         if not isinstance(locale, str):
@@ -460,7 +460,8 @@ def import_classes(session: Session, school: School, data: bytes) -> tuple[dict[
                                                        register_id=register_id)})
         checked_rows.append((pupil, checked.values))
     if errors:
-        raise invalid(_l("%(count)s bad line(s); nothing was imported", count=len(errors)), errors)
+        raise invalid(_l("%(count)s bad line(s); nothing was imported", count=len({e["line"] for e in errors})),
+                      errors)
     created = updated = 0
     grades = sorted({values["grade"] for _, values in checked_rows}, key=class_order)
     for pupil, values in checked_rows:
