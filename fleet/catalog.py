@@ -49,7 +49,7 @@ class Fields:
         if not isinstance(value, str):
             self.errors.append({"field": name, "message": _l("must be a string")})
             return None
-        if len(value.strip()) > max_length:
+        if len(value) > max_length:  # as sent, spaces too: what the API's document says (maxLength)
             self.errors.append({"field": name, "message": _l("must be at most %(max_length)s characters",
                                                              max_length=max_length)})
             return None
