@@ -38,7 +38,7 @@ from fleet.errors import FleetError
 from fleet.http import disposition, personal_data
 from fleet.i18n import _
 from fleet.lending import agreements
-from fleet.models import Agreement
+from fleet.models import Agreement, OutboxMessage
 from labels.documents.signed_agreement import agreement_sections
 
 bp = Blueprint("signing", __name__)
@@ -66,6 +66,7 @@ class Form:
 
     values: dict = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    status: int = 400  # the answer's status when there are problems (413: a signature over its limits)
 
 
 # The form's fields the domain names, and where the page's error summary links to.
@@ -88,7 +89,7 @@ def _message(problem: dict, values: dict) -> str:
     if name == "signature":
         if not values.get("signature"):
             return _("Please sign in the box with a finger or the mouse, or choose to type your name instead.")
-        return _("The signature could not be read. Please sign in the box again.")
+        return _("The signature could not be read (%(why)s). Please sign in the box again.", why=problem["message"])
     if name == "consent":
         return _("Please tick that you have read the agreement and agree.")
     return _("Please choose how you sign: drawn or typed.")
@@ -101,10 +102,13 @@ def attempt(db_session, agreement: Agreement, method: str, form) -> Form:
     values["signature"] = form.get("signature", "")
     guardian = agreements.guardian_on_record(agreement)
     problems: list[tuple[str, str]] = []
+    status = 400
     who = values["who"]
-    if who not in ("guardian", "other"):
+    if who not in ("guardian", "other") and not values["signer_name"].strip():
         problems.append(("who-guardian", _("Please say who is signing: %(name)s, or someone else.", name=guardian)))
-    name = values["signer_name"] if who == "other" else guardian
+    # Without the choice (a form of before it was asked, a page without its script), the name written decides
+    # whether the guardian on record signed (``agreements.sign``), and no relationship is asked.
+    name = guardian if who == "guardian" else values["signer_name"]
     kind = values["kind"] if values["kind"] in agreements.KINDS else "drawn"
     arguments = {"kind": kind, "typed_name": values["typed_name"], "is_guardian": {"guardian": True, "other": False}
                  .get(who), "relationship": values["relationship"], "consent": values["consent"] == "yes"}
@@ -119,9 +123,10 @@ def attempt(db_session, agreement: Agreement, method: str, form) -> Form:
         if e.code != "too_large":  # more bytes, or more pixels, than a signature may have: never decoded
             raise
         problems.append(("kind-drawn", _("The signature image is too large. Please sign in the box again.")))
+        status = 413
     if problems:
         values["signature"] = ""  # drawn again: a picture is not sent back to the page
-    return Form(values, problems)
+    return Form(values, problems, status)
 
 
 def page_context(agreement: Agreement, form: Form | None = None) -> dict:
@@ -139,6 +144,12 @@ def page(token: str):
     try:
         agreement = agreements.by_token(db.session(), token)
     except FleetError as e:
+        signed = _copy_kept(db.session(), token) if request.args.get("done") else None
+        if signed is not None:  # the browser that signed, within the hour: its thank-you page again (sign.js
+            with force_locale(_language(signed)):  # puts ?done=1 in its address: a reload, the language switch)
+                mailed = db.session().scalar(select(OutboxMessage.id).where(
+                    OutboxMessage.agreement_id == signed.id, OutboxMessage.kind == "signed_copy")) is not None
+                return render_template("signing/done.html", agreement=signed, mailed=mailed, token=token)
         return _refused(e)
     with force_locale(_language(agreement)):
         return render_template("signing/sign.html", token=token, **page_context(agreement))
@@ -166,7 +177,7 @@ def sign(token: str):
         method = "desk" if _school_staff_present(agreement) else "link"
         form = attempt(db_session, agreement, method, request.form)
         if form.problems:
-            return render_template("signing/sign.html", token=token, **page_context(agreement, form)), 400
+            return render_template("signing/sign.html", token=token, **page_context(agreement, form)), form.status
         mailed = outbox.enqueue_signed(db_session, current_app.config["FLEET"].smtp, agreement.loan, agreement)
         db_session.commit()  # the signature and the e-mail of its copy together (fleet worker sends it)
         _keep_copy(agreement)
@@ -186,10 +197,10 @@ def copy(token: str):
     """The signed copy, to the browser that signed it through this link, for an hour after signing; else a
     plain refusal (``not_found``, 404): the link alone, or the browser alone, is not enough."""
     db_session = db.session()
-    agreement = db_session.scalar(select(Agreement).where(Agreement.token_hash == agreements.hash_token(token))) \
-        if 20 <= len(token) <= 100 else None
-    until = (session.get(COPIES) or {}).get(str(agreement.id)) if agreement is not None else None
-    if not isinstance(until, int) or until <= time.time() or agreement.signed_sha256 is None:
+    agreement = _copy_kept(db_session, token)
+    if agreement is None:
+        agreement = db_session.scalar(select(Agreement).where(Agreement.token_hash == agreements.hash_token(token))) \
+            if 20 <= len(token) <= 100 else None
         chosen = request.cookies.get(i18n.COOKIE)
         language = chosen if chosen in i18n.LOCALES else agreement.language if agreement else i18n.current_locale()
         with force_locale(language):
@@ -199,6 +210,17 @@ def copy(token: str):
     doc = document_store.get(db_session, agreement.signed_sha256)
     return Response(doc.data, mimetype="application/pdf",
                     headers={"Content-Disposition": disposition(f"{agreement.number}.pdf")})
+
+
+def _copy_kept(db_session, token: str) -> Agreement | None:
+    """The signed agreement of this link when this browser signed it less than ``COPY_SECONDS`` ago; else None."""
+    if not 20 <= len(token) <= 100:
+        return None
+    agreement = db_session.scalar(select(Agreement).where(Agreement.token_hash == agreements.hash_token(token)))
+    if agreement is None or agreement.signed_sha256 is None:
+        return None
+    until = (session.get(COPIES) or {}).get(str(agreement.id))
+    return agreement if isinstance(until, int) and until > time.time() else None
 
 
 def _school_staff_present(agreement) -> bool:

@@ -4,6 +4,15 @@
 // the page's language; a problem is shown in the page's alert region and focus moves to it.
 (function () {
   "use strict";
+  // The thank-you page: its own address (?done=1) in the bar and in the language switch, so that a reload or
+  // another language shows it again (with the download) rather than "the link has been used".
+  var done = document.getElementById("done");
+  if (done && done.getAttribute("data-again")) {
+    var again = done.getAttribute("data-again");
+    window.history.replaceState(null, "", again);
+    var back = document.querySelector("#language input[name=next]");
+    if (back) { back.value = again; }
+  }
   var form = document.getElementById("sign-form");
   var pad = document.getElementById("pad");
   if (!form || !pad) { return; }

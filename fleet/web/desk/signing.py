@@ -149,7 +149,7 @@ def desk_sign_loan(loan_id: int):
     form = attempt(db_session, agreement, "desk", request.form)
     if form.problems:
         return render_template("desk/sign.html", form_action=request.full_path.rstrip("?"),
-                               **page_context(agreement, form), **common), 400
+                               **page_context(agreement, form), **common), form.status
     mailed = outbox.enqueue_signed(db_session, current_app.config["FLEET"].smtp, loan, agreement)
     db_session.commit()
     counts = dict(session.get(SIGNED) or {})

@@ -94,6 +94,10 @@ def test_a_guardian_signs_on_a_phone_with_a_drawn_signature_and_downloads_the_co
     last = signed.pages[-1]
     assert loan["agreement"]["sha256"] in last.extract_text() and "Anna Ņikitina" in last.extract_text()
     assert any(obj["/Subtype"] == "/Image" for obj in last["/Resources"]["/XObject"].values())  # the drawn signature
+    other = "en" if lang == "lv" else "lv"
+    page.click(f"#lang-{other}")  # the parent switches language on the thank-you page: it stays, with the download
+    page.wait_for_selector("#done")
+    assert page.locator("html").get_attribute("lang") == other and page.locator("#signed-copy").is_visible()
     page.goto(live + path_of(loan))
     assert page.locator("#refused").is_visible()  # used up
     check_page(page)

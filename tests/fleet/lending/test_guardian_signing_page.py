@@ -146,6 +146,9 @@ def test_the_thank_you_page_gives_this_browser_the_signed_copy(app, client, sess
     other = app.test_client()  # another browser: not this one's copy
     assert other.get(copy).status_code == 404
     assert client.get(path).status_code == 410  # the link is used up
+    again = client.get(path + "?done=1", headers={"Accept-Language": "en"})  # a reload, another language
+    assert again.status_code == 200 and 'id="signed-copy"' in again.get_data(as_text=True)
+    assert other.get(path + "?done=1").status_code == 410
 
 
 def test_the_copy_is_e_mailed_in_the_agreement_s_language(app, client, session, smtp):
