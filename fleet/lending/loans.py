@@ -100,12 +100,13 @@ def hand_over(session: Session, scope: Scope, order: HandOver, public_url: str,
 
 def class_handout(
     session: Session, scope: Scope, pairs: Any, accessories: Any, public_url: str, smtp: SmtpConfig | None = None,
-    language: Any = "lv", copies: Any = 1, locale: str | None = None, pdf: bool = True,
+    language: Any = "lv", copies: Any = 1, locale: str | None = None, pdf: bool = True, in_words: bool = False,
 ) -> tuple[list[Handed], list[dict], bytes | None]:
     """Each {pupil, device} pair on its own (its loan and its e-mail in a savepoint): the loans
     made, the pairs refused (with index and code, the reason in ``locale``, default the API's), and one
-    PDF holding every new agreement, ``copies`` (1 or 2) of each (None with ``pdf=False``). A pair may carry its own
-    ``accessories`` and ``language`` (else the class's)."""
+    PDF holding every new agreement, ``copies`` (1 or 2) of each (None with ``pdf=False``). A pair may
+    carry its own ``accessories`` and ``language`` (else the class's). ``in_words``: a laptop not at
+    the school is refused with its status's name (the desk page), not the lifecycle's codes (the API)."""
     if not isinstance(pairs, list) or not 1 <= len(pairs) <= MAX_CLASS:
         raise invalid(f"pairs must be a list of 1-{MAX_CLASS} {{pupil, device}}", [{"field": "pairs"}])
     checked_accessories(accessories)
@@ -121,8 +122,9 @@ def class_handout(
             with session.begin_nested():
                 done.append(hand_over(session, scope, order, public_url, smtp))
         except FleetError as e:
-            failed.append({"index": index, "code": e.code, "message": _in_words(e, pair).in_(locale)
-                           if _in_words(e, pair) is not None else e.localized(locale),
+            words = _in_words(e, pair) if in_words else None
+            failed.append({"index": index, "code": e.code,
+                           "message": words.in_(locale) if words else e.localized(locale),
                            "pupil": pair.get("pupil") if isinstance(pair, dict) else None})
         except IntegrityError:
             on_loan = _l("the device or the pupil is on loan already")

@@ -189,8 +189,8 @@ def desk(rounds: int, url: str) -> dict[str, float]:
             session = db.session()
             school_row = session.scalar(select(School).where(School.registration_number == reg))
             devices = lifecycle.register(session, [
-                Device(serial=f"D{tag.upper()}{i:04d}{time.time_ns() % 10**6}", manufacturer="HP", model="ProBook 450 G9")
-                for i in range(CLASS)], "bench")
+                Device(serial=f"D{tag.upper()}{i:04d}{time.time_ns() % 10**6}", manufacturer="HP",
+                       model="ProBook 450 G9") for i in range(CLASS)], "bench")
             for device in devices:
                 for action, params in (("receive", {}), ("image", {"image": "win11"}), ("label", {}),
                                        ("ship", {"school": reg}), ("arrive", {})):

@@ -102,7 +102,8 @@ def handout():
                                                      [{"field": "pupil"}]), 400)
     fleet_config = current_app.config["FLEET"]
     done, failed, _ = loans.class_handout(session, g.principal.scope, pairs, accessories, fleet_config.public_url,
-                                          fleet_config.smtp, language, copies, locale=current_locale(), pdf=False)
+                                          fleet_config.smtp, language, copies, locale=current_locale(), pdf=False,
+                                          in_words=True)
     session.commit() if done else session.rollback()
     names = {r["pupil"].id: r["pupil"] for r in _roster(session, school, grade)}
     for f in failed:

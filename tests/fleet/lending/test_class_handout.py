@@ -112,11 +112,12 @@ def test_refused_pairs_keep_their_reasons_and_the_rest_stand(session):
              {"pupil": pupils[3].id, "device": elsewhere.serial},  # another school's laptop
              {"pupil": lent_pupil.id, "device": free.serial},  # the pupil has a laptop already
              {"pupil": pupils[5].id, "device": in_transit.serial}]  # not at the school yet
-    done, failed, pdf = loans.class_handout(session, scope, pairs, ["charger"], URL, locale="lv")
+    done, failed, pdf = loans.class_handout(session, scope, pairs, ["charger"], URL, locale="lv", in_words=True)
     assert [h.loan.pupil_id for h in done] == [pupils[0].id, pupils[1].id]
     assert [(f["index"], f["code"]) for f in failed] == [
         (2, "invalid_transition"), (3, "conflict"), (4, "conflict"), (5, "invalid_transition")]
     assert "citai skolai" in failed[1]["message"]  # in the page's language
+    assert "ceļā" in failed[3]["message"] and "in_transit" not in failed[3]["message"]  # the status in words
     assert all(f["message"] for f in failed)
     assert session.scalar(select(func.count()).select_from(Loan).where(Loan.pupil_id == pupils[2].id)) == 0
     assert len(pages_text(pdf)) == 2 * len(pages_text(loans.class_agreements_pdf(session, scope, [done[0].loan.id])))
