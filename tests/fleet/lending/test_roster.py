@@ -42,7 +42,7 @@ def sign(session, handed, method="paper", **fields):
         from PIL import Image
         out = io.BytesIO()
         Image.new("L", (200, 280), 255).save(out, format="PNG")
-        agreements.sign(session, agreement, "paper", "Anna Ņikitina", scan=out.getvalue())
+        agreements.sign(session, agreement, "paper", handed.loan.pupil.guardian_name, scan=out.getvalue())
     else:
         agreement.status, agreement.method, agreement.signed_at = "signed", method, utcnow()
         agreement.signer_name = fields.get("signer_name", "Anna Ņikitina")
