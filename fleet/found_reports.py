@@ -99,3 +99,13 @@ def handle(session: Session, scope: Scope, report_id: int, actor: str) -> FoundR
         found.handled_at, found.handled_by = utcnow(), actor[:100]
         session.flush()
     return found
+
+
+def handle_all(session: Session, scope: Scope, device: Device, actor: str) -> int:
+    """Mark every unhandled report of ``device`` that ``scope`` sees as handled; how many."""
+    count = 0
+    for found in for_device(session, device.id):
+        if found.handled_at is None and found.school_id is not None and scope.sees_school(found.school_id):
+            handle(session, scope, found.id, actor)
+            count += 1
+    return count

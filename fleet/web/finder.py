@@ -13,17 +13,17 @@ the device's page. A refusal (empty, too long, throttled) is shown with its code
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from fleet import db, found_reports
+from fleet import db, found_reports, resolvers
 from fleet.access import policy
 from fleet.asset_tags import parse_tag
-from fleet.errors import FleetError
-from fleet.i18n import current_locale
+from fleet.errors import FleetError, invalid
+from fleet.i18n import _, _l, current_locale
 from fleet.models import Device
 from fleet.web.blueprint import bp
-from fleet.web.pages import signed_in
+from fleet.web.pages import page, signed_in
 
 # A founder's last word whose dative is certain (feminine nouns of the 4th and 5th declension that
 # founders are named with): "Rīgas valstspilsētas pašvaldība" → "… pašvaldībai"; "… dome" → "… domei".
@@ -91,3 +91,25 @@ def finder_report(tag: str):
         session.rollback()
         return _page(device, e, {"message": message, "contact": contact}, e.status)
     return redirect(f"{request.script_root}/d/{device.asset_tag}?sent=1#thanks", 303)
+
+
+@bp.post("/devices/<path:ref>/found-reports/handled", endpoint="found_reports_handled")
+@page("loans:write")
+def found_reports_handled(ref: str):
+    """The school has dealt with a finder's report (``report``: its id; none: every open one of the
+    device): it leaves the desk's list and stays on the device's page, marked handled."""
+    session, scope = db.session(), g.principal.scope
+    device = resolvers.resolve(session, ref, scope)  # another school's device: not_found
+    report_id = request.form.get("report", "").strip()
+    if report_id:
+        if not report_id.isdigit():
+            raise invalid(_l("report must be an id (a whole number)"), [{"field": "report"}])
+        found = found_reports.handle(session, scope, int(report_id), g.principal.name)
+        if found.device_id != device.id:
+            raise FleetError("not_found", _l("report %(report)s not found", report=report_id), {"ref": report_id})
+        count = 1
+    else:
+        count = found_reports.handle_all(session, scope, device, g.principal.name)
+    session.commit()
+    flash(_("Finders' reports marked handled: %(count)s.", count=count), "ok")
+    return redirect(url_for("web.device", ref=device.asset_tag or device.serial) + "#found-reports", 303)

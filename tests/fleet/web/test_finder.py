@@ -170,3 +170,25 @@ def test_a_report_is_handled_by_its_school_only(session):
     own = Scope.of(Principal(1, "skolas-it", "school_it", frozenset({school.id})))
     assert found_reports.handle(session, own, found.id, "skolas-it").handled_by == "skolas-it"
     assert found_reports.unhandled(session, own) == [] and found_reports.for_device(session, device.id) == [found]
+
+
+def test_the_school_marks_a_report_handled_on_the_device_page(app, client, session):
+    school = SchoolFactory()
+    device = DeviceFactory(status="lost", school=school)
+    assert _send(client, device).status_code == 303
+    found = session.scalar(select(FoundReport))
+    own = client_as(app, "school_it", school)
+    page = f"/devices/{device.asset_tag}"
+    assert f'id="handled-{found.id}"' in own.get(page).get_data(as_text=True)
+    elsewhere = client_as(app, "school_it", SchoolFactory())
+    r = elsewhere.post(f"{page}/found-reports/handled", data={"csrf_token": csrf(elsewhere, "/"), "report": found.id})
+    assert r.status_code == 404
+    r = own.post(f"{page}/found-reports/handled", data={"csrf_token": csrf(own, page), "report": found.id})
+    assert r.status_code == 303 and r.headers["Location"] == f"{page}#found-reports"
+    session.commit()
+    session.refresh(found)
+    assert found.handled_by and found.handled_at is not None
+    body = own.get(page).get_data(as_text=True)
+    assert 'data-handled="yes"' in body and f'id="handled-{found.id}"' not in body
+    own_scope = Scope.of(Principal(1, "it", "school_it", frozenset({school.id})))
+    assert found_reports.unhandled(session, own_scope) == []
