@@ -19,7 +19,8 @@ from fleet.access import auth
 from tests.conftest import serving
 from tests.factories import UserFactory, current_session
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844},
+             "tablet": {"width": 820, "height": 1180}}  # the tablet: the school desk's, where guardians sign
 SERIOUS = ("serious", "critical")
 PASSWORD = "Skenē-ātri-2026"
 
@@ -56,6 +57,32 @@ def staff(app, live, browser):
         return page
 
     return open_page
+
+
+def guardian_phone(browser, base: str, lang: str | None = None):
+    """A parent's phone, 390 × 844, no account: a new browser page in ``lang`` when they chose one (else the
+    page's own choice), with ``page.csp_blocked`` as ``staff`` pages have it."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"], accept_downloads=True,
+                                  locale="lv-LV" if lang != "en" else "en-GB")
+    if lang:
+        context.add_cookies([{"name": "lang", "value": lang, "url": base}])
+    page = context.new_page()
+    page.base = base
+    page.csp_blocked = []
+    page.on("console", lambda m: page.csp_blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    return page
+
+
+def draw_signature(page) -> None:
+    """A signature drawn in the signing page's box with the mouse (a finger on a phone): a zigzag."""
+    page.locator("#pad").scroll_into_view_if_needed()
+    box = page.locator("#pad").bounding_box()
+    x, y = box["x"] + 20, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 25):
+        page.mouse.move(x + step * 12, y + (18 if step % 2 else -18))
+    page.mouse.up()
 
 
 def serious_violations(page) -> list[str]:

@@ -29,9 +29,8 @@ from fleet.models import Agreement, Loan, Pupil, utcnow
 from tests import pages
 from tests.factories import DeviceFactory, SchoolFactory, current_session
 from tests.mailbox import text_of, work
-from tests.pages import check_page
+from tests.pages import check_page, draw_signature, guardian_phone
 
-pages.VIEWPORTS.setdefault("tablet", {"width": 820, "height": 1180})  # the desk's tablet
 SLOW = 15_000  # ms: how long a step may take on a loaded machine (a wait, not a timing assertion)
 
 HEADER = "Skolēna ID;Vārds;Uzvārds;Klase;Likumiskais pārstāvis;Likumiskā pārstāvja e-pasts;Mērķa grupa"
@@ -65,17 +64,6 @@ def summary(page, reg: str) -> dict:
     r = page.request.get(f"{page.base}/api/v1/schools/{reg}/agreements/summary")
     assert r.ok, r.text()
     return r.json()
-
-
-def draw(page) -> None:
-    page.locator("#pad").scroll_into_view_if_needed()
-    box = page.locator("#pad").bounding_box()
-    x, y = box["x"] + 30, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for step in range(1, 20):
-        page.mouse.move(x + step * 14, y + (20 if step % 2 else -20))
-    page.mouse.up()
 
 
 def sign_links(inbox) -> dict[str, str]:
@@ -151,7 +139,7 @@ def test_a_class_from_the_register_to_the_end_of_the_year(app, staff, browser, s
             check_page(desk)
         desk.check("#who-guardian")
         if signed % 10 == 1:
-            draw(desk)
+            draw_signature(desk)
         else:
             desk.check("#kind-typed")
             desk.fill("#typed_name", desk.locator("#guardian-on-record").inner_text())
@@ -173,12 +161,12 @@ def test_a_class_from_the_register_to_the_end_of_the_year(app, staff, browser, s
     links = sign_links(smtp)
     assert set(links) == {"inese@example.lv", "maris@example.lv", "dace@example.lv"}
 
-    parent = phone(browser)
+    parent = guardian_phone(browser, desk.base)
     parent.goto(desk.base + links["inese@example.lv"])  # a drawn signature on a phone
     expect(parent.locator("html")).to_have_attribute("lang", "lv")
     check_page(parent)
     parent.check("#who-guardian")
-    draw(parent)
+    draw_signature(parent)
     parent.check("#consent")
     parent.click("#submit")
     expect(parent.locator("#signed-copy")).to_be_visible(timeout=SLOW)
@@ -187,7 +175,7 @@ def test_a_class_from_the_register_to_the_end_of_the_year(app, staff, browser, s
     assert copy.ok and copy.body().startswith(b"%PDF")
     assert summary(desk, reg)["states"]["signed"] == 31
 
-    parent = phone(browser)
+    parent = guardian_phone(browser, desk.base)
     parent.goto(desk.base + links["maris@example.lv"])  # typed, by keyboard alone
     parent.check("#who-guardian")
     parent.check("#kind-typed")
@@ -212,7 +200,7 @@ def test_a_class_from_the_register_to_the_end_of_the_year(app, staff, browser, s
     check_page(desk)
     fresh = sign_links(smtp)["dace@example.lv"]
     assert fresh != links["dace@example.lv"]
-    parent = phone(browser)
+    parent = guardian_phone(browser, desk.base)
     old = parent.goto(desk.base + links["dace@example.lv"])
     assert old.status in (404, 410)  # the reminder's new link replaced it
     parent.goto(desk.base + fresh)
@@ -258,11 +246,3 @@ def test_a_class_from_the_register_to_the_end_of_the_year(app, staff, browser, s
     assert session.scalar(select(Loan.status).where(Loan.id == loan.id)) == "returned"
     active = session.scalars(select(Loan.id).join(Pupil).where(Pupil.grade == "7.b", Loan.status == "active")).all()
     assert active == []
-
-
-def phone(browser):
-    """A parent's phone: a new browser without a session, watched for what the CSP blocks as ``staff`` pages are."""
-    page = browser.new_context(viewport=pages.VIEWPORTS["phone"], locale="lv-LV").new_page()
-    page.csp_blocked = []
-    page.on("console", lambda m: page.csp_blocked.append(m.text) if "Content Security Policy" in m.text else None)
-    return page

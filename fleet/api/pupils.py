@@ -11,7 +11,7 @@ from fleet.api.schemas import lending as schemas
 from fleet.errors import invalid
 from fleet.http import ERROR, Raw, body, created, endpoint
 from fleet.i18n import _l
-from fleet.lending import pupils
+from fleet.lending import pupils, register_import
 from fleet.models import EligibilityGroup
 
 # Described by the models, checked by fleet.lending.pupils, which reports every bad field at once.
@@ -68,7 +68,7 @@ def import_pupils(reg: str):
     upload = request.files.get("file")
     if upload is None:
         raise invalid(_l("a CSV file is required (multipart field 'file')"), [{"field": "file"}])
-    counts = pupils.import_csv(session, school, upload.read())
+    counts = register_import.import_csv(session, school, upload.read())
     session.commit()
     return counts
 

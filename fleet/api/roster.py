@@ -42,7 +42,7 @@ def roster_loans(query: schemas.RosterQuery):
     void), its signer (``signer_is_guardian`` false: someone else signed, to check) and reminders; a page
     at a time. ``?school=`` may be left out by a member of one school's IT."""
     session, scope = db.session(), g.principal.scope
-    school = roster.desk_school(session, scope, query.school)
+    school = pupils.school_of(session, scope, query.school)
     if school is None:
         raise invalid(_l("school is required: the school's registration number"), [{"field": "school"}])
     rows, last = roster.listing(session, scope, school, query.class_, query.state, query.limit, query.after)

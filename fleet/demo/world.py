@@ -18,7 +18,7 @@ from fleet import lifecycle, resolvers
 from fleet.access.policy import Principal, Scope
 from fleet.demo import classes, data
 from fleet.labelling import PrinterScope, record_prints, save_printer
-from fleet.lending import agreements, loans, pupils, returns
+from fleet.lending import agreements, loans, pupils, register_import, returns
 from fleet.models import Device, Printer, School, clock
 from provisioning import deliveries, shipments, stocktakes
 from provisioning.manifests import ManifestRow
@@ -108,7 +108,7 @@ def waiting_class(session: Session) -> int:
     """Class 5.a at Purvciems, imported today from the school register's export (Windows-1257, Latvian
     group names): its laptops are at the school and nobody has one yet — a class to hand out."""
     school = session.scalar(select(School).where(School.registration_number == data.PURVCIEMS))
-    return pupils.import_csv(session, school, classes.waiting_class_csv())["created"]
+    return register_import.import_csv(session, school, classes.waiting_class_csv())["created"]
 
 
 def ship(session: Session, cal: Calendar, school: str, serials: list[str], shipped: str, arrived: str | None) -> None:

@@ -3,9 +3,10 @@
 A pupil has a school-register id, a name, a class, a guardian (who signs), and an eligibility
 group of the programme with its basis and the date it is valid until. A personal code is never
 required; a school that keeps one has it validated (the old format with its checksum, or the new
-``32…`` one) and it is shown only inside that school. The school register's CSV export imports
-all or nothing, every bad line reported with its number; a pupil already known (by register id)
-is updated. Reads take the caller's ``Scope``: a pupil of a school outside it is ``not_found``.
+``32…`` one) and it is shown only inside that school. The school register's CSV export is
+``fleet.lending.register_import``'s. A class is listed in register order (the Latvian alphabet), classes in
+natural order (1.a < 2.b < 10.a). Reads take the caller's ``Scope``: a pupil of a school outside it is
+``not_found``; ``school_of`` is the school a page is about.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from fleet.errors import FleetError, invalid
 from fleet.i18n import LOCALES, Text, _l, translations
 from fleet.models import EligibilityGroup, Pupil, School
 
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
-MAX_IMPORT_ROWS = 5_000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 _OLD_CODE = re.compile(r"(\d{2})(\d{2})(\d{2})-?([012])(\d{4})", re.ASCII)  # \d alone takes "١" too
@@ -38,41 +37,6 @@ FIELDS = ("register_id", "given_name", "family_name", "grade", "guardian_name", 
 LIMITS = {"register_id": 40, "given_name": 100, "family_name": 100, "grade": 10, "guardian_name": 200,
           "guardian_email": 200, "guardian_phone": 40, "eligibility_basis": 500}
 REQUIRED = ("register_id", "given_name", "family_name", "grade", "guardian_name")
-
-# Normalised header (tables.header_key) → field; English and Latvian as school registers (E-klase, Mykoob)
-# and the people who edit their exports in Excel write them.
-HEADERS = {
-    "register id": "register_id", "id": "register_id", "registra id": "register_id", "registra nr": "register_id",
-    "skolena id": "register_id", "skolena nr": "register_id", "skolena numurs": "register_id",
-    "e klases id": "register_id", "eklases id": "register_id", "mykoob id": "register_id",
-    "registra numurs": "register_id", "izglitojama id": "register_id", "pupil id": "register_id",
-    "given name": "given_name", "first name": "given_name", "vards": "given_name", "skolena vards": "given_name",
-    "izglitojama vards": "given_name",
-    "family name": "family_name", "last name": "family_name", "surname": "family_name", "uzvards": "family_name",
-    "skolena uzvards": "family_name", "izglitojama uzvards": "family_name",
-    "class": "grade", "grade": "grade", "klase": "grade", "klases nosaukums": "grade", "klase grupa": "grade",
-    "guardian name": "guardian_name", "guardian": "guardian_name", "likumiskais parstavis": "guardian_name",
-    "likumiska parstavja vards uzvards": "guardian_name", "likumiska parstavja vards": "guardian_name",
-    "parstavis": "guardian_name", "vecaks": "guardian_name", "vecaki": "guardian_name",
-    "vecaka vards uzvards": "guardian_name", "aizbildnis": "guardian_name",
-    "guardian email": "guardian_email", "guardian e mail": "guardian_email", "e pasts": "guardian_email",
-    "epasts": "guardian_email", "email": "guardian_email", "e mail": "guardian_email",
-    "likumiska parstavja e pasts": "guardian_email", "likumiska parstavja epasts": "guardian_email",
-    "parstavja e pasts": "guardian_email", "vecaka e pasts": "guardian_email", "e pasta adrese": "guardian_email",
-    "guardian phone": "guardian_phone", "phone": "guardian_phone", "talrunis": "guardian_phone",
-    "talr": "guardian_phone", "talr. nr": "guardian_phone", "telefons": "guardian_phone",
-    "mobilais talrunis": "guardian_phone", "likumiska parstavja talrunis": "guardian_phone",
-    "parstavja talrunis": "guardian_phone", "vecaka talrunis": "guardian_phone",
-    "eligibility group": "eligibility", "eligibility": "eligibility", "merka grupa": "eligibility",
-    "merkgrupa": "eligibility", "grupa": "eligibility", "atbalsta grupa": "eligibility",
-    "eligibility basis": "eligibility_basis", "basis": "eligibility_basis", "pamatojums": "eligibility_basis",
-    "merka grupas pamatojums": "eligibility_basis",
-    "valid until": "eligibility_valid_until", "eligible until": "eligibility_valid_until",
-    "deriga lidz": "eligibility_valid_until", "derigs lidz": "eligibility_valid_until",
-    "merka grupa deriga lidz": "eligibility_valid_until", "statuss derigs lidz": "eligibility_valid_until",
-    "personal code": "personal_code", "personas kods": "personal_code", "p.k": "personal_code",
-    "pk": "personal_code",
-}
 
 # A field as a person reads it (a form's label, a bad line's reason when the file has no such column).
 FIELD_LABELS = {
@@ -113,7 +77,7 @@ class _Checked:
     errors: list[dict]
 
 
-def _check(session: Session, data: dict, partial: bool, groups: dict[str, EligibilityGroup]) -> _Checked:
+def check_fields(session: Session, data: dict, partial: bool, groups: dict[str, EligibilityGroup]) -> _Checked:
     """Validate the fields of `data` (all of them, or for a PATCH those given)."""
     values: dict[str, Any] = {}
     errors: list[dict] = []
@@ -164,7 +128,7 @@ def _check(session: Session, data: dict, partial: bool, groups: dict[str, Eligib
     return _Checked(values, errors)
 
 
-def _needs_basis(values: dict, pupil: Pupil | None, groups: dict[str, EligibilityGroup]) -> Text | None:
+def basis_missing(values: dict, pupil: Pupil | None, groups: dict[str, EligibilityGroup]) -> Text | None:
     group = values.get("eligibility", pupil.eligibility if pupil else None)
     basis = values.get("eligibility_basis", pupil.eligibility_basis if pupil else None)
     if group and groups[group].needs_basis and not basis:
@@ -260,10 +224,28 @@ def school_by_reg(session: Session, reg: str, scope: Scope) -> School:
     return school
 
 
+def schools_of(session: Session, scope: Scope) -> list[School]:
+    """The schools whose pupils (and desk) the caller sees, by name: school IT its own, admins every school."""
+    query = select(School).order_by(School.name, School.registration_number)
+    if not scope.all_schools:
+        query = query.where(School.id.in_(sorted(scope.school_ids)))
+    return list(session.scalars(query))
+
+
+def school_of(session: Session, scope: Scope, reg: Any) -> School | None:
+    """The school a pupils' or desk page is about: ``?school=`` (``not_found`` outside the scope), else the caller's
+    only school; None when the caller must pick one."""
+    if isinstance(reg, str) and reg.strip():
+        return school_by_reg(session, reg.strip(), scope)
+    if not scope.all_schools and len(scope.school_ids) == 1:
+        return session.get(School, next(iter(scope.school_ids)))
+    return None
+
+
 def create(session: Session, school: School, data: Any) -> Pupil:
     groups = groups_by_code(session)
-    checked = _check(session, flatten(data), partial=False, groups=groups)
-    if not checked.errors and (reason := _needs_basis(checked.values, None, groups)):
+    checked = check_fields(session, flatten(data), partial=False, groups=groups)
+    if not checked.errors and (reason := basis_missing(checked.values, None, groups)):
         checked.errors.append({"field": "eligibility_basis", "message": reason})
     if checked.errors:
         raise invalid(_l("the pupil is not valid; nothing was saved"), checked.errors)
@@ -285,8 +267,8 @@ def update(session: Session, pupil: Pupil, data: Any) -> Pupil:
     flat = flatten(data)
     if "register_id" in flat:
         raise invalid(_l("register_id cannot change"), [{"field": "register_id"}])
-    checked = _check(session, flat, partial=True, groups=groups)
-    if not checked.errors and (reason := _needs_basis(checked.values, pupil, groups)):
+    checked = check_fields(session, flat, partial=True, groups=groups)
+    if not checked.errors and (reason := basis_missing(checked.values, pupil, groups)):
         checked.errors.append({"field": "eligibility_basis", "message": reason})
     if checked.errors:
         raise invalid(_l("the change is not valid; nothing was saved"), checked.errors)
@@ -398,82 +380,6 @@ def search(session: Session, school: School, text: str, limit: int = SEARCH_LIMI
             found.append(pupil)
     found.sort(key=lambda p: (class_order(p.grade), register_order(p)))
     return found[:limit]
-
-
-def import_csv(session: Session, school: School, data: bytes) -> dict[str, int]:
-    """The school register's export, all or nothing: ``{created, updated}``."""
-    counts, _ = import_classes(session, school, data)
-    return counts
-
-
-def import_classes(session: Session, school: School, data: bytes) -> tuple[dict[str, int], list[str]]:
-    """``import_csv``, and the classes the file holds in natural order (the page opens the class)."""
-    if len(data) > MAX_IMPORT_BYTES:
-        raise FleetError("too_large", _l("a pupil list may be at most %(mib)s MiB",
-                                         mib=MAX_IMPORT_BYTES // (1024 * 1024)))
-    rows = [(n, row) for n, row in tables.csv_rows(tables.decode(data)) if "".join(row).strip()]
-    if not rows:
-        raise invalid(_l("the file is empty"), [{"line": 1, "message": _l("no header and no rows")}])
-    header_line, header = rows[0]
-    columns, errors = {}, []
-    for i, name in enumerate(header):
-        field = HEADERS.get(tables.header_key(name))
-        if field in columns:
-            errors.append({"line": header_line, "message": _l("two columns mean %(field)s", field=field)})
-        elif field:
-            columns[field] = i
-    missing = [f for f in REQUIRED if f not in columns]
-    if missing:
-        errors.append({"line": header_line, "message": _l("missing column(s): %(columns)s",
-                                                          columns=", ".join(missing))})
-    if errors:
-        raise invalid(_l("the file's header is not usable; nothing was imported"), errors)
-    if len(rows) - 1 > MAX_IMPORT_ROWS:
-        raise FleetError("too_large", _l("a pupil list may have at most %(max)s rows", max=MAX_IMPORT_ROWS))
-    groups = groups_by_code(session)
-    existing = {p.register_id: p for p in session.scalars(select(Pupil).where(Pupil.school_id == school.id))}
-    seen: dict[str, int] = {}
-    checked_rows = []
-    for line, raw in rows[1:]:
-        if len(raw) < len(header):
-            errors.append({"line": line, "message": _l("has %(count)s value(s) where the header has %(width)s columns",
-                                                       count=len(raw), width=len(header))})
-            continue
-        values = {field: raw[i] for field, i in columns.items()}
-        checked = _check(session, values, partial=False, groups=groups)
-        pupil = existing.get(checked.values.get("register_id"))
-        if not checked.errors and (reason := _needs_basis(checked.values, pupil, groups)):
-            checked.errors.append({"field": "eligibility_basis", "message": reason})
-        for e in checked.errors:
-            field = e["field"]
-            name = header[columns[field]].strip() if field in columns else FIELD_LABELS[field]
-            errors.append({"line": line, "field": field,
-                           "message": _l("%(field)s %(message)s", field=name, message=e["message"])})
-        register_id = checked.values.get("register_id")
-        if register_id in seen:
-            errors.append({"line": line, "message": _l("register id %(register_id)s repeats line %(line)s",
-                                                       register_id=register_id, line=seen[register_id])})
-        elif register_id:
-            seen[register_id] = line
-        if pupil is not None and pupil.anonymised_at is not None:
-            errors.append({"line": line, "message": _l("pupil %(register_id)s was purged and cannot be imported again",
-                                                       register_id=register_id)})
-        checked_rows.append((pupil, checked.values))
-    if errors:
-        raise invalid(_l("%(count)s bad line(s); nothing was imported", count=len({e["line"] for e in errors})),
-                      errors)
-    created = updated = 0
-    grades = sorted({values["grade"] for _, values in checked_rows}, key=class_order)
-    for pupil, values in checked_rows:
-        if pupil is None:
-            session.add(Pupil(school_id=school.id, **values))
-            created += 1
-        else:
-            for field, value in values.items():
-                setattr(pupil, field, value)
-            updated += 1
-    session.flush()
-    return {"created": created, "updated": updated}, grades
 
 
 def eligible_on(pupil: Pupil, day: date) -> bool:

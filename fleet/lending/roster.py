@@ -208,24 +208,6 @@ def classes(session: Session, school: School) -> list[ClassStanding]:
     return sorted((ClassStanding(*row) for row in rows), key=lambda c: pupils.class_order(c.grade))
 
 
-def desk_schools(session: Session, scope: Scope) -> list[School]:
-    """The schools whose desk the caller may open: school IT its own, admins every school."""
-    query = select(School).order_by(School.name, School.registration_number)
-    if not scope.all_schools:
-        query = query.where(School.id.in_(sorted(scope.school_ids)))
-    return list(session.scalars(query))
-
-
-def desk_school(session: Session, scope: Scope, reg: Any) -> School | None:
-    """The school a desk page is about: ``?school=`` (``not_found`` outside the scope), else the caller's
-    only school; None when the caller must pick one."""
-    if isinstance(reg, str) and reg.strip():
-        return pupils.school_by_reg(session, reg.strip(), scope)
-    if not scope.all_schools and len(scope.school_ids) == 1:
-        return session.get(School, next(iter(scope.school_ids)))
-    return None
-
-
 # --- new signing links -------------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """Pupils' pages, ``/pupils``: a school's pupils by class (in register order, ``pupils.class_list``),
 found by name or register id, added, changed, and imported from the school register's CSV export
-(``pupils.import_classes``: all or nothing, every bad line listed with its number).
+(``register_import.import_classes``: all or nothing, every bad line listed with its number).
 
 School IT sees its own schools (``?school=REG``, by default its only one); an admin picks the school.
 Reading needs ``pupils:read``, changing ``pupils:write``; both are recorded in the access log by
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from fleet import db, display_names
 from fleet.errors import FleetError, invalid
 from fleet.i18n import _, _l, current_locale
-from fleet.lending import pupils
+from fleet.lending import pupils, register_import
 from fleet.models import Device, Loan, Pupil, School
 from fleet.web.blueprint import bp
 from fleet.web.pages import page
@@ -27,31 +27,12 @@ FORM_FIELDS = ("register_id", "given_name", "family_name", "grade", "guardian_na
                "guardian_phone", "eligibility", "eligibility_basis", "eligibility_valid_until", "personal_code")
 
 
-def _schools(session) -> list[School]:
-    """The schools whose pupils the reader sees, by name."""
-    principal = g.principal
-    query = select(School).order_by(School.name)
-    if principal.school_scoped:
-        query = query.where(School.id.in_(principal.school_ids or {-1}))
-    return list(session.scalars(query))
-
-
-def _school(session, reg: str | None) -> School | None:
-    """The school of ``?school=``; without one the reader's only school (None when there are several)."""
-    if reg and reg.strip():
-        return pupils.school_by_reg(session, reg.strip(), g.principal.scope)
-    principal = g.principal
-    if principal.school_scoped and len(principal.school_ids) == 1:
-        return session.get(School, next(iter(principal.school_ids)))
-    return None
-
-
 def _picker(session, school: School | None) -> list[School]:
     """The schools to pick from: none for school IT of one school, else every school the reader sees."""
     principal = g.principal
     if principal.school_scoped and len(principal.school_ids) == 1:
         return []
-    return _schools(session)
+    return pupils.schools_of(session, g.principal.scope)
 
 
 def _shows_code(school_id: int) -> bool:
@@ -79,7 +60,7 @@ def _group_names() -> list[tuple[str, str]]:
 @page("pupils:read")
 def pupil_list():
     session = db.session()
-    school = _school(session, request.args.get("school"))
+    school = pupils.school_of(session, g.principal.scope, request.args.get("school"))
     grade = (request.args.get("class") or "").strip() or None
     text = (request.args.get("q") or "").strip()
     classes = pupils.class_sizes(session, school) if school is not None else []
@@ -168,7 +149,7 @@ def _new_page(session, school: School | None, values: dict, refusal: FleetError 
 @page("pupils:write")
 def pupil_new():
     session = db.session()
-    school = _school(session, request.args.get("school"))
+    school = pupils.school_of(session, g.principal.scope, request.args.get("school"))
     values = {"grade": (request.args.get("class") or "").strip()}
     return _new_page(session, school, values)
 
@@ -177,7 +158,7 @@ def pupil_new():
 @page("pupils:write")
 def pupil_create():
     session = db.session()
-    school = _school(session, request.form.get("school"))
+    school = pupils.school_of(session, g.principal.scope, request.form.get("school"))
     shows_code = school is not None and _shows_code(school.id)
     values = _form_values(request.form, adding=True, shows_code=shows_code)
     try:
@@ -207,14 +188,14 @@ IMPORT_HEADERS = ("Skolēna ID", "Vārds", "Uzvārds", "Klase", "Likumiskais pā
 @page("pupils:write")
 def pupil_import():
     session = db.session()
-    return _import_page(session, _school(session, request.args.get("school")))
+    return _import_page(session, pupils.school_of(session, g.principal.scope, request.args.get("school")))
 
 
 @bp.post("/pupils/import", endpoint="pupil_import_save")
 @page("pupils:write")
 def pupil_import_save():
     session = db.session()
-    school = _school(session, request.form.get("school"))
+    school = pupils.school_of(session, g.principal.scope, request.form.get("school"))
     upload = request.files.get("file")
     try:
         if school is None:
@@ -222,7 +203,7 @@ def pupil_import_save():
         if upload is None or not upload.filename:
             raise invalid(_l("choose the school register's CSV file"), [{"field": "file",
                                                                          "message": _l("is required")}])
-        counts, grades = pupils.import_classes(session, school, upload.read())
+        counts, grades = register_import.import_classes(session, school, upload.read())
         session.commit()
     except FleetError as e:
         session.rollback()

@@ -33,25 +33,6 @@ from fleet.web.blueprint import bp
 from fleet.web.pages import page
 
 
-def _schools(session) -> list[School]:
-    """The schools whose pupils the reader may hand laptops to, by name."""
-    principal = g.principal
-    query = select(School).order_by(School.name)
-    if principal.school_scoped:
-        query = query.where(School.id.in_(principal.school_ids or {-1}))
-    return list(session.scalars(query))
-
-
-def _school(session, reg: str | None) -> School | None:
-    """The school of ``?school=``; without one the reader's only school (None when there are several)."""
-    if reg:
-        return pupils.school_by_reg(session, reg.strip(), g.principal.scope)
-    principal = g.principal
-    if principal.school_scoped and len(principal.school_ids) == 1:
-        return session.get(School, next(iter(principal.school_ids)))
-    return None
-
-
 def _roster(session, school: School, grade: str) -> list[dict]:
     """The class in register order: each pupil with the laptop on loan to them (None if none)."""
     class_pupils = pupils.class_list(session, school, grade)
@@ -64,7 +45,7 @@ def _roster(session, school: School, grade: str) -> list[dict]:
 
 
 def _page(session, school: School | None, grade: str | None, refusal: FleetError | None = None, status: int = 200):
-    schools = _schools(session) if school is None or not g.principal.school_scoped or \
+    schools = pupils.schools_of(session, g.principal.scope) if school is None or not g.principal.school_scoped or \
         len(g.principal.school_ids) > 1 else []
     classes = pupils.class_sizes(session, school) if school is not None else []
     roster = _roster(session, school, grade) if school is not None and grade else []
@@ -84,7 +65,7 @@ def _page(session, school: School | None, grade: str | None, refusal: FleetError
 def handout():
     session = db.session()
     source = request.form if request.method == "POST" else request.args
-    school = _school(session, source.get("school"))
+    school = pupils.school_of(session, g.principal.scope, source.get("school"))
     grade = (source.get("class") or "").strip() or None
     if request.method == "GET" or school is None or grade is None:
         if request.method == "POST" and (school is None or grade is None):
@@ -165,7 +146,7 @@ def check():
     session = db.session()
     form = request.form
     try:
-        school = _school(session, form.get("school"))
+        school = pupils.school_of(session, g.principal.scope, form.get("school"))
         if school is None:
             raise invalid(_l("choose the school first"), [{"field": "school"}])
         pupil = form.get("pupil") or None

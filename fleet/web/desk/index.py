@@ -12,7 +12,7 @@ from flask import g, render_template, request
 from sqlalchemy import select
 
 from fleet import db, found_reports
-from fleet.lending import roster
+from fleet.lending import pupils, roster
 from fleet.models import Device
 from fleet.web.blueprint import bp
 from fleet.web.pages import page
@@ -22,8 +22,8 @@ def school_choice():
     """(the school of ``?school=`` or the caller's only one — None when one must be picked, the schools to
     pick from: none for whoever has only one)."""
     session, scope = db.session(), g.principal.scope
-    school = roster.desk_school(session, scope, request.args.get("school"))
-    schools = roster.desk_schools(session, scope)
+    school = pupils.school_of(session, scope, request.args.get("school"))
+    schools = pupils.schools_of(session, scope)
     return school, schools if len(schools) > 1 or school is None else []
 
 

@@ -18,7 +18,7 @@ from flask import g, redirect, render_template, request, url_for
 from fleet import db, display_names
 from fleet.errors import FleetError, invalid
 from fleet.i18n import _l
-from fleet.lending import agreements, loans, returns, roster
+from fleet.lending import agreements, loans, pupils, returns
 from fleet.models import Loan, School
 from fleet.web.blueprint import bp
 from fleet.web.pages import page
@@ -39,7 +39,7 @@ def _render(session, school: School | None, *, loan: Loan | None = None, done: L
             code: str = "", sent: dict | None = None, refusal: FleetError | None = None, status: int = 200):
     agreement = agreements.for_loan(session, loan) if loan is not None else None
     done_agreement = agreements.for_loan(session, done) if done is not None else None
-    schools = roster.desk_schools(session, g.principal.scope)
+    schools = pupils.schools_of(session, g.principal.scope)
     return render_template(
         "desk/return.html", school=school, schools=schools if len(schools) > 1 else [], loan=loan,
         agreement=agreement, done=done, done_agreement=done_agreement,
@@ -51,7 +51,7 @@ def _render(session, school: School | None, *, loan: Loan | None = None, done: L
 @page("loans:write")
 def desk_return():
     session = db.session()
-    school = roster.desk_school(session, g.principal.scope, request.args.get("school"))
+    school = pupils.school_of(session, g.principal.scope, request.args.get("school"))
     code = (request.args.get("code") or "").strip()
     loan = done = None
     try:
@@ -70,7 +70,7 @@ def desk_return():
 @page("loans:write")
 def desk_return_post():
     session = db.session()
-    school = roster.desk_school(session, g.principal.scope, request.form.get("school"))
+    school = pupils.school_of(session, g.principal.scope, request.form.get("school"))
     loan = _loan_in(session, school, request.form.get("loan"))
     sent = {"condition": request.form.get("condition"), "accessories": request.form.getlist("accessory"),
             "notes": request.form.get("notes", "")}

@@ -35,11 +35,9 @@ SIGNED = "desk_signed"  # the session's {"<school reg>/<class>": how many signed
 
 def _school(db_session, reg: str | None) -> School:
     """The school of ``?school=``; without one the reader's only school; else ``invalid`` (say which)."""
-    principal = g.principal
-    if reg:
-        return pupils.school_by_reg(db_session, reg.strip(), principal.scope)
-    if principal.school_scoped and len(principal.school_ids) == 1:
-        return db_session.get(School, next(iter(principal.school_ids)))
+    school = pupils.school_of(db_session, g.principal.scope, reg)
+    if school is not None:
+        return school
     raise invalid(_l("say which school: ?school= and its registration number"), [{"field": "school"}])
 
 

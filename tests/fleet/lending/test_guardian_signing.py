@@ -16,7 +16,7 @@ from sqlalchemy import select
 from fleet.models import Agreement, Document, utcnow
 from tests.conftest import serving
 from tests.factories import DeviceFactory, PupilFactory, SchoolFactory
-from tests.pages import VIEWPORTS, check_page
+from tests.pages import check_page, draw_signature, guardian_phone
 
 
 @pytest.fixture
@@ -40,34 +40,11 @@ def path_of(loan) -> str:
     return loan["agreement"]["sign_url"].split("fleet.example.lv", 1)[1]
 
 
-def phone(browser, live, lang=None):
-    """A parent's phone: 390 × 844, touch-sized, in ``lang`` when they chose one (else the agreement's)."""
-    context = browser.new_context(viewport=VIEWPORTS["phone"], accept_downloads=True,
-                                  locale="lv-LV" if lang != "en" else "en-GB")
-    if lang:
-        context.add_cookies([{"name": "lang", "value": lang, "url": live}])
-    page = context.new_page()
-    page.csp_blocked = []
-    page.on("console", lambda m: page.csp_blocked.append(m.text) if "Content Security Policy" in m.text else None)
-    return page
-
-
-def draw_signature(page) -> None:
-    page.locator("#pad").scroll_into_view_if_needed()
-    box = page.locator("#pad").bounding_box()
-    x, y = box["x"] + 20, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for step in range(1, 25):
-        page.mouse.move(x + step * 12, y + (18 if step % 2 else -18))
-    page.mouse.up()
-
-
 @pytest.mark.parametrize("lang", ["lv", "en"])
 def test_a_guardian_signs_on_a_phone_with_a_drawn_signature_and_downloads_the_copy(api_as, live, browser, session,
                                                                                    lang):
     it, loan = hand_over(api_as, language=lang)
-    page = phone(browser, live)
+    page = guardian_phone(browser, live)
     page.goto(live + path_of(loan))
     assert page.locator("html").get_attribute("lang") == lang
     assert "Ērika Ņikitina" in page.content() and page.locator("#guardian-on-record").inner_text() == "Anna Ņikitina"
@@ -105,7 +82,7 @@ def test_a_guardian_signs_on_a_phone_with_a_drawn_signature_and_downloads_the_co
 
 def test_a_guardian_signs_with_a_typed_signature_by_keyboard_alone(api_as, live, browser, session):
     it, loan = hand_over(api_as, language="lv")
-    page = phone(browser, live, lang="en")  # the agreement in Latvian, the parent reads English
+    page = guardian_phone(browser, live, lang="en")  # the agreement in Latvian, the parent reads English
     page.goto(live + path_of(loan))
     assert page.locator("html").get_attribute("lang") == "en"
     page.locator("#who-guardian").focus()
@@ -143,7 +120,7 @@ def test_a_guardian_signs_with_a_typed_signature_by_keyboard_alone(api_as, live,
 
 def test_without_a_drawn_signature_the_page_says_so_in_its_language(api_as, live, browser, session):
     it, loan = hand_over(api_as, language="en")
-    page = phone(browser, live)
+    page = guardian_phone(browser, live)
     page.goto(live + path_of(loan))
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -158,7 +135,7 @@ def test_without_a_drawn_signature_the_page_says_so_in_its_language(api_as, live
 
 def test_someone_else_signs_on_the_phone(api_as, live, browser, session):
     it, loan = hand_over(api_as)
-    page = phone(browser, live)
+    page = guardian_phone(browser, live)
     page.goto(live + path_of(loan))
     page.check("#who-other")
     assert page.locator("#signer_name").is_visible()
@@ -190,7 +167,7 @@ def test_an_expired_link_is_refused_in_the_visitor_s_language(api_as, live, brow
     agreement = session.scalar(select(Agreement))
     agreement.token_expires_at = utcnow() - timedelta(seconds=1)
     session.commit()
-    page = phone(browser, live, lang=lang)
+    page = guardian_phone(browser, live, lang=lang)
     response = page.goto(live + path_of(loan))
     assert response.status == 410 and page.locator("#refused").is_visible()
     assert ("novecojusi" if lang == "lv" else "expired") in page.content()

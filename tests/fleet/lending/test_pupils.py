@@ -9,7 +9,7 @@ import pytest
 
 from fleet import tables
 from fleet.errors import FleetError
-from fleet.lending import pupils
+from fleet.lending import pupils, register_import
 from tests.factories import PupilFactory, SchoolFactory
 
 PUPIL = {"register_id": "E900", "given_name": "Anna", "family_name": "Bērziņa", "grade": "7.b",
@@ -94,7 +94,7 @@ def test_a_windows_1257_export_with_latvian_group_names_imports(session):
              "E3;Ūna;Ļaudiņa;7.b;Ņina Ļaudiņa;;;MAZNODROŠINĀTA ĢIMENE;",
              "E4;Īrisa;Ēdole;7.b;Ēriks Ēdols;;;Large family;"]
     data = ("\r\n".join(lines) + "\r\n").encode("cp1257")
-    assert pupils.import_csv(session, school, data) == {"created": 4, "updated": 0}
+    assert register_import.import_csv(session, school, data) == {"created": 4, "updated": 0}
     got = [(p.family_name, p.given_name, p.eligibility) for p in pupils.class_list(session, school, "7.b")]
     assert got == [("Ēdole", "Īrisa", "large_family"), ("Ķēniņa", "Ārija", "large_family"),
                    ("Ļaudiņa", "Ūna", "limited_means"), ("Šņore", "Čaba", "low_income")]
@@ -109,7 +109,7 @@ def test_every_bad_line_is_reported_with_its_number_and_nothing_is_imported(sess
              "E3;Pēteris;Ozols;7.b;Ilze Ozola;nav-adrese;;;",
              "E1;Līga;Kalniņa;7.b;Ilze Kalniņa;;;;"]
     with pytest.raises(FleetError) as e:
-        pupils.import_csv(session, school, "\n".join(lines).encode())
+        register_import.import_csv(session, school, "\n".join(lines).encode())
     assert e.value.code == "invalid_input"
     lines_and_messages = [(d["line"], d["message"].in_("lv")) for d in e.value.details]
     assert [line for line, _ in lines_and_messages] == [3, 3, 4, 5]
@@ -126,4 +126,4 @@ def test_the_headers_of_the_registers_exports_are_known():
                         ("Likumiskā pārstāvja tālrunis", "guardian_phone"), ("Mērķa grupa", "eligibility"),
                         ("Personas kods", "personal_code"), ("E-pasts", "guardian_email"),
                         ("Tālr. nr.", "guardian_phone")]:
-        assert pupils.HEADERS[tables.header_key(name)] == field, name
+        assert register_import.HEADERS[tables.header_key(name)] == field, name

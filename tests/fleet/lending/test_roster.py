@@ -15,7 +15,7 @@ from sqlalchemy import select
 from fleet.access.policy import Principal, Scope
 from fleet.config import SmtpConfig
 from fleet.errors import FleetError
-from fleet.lending import agreements, loans, reminders, roster
+from fleet.lending import agreements, loans, pupils, reminders, roster
 from fleet.models import Agreement, OutboxMessage, utcnow
 from tests.factories import DeviceFactory, PupilFactory, SchoolFactory
 
@@ -109,14 +109,14 @@ def test_another_schools_loans_are_invisible(session, school):
     assert [r.loan.id for r in rows] == [mine.loan.id]
     for call in (lambda: roster.listing(session, it_of(school), elsewhere),
                  lambda: roster.summary(session, it_of(school), elsewhere),
-                 lambda: roster.desk_school(session, it_of(school), elsewhere.registration_number),
+                 lambda: pupils.school_of(session, it_of(school), elsewhere.registration_number),
                  lambda: roster.print_links(session, it_of(school), [theirs.loan.id], URL),
                  lambda: roster.email_links(session, it_of(school), [theirs.loan.id], URL, SMTP)):
         with pytest.raises(FleetError) as e:
             call()
         assert e.value.code == "not_found"
-    assert roster.desk_school(session, it_of(school), None).id == school.id
-    assert roster.desk_school(session, ADMIN, "") is None  # an admin picks a school
+    assert pupils.school_of(session, it_of(school), None).id == school.id
+    assert pupils.school_of(session, ADMIN, "") is None  # an admin picks a school
 
 
 def test_summary_counts_states_age_bands_and_signer_differs(session, school):

@@ -13,10 +13,10 @@ from fleet.lending import loans
 from fleet.models import Agreement, Loan
 from tests.conftest import SCREENSHOTS
 from tests.factories import DeviceFactory, PupilFactory, SchoolFactory
-from tests.pages import check_page
+from tests.pages import VIEWPORTS, check_page, draw_signature
 
 EVERYONE = Scope.of(Principal(0, "factory", "admin"))
-TABLET = {"width": 820, "height": 1180}
+TABLET = VIEWPORTS["tablet"]
 CLASS = [("Zariņa", "Līga", "Ilze Zariņa"), ("Bērziņš", "Jānis", "Pēteris Bērziņš"),
          ("Čakste", "Anna", "Marta Čakste"), ("Ābele", "Ģirts", "Inese Ābele")]
 
@@ -37,17 +37,6 @@ def shot(page, name: str) -> None:
     """The page as the person at the tablet sees it, kept beside the suite's screenshots (between two pages)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"fleet_web_test_desk_signing_browser_{name}.png"), full_page=True)
-
-
-def draw_signature(page) -> None:
-    page.locator("#pad").scroll_into_view_if_needed()
-    box = page.locator("#pad").bounding_box()
-    x, y = box["x"] + 30, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for step in range(1, 25):
-        page.mouse.move(x + step * 15, y + (25 if step % 2 else -25))
-    page.mouse.up()
 
 
 @pytest.mark.parametrize("lang", ["lv", "en"])

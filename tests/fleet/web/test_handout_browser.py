@@ -19,12 +19,9 @@ from sqlalchemy import select
 from fleet.access.policy import Principal, Scope
 from fleet.lending import loans
 from fleet.models import Loan
-from tests import pages
 from tests.conftest import SCREENSHOTS
 from tests.factories import DeviceFactory, PupilFactory, SchoolFactory, current_session
 from tests.pages import check_page
-
-pages.VIEWPORTS.setdefault("tablet", {"width": 820, "height": 1180})  # the desk's tablet
 
 CLASS = 30
 GIVEN = ["Ērika", "Jānis", "Līga", "Ņikita", "Ģirts", "Anna"]
