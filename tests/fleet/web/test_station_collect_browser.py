@@ -92,6 +92,7 @@ def test_the_collect_mode_in_both_languages_and_viewports(staff, lang, viewport)
     count = page.locator('#scan-counts [data-count="back"]')
     expect(count).to_have_text("0 no 2 atpakaļ" if lang == "lv" else "0 of 2 back", timeout=SLOW)
     page.get_by_label("bojāts" if lang == "lv" else "damaged").check()
+    expect(page.locator("#scan-code")).to_be_focused()  # the box hands the focus back: then the scanner types
     scan(page, handed[0].loan.device.serial)
     expect(count).to_have_text("1 no 2 atpakaļ" if lang == "lv" else "1 of 2 back", timeout=SLOW)
     check_page(page)
