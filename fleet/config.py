@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,6 +38,11 @@ class Config:
     access_log_retention_months: int = 24  # … and access-log entries older than this
     smtp: SmtpConfig | None = None  # None: no e-mail to guardians (FLEET_SMTP_HOST unset)
     reminder_days: int = 7  # fleet worker reminds a guardian who has not signed after this many days, then as often
+    rollup_seconds: int = 300  # fleet worker refreshes the reports' roll-ups this often
+    evidence_dir: str | None = None  # where fleet worker writes evidence packs; None: <instance>/evidence
+    # the signed agreements of devices counted toward the targets are kept until the programme's audit
+    # period ends (five years after the final payment), whatever the pupils' retention
+    audit_retention_until: str = "2031-12-31"
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None, served_at: str | None = None) -> Config:
@@ -63,6 +69,9 @@ class Config:
             access_log_retention_months=_int(env, "FLEET_ACCESS_LOG_RETENTION_MONTHS", cls.access_log_retention_months),
             smtp=SmtpConfig.from_env(env) if env.get("FLEET_SMTP_HOST") else None,
             reminder_days=_int(env, "FLEET_REMINDER_DAYS", cls.reminder_days),
+            rollup_seconds=_int(env, "FLEET_ROLLUP_SECONDS", cls.rollup_seconds),
+            evidence_dir=env.get("FLEET_EVIDENCE_DIR") or None,
+            audit_retention_until=env.get("FLEET_AUDIT_RETENTION_UNTIL", cls.audit_retention_until),
         )
 
     @property
@@ -84,6 +93,11 @@ class Config:
                               "address users reach Fleet at, e.g. https://fleet.example.lv, not a loopback address: "
                               f"it is printed into every label and agreement (it is {self.public_url!r})")
         validate_prefix(self.asset_tag_prefix)
+        try:
+            date.fromisoformat(self.audit_retention_until)
+        except ValueError:
+            raise ConfigError("FLEET_AUDIT_RETENTION_UNTIL must be a date, YYYY-MM-DD "
+                              f"(it is {self.audit_retention_until!r})") from None
         if self.directory is not None:
             self.directory.validate()
         if self.smtp is not None:

@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "pupils:read", "pupils:write", "loans:write", "agreements:read", "agreements:signed", "templates:write",
         "access_log:read", "outbox:read", "administration",
         "accounts:write", "verify:read", "verify:run",  # the /admin pages' users and tokens, fleet verify
+        "reports:read", "evidence:export", "funding:write",  # the programme's reports, evidence packs, other funds
     }),
     "warehouse": frozenset({
         *READ, "contracts:write", "devices:write", "devices:act",
@@ -44,14 +45,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     }),
     "ministry": frozenset({  # read-only: counts and devices, never pupils
         *READ, "deliveries:read", "shipments:read",
+        "reports:read",  # the programme's reports and the dashboard: counts only
     }),
     "founder_manager": frozenset({  # read-only, its municipality's schools only, never pupils
         *READ, "shipments:read",
+        "reports:read",  # its schools' figures only
     }),
     "auditor": frozenset({  # read-only, plus signed agreements (see DOCUMENTS) and the access log
         *READ, "deliveries:read", "shipments:read",
         "agreements:signed", "access_log:read",
         "administration", "verify:read",  # /admin: the access log, the latest fleet verify
+        "reports:read", "evidence:export",  # the reports, and evidence packs with the signed agreements
     }),
 }
 

@@ -25,11 +25,13 @@ from fleet.api import (  # noqa: E402,F401  (the routes)
     access,
     catalog,
     devices,
+    evidence,
     labels,
     loans,
     openapi,
     outbox,
     pupils,
+    reports,
     roster,
     scan,
 )

@@ -1,5 +1,6 @@
-"""``fleet worker``: queues the reminders due to guardians who have not signed (``fleet.lending.reminders``)
-and sends the outbox's e-mails, in a loop or once (from cron)."""
+"""``fleet worker``: queues the reminders due to guardians who have not signed (``fleet.lending.reminders``),
+sends the outbox's e-mails, and refreshes the reports' roll-ups every ``FLEET_ROLLUP_SECONDS``
+(``fleet.reports.rollup``), in a loop or once (from cron)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from fleet.cli.common import make_app
 @click.command(help="Send the outbox's e-mails to guardians (FLEET_SMTP_*), after queuing the reminders due to "
                    "guardians who have not signed for FLEET_REMINDER_DAYS days: runs until stopped, every INTERVAL "
                    "seconds; failures are retried with backoff and given up after 8 attempts (GET /api/v1/outbox"
-                   "?state=dead). Run one beside `fleet serve` (scripts/run does), or --once from cron.")
+                   "?state=dead); refreshes the reports' figures every FLEET_ROLLUP_SECONDS. Run one beside `fleet "
+                   "serve` (scripts/run does), or --once from cron.")
 @click.option("--once", is_flag=True, help="send what is due now, then exit")
 @click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
               help="seconds between looks at the outbox")
@@ -21,6 +23,7 @@ def worker(once: bool, interval: float) -> None:
 
     from fleet import outbox
     from fleet.lending import reminders
+    from fleet.reports import rollup
 
     app = make_app()
     config = app.config["FLEET"]
@@ -30,8 +33,14 @@ def worker(once: bool, interval: float) -> None:
     writes = app.extensions["fleet.sessionmaker"]
     if not once:
         click.echo(f"fleet worker: sending the outbox every {interval:g} s", err=True)
+    refreshed_at = float("-inf")
     try:
         while True:
+            if time.monotonic() - refreshed_at >= config.rollup_seconds:
+                refreshed = refresh_rollups(writes, rollup)
+                refreshed_at = time.monotonic()
+                if once:
+                    click.echo(f"report figures refreshed in {refreshed.took_ms} ms ({refreshed.rows} rows)")
             reminded = reminders.run(writes, config)
             run = outbox.run_once(writes, config.smtp, config.public_url)
             if once:
@@ -44,3 +53,11 @@ def worker(once: bool, interval: float) -> None:
             time.sleep(interval)
     except KeyboardInterrupt:
         return
+
+
+def refresh_rollups(writes, rollup):
+    """One refresh of the reports' roll-ups, in its own transaction."""
+    with writes() as session:
+        run = rollup.refresh(session)
+        session.commit()
+        return run

@@ -3,7 +3,8 @@
 By area: ``base`` (Base, column types, the clock), ``catalog`` (founders, schools, contracts),
 ``devices`` (devices and their events), ``provisioning`` (deliveries, shipments, stocktakes, imaging),
 ``labelling`` (printers, pre-printed tags), ``lending`` (pupils, loans, agreements, documents),
-``access`` (users, tokens, sessions, the access log), ``jobs`` (refused scans, the outbox). Every
+``access`` (users, tokens, sessions, the access log), ``jobs`` (refused scans, the outbox), ``reports``
+(targets, funding sources, roll-ups, evidence packs). Every
 name is re-exported here: ``from fleet.models import Device`` is the way to import a model.
 """
 
@@ -47,12 +48,24 @@ from fleet.models.provisioning import (
     StocktakeScan,
     shipment_items,
 )
+from fleet.models.reports import (
+    EVIDENCE_STATUSES,
+    EvidencePack,
+    FundingSource,
+    OtherFundSerial,
+    ProgrammeTarget,
+    RollupCount,
+    RollupCounted,
+    RollupRun,
+)
 
 __all__ = [
-    "ACCESS_EVENTS", "ACCOUNT_EVENTS", "AGREEMENT_STATUSES", "FUNDING_SOURCES", "LOAN_STATUSES", "NAMING_CONVENTION",
+    "ACCESS_EVENTS", "ACCOUNT_EVENTS", "AGREEMENT_STATUSES", "EVIDENCE_STATUSES", "FUNDING_SOURCES",
+    "LOAN_STATUSES", "NAMING_CONVENTION",
     "ROLES",
     "USER_SOURCES", "AccessLogEntry", "Agreement", "AgreementTemplate", "ApiToken", "ArrivalScan", "Base", "Contract",
-    "Delivery", "DeliveryItem", "DeliveryScan", "Device", "Document", "EligibilityGroup", "Event", "FoundReport",
+    "Delivery", "DeliveryItem", "DeliveryScan", "Device", "Document", "EligibilityGroup", "Event", "EvidencePack",
+    "FoundReport", "FundingSource", "OtherFundSerial", "ProgrammeTarget", "RollupCount", "RollupCounted", "RollupRun",
     "Founder",
     "ImagingRun", "JSONType", "LabelBatch", "Loan", "OutboxMessage", "PreprintedTag", "Printer", "Pupil", "RefusedScan",
     "School", "Shipment", "Stocktake", "StocktakeScan", "UTCDateTime", "User", "VerifyRun", "WebSession", "clock",

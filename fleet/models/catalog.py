@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Numeric, String
+from sqlalchemy import Date, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fleet.models.base import Base, UTCDateTime, utcnow
@@ -44,5 +44,6 @@ class Contract(Base):
     supplier: Mapped[str] = mapped_column(String(200))
     funding_source: Mapped[str] = mapped_column(String(20))
     unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    quantity: Mapped[int | None] = mapped_column(Integer)  # devices contracted (the funding report's "committed")
     signed_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from fleet.models.base import Base, JSONType, UTCDateTime, utcnow
@@ -20,6 +20,7 @@ class Device(Base):
     """
 
     __tablename__ = "devices"
+    __table_args__ = (Index("ix_devices_updated_at", "updated_at"),)  # the reports' "not seen for N days"
     id: Mapped[int] = mapped_column(primary_key=True)
     serial: Mapped[str] = mapped_column(String(40), unique=True)
     asset_tag: Mapped[str | None] = mapped_column(String(20), unique=True)

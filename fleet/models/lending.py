@@ -106,6 +106,7 @@ class Agreement(Base):
     stored only as a hash, single-use and expiring."""
 
     __tablename__ = "agreements"
+    __table_args__ = (Index("ix_agreements_status_created_at", "status", "created_at"),)  # unsigned, by age
     id: Mapped[int] = mapped_column(primary_key=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id"), unique=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)

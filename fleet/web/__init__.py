@@ -11,6 +11,7 @@ deliveries, shipments, stocktakes — are ``provisioning.web``'s). Every staff p
 - ``labels``, ``label_batches``: printing labels on a sheet or a thermal printer; pre-printed batches
 - ``pupils``: ``/pupils``, a school's pupils by class, added, changed, imported from the school register
 - ``desk``: ``/desk/…``, lending: a class's hand-out, the guardians' signing at the desk, the agreements, returns
+- ``dashboard``: ``/dashboard``, the programme's figures for managers and auditors (``fleet.reports``)
 - ``admin``: ``/admin/…``, one module per section
 - ``errors``: refusals and Werkzeug's errors as a page in the visitor's language
 - ``language``: the language switch every page carries (``fleet.i18n``)
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from fleet.web import (  # noqa: F401  (each adds its routes to bp)
     admin,
+    dashboard,
     desk,
     device_page,
     devices,

@@ -80,6 +80,7 @@ class NavItem:
 # endpoint not registered yet — a page another area adds — is left out).
 NAVIGATION = (
     NavItem("web.home", _l("Home"), None),
+    NavItem("web.dashboard", _l("Dashboard"), "reports:read", "web.dashboard"),
     NavItem("web.station", _l("Scan station"), "devices:read", "web.station"),
     NavItem("web.devices", _l("Devices"), "devices:read", "web.device"),
     NavItem("provisioning_web.deliveries", _l("Deliveries"), "deliveries:read", "provisioning_web.deliver"),

@@ -1,0 +1,3 @@
+"""(being built) The evidence API."""
+
+from __future__ import annotations

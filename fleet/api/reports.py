@@ -1,0 +1,3 @@
+"""(being built) The reports API."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""(being built) The funding report."""
+
+from __future__ import annotations

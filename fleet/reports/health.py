@@ -1,0 +1,3 @@
+"""(being built) The health report."""
+
+from __future__ import annotations

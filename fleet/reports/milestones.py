@@ -1,0 +1,3 @@
+"""(being built) The milestones report."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""(being built) The pipeline report."""
+
+from __future__ import annotations

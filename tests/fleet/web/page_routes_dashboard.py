@@ -1,0 +1,10 @@
+"""The dashboard's rows of the role × page table (tests/fleet/web/test_page_access.py): the programme's
+managers and auditors (``reports:read``); counts only, so never personal data."""
+
+from tests.page_routes import PageRoute
+
+MANAGERS = frozenset({"admin", "ministry", "founder_manager", "auditor"})
+
+PAGE_ROUTES = [
+    PageRoute("GET", "/dashboard", "/dashboard", MANAGERS),
+]
