@@ -200,7 +200,7 @@ def _rows(session: Session, ids: list[int], kinds: dict[int, list[str]]) -> list
         others.setdefault(serial, (source, reference))
     delivered_under = dict(session.execute(
         select(DeliveryItem.serial, Contract.number).join(Delivery, Delivery.id == DeliveryItem.delivery_id)
-        .join(Contract, Contract.id == Delivery.contract_id).where(DeliveryItem.serial.in_(serials))).tuples())
+        .join(Contract, Contract.id == Delivery.contract_id).where(DeliveryItem.serial.in_(serials))).all())
     rows = []
     for device_id, serial, tag, school, contract, source in devices:
         found = ["no_contract" if k == "off_programme" and contract is None else

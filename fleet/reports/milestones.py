@@ -42,7 +42,7 @@ def withheld(session: Session, now: datetime) -> list[tuple[int, str, int]]:
     query = (select(RollupCounted.school_id, RollupCounted.withheld, func.count())
              .where(RollupCounted.withheld.is_not(None))
              .group_by(RollupCounted.school_id, RollupCounted.withheld))
-    return list(session.execute(query).tuples())
+    return [tuple(row) for row in session.execute(query)]
 
 
 @rollup.metric("waiting_for_signature")
@@ -75,7 +75,7 @@ def schools_in(session: Session, reach: Reach, school_ids: frozenset[int] | None
     query = (select(School.id, School.registration_number, School.name, Founder.code, Founder.name)
              .outerjoin(Founder, Founder.id == School.founder_id)
              .order_by(Founder.code, School.registration_number))
-    return list(session.execute(rollup.in_reach(query, School.id, reach, school_ids)).tuples())
+    return list(session.execute(rollup.in_reach(query, School.id, reach, school_ids)))
 
 
 def wording(target: ProgrammeTarget) -> str:
