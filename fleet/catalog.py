@@ -229,6 +229,21 @@ def update_school(session: Session, registration_number: str, body: Any) -> Scho
     return school
 
 
+CONTRACT_FIELDS = ("number", "supplier", "funding_source", "unit_price", "signed_on", "quantity")
+MAX_QUANTITY = 10_000_000
+
+
+def _quantity(f: Fields) -> int | None:
+    """The devices contracted: an optional whole number of at least 1 (None: not sent or sent null)."""
+    value = f.body.get("quantity")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_QUANTITY:
+        f.refuse("quantity", "quantity_range", _l("must be a whole number of devices, at least 1"))
+        return None
+    return value
+
+
 def create_contract(session: Session, body: Any) -> Contract:
     f = Fields(body)
     number = f.text("number", 64)
@@ -236,10 +251,35 @@ def create_contract(session: Session, body: Any) -> Contract:
     funding = f.choice("funding_source", FUNDING_SOURCES)
     price = f.money("unit_price")
     signed_on = f.day("signed_on")
-    f.done({"number", "supplier", "funding_source", "unit_price", "signed_on"})
+    quantity = _quantity(f)
+    f.done(set(CONTRACT_FIELDS))
     _ensure_new(session, Contract.number, number, "contract")
-    contract = Contract(number=number, supplier=supplier, funding_source=funding, unit_price=price, signed_on=signed_on)
+    contract = Contract(number=number, supplier=supplier, funding_source=funding, unit_price=price, signed_on=signed_on,
+                        quantity=quantity)
     session.add(contract)
+    session.flush()
+    return contract
+
+
+def update_contract(session: Session, number: str, body: Any) -> Contract:
+    """Change a contract's supplier, funding source, unit price, signing day or quantity: only the fields sent
+    (``signed_on`` or ``quantity`` sent null is cleared)."""
+    contract = get_by(session, Contract.number, number, "contract")
+    f = Fields(body)
+    values: dict[str, Any] = {}
+    if "supplier" in f.body:
+        values["supplier"] = f.text("supplier")
+    if "funding_source" in f.body:
+        values["funding_source"] = f.choice("funding_source", FUNDING_SOURCES)
+    if "unit_price" in f.body:
+        values["unit_price"] = f.money("unit_price")
+    if "signed_on" in f.body:
+        values["signed_on"] = f.day("signed_on")
+    if "quantity" in f.body:
+        values["quantity"] = _quantity(f)
+    f.done(set(CONTRACT_FIELDS) - {"number"})
+    for name, value in values.items():
+        setattr(contract, name, value)
     session.flush()
     return contract
 

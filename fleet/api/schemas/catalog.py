@@ -73,12 +73,27 @@ class School(Model):
     phone: str | None = None
 
 
+Quantity = Field(None, ge=1, le=10_000_000, examples=[13310],
+                 description="devices contracted (the funding report's committed = quantity × unit price)")
+
+
 class ContractIn(Trimmed):
     number: str = Field(min_length=1, max_length=64)
     supplier: str = Text
     funding_source: Literal[FUNDING_SOURCES]  # type: ignore[valid-type]
     unit_price: str = Field(pattern=r"^[0-9]+(\.[0-9]{1,2})?$", description='EUR as a decimal string, e.g. "612.40"')
     signed_on: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="YYYY-MM-DD")
+    quantity: int | None = Quantity
+
+
+class ContractChange(Trimmed):
+    """Only the fields sent change; null clears ``signed_on`` or ``quantity``."""
+
+    supplier: str | None = Field(None, min_length=1, max_length=200)
+    funding_source: Literal[FUNDING_SOURCES] | None = None  # type: ignore[valid-type]
+    unit_price: str | None = Field(None, pattern=r"^[0-9]+(\.[0-9]{1,2})?$", description='EUR, e.g. "612.40"')
+    signed_on: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="YYYY-MM-DD")
+    quantity: int | None = Quantity
 
 
 class Contract(Model):
@@ -87,3 +102,4 @@ class Contract(Model):
     funding_source: str
     unit_price: str
     signed_on: str | None = Field(description="YYYY-MM-DD")
+    quantity: int | None = Field(None, description="devices contracted; null when not recorded")
