@@ -7,4 +7,7 @@ MANAGERS = frozenset({"admin", "ministry", "founder_manager", "auditor"})
 
 PAGE_ROUTES = [
     PageRoute("GET", "/dashboard", "/dashboard", MANAGERS),
+    PageRoute("GET", "/dashboard/lists/<name>", "/dashboard/lists/not_seen", MANAGERS),
+    PageRoute("GET", "/dashboard/lists/<name>", "/dashboard/lists/unsigned", MANAGERS),
+    PageRoute("GET", "/dashboard/lists/<name>", "/dashboard/lists/double_funding", MANAGERS),
 ]
