@@ -22,9 +22,9 @@ from math import ceil, log10
 
 from fleet.reports import Chart, Series
 
-WIDTH = 720
+WIDTH = 600  # in the viewBox's units; the chart scales to its box (a 390 px phone: about 0.6)
 LINE_HEIGHT = 340
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 64, 24, 48, 36
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 70, 24, 52, 40
 DASHES = ("", "8 4", "2 4", "12 4 2 4")
 SHAPES = ("circle", "square", "triangle", "cross")
 
@@ -137,14 +137,14 @@ def _x_axis(first: int, last: int, span: int, plot_w: float, height: float) -> l
            f'stroke="currentColor"/>']
     start, end = date.fromordinal(first), date.fromordinal(last)
     months = (end.year - start.year) * 12 + end.month - start.month
-    every = max(1, ceil((months + 1) / 6))
+    every = max(1, ceil((months + 1) / 5))
     year, month = start.year, start.month
     while (year, month) <= (end.year, end.month):
         tick = date(year, month, 1).toordinal()
         if tick >= first:
             x = PAD_LEFT + (tick - first) / span * plot_w
             out.append(f'<line x1="{x:.1f}" y1="{base}" x2="{x:.1f}" y2="{base + 5}" stroke="currentColor"/>'
-                       f'<text x="{x:.1f}" y="{base + 20}" text-anchor="middle">{month:02d}.{year}</text>')
+                       f'<text x="{x:.1f}" y="{base + 24}" text-anchor="middle">{month:02d}.{year}</text>')
         month += every
         year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
     out.append("</g>")
@@ -193,7 +193,7 @@ def _legend(series, kind: str, ident: str = "") -> str:
     return "".join(out)
 
 
-BAR_ROW, BAR_H, LABEL_H = 8, 16, 18
+BAR_ROW, BAR_H, LABEL_H = 10, 20, 24
 
 
 def _bars(chart: Chart, locale: str, ident: str) -> tuple[list[str], float]:
@@ -209,7 +209,7 @@ def _bars(chart: Chart, locale: str, ident: str) -> tuple[list[str], float]:
     out = [_legend(chart.series, "bars", ident)] if len(chart.series) > 1 else []
     for row, label in enumerate(labels):
         y = start + row * group
-        out.append(f'<g class="group"><text class="label" x="8" y="{y + 13}">{escape(str(label))}</text>')
+        out.append(f'<g class="group"><text class="label" x="8" y="{y + 17}">{escape(str(label))}</text>')
         for i, v in enumerate(values):
             value = v.get(label, 0)
             w = max(value / top * plot_w, 0)
@@ -217,7 +217,7 @@ def _bars(chart: Chart, locale: str, ident: str) -> tuple[list[str], float]:
             fill = f' fill="url(#{escape(ident)}-hatch)"' if i % 2 else ""
             out.append(f'<g class="series s{i}"><rect class="bar b{i % 2}" x="8" y="{by}" width="{w:.1f}" '
                        f'height="{BAR_H - 3}" stroke="currentColor"{fill}/>'
-                       f'<text class="value" x="{8 + w + 6:.1f}" y="{by + BAR_H - 5}">'
+                       f'<text class="value" x="{8 + w + 6:.1f}" y="{by + BAR_H - 6}">'
                        f'{number(value, locale)}</text></g>')
         out.append("</g>")
     return out, height
