@@ -248,11 +248,17 @@ def provided_to_target_group(session: Session, until: date | None = None) -> int
     return session.scalar(query)
 
 
-def purge(session: Session, months: int, now: datetime | None = None) -> int:
+def purge(session: Session, months: int, now: datetime | None = None, keep_evidence_until: date | None = None) -> int:
     """Anonymise pupils with no active loan whose last loan ended more than `months` ago (or who
     never had one and were added that long ago): names, guardian, codes go; the loans, the counts
     and the agreements' hashes stay; the stored PDFs that carry the names are deleted. Idempotent:
-    a purged pupil is not touched again. Returns how many pupils were anonymised."""
+    a purged pupil is not touched again. Returns how many pupils were anonymised.
+
+    ``keep_evidence_until`` (``FLEET_AUDIT_RETENTION_UNTIL``): until the end of that day the documents of
+    each agreement that makes its device count toward the programme's targets (the device's first loan, to
+    an eligible pupil, signed) stay — the original, the signed copy and the paper scan: the auditor's
+    evidence (``fleet.evidence``) —, while the pupil's row is anonymised all the same. After that day they
+    are deleted too. None: nothing is kept."""
     now = now or utcnow()
     cutoff = months_before(now, months)
     last_end = (select(func.max(Loan.ended_at)).where(Loan.pupil_id == Pupil.id).scalar_subquery())
@@ -260,16 +266,47 @@ def purge(session: Session, months: int, now: datetime | None = None) -> int:
     candidates = session.scalars(select(Pupil).where(
         Pupil.anonymised_at.is_(None), ~active,
         or_(last_end < cutoff, and_(last_end.is_(None), Pupil.created_at < cutoff)))).all()
+    keeping = keep_evidence_until is not None and now < _end_of_riga_day(keep_evidence_until)
     for pupil in candidates:
         pupil.given_name = pupil.family_name = pupil.guardian_name = ""
         pupil.register_id = f"purged-{pupil.id}"
         pupil.guardian_email = pupil.guardian_phone = pupil.personal_code = pupil.eligibility_basis = None
         pupil.anonymised_at = now
         loans = session.scalars(select(Loan).where(Loan.pupil_id == pupil.id)).all()
+        evidence = _counting_loans(session, [x.id for x in loans]) if keeping else set()
         digests = {loan.return_act_sha256 for loan in loans}
         for agreement in session.scalars(select(Agreement).where(Agreement.loan_id.in_([x.id for x in loans]))):
-            digests |= {agreement.original_sha256, agreement.signed_sha256, agreement.scan_sha256}
+            if agreement.loan_id not in evidence:
+                digests |= {agreement.original_sha256, agreement.signed_sha256, agreement.scan_sha256}
             agreement.snapshot, agreement.token_hash, agreement.token_expires_at = {}, None, None
         session.execute(delete(Document).where(Document.sha256.in_([d for d in digests if d])))
+    if keep_evidence_until is not None and not keeping:
+        _purge_kept_evidence(session)
     session.flush()
     return len(candidates)
+
+
+def _end_of_riga_day(day: date) -> datetime:
+    from fleet.reports.counting import end_of
+
+    return end_of(day)
+
+
+def _counting_loans(session: Session, loan_ids: list[int]) -> set[int]:
+    """Of these loans, those whose agreement makes their device count toward the targets: the device's
+    first loan, to a pupil eligible that day, signed (``fleet.reports.counting``'s rule)."""
+    first = select(func.min(Loan.id)).where(Loan.device_id == Device.id).scalar_subquery()
+    return set(session.scalars(
+        select(Loan.id).join(Device, Device.id == Loan.device_id)
+        .join(Agreement, and_(Agreement.loan_id == Loan.id, Agreement.status == "signed"))
+        .where(Loan.id.in_(loan_ids or [-1]), Loan.eligible.is_(True), Loan.id == first)))
+
+
+def _purge_kept_evidence(session: Session) -> None:
+    """After the audit period: the documents kept for it (of pupils anonymised already) are deleted."""
+    purged = select(Loan.id).join(Pupil, Pupil.id == Loan.pupil_id).where(Pupil.anonymised_at.is_not(None))
+    kept = or_(*(Document.sha256.in_(select(column).where(Agreement.loan_id.in_(purged)))
+                 for column in (Agreement.original_sha256, Agreement.signed_sha256, Agreement.scan_sha256)))
+    digests = sorted(session.scalars(select(Document.sha256).where(kept)))
+    for start in range(0, len(digests), 1000):
+        session.execute(delete(Document).where(Document.sha256.in_(digests[start:start + 1000])))

@@ -191,6 +191,14 @@ ROUTES = [
           {"version": "T-1", "language": "lv", "title": "Līgums", "sections": [{"heading": "1. Priekšmets",
                                                                                  "paragraphs": ["Teksts."]}]},
           201, WRITE_CATALOG),
+    # --- evidence (helper E): admins and auditors (the packs hold the signed agreements)
+    Route("POST", "/api/v1/evidence", "evidence", {"target_date": "2023-12-31", "founder": "{founder}"}, 202,
+          frozenset({"admin", "auditor"})),
+    Route("GET", "/api/v1/evidence", "evidence", None, 200, frozenset({"admin", "auditor"})),
+    Route("GET", "/api/v1/evidence/<int:pack_id>", "evidence/999999", None, 404,
+          frozenset({"admin", "auditor"})),  # reached: no such pack
+    Route("GET", "/api/v1/evidence/<int:pack_id>/pack.zip", "evidence/999999/pack.zip", None, 404,
+          frozenset({"admin", "auditor"})),  # reached: no such pack
 ]
 
 
