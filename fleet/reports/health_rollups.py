@@ -19,7 +19,7 @@ metric returns a list (its queries run before the refresh writes its rows with C
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Date, case, cast, func, select
 from sqlalchemy.orm import Session
@@ -48,6 +48,12 @@ def week_key(value) -> str:
 
 def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def not_seen_since(now: datetime, days: int) -> datetime:
+    """"Not seen for ``days``" counts to the week: no event since the Monday (00:00 UTC) of the week
+    ``days`` before ``now`` — the report's sums of ``last_seen_week`` and the list alike."""
+    return datetime.combine(monday(now.astimezone(UTC).date() - timedelta(days=days)), time(), UTC)
 
 
 def age_band(column, now: datetime):
@@ -132,7 +138,7 @@ def not_seen(session: Session, reach, school_ids, since: datetime, days: tuple[i
     from ``since`` (the refresh): the weeks wholly before n days ago, added up in the database."""
     from fleet.models import RollupCount
 
-    cut = {n: monday(since.astimezone(UTC).date() - timedelta(days=n)).isoformat() for n in days}
+    cut = {n: not_seen_since(since, n).date().isoformat() for n in days}
     sums = [func.sum(case((RollupCount.key < cut[n], RollupCount.value), else_=0)) for n in days]
     query = rollup.in_reach(select(RollupCount.school_id, func.sum(RollupCount.value), *sums)
                             .where(RollupCount.metric == "last_seen_week"), RollupCount.school_id, reach, school_ids)

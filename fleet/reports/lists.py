@@ -9,7 +9,8 @@ scan however many devices there are. ``days`` is checked by ``check_days`` (``in
 ``days``); a list that has no use for it ignores it.
 
 - ``unsigned``: agreements awaiting a signature for more than ``days`` (default 30).
-- ``not_seen``: devices with no event for ``days`` (default 90); lost, stolen, written off and expected
+- ``not_seen``: devices with no event for ``days`` (default 90), to the week as the health report counts
+  them (no event since the Monday of the week ``days`` ago, UTC); lost, stolen, written off and expected
   (never received) ones are not looked for.
 - ``overdue``: active loans handed over before the last end of a school year that has passed.
 - ``in_repair``: devices in repair, for at least ``days`` (default 0) since their last event.
@@ -32,7 +33,7 @@ from fleet.errors import invalid
 from fleet.i18n import Text, _l
 from fleet.models import Agreement, Device, Loan, School, utcnow
 from fleet.reports import Column, Reach, counting, funding, rollup
-from fleet.reports.health_rollups import NOT_SEEN_EXCLUDED, return_due
+from fleet.reports.health_rollups import NOT_SEEN_EXCLUDED, not_seen_since, return_due
 
 MAX_DAYS = 3650
 Page = tuple[list[dict[str, Any]], int | None]
@@ -95,7 +96,7 @@ def not_seen(session: Session, reach: Reach, school_ids, days, limit: int, after
     stmt = (select(Device.id, Device.serial, Device.asset_tag, School.registration_number, School.name,
                    Device.status, Device.updated_at)
             .outerjoin(School, School.id == Device.school_id)
-            .where(Device.updated_at < now - timedelta(days=days), Device.status.not_in(NOT_SEEN_EXCLUDED)))
+            .where(Device.updated_at < not_seen_since(now, days), Device.status.not_in(NOT_SEEN_EXCLUDED)))
     rows, last = _split(session.execute(_page(rollup.in_reach(stmt, Device.school_id, reach, school_ids),
                                               Device.id, limit, after)).all(), limit)
     return [{"id": i, "serial": serial, "asset_tag": tag, "school": reg or "", "school_name": name or "",

@@ -9,9 +9,9 @@ import pytest
 
 from fleet.errors import FleetError
 from fleet.models import clock
-from fleet.reports import Column
+from fleet.reports import Column, Params, build
 from fleet.reports.lists import LISTS, check_days
-from tests.fleet.reports.health_world import EVERY_SCHOOL, NOW, SECRET
+from tests.fleet.reports.health_world import EVERY_SCHOOL, NOW, SECRET, at, devices, refresh
 from tests.fleet.reports.health_world import build as world
 
 
@@ -60,6 +60,16 @@ def test_devices_not_seen_overdue_loans_and_repairs(session):
     (repair,) = page("in_repair", session)[0]
     assert (repair["serial"], repair["since"], repair["days"]) == (w.devices["a1_repair"][0].serial, "2026-10-10", 41)
     assert page("in_repair", session, days=41)[0] == [] and len(page("in_repair", session, days=40)[0]) == 1
+
+
+def test_not_seen_counts_to_the_week_as_the_health_report_does(session):
+    w = world(session)
+    (late,) = devices(1, "at_school", at(2026, 8, 18), w.b1)  # 94 days before NOW, in the week of 17 August
+    refresh(session)
+    listed = {r["serial"] for r in page("not_seen", session, limit=500)[0]}
+    assert late.serial not in listed and len(listed) == build("health", session, EVERY_SCHOOL, Params()).summary[
+        "not_seen_90"] == 4  # no event since Monday 17 August, the week 90 days ago began
+    assert late.serial in {r["serial"] for r in page("not_seen", session, days=80)[0]}
 
 
 @pytest.mark.parametrize("days", ["abc", "-1", -1, 3651, True, 2.5, "٣"])
