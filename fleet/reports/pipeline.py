@@ -14,7 +14,6 @@ its schools — devices shipped to them and in transit, arrived, waiting to be h
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, timedelta
 
 from sqlalchemy import func, null, select
@@ -73,11 +72,13 @@ def shipments_in_transit(session: Session, now):
 
 
 def _weekly(session: Session, actions, by_school: bool):
+    """(school or None, week, action, devices): one GROUP BY; the school (the device's) only when asked."""
     week = week_of(session, Event.at)
-    school = Device.school_id if by_school else null()
-    inner = (select(school.label("school_id"), week.label("week"), Event.action.label("action"),
-                    Event.device_id.label("device_id"))
-             .join(Device, Device.id == Event.device_id).where(Event.action.in_(actions)).subquery())
+    inner = select(Device.school_id.label("school_id") if by_school else null().label("school_id"),
+                   week.label("week"), Event.action.label("action"), Event.device_id.label("device_id"))
+    if by_school:
+        inner = inner.join(Device, Device.id == Event.device_id)
+    inner = inner.where(Event.action.in_(actions)).subquery()
     return session.execute(select(inner.c.school_id, inner.c.week, inner.c.action,
                                   func.count(func.distinct(inner.c.device_id)))
                            .group_by(inner.c.school_id, inner.c.week, inner.c.action)).all()
@@ -87,18 +88,17 @@ def _weekly(session: Session, actions, by_school: bool):
 def pipeline_weekly(session: Session, now):
     """Per school and week, devices by action (``<monday>:<action>``): the warehouse's actions under
     the warehouse (None), shipping, arrival and hand-over under the device's school."""
-    return [(None if action in WAREHOUSE_ACTIONS else school, f"{week_key(week)}:{action}", n)
+    return [(school, f"{week_key(week)}:{action}", n)
             for school, week, action, n in [*_weekly(session, WAREHOUSE_ACTIONS, False),
                                             *_weekly(session, SCHOOL_ACTIONS, True)]]
 
 
 @rollup.metric("pipeline_weekly_all")
 def pipeline_weekly_all(session: Session, now):
-    """The same added up over every school and the warehouse (read by readers of every school)."""
-    total: Counter = Counter()
-    for _school, key, n in pipeline_weekly(session, now):
-        total[key] += n
-    return [(None, key, n) for key, n in total.items()]
+    """The same over every school and the warehouse, in one row per week and action (readers of every school
+    read these, not thousands of schools' rows)."""
+    return [(None, f"{week_key(week)}:{action}", n)
+            for _, week, action, n in _weekly(session, (*WAREHOUSE_ACTIONS, *SCHOOL_ACTIONS), False)]
 
 
 def weekly_rows(counts: dict[str, int], as_of: date) -> list[dict]:
