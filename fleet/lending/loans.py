@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from fleet import display_names, document_store, lifecycle, outbox, resolvers
 from fleet.access.policy import Scope
@@ -295,7 +295,8 @@ def _end_of_riga_day(day: date) -> datetime:
 def _counting_loans(session: Session, loan_ids: list[int]) -> set[int]:
     """Of these loans, those whose agreement makes their device count toward the targets: the device's
     first loan, to a pupil eligible that day, signed (``fleet.reports.counting``'s rule)."""
-    first = select(func.min(Loan.id)).where(Loan.device_id == Device.id).scalar_subquery()
+    earlier = aliased(Loan)
+    first = select(func.min(earlier.id)).where(earlier.device_id == Loan.device_id).scalar_subquery()
     return set(session.scalars(
         select(Loan.id).join(Device, Device.id == Loan.device_id)
         .join(Agreement, and_(Agreement.loan_id == Loan.id, Agreement.status == "signed"))
