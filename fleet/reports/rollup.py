@@ -16,6 +16,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from itertools import islice
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ Rows = Iterable[tuple[int | None, str, int]]
 MetricFn = Callable[[Session, datetime], Rows]
 METRICS: dict[str, MetricFn] = {}
 KEEP_RUNS = 100
+CHUNK = 10_000
 COUNTED_COLUMNS = ("device_id", "school_id", "founder_id", "contract_id", "funding_source", "provided_on", "loan_id",
                    "eligibility", "withheld")
 
@@ -40,27 +42,25 @@ def metric(name: str) -> Callable[[MetricFn], MetricFn]:
     return register
 
 
+def batched(rows: Iterable[tuple], size: int):
+    """``rows`` in lists of ``size`` (itertools.batched from Python 3.12)."""
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
 def _write(session: Session, table, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
-    """Insert many rows: COPY on PostgreSQL, batched INSERTs elsewhere. Returns how many."""
+    """Insert many rows, a chunk at a time: COPY on PostgreSQL, batched INSERTs elsewhere. Returns how many.
+    ``rows`` may itself be reading the same connection (a streamed query): each chunk is read whole
+    before it is written, since a connection in the middle of a COPY cannot fetch."""
     count = 0
-
-    def counting_rows():
-        nonlocal count
-        for row in rows:
-            count += 1
-            yield row
-
-    if session.get_bind().dialect.name == "postgresql":
-        copy_rows(session, table.__tablename__, columns, counting_rows())
-        return count
-    batch: list[dict] = []
-    for row in counting_rows():
-        batch.append(dict(zip(columns, row, strict=True)))
-        if len(batch) == 5_000:
-            session.execute(insert(table), batch)
-            batch = []
-    if batch:
-        session.execute(insert(table), batch)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for chunk in batched(rows, CHUNK):
+        count += len(chunk)
+        if postgres:
+            copy_rows(session, table.__tablename__, columns, chunk)
+        else:
+            session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in chunk])
     return count
 
 
