@@ -58,6 +58,7 @@ PRINT = frozenset({"admin", "warehouse", "school_it"})
 PREPRINT = frozenset({"admin", "warehouse"})
 PUPILS = frozenset({"admin", "school_it"})  # pupils and loans: never the warehouse, ministry or founder managers
 SIGNED_AGREEMENTS = frozenset({"admin", "school_it", "auditor"})  # the auditor: signed copies, none of the rest
+REPORTS = frozenset({"admin", "ministry", "founder_manager", "auditor"})  # the programme's reports: counts only
 
 ROUTES = [
     Route("POST", "/api/v1/founders", "founders", {"code": "JNV", "name": "Jaunais novads"}, 201, WRITE_CATALOG),
@@ -199,6 +200,18 @@ ROUTES = [
           frozenset({"admin", "auditor"})),  # reached: no such pack
     Route("GET", "/api/v1/evidence/<int:pack_id>/pack.zip", "evidence/999999/pack.zip", None, 404,
           frozenset({"admin", "auditor"})),  # reached: no such pack
+    # --- reports (helper C): counts only, for the managers and the auditor; a founder manager its own schools
+    Route("GET", "/api/v1/reports", "reports", None, 200, REPORTS),
+    Route("GET", "/api/v1/reports/<name>", "reports/milestones", None, 200, REPORTS),
+    Route("GET", "/api/v1/reports/<name>", "reports/milestones?founder={founder}", None, 200, REPORTS,
+          elsewhere=404),  # another founder's manager: not found
+    Route("GET", "/api/v1/reports/<name>.<fmt>", "reports/milestones.csv?table=by_school", None, 200, REPORTS),
+    Route("GET", "/api/v1/reports/<name>.<fmt>", "reports/funding.xlsx", None, 200, REPORTS),
+    Route("GET", "/api/v1/reports/<name>.<fmt>", "reports/health.pdf?school={school}", None, 200, REPORTS,
+          elsewhere=404),
+    Route("GET", "/api/v1/reports/lists/<name>", "reports/lists/not_seen?days=0", None, 200, REPORTS),
+    Route("GET", "/api/v1/reports/lists/<name>", "reports/lists/unsigned?founder={founder}", None, 200, REPORTS,
+          elsewhere=404),
 ]
 
 
