@@ -17,7 +17,10 @@ import sqlalchemy as sa
 
 from fleet.db import make_engine
 
-KEPT = frozenset({"alembic_version", "eligibility_groups"})  # the migrations' own rows: configuration, not test data
+# The migrations' own rows: configuration, not test data. Those a test may change (a budget, a target) are
+# put back as the migrations left them at every reset (RESTORED: deleted and inserted again, a few rows).
+RESTORED = ("funding_sources", "programme_targets")
+KEPT = frozenset({"alembic_version", "eligibility_groups", *RESTORED})
 
 _TABLES = """
 SELECT c.relname FROM pg_class c
@@ -62,6 +65,9 @@ class PostgresReset:
             self.tables = [t for t in conn.execute(sa.text(_TABLES)).scalars() if t not in KEPT]
             self.sequences = list(conn.execute(sa.text(_SEQUENCES), {"kept": sorted(KEPT)}).scalars())
             superuser = conn.exec_driver_sql("SELECT current_setting('is_superuser')").scalar() == "on"
+            metadata = sa.MetaData()
+            self.restored = [(table, [dict(r) for r in conn.execute(sa.select(table)).mappings()])
+                             for table in (sa.Table(name, metadata, autoload_with=conn) for name in RESTORED)]
         self.truncate = (not superuser) if truncate is None else truncate
         self._probe = sa.text(" UNION ALL ".join(
             f"SELECT {_literal(t)} WHERE EXISTS (SELECT FROM {_quoted(t)})" for t in self.tables))
@@ -80,6 +86,9 @@ class PostgresReset:
                 for table in written:
                     conn.exec_driver_sql(f"DELETE FROM {_quoted(table)}")
             conn.execute(sa.text(_RESTART_USED_SEQUENCES), {"names": self.sequences}).all()
+            for table, rows in self.restored:
+                conn.execute(sa.delete(table))
+                conn.execute(sa.insert(table), rows)
 
     def close(self) -> None:
         self.engine.dispose()
