@@ -26,6 +26,7 @@ def create_app(config: Config | None = None, instance_path: str | None = None) -
     instance_path = instance_path or os.environ.get("FLEET_INSTANCE_PATH") or None
     app = Flask("fleet", instance_path=instance_path, instance_relative_config=True)
     app.config["FLEET"] = config
+    _configure_reports(config)
     _configure_flask(app, config)
     url = config.database_url or db.default_sqlite_url(app.instance_path)
     db.init_app(app, url, {"asset_tag_prefix": config.asset_tag_prefix})
@@ -145,3 +146,10 @@ def _register_error_handlers(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return http_error_json(e)
         return http_error_page(e)  # in the visitor's language
+
+
+def _configure_reports(config: Config) -> None:
+    """The reports' settings that their roll-ups read (the worker and the app alike build the app)."""
+    from fleet.reports import health_rollups
+
+    health_rollups.RETURN_BY = config.return_by_day()

@@ -39,6 +39,7 @@ class Config:
     smtp: SmtpConfig | None = None  # None: no e-mail to guardians (FLEET_SMTP_HOST unset)
     reminder_days: int = 7  # fleet worker reminds a guardian who has not signed after this many days, then as often
     rollup_seconds: int = 300  # fleet worker refreshes the reports' roll-ups this often
+    return_by: str = "06-30"  # MM-DD: the end of the school year; loans handed over before the last one are overdue
     evidence_dir: str | None = None  # where fleet worker writes evidence packs; None: <instance>/evidence
     # the signed agreements of devices counted toward the targets are kept until the programme's audit
     # period ends (five years after the final payment), whatever the pupils' retention
@@ -70,9 +71,17 @@ class Config:
             smtp=SmtpConfig.from_env(env) if env.get("FLEET_SMTP_HOST") else None,
             reminder_days=_int(env, "FLEET_REMINDER_DAYS", cls.reminder_days),
             rollup_seconds=_int(env, "FLEET_ROLLUP_SECONDS", cls.rollup_seconds),
+            return_by=env.get("FLEET_RETURN_BY", cls.return_by),
             evidence_dir=env.get("FLEET_EVIDENCE_DIR") or None,
             audit_retention_until=env.get("FLEET_AUDIT_RETENTION_UNTIL", cls.audit_retention_until),
         )
+
+    def return_by_day(self) -> tuple[int, int]:
+        """``return_by`` as (month, day), checked against a year that is not a leap year."""
+        day = date.fromisoformat(f"2023-{self.return_by}") if len(self.return_by) == 5 else None
+        if day is None:
+            raise ValueError(self.return_by)
+        return day.month, day.day
 
     @property
     def secure_cookies(self) -> bool:
@@ -93,6 +102,11 @@ class Config:
                               "address users reach Fleet at, e.g. https://fleet.example.lv, not a loopback address: "
                               f"it is printed into every label and agreement (it is {self.public_url!r})")
         validate_prefix(self.asset_tag_prefix)
+        try:
+            self.return_by_day()
+        except ValueError:
+            raise ConfigError("FLEET_RETURN_BY must be a month and day, MM-DD, e.g. 06-30 "
+                              f"(it is {self.return_by!r})") from None
         try:
             date.fromisoformat(self.audit_retention_until)
         except ValueError:

@@ -21,11 +21,30 @@ def test_environment_variables_are_read():
     assert config.database_url.startswith("postgresql+psycopg://")
 
 
+def test_the_reports_settings_are_read_and_reach_the_roll_ups(tmp_path):
+    from fleet.reports import health_rollups
+
+    config = Config.from_env({"FLEET_RETURN_BY": "05-31", "FLEET_ROLLUP_SECONDS": "60",
+                              "FLEET_EVIDENCE_DIR": str(tmp_path / "packs"),
+                              "FLEET_AUDIT_RETENTION_UNTIL": "2032-06-30"})
+    assert (config.rollup_seconds, config.evidence_dir, config.audit_retention_until) == (
+        60, str(tmp_path / "packs"), "2032-06-30")
+    try:
+        create_app(config, instance_path=str(tmp_path))
+        assert health_rollups.RETURN_BY == (5, 31)
+    finally:
+        health_rollups.RETURN_BY = Config().return_by_day()
+
+
 @pytest.mark.parametrize("env, message", [
     ({"FLEET_ENV": "production"}, "FLEET_SECRET_KEY must be set"),
     ({"FLEET_ENV": "production", "FLEET_SECRET_KEY": "short"}, "at least 32"),
     ({"FLEET_ENV": "staging"}, "FLEET_ENV must be one of"),
     ({"FLEET_ASSET_TAG_PREFIX": "dib-1"}, "FLEET_ASSET_TAG_PREFIX"),
+    ({"FLEET_RETURN_BY": "02-29"}, "FLEET_RETURN_BY must be a month and day"),
+    ({"FLEET_RETURN_BY": "6-30"}, "FLEET_RETURN_BY must be a month and day"),
+    ({"FLEET_AUDIT_RETENTION_UNTIL": "2031"}, "FLEET_AUDIT_RETENTION_UNTIL must be a date"),
+    ({"FLEET_ROLLUP_SECONDS": "0"}, "FLEET_ROLLUP_SECONDS"),
 ])
 def test_bad_configuration_is_refused_naming_the_variable(env, message, tmp_path):
     with pytest.raises((ConfigError, ValueError)) as e:
