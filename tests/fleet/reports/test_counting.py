@@ -7,19 +7,43 @@ signs its agreement through the agreements' use case at another."""
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import UTC, date, datetime
+from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, select
 
 from fleet.access.policy import Principal, Scope
 from fleet.lending import agreements, loans
-from fleet.models import OtherFundSerial, RollupCounted, clock
+from fleet.models import FundingSource, OtherFundSerial, ProgrammeTarget, RollupCounted, clock
 from fleet.reports import Reach, counting, rollup
 from tests.factories import ContractFactory, DeviceFactory, PupilFactory, SchoolFactory
 
 EVERYONE = Scope.of(Principal(0, "factory", "admin"))
 EVERY_SCHOOL = Reach(all_schools=True)
 URL = "https://fleet.example.lv"
+MIGRATION = Path(__file__).parents[3] / "fleet" / "migrations" / "versions" / "0016_reports.py"
+
+
+def seed_programme(session) -> None:
+    """The targets and funding sources as migration 0016 seeds them (PostgreSQL's reset between tests empties
+    them; a test that changes them leaves the next one the seeds)."""
+    spec = importlib.util.spec_from_file_location("migration_0016", MIGRATION)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    session.execute(delete(ProgrammeTarget))
+    session.execute(delete(FundingSource))
+    session.add_all(ProgrammeTarget(due_on=d, target=t, wording_lv=lv, wording_en=en) for d, t, lv, en in
+                    migration.TARGETS)
+    session.add_all(FundingSource(code=c, name_lv=lv, name_en=en, budget=b, programme=p) for c, lv, en, b, p in
+                    migration.SOURCES)
+    session.commit()
+
+
+@pytest.fixture(autouse=True)
+def seeded(session):
+    seed_programme(session)
 
 
 def riga(text: str) -> datetime:

@@ -16,7 +16,7 @@ from fleet.errors import FleetError
 from fleet.models import Contract, Device, OtherFundSerial
 from fleet.reports import Params, Reach, build, funding, rollup
 from tests.factories import ContractFactory, DeliveryFactory, DeviceFactory, SchoolFactory
-from tests.fleet.reports.test_counting import provide
+from tests.fleet.reports.test_counting import provide, seeded  # noqa: F401 (the seeds, autouse)
 
 EVERY_SCHOOL = Reach(all_schools=True)
 

@@ -13,7 +13,7 @@ from fleet.errors import FleetError
 from fleet.models import ProgrammeTarget, Pupil
 from fleet.reports import Params, Reach, build, rollup
 from tests.factories import ContractFactory, FounderFactory, SchoolFactory
-from tests.fleet.reports.test_counting import provide
+from tests.fleet.reports.test_counting import provide, seeded  # noqa: F401 (the seeds, autouse)
 
 EVERY_SCHOOL = Reach(all_schools=True)
 

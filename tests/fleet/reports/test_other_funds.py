@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from fleet.cli import main
 from fleet.models import FundingSource, OtherFundSerial, ProgrammeTarget
+from tests.fleet.reports.test_counting import seeded  # noqa: F401 (the migration's targets and sources)
 
 
 @pytest.fixture
