@@ -11,21 +11,21 @@ from fleet.api.schemas.common import Model, Timestamp
 from fleet.i18n import _l
 from fleet.models import EVIDENCE_STATUSES
 
+FIRST, LAST = date(2000, 1, 1), date(2100, 12, 31)  # a cut-off of the programme's, or of any audit of it
+
 
 def _day(value: Any) -> Any:
-    """A date as JSON gives it: ``YYYY-MM-DD``."""
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value) if len(value) == 10 else _refuse()
-        except ValueError:
-            _refuse()
-    if not isinstance(value, date):
-        _refuse()
-    return value
-
-
-def _refuse():
-    raise ValueError(_l("must be a date, YYYY-MM-DD"))
+    """A date as JSON gives it: ``YYYY-MM-DD``, from 2000 to 2100."""
+    try:
+        day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValueError(_l("must be a date YYYY-MM-DD"))
+    if not FIRST <= day <= LAST:
+        raise ValueError(_l("must be a date from %(first)s to %(last)s", first=FIRST.isoformat(),
+                            last=LAST.isoformat()))
+    return day
 
 
 Day = Annotated[date, BeforeValidator(_day), WithJsonSchema(
