@@ -53,7 +53,7 @@ SUMMARY_LABELS: dict[str, Text] = {
     "other_fund": _l("in another fund's register"),
 }
 YES, NO = _l("yes"), _l("no")
-TITLE, SCOPE, AS_OF, REFRESHED = _l("Report"), _l("Covers"), _l("As of"), _l("Figures refreshed")
+SCOPE, AS_OF, REFRESHED = _l("Covers"), _l("As of"), _l("Figures refreshed")
 NOT_REFRESHED = _l("computed now")
 PAGE = _l("Page")
 
