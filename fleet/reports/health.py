@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -65,13 +66,27 @@ def rate(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-def schools_of(session: Session, ids) -> dict[int, tuple[School, Founder]]:
+class SchoolRef(NamedTuple):
+    id: int
+    registration_number: str
+    name: str
+
+
+class FounderRef(NamedTuple):
+    id: int
+    code: str
+    name: str
+
+
+def schools_of(session: Session, ids) -> dict[int, tuple[SchoolRef, FounderRef]]:
+    """The schools ``ids`` (None left out) with their founders: what the tables name them by (columns only)."""
     ids = sorted(i for i in ids if i is not None)
     if not ids:
         return {}
-    rows = session.execute(select(School, Founder).join(Founder, Founder.id == School.founder_id)
+    rows = session.execute(select(School.id, School.registration_number, School.name, Founder.id, Founder.code,
+                                  Founder.name).join(Founder, Founder.id == School.founder_id)
                            .where(School.id.in_(ids)))
-    return {school.id: (school, founder) for school, founder in rows}
+    return {row[0]: (SchoolRef(*row[:3]), FounderRef(*row[3:])) for row in rows}
 
 
 def _add(into: dict[str, int], more: dict[str, int]) -> None:
@@ -164,7 +179,7 @@ def _school_rows(statuses, places) -> list[dict]:
 
 
 def _founder_rows(statuses, places) -> list[dict]:
-    founders: dict[int, Founder] = {}
+    founders: dict[int, FounderRef] = {}
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for school_id, by_status in statuses.items():
         if school_id in places:
