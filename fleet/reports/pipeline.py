@@ -1,7 +1,7 @@
 """The pipeline report: the way in, from the supplier to the pupil — each open delivery's manifest
 against the devices received, shipments in transit, the devices waiting at each stage, and week by week
 (ISO weeks, Monday 00:00 UTC) how many devices were received, imaged, labelled, shipped, arrived and
-handed over.
+handed over (the events of each action: a device imaged twice counts twice).
 
 Read from the roll-ups (``refreshed_at``); ``as_of`` ends the weekly series (the last 104 weeks with
 figures up to it), the other figures are the fleet at the refresh.
