@@ -194,3 +194,36 @@ def test_a_founder_manager_sees_only_its_founders_schools(api_as, session):
 def test_roles_without_reports_are_forbidden(api_as, role):
     r = api_as(role, school=SchoolFactory() if role == "school_it" else None).get("reports/milestones")
     assert r.status_code == 403 and error_code(r) == "forbidden"
+
+
+def test_a_list_pages_by_keyset_within_the_readers_reach(api_as):
+    mine, theirs = SchoolFactory(), SchoolFactory()
+    with clock(lambda: riga("2022-05-02 10:00")):  # not seen since
+        serials = [DeviceFactory(status="at_school", school=mine).serial for _ in range(3)]
+        hidden = DeviceFactory(status="at_school", school=theirs).serial
+    ministry = api_as("ministry")
+    first = ministry.get(f"reports/lists/not_seen?days=0&limit=2&founder={mine.founder.code}").get_json()
+    assert [i["serial"] for i in first["items"]] == serials[:2] and first["next"]
+    rest = ministry.get(f"reports/lists/not_seen?days=0&limit=2&founder={mine.founder.code}&after={first['next']}")
+    assert [i["serial"] for i in rest.get_json()["items"]] == serials[2:] and rest.get_json()["next"] is None
+    manager = api_as(user=UserFactory(role="founder_manager", founders=[mine.founder]))
+    everything = manager.get("reports/lists/not_seen?days=0").get_data(as_text=True)
+    assert all(s in everything for s in serials) and hidden not in everything
+    r = manager.get(f"reports/lists/not_seen?school={theirs.registration_number}")
+    assert r.status_code == 404 and error_code(r) == "not_found"
+
+
+@pytest.mark.parametrize("query, field", [("days=-1", "days"), ("days=3651", "days"), ("limit=0", "limit"),
+                                          ("after=nonsense", "after")])
+def test_a_lists_bad_input_is_refused_naming_its_field(api, query, field):
+    r = api.get(f"reports/lists/unsigned?{query}")
+    assert r.status_code == 400 and error_code(r) == "invalid_input"
+    assert field in [d.get("field") for d in r.get_json()["error"]["details"]]
+
+
+def test_an_unknown_list_is_not_found(api):
+    r = api.get("reports/lists/pupils")
+    assert r.status_code == 404 and error_code(r) == "not_found"
+    listed = {i["name"]: i for i in api.get("reports").get_json()["items"]}
+    assert listed["unsigned"]["kind"] == "list" and listed["unsigned"]["links"] == {
+        "json": "/api/v1/reports/lists/unsigned"}
