@@ -164,3 +164,15 @@ def test_no_pupil_name_on_the_dashboard_or_its_lists(app, monkeypatch):
         html = client.get(path).get_data(as_text=True)
         for word in ("Zvaigznīte", "Ķirbjgalve", "Gvido", pupil.register_id):
             assert word not in html, (path, word)
+
+
+def test_the_downloads_answer_this_browser_session(app):
+    """Each report's links (helper C's API) open with the dashboard's session: a founder manager's too."""
+    school = SchoolFactory()
+    client = client_as(app, "founder_manager", school=school)
+    html = client.get(f"/dashboard?founder={school.founder.code}").get_data(as_text=True)
+    links = re.findall(r'href="(/api/v1/reports/[^"]+)"', html)
+    assert {link.split("?")[0].rsplit(".", 1)[1] for link in links} == {"pdf", "xlsx", "csv"}
+    for link in [x for x in links if "milestones" in x]:
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, link
