@@ -27,12 +27,13 @@ VERIFY = Path(__file__).with_name("verify.py")
 
 
 def write(session: Session, pack_id: int, path: Path, report: Callable[..., None],
-          batch: int = BATCH) -> tuple[int, str]:
+          batch: int | None = None) -> tuple[int, str]:
     """Write pack ``pack_id`` to ``path`` (``session``: a new one, no transaction begun yet);
     ``report(counted=…, written=…)`` records progress. (size, SHA-256)."""
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     pack = session.get(EvidencePack, pack_id)
+    batch = batch or BATCH
     exported_at = utcnow()
     scanned = members.scan(session, pack.target_date, pack.founder_id)
     report(counted=len(scanned.devices), written=0)

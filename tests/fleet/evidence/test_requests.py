@@ -38,6 +38,7 @@ def test_only_admins_and_auditors_may_export(api_as, session, count, role):
     ({}, "target_date"),
     ({"target_date": "2023-13-01"}, "target_date"),
     ({"target_date": "31.12.2023"}, "target_date"),
+    ({"target_date": "9999-12-31"}, "target_date"),
     ({"target_date": 20231231}, "target_date"),
     ({"target_date": "2023-12-31", "sample": {"size": 0}}, "sample.size"),
     ({"target_date": "2023-12-31", "sample": {"size": 2, "seed": -1}}, "sample.seed"),
@@ -113,6 +114,25 @@ def test_agreements_may_be_left_out(api_as, app, session, tmp_path):
     assert _agreements(unzipped) == set()
     assert json.loads((unzipped / "summary.json").read_text())["agreements"]["included"] == "none"
     assert verify(unzipped).returncode == 0
+
+
+def test_a_pack_of_many_batches_records_its_progress_and_verifies(api_as, app, session, tmp_path, monkeypatch):
+    from fleet.evidence import writer
+
+    monkeypatch.setattr(writer, "BATCH", 2)
+    seen = []
+    progress = jobs.progress
+    monkeypatch.setattr(jobs, "progress", lambda writes, pack_id, **values: (seen.append(values),
+                                                                             progress(writes, pack_id, **values)))
+    world = make_world(session, devices=4)
+    auditor = api_as("auditor")
+    pack = auditor.post("evidence", json={"target_date": "2023-12-31"}).get_json()
+    work(app)
+    counted = len(world.counted) + len(world.other_counted)
+    assert [v["written"] for v in seen if "written" in v] == [0, 2, 4, 5]
+    assert seen[0] == {"counted": counted, "written": 0} and seen[-1]["status"] == "done"
+    unzipped = download(auditor, pack["id"], tmp_path / "pack")
+    assert verify(unzipped).returncode == 0 and len(list((unzipped / "agreements").iterdir())) == counted
 
 
 def test_an_earlier_cut_off_counts_nothing_handed_over_after_it(api_as, app, session, tmp_path):
