@@ -173,3 +173,34 @@ def test_a_pack_that_cannot_be_written_fails_and_says_so(api_as, app, session, m
     assert failed["links"]["download"] is None
     assert error_code(auditor.get(f"evidence/{pack['id']}/pack.zip")) == "conflict"
     assert not list(jobs.directory(app.config["FLEET"], app.instance_path).glob("*"))
+
+
+def test_the_agreements_pass_through_memory_one_at_a_time(app, session, tmp_path):
+    """Four signed agreements of 4 MiB each: writing the pack never holds them all (tracemalloc's peak)."""
+    import os
+    import tracemalloc
+
+    from sqlalchemy import update as sql_update
+
+    from fleet.evidence import writer
+    from fleet.models import Agreement, Document
+
+    make_world(session, devices=3)
+    big = 4 * 1024 * 1024
+    for digest in session.scalars(select(Agreement.signed_sha256).where(Agreement.signed_sha256.is_not(None))).all():
+        session.execute(sql_update(Document).where(Document.sha256 == digest).values(
+            data=b"%PDF-" + os.urandom(big), size=big + 5))
+    session.commit()
+    writes = app.extensions["fleet.sessionmaker"]
+    with writes() as s:
+        pack_id = jobs.queue(s, "revidents", __import__("datetime").date(2023, 12, 31)).id
+        s.commit()
+    tracemalloc.start()
+    try:
+        with app.extensions["fleet.read_sessionmaker"]() as reading:
+            writer.write(reading, pack_id, tmp_path / "pack.zip", lambda **values: None)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (tmp_path / "pack.zip").stat().st_size > 4 * big  # (random bytes: stored, not compressed)
+    assert peak < 3 * big, f"peak {peak / 2**20:.1f} MiB"
