@@ -69,7 +69,9 @@ def _table(report: Report, name: str) -> Table | None:
 
 
 def _kind(value: Any) -> str:
-    return "int" if isinstance(value, int) and not isinstance(value, bool) else "text"
+    if isinstance(value, bool):
+        return "text"
+    return "int" if isinstance(value, int) else "percent" if isinstance(value, float) else "text"
 
 
 def number(value: Any, kind: str, lang: str) -> str:

@@ -118,7 +118,9 @@ def _kind_of(value: Any, key: str = "") -> str:
         return "text"
     if isinstance(value, int):
         return "int"
-    if isinstance(value, float | Decimal):
+    if isinstance(value, float):
+        return "percent"
+    if isinstance(value, Decimal):
         return "money"
     return "text"
 
