@@ -228,6 +228,9 @@ class Api:
     def post(self, path, json=None, **kw):
         return self.client.post(self._url(path), json=json, headers=self.headers, **kw)
 
+    def patch(self, path, json=None, **kw):
+        return self.client.patch(self._url(path), json=json, headers=self.headers, **kw)
+
 
 @pytest.fixture
 def api_as(client):

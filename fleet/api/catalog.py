@@ -24,6 +24,7 @@ def _page(stmt, key, id_column, query: PageQuery) -> tuple[list, int | None]:
 _FOUNDER = Raw({"application/json": schemas.FounderIn})
 _FOUNDER_CHANGE = Raw({"application/json": schemas.FounderChange})
 _SCHOOL_CHANGE = Raw({"application/json": schemas.SchoolChange})
+_CONTRACT_CHANGE = Raw({"application/json": schemas.ContractChange})
 
 
 @bp.post("/founders")
@@ -107,6 +108,16 @@ def create_contract(body: schemas.ContractIn):
     c = catalog.create_contract(db.session(), body.model_dump(exclude_unset=True))
     db.session().commit()
     return created(render.contract(c))
+
+
+@bp.patch("/contracts/<path:number>")
+@endpoint("contracts:write", body=_CONTRACT_CHANGE, answers={200: schemas.Contract, 404: ERROR})
+def change_contract(number: str):
+    """Change a contract's supplier, funding source, unit price, signing day or quantity (devices contracted,
+    the funding report's "committed"): only the fields sent; null clears ``signed_on`` or ``quantity``."""
+    c = catalog.update_contract(db.session(), number, body())
+    db.session().commit()
+    return render.contract(c)
 
 
 @bp.get("/contracts")

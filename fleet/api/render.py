@@ -46,6 +46,7 @@ def contract(c: Contract) -> dict:
     return {
         "number": c.number, "supplier": c.supplier, "funding_source": c.funding_source,
         "unit_price": f"{c.unit_price:.2f}", "signed_on": c.signed_on.isoformat() if c.signed_on else None,
+        "quantity": c.quantity,
     }
 
 

@@ -43,7 +43,7 @@ KINDS = {
                     ("registration_number", "name", "founder", "address", "phone"), catalog.update_school,
                     ("name", "address", "phone")),
     "contracts": Kind("contracts", Contract, Contract.number, catalog.create_contract,
-                      ("number", "supplier", "funding_source", "unit_price", "signed_on")),
+                      ("number", "supplier", "funding_source", "unit_price", "signed_on", "quantity")),
 }
 
 

@@ -77,6 +77,7 @@ ROUTES = [
           201, WRITE_DEVICES),
     Route("GET", "/api/v1/contracts", "contracts", None, 200, EVERYONE),
     Route("GET", "/api/v1/contracts/<path:number>", "contracts/{contract}", None, 200, EVERYONE),
+    Route("PATCH", "/api/v1/contracts/<path:number>", "contracts/{contract}", {"quantity": 1200}, 200, WRITE_DEVICES),
     Route("POST", "/api/v1/devices", "devices",
           {"serial": "NEW-0001", "manufacturer": "Dell", "model": "Latitude 3120"}, 201, WRITE_DEVICES),
     Route("GET", "/api/v1/devices", "devices", None, 200, EVERYONE),

@@ -20,6 +20,7 @@ CONTRACT = {
     "funding_source": "rrf",
     "unit_price": "612.40",
     "signed_on": "2022-09-15",
+    "quantity": 2000,
 }
 
 
@@ -227,8 +228,19 @@ def test_read_one_contract(api):
     assert r.status_code == 200
     assert r.get_json() == {
         "number": "K-17", "supplier": contract.supplier, "funding_source": "rrf",
-        "unit_price": "499.99", "signed_on": None,
+        "unit_price": "499.99", "signed_on": None, "quantity": None,
     }
+
+
+def test_a_contract_is_changed_field_by_field_and_its_quantity_checked(api, count):
+    api.post("contracts", json=CONTRACT)
+    r = api.patch("contracts/IZM-2022%2F17", json={"quantity": 13310})
+    assert r.status_code == 200 and r.get_json() == CONTRACT | {"quantity": 13310}
+    r = api.patch("contracts/IZM-2022%2F17", json={"quantity": 0, "unit_price": "x"})
+    assert error_code(r) == "invalid_input" and sorted(fields(r)) == ["quantity", "unit_price"]
+    assert api.get("contracts/IZM-2022%2F17").get_json()["quantity"] == 13310  # nothing changed
+    assert api.patch("contracts/IZM-2022%2F17", json={"quantity": None}).get_json()["quantity"] is None
+    assert error_code(api.patch("contracts/NAV-TĀDA", json={"quantity": 5})) == "not_found"
 
 
 def test_list_contracts(api):
