@@ -192,9 +192,10 @@ def _line(chart: Chart, lang: str) -> Drawing:
                          strokeDashArray=[2, 2]))
         drawing.add(Polygon([px, py + 3.5, px + 3.5, py, px, py - 3.5, px - 3.5, py], fillColor=MARK,
                             strokeColor=MARK))
-        text = f"{say(mark.label, lang)}: {number(int(mark.y), 'int', lang)}"
-        drawing.add(String(px - 4, py + 5, text, fontName=fonts.register()[0], fontSize=6.5, fillColor=MARK,
-                           textAnchor="end"))
+        left = px < plot.x + plot.width / 2  # the label on the side with room
+        drawing.add(String(px + 4 if left else px - 4, min(py + 5, height - 8), say(mark.label, lang),
+                           fontName=fonts.register()[0], fontSize=6.5, fillColor=MARK,
+                           textAnchor="start" if left else "end"))
     _legend(drawing, chart, lang, 8)
     return drawing
 

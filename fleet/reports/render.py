@@ -206,9 +206,9 @@ def as_file(report: Report, fmt: str, lang: str, table: str | None = None, sep: 
 
 def headline(report: Report) -> list[tuple[Text, Any]]:
     """The lines above the figures in the files: who they cover, as of when, and how fresh they are."""
+    fresh = utc_z(report.refreshed_at.replace(microsecond=0)) if report.refreshed_at else None
     return [(SCOPE, report.scope_label), (AS_OF, report.as_of.isoformat()),
-            (REFRESHED, utc_z(report.refreshed_at).replace("T", " ").replace("Z", " UTC")
-             if report.refreshed_at else NOT_REFRESHED)]
+            (REFRESHED, fresh.replace("T", " ").replace("Z", " UTC") if fresh else NOT_REFRESHED)]
 
 
 def figures(report: Report, lang: str) -> list[tuple[str, Any]]:
