@@ -23,6 +23,7 @@ from fleet.access import auth
 from fleet.demo import data, world
 from fleet.errors import FleetError
 from fleet.models import Device, Founder
+from fleet.reports import rollup
 
 USERS = [  # name, role, schools, founders
     ("demo-admin", "admin", [], []),
@@ -63,5 +64,6 @@ def load(session: Session, public_url: str | None = None) -> list[str]:
         auth.set_password(user, password)
         _, token = auth.create_token(session, name, "demo")
         lines.append(f"  {name:<15} {role:<15} {token}  {password}")
+    rollup.refresh(session)  # the dashboard has figures at once
     session.commit()
     return lines

@@ -29,9 +29,9 @@ SCHOOLS = [  # addresses of the kind the schools have; the phones are made up (6
 ]
 CONTRACTS = [
     {"number": "IZM-2022/2.3.2.3.i-01", "supplier": "SIA Baltijas Datortehnika",
-     "funding_source": "rrf", "unit_price": "612.40", "signed_on": "2022-09-14"},
+     "funding_source": "rrf", "unit_price": "612.40", "signed_on": "2022-09-14", "quantity": 60},
     {"number": "IZM-2023/2.3.2.3.i-02", "supplier": "SIA Kurzemes IT Serviss",
-     "funding_source": "state_budget", "unit_price": "589.00", "signed_on": "2023-03-02"},
+     "funding_source": "state_budget", "unit_price": "589.00", "signed_on": "2023-03-02", "quantity": 40},
 ]
 MODELS = [("Lenovo", "ThinkPad 11e Yoga Gen 6", "PF"), ("Dell", "Latitude 3120", "DL"),
           ("HP", "ProBook x360 11 G7", "5CG")]

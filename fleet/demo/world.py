@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from fleet import lifecycle, resolvers
 from fleet.access.policy import Principal, Scope
-from fleet.demo import classes, data
+from fleet.demo import classes, data, programme
 from fleet.labelling import PrinterScope, record_prints, save_printer
 from fleet.lending import agreements, loans, pupils, register_import, returns
 from fleet.models import Device, Printer, School, clock
@@ -247,8 +247,10 @@ def story(session: Session, public_url: str) -> dict[str, int]:
         received = deliver_more(session, cal)
         laptops_for_the_new_class(session, cal, received)
         ship(session, cal, data.GROBINA, at[data.GROBINA], "2023-11-27", None)
+        spread = programme.spread(session, cal, _as(ACTOR), public_url)
         stocktake(session, cal)
         session.flush()
     today = hand_out(session, None, serials[:len(waiting)], waiting, None, None, public_url)
     waiting_pupils = waiting_class(session)
-    return {"pupils": len(data.PUPILS) + waiting_pupils, "loans": sum(n for _, n, _ in BATCHES), "today": len(today)}
+    return {"pupils": len(data.PUPILS) + waiting_pupils + spread, "loans": sum(n for _, n, _ in BATCHES) + spread,
+            "today": len(today)}

@@ -1,0 +1,23 @@
+"""The demo's programme story (``fleet.demo.programme``): hand-outs at several founders' schools signed through
+2022 and 2023 give the milestone chart a history, the contracts have their quantities, REACT-EU's register
+holds one lent serial (the double funding the funding report lists) and the roll-ups are fresh at once."""
+
+from tests.fleet.test_demo import demo, fleet  # noqa: F401  (the demo's fixtures)
+
+
+def test_the_demo_milestones_have_a_history_by_founder(demo):  # noqa: F811
+    body = demo("reports/milestones?as_of=2023-12-31")
+    assert body["refreshed_at"]
+    achieved = [t["achieved"] for t in body["targets"]]
+    assert 0 < achieved[0] < achieved[1] == body["provided"]
+    founders = {f["founder"] for f in body["by_founder"] if f["provided"]}
+    assert {"RIGA", "VALMIERA"} <= founders
+    assert body["waiting_for_signature"] >= 1
+
+
+def test_the_demo_has_a_planted_double_funding_and_contract_quantities(demo):  # noqa: F811
+    rows = demo("reports/lists/double_funding")["items"]
+    assert any(row.get("kind") == "other_fund" or "other_fund" in str(row) for row in rows), rows
+    contracts = demo("contracts")
+    items = contracts["items"] if isinstance(contracts, dict) else contracts
+    assert {c["number"]: c["quantity"] for c in items} == {"IZM-2022/2.3.2.3.i-01": 60, "IZM-2023/2.3.2.3.i-02": 40}
