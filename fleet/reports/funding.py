@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import Session
 
 from fleet.i18n import _l, current_locale
@@ -27,6 +27,7 @@ from fleet.reports import Chart, Column, Params, Reach, Report, Series, Table, c
 from fleet.reports.scope import narrow
 
 KINDS = ("other_fund", "two_contracts", "other_source", "no_contract")
+ALL_KINDS = "any"  # the roll-up's key of the devices of any kind, each counted once
 NONE = "none"  # the key of devices with no contract
 
 
@@ -80,6 +81,9 @@ def double_funding_counts(session: Session, now: datetime) -> list[tuple]:
         sub = sub.distinct().subquery()
         query = select(sub.c.school_id, func.count()).group_by(sub.c.school_id)
         rows += [(school, kind, n) for school, n in session.execute(query)]
+    every = union(*subqueries.values()).subquery()  # each device once, whatever its kinds
+    query = select(every.c.school_id, func.count()).group_by(every.c.school_id)
+    rows += [(school, ALL_KINDS, n) for school, n in session.execute(query)]
     return rows
 
 
@@ -139,6 +143,7 @@ def build(session: Session, reach: Reach, params: Params) -> Report:
                                                                   FundingSource.code)))
     by_source = source_rows(sources, contracts, delivered, provided)
     summary = {"exceptions": {kind: exceptions_by_kind.get(kind, 0) for kind in KINDS},
+               "double_funding": exceptions_by_kind.get(ALL_KINDS, 0),  # devices of any kind, each once
                "no_contract_devices": delivered.get(NONE, 0)}
     bars = [Series(_l("Committed, EUR"), [(r["name"], float(r["committed"])) for r in by_source]),
             Series(_l("Value delivered, EUR"), [(r["name"], float(r["value_delivered"])) for r in by_source])]

@@ -23,7 +23,7 @@ from fleet.reports import Chart, Column, Params, Reach, Report, Series, Table, b
 PANELS = ("milestones", "pipeline", "health", "funding")
 FORMATS = ("pdf", "xlsx", "csv")
 # The exceptions: the list behind each (``fleet.reports.lists``), the report whose summary counts it and the key.
-EXCEPTIONS = (("double_funding", "funding", "exceptions", _l("Devices under two contracts or funds")),
+EXCEPTIONS = (("double_funding", "funding", "double_funding", _l("Devices under two contracts or funds")),
               ("unsigned", "health", "unsigned_over_30", _l("Agreements unsigned for more than 30 days")),
               ("not_seen", "health", "not_seen_90", _l("Devices not seen for 90 days")))
 

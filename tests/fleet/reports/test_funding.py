@@ -64,6 +64,7 @@ def test_budgets_committed_delivered_provided_by_source_and_contract(session, wo
     assert (contracts[world["c2"].number]["delivered"], contracts[world["c2"].number]["provided"]) == (1, 1)
     assert r.table("by_source").column("budget").kind == "money"
     assert r.summary["exceptions"] == {"other_fund": 1, "two_contracts": 1, "other_source": 1, "no_contract": 1}
+    assert r.summary["double_funding"] == 4  # four devices, one kind each (a device of two kinds counts once)
     assert r.refreshed_at == rollup.latest(session).finished_at
 
 
