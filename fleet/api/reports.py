@@ -18,8 +18,8 @@ from fleet.errors import FleetError, invalid
 from fleet.http import ERROR, File, disposition, endpoint
 from fleet.i18n import LOCALES, _l, api_locale, current_locale
 from fleet.reports import TITLES as REPORT_TITLES
-from fleet.reports import Params, Reach, build, names, scope
-from fleet.reports import render as files
+from fleet.reports import Params, Reach, build, files, names, scope
+from fleet.reports import render as shaped
 
 FOUND = {404: ERROR}
 EXPORT = File(tuple(files.FORMATS.values()), "the report as the URL's extension says: csv (one table), xlsx, pdf")
@@ -49,10 +49,10 @@ def list_reports():
     items = []
     for name in names():
         links = {"json": f"/api/v1/reports/{name}"} | {fmt: f"/api/v1/reports/{name}.{fmt}" for fmt in files.FORMATS}
-        items.append({"name": name, "title": files.say(REPORT_TITLES[name], lang), "kind": "report",
+        items.append({"name": name, "title": shaped.say(REPORT_TITLES[name], lang), "kind": "report",
                       "formats": list(links), "links": links})
     for name, spec in sorted(_lists().items()):
-        items.append({"name": name, "title": files.say(spec.title, lang), "kind": "list", "formats": ["json"],
+        items.append({"name": name, "title": shaped.say(spec.title, lang), "kind": "list", "formats": ["json"],
                       "links": {"json": LIST_PREFIX + name}})
     return render.listing(items)
 
@@ -66,7 +66,7 @@ def report_json(name: str, query: schemas.ReportQuery):
     lang = query.lang or api_locale()
     with force_locale(lang):
         report = build(name, db.session(), _reach(), _params(query))
-        return files.as_json(report, lang)
+        return shaped.as_json(report, lang)
 
 
 @bp.get("/reports/<name>.<fmt>")
@@ -104,4 +104,4 @@ def report_list(name: str, query: schemas.ListQuery):
     school_ids, _label = scope.narrow(session, reach, Params(founder=query.founder, school=query.school))
     days = lists.check_days(query.days, spec.default_days)
     rows, last = spec.fn(session, reach, school_ids, days, query.limit, query.after)
-    return render.paged([files.plain(row, api_locale()) for row in rows], last)
+    return render.paged([shaped.plain(row, api_locale()) for row in rows], last)

@@ -17,8 +17,7 @@ from fleet import db
 from fleet.cli.common import fail, make_app
 from fleet.errors import FleetError, invalid
 from fleet.i18n import _l
-from fleet.reports import TITLES, Params, Reach, build, names
-from fleet.reports import render as files
+from fleet.reports import TITLES, Params, Reach, build, files, names, render
 
 EVERY_SCHOOL = Reach(all_schools=True)
 
@@ -54,7 +53,7 @@ def report(name, listing, as_of, fmt, founder, school, lang, table, sep, output)
         try:
             if listing:
                 for known in names():
-                    click.echo(f"{known}\t{files.say(TITLES[known], lang)}")
+                    click.echo(f"{known}\t{render.say(TITLES[known], lang)}")
                 return
             if not name:
                 raise invalid(_l("name a report (fleet report --list names them)"), [{"field": "name"}])
@@ -76,5 +75,5 @@ def report(name, listing, as_of, fmt, founder, school, lang, table, sep, output)
 
 def _rendered(made, fmt: str, lang: str, table: str | None, sep: str) -> bytes:
     if fmt == "json":
-        return (json.dumps(files.as_json(made, lang), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return (json.dumps(render.as_json(made, lang), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files.as_file(made, fmt, lang, table, sep).data

@@ -1,5 +1,6 @@
-"""A built report (``fleet.reports.Report``) as the API, the CLI and the files give it: JSON, the CSV of one
-table, an XLSX workbook (``fleet.reports.sheets``) and a PDF with charts (``fleet.reports.pdf``).
+"""A built report (``fleet.reports.Report``) in words and figures: its JSON, the CSV of one table, and the
+summary's words the workbook (``fleet.reports.sheets``) and the PDF (``fleet.reports.pdf``) share;
+``fleet.reports.files`` picks the format.
 
 Every renderer is pure: it takes the report, the language (``lv`` or ``en``) and its options, and returns
 text or bytes; no request is read here. Headers, titles and the words of the summary are translated into
@@ -9,7 +10,6 @@ the language given; the figures are the report's, which hold counts only (never 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -19,11 +19,6 @@ from fleet.errors import invalid
 from fleet.i18n import Text, _l
 from fleet.reports import Column, Report, Table
 
-FORMATS = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
 SEPARATORS = {"semicolon": ";", "comma": ","}  # as fleet.csv_export's
 
 # The summary's figures in words (a key no builder has named here is shown as it is, its _ as spaces).
@@ -171,37 +166,6 @@ def as_csv(report: Report, table: str | None = None, sep: str = "semicolon", lan
     chosen = table_of(report, table)
     header = [csv_export.cell(say(c.label, lang)) for c in chosen.columns]
     return csv_export.text(header, csv_rows(chosen, lang), csv_export.Options(SEPARATORS[sep], lang))
-
-
-@dataclass(frozen=True)
-class File:
-    data: bytes
-    media_type: str
-    filename: str
-
-
-def filename(report: Report, fmt: str, table: str | None = None) -> str:
-    """``milestones-2023-12-31.pdf``; a CSV names its table: ``milestones-by_founder-2023-12-31.csv``."""
-    middle = f"-{table}" if table else ""
-    return f"{report.name}{middle}-{report.as_of.isoformat()}.{fmt}"
-
-
-def as_file(report: Report, fmt: str, lang: str, table: str | None = None, sep: str = "semicolon") -> File:
-    """The report in ``fmt`` (csv, xlsx, pdf); an unknown format is ``invalid_input`` (``fmt``)."""
-    if fmt == "csv":
-        chosen = table_of(report, table)
-        text = as_csv(report, chosen.name, sep, lang)
-        return File(text.encode("utf-8"), FORMATS[fmt], filename(report, fmt, chosen.name))
-    if fmt == "xlsx":
-        from fleet.reports import sheets
-
-        return File(sheets.workbook(report, lang), FORMATS[fmt], filename(report, fmt))
-    if fmt == "pdf":
-        from fleet.reports import pdf
-
-        return File(pdf.document(report, lang), FORMATS[fmt], filename(report, fmt))
-    raise invalid(_l("a report is given as %(formats)s", formats=", ".join(("json", *FORMATS))),
-                  [{"field": "fmt", "reason": "unknown_format"}])
 
 
 def headline(report: Report) -> list[tuple[Text, Any]]:

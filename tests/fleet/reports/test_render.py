@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from fleet.errors import FleetError
 from fleet.i18n import _l
-from fleet.reports import Chart, Column, Mark, Report, Series, Table, render
+from fleet.reports import Chart, Column, Mark, Report, Series, Table, files, render
 
 COLUMNS = [Column("code", _l("Founder (code)")), Column("name", _l("School")),
            Column("provided", _l("Provided"), "int"), Column("price", _l("Unit price, EUR"), "money"),
@@ -72,12 +72,12 @@ def test_an_unknown_table_or_separator_is_refused(table, sep, field):
 
 def test_an_unknown_format_is_refused():
     with pytest.raises(FleetError) as refused:
-        render.as_file(sample(), "docx", "en")
+        files.as_file(sample(), "docx", "en")
     assert refused.value.details[0]["field"] == "fmt"
 
 
 def test_xlsx_read_back_has_a_summary_then_a_sheet_per_table_typed():
-    made = render.as_file(sample(), "xlsx", "en")
+    made = files.as_file(sample(), "xlsx", "en")
     assert made.filename == "sample-2023-12-31.xlsx" and made.media_type.endswith("spreadsheetml.sheet")
     book = load_workbook(io.BytesIO(made.data))
     assert book.sheetnames == ["Milestones", "By school", "By month"]
@@ -100,13 +100,13 @@ def test_sheet_names_fit_excels_limits():
     report = sample()
     report.tables = [Table(f"t{i}", "A very long title: with [brackets] and / slashes, too long", COLUMNS, [])
                      for i in range(3)]
-    names = load_workbook(io.BytesIO(render.as_file(report, "xlsx", "en").data)).sheetnames[1:]
+    names = load_workbook(io.BytesIO(files.as_file(report, "xlsx", "en").data)).sheetnames[1:]
     assert len(set(names)) == 3 and all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
 
 
 @pytest.mark.parametrize("lang, figure, page", [("lv", "13 310", "Lapa"), ("en", "13,310", "Page")])
 def test_pdf_read_back_holds_the_charts_titles_and_the_tables_figures(lang, figure, page):
-    made = render.as_file(sample(), "pdf", lang)
+    made = files.as_file(sample(), "pdf", lang)
     assert made.data.startswith(b"%PDF") and made.filename == "sample-2023-12-31.pdf"
     pages = PdfReader(io.BytesIO(made.data)).pages
     text = "\n".join(p.extract_text() for p in pages)
@@ -118,7 +118,7 @@ def test_pdf_read_back_holds_the_charts_titles_and_the_tables_figures(lang, figu
 
 
 def test_pdf_draws_the_line_and_a_long_bar_chart_says_how_many_it_shows():
-    made = render.as_file(sample(many_bars=55), "pdf", "en")
+    made = files.as_file(sample(many_bars=55), "pdf", "en")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(made.data)).pages)
     assert "(40 / 55)" in text
     image = pypdfium2.PdfDocument(made.data)[0].render(scale=1).to_pil().convert("RGB")
