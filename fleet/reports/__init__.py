@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from fleet.errors import FleetError
+from fleet.errors import FleetError, invalid
 from fleet.i18n import Text, _l
 
 Kind = Literal["text", "int", "money", "date", "percent", "days"]
@@ -96,8 +96,8 @@ class Report:
         for t in self.tables:
             if t.name == name:
                 return t
-        raise FleetError("invalid_input", _l("report %(report)s has no table %(table)s", report=self.name, table=name),
-                         {"errors": [{"field": "table", "reason": "unknown_table"}]})
+        raise invalid(_l("report %(report)s has no table %(table)s", report=self.name, table=name),
+                      [{"field": "table", "reason": "unknown_table", "allowed": [t.name for t in self.tables]}])
 
 
 @dataclass(frozen=True)
