@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fleet.demo import data
+from fleet.demo.images import signature_png
 from fleet.lending import agreements, loans, pupils
 from fleet.models import Device, OtherFundSerial, School
 
@@ -51,8 +52,6 @@ def spread(session: Session, cal, scope, public_url: str) -> int:
         if signs:
             cal.on((date.fromisoformat(day) + timedelta(days=3)).isoformat(), 19)
             agreement = agreements.by_token(session, handed.sign_url.rsplit("/", 1)[1])
-            from fleet.demo.world import signature_png
-
             agreements.sign(session, agreement, "link", guardian, image_png=signature_png())
             if n == 2:  # REACT-EU's register holds this serial too: the funding report's planted duplicate
                 session.add(OtherFundSerial(serial=serial, source="react_eu", reference=OTHER_FUND,

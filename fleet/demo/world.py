@@ -8,7 +8,6 @@ Like the app factory, the demo loader wires the whole application together, so i
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from fleet import lifecycle, resolvers
 from fleet.access.policy import Principal, Scope
 from fleet.demo import classes, data, programme
+from fleet.demo.images import paper_scan_png, signature_png
 from fleet.labelling import PrinterScope, record_prints, save_printer
 from fleet.lending import agreements, loans, pupils, register_import, returns
 from fleet.models import Device, Printer, School, clock
@@ -147,32 +147,6 @@ def warehouse(session: Session, cal: Calendar) -> dict[str, list[str]]:
                     {"fault": "Salūzis ekrāns, pamanīts saņemot / broken screen on arrival"}, ACTOR)
     at[data.GROBINA] = rest
     return at
-
-
-def signature_png(text_width: int = 160) -> bytes:
-    """A small drawn signature, as the signing page's canvas sends it."""
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGBA", (text_width, 48), (255, 255, 255, 0))
-    ImageDraw.Draw(image).line([(6, 36), (30, 8), (52, 40), (80, 12), (110, 38), (150, 14)], fill=(20, 30, 90, 255),
-                               width=3)
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
-
-
-def paper_scan_png() -> bytes:
-    """A tiny 'scan' of a signed paper agreement: a grey page with a few lines and a signature."""
-    from PIL import Image, ImageDraw
-
-    image = Image.new("L", (210, 297), 245)
-    draw = ImageDraw.Draw(image)
-    for y in range(30, 220, 12):
-        draw.line([(20, y), (190, y)], fill=140)
-    draw.line([(120, 260), (140, 245), (160, 262), (185, 248)], fill=20, width=2)
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
 
 
 # The class's hand-outs: (day, how many pupils, how each agreement gets signed), in order. The
