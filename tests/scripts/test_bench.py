@@ -20,6 +20,8 @@ ENTRY_POINTS = [
     ("scripts.bench.hostile", "main"),
     ("scripts.bench.label_sheets", "main"),
     ("scripts.bench.loans", "main"),
+    ("scripts.bench.national", "main"),
+    ("scripts.bench.reports", "main"),
 ]
 
 

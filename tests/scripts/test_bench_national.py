@@ -4,8 +4,6 @@ double funding are where the benchmark expects them, and the roll-ups refresh ov
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -73,12 +71,3 @@ def test_the_generator_loads_only_into_an_empty_database(engine, postgres_only_u
     national.main(["--pg", postgres_only_url, *TINY, "--no-refresh"])
     with pytest.raises(SystemExit, match="already holds devices"):
         national.main(["--pg", postgres_only_url, *TINY, "--no-refresh"])
-
-
-@pytest.mark.parametrize("module", ["scripts.bench.national", "scripts.bench.reports"])
-def test_the_national_benchmarks_say_how_to_run_them(module, capsys):
-    entry = importlib.import_module(module)
-    with pytest.raises(SystemExit) as ended:
-        entry.parse_args(["--help"])
-    assert ended.value.code == 0
-    assert capsys.readouterr().out.startswith(f"usage: python -m {module} ")
