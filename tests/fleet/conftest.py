@@ -1,5 +1,5 @@
-"""Fixtures shared by fleet's tests: a school and its IT staff member, signed in to the API; a
-connection that may edit the append-only history."""
+"""Fixtures shared by fleet's tests: a school and its IT staff member, signed in to the API; the ``fleet``
+command on the test's database; a connection that may edit the append-only history."""
 
 from __future__ import annotations
 
@@ -17,6 +17,21 @@ def school():
 def it(api_as, school):
     """The API client of the school's IT staff member (``school_it`` of ``school``)."""
     return api_as("school_it", school=school)
+
+
+@pytest.fixture
+def fleet(database_url, tmp_path, app):
+    """``fleet(*args, input=None)``: the ``fleet`` command run on the test's database (migrated by ``app``)."""
+    from click.testing import CliRunner
+
+    from fleet.cli import main
+
+    env = {"FLEET_DATABASE_URL": database_url, "FLEET_ENV": "test", "FLEET_INSTANCE_PATH": str(tmp_path / "cli")}
+
+    def run(*args, input=None):
+        return CliRunner().invoke(main, list(args), env=env, input=input)
+
+    return run
 
 
 @pytest.fixture

@@ -15,16 +15,6 @@ from tests.conftest import sign_in
 from tests.factories import SchoolFactory, UserFactory
 
 
-@pytest.fixture
-def fleet(database_url, tmp_path, app):
-    env = {"FLEET_DATABASE_URL": database_url, "FLEET_ENV": "test", "FLEET_INSTANCE_PATH": str(tmp_path / "cli")}
-
-    def run(*args, input=None):
-        return CliRunner().invoke(main, list(args), env=env, input=input)
-
-    return run
-
-
 def test_db_upgrade_is_idempotent(fleet):
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()  # the newest revision in fleet/migrations/versions
     assert head is not None and head.isdigit()

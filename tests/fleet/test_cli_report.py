@@ -7,23 +7,11 @@ import io
 import json
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from fleet.cli import main
 from tests.factories import SchoolFactory
 from tests.fleet.api.test_reports import provide, refresh
-
-
-@pytest.fixture
-def fleet(database_url, tmp_path, app):
-    env = {"FLEET_DATABASE_URL": database_url, "FLEET_ENV": "test", "FLEET_INSTANCE_PATH": str(tmp_path / "cli")}
-
-    def run(*args):
-        return CliRunner().invoke(main, list(args), env=env)
-
-    return run
 
 
 @pytest.fixture

@@ -4,21 +4,9 @@ from collections import Counter
 from itertools import pairwise
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from fleet.cli import main
 from fleet.models import Event, Loan, Pupil, Stocktake
-
-
-@pytest.fixture
-def fleet(database_url, tmp_path, app):
-    env = {"FLEET_DATABASE_URL": database_url, "FLEET_ENV": "test", "FLEET_INSTANCE_PATH": str(tmp_path / "cli")}
-
-    def run(*args):
-        return CliRunner().invoke(main, list(args), env=env)
-
-    return run
 
 
 @pytest.fixture

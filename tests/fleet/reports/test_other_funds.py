@@ -8,23 +8,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from fleet.cli import main
 from fleet.models import FundingSource, OtherFundSerial, ProgrammeTarget
 from tests.fleet.reports.test_counting import seeded  # noqa: F401 (the migration's targets and sources)
-
-
-@pytest.fixture
-def fleet(database_url, tmp_path, app):
-    env = {"FLEET_DATABASE_URL": database_url, "FLEET_ENV": "test", "FLEET_INSTANCE_PATH": str(tmp_path / "cli")}
-
-    def run(*args):
-        return CliRunner().invoke(main, list(args), env=env)
-
-    return run
 
 
 def write(tmp_path, name: str, data: bytes) -> str:

@@ -10,11 +10,9 @@ import json
 import re
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from fleet.access import sessions
-from fleet.cli import main
 from fleet.cli.common import operator
 from fleet.models import ACCOUNT_EVENTS, AccessLogEntry, ApiToken, User
 from tests.factories import SchoolFactory, UserFactory, current_session
@@ -96,17 +94,6 @@ def test_a_refused_role_change_and_password_leave_no_entry(app, session):
     assert post(client, f"/admin/users/{user.id}/password", {"password": PASSWORD, "password2": PASSWORD}
                 ).status_code == 409
     assert _entries(session) == []
-
-
-@pytest.fixture
-def fleet(database_url, tmp_path, app):
-    env = {"FLEET_DATABASE_URL": database_url, "FLEET_ENV": "test", "FLEET_INSTANCE_PATH": str(tmp_path / "cli")}
-
-    def run(*args, input=None):
-        result = CliRunner().invoke(main, list(args), env=env, input=input)
-        return result
-
-    return run
 
 
 def test_each_change_at_the_command_line_leaves_one_entry_as_the_operator(fleet, session):
