@@ -157,13 +157,12 @@ def build(session: Session, reach: Reach, params: Params) -> Report:
                "no_contract_devices": delivered.get(NONE, 0)}
     bars = [Series(_l("Committed, EUR"), [(r["name"], float(r["committed"])) for r in by_source]),
             Series(_l("Value delivered, EUR"), [(r["name"], float(r["value_delivered"])) for r in by_source])]
-    latest = rollup.latest(session)
     return Report("funding", _l("Funding"), as_of, summary,
                   [Table("by_source", _l("By funding source"), SOURCE_COLUMNS, by_source),
                    Table("by_contract", _l("By contract"), CONTRACT_COLUMNS,
                          contract_rows(contracts, delivered, provided))],
                   [Chart("by_source", _l("Committed and delivered by funding source"), "bars", bars, "by_source")],
-                  refreshed_at=latest.finished_at if latest else None, scope_label=str(label))
+                  refreshed_at=rollup.refreshed_at(session), scope_label=str(label))
 
 
 # --- the double-funding check, device by device -------------------------------------------------------------

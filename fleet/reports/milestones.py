@@ -194,10 +194,9 @@ def build(session: Session, reach: Reach, params: Params) -> Report:
                "waiting_for_signature": sum(w.get("", 0) for w in waiting.values()),
                "withheld": {reason: withheld_totals.get(reason, 0) for reason in counting.WITHHELD},
                "targets": targets, "next_target": next_target(targets, as_of), "rule": str(counting.RULE)}
-    latest = rollup.latest(session)
     return Report("milestones", _l("Milestones"), as_of, summary,
                   [Table("by_founder", _l("By founder"), FOUNDER_COLUMNS, by_founder),
                    Table("by_school", _l("By school"), SCHOOL_COLUMNS, by_school),
                    Table("monthly", _l("By month"), MONTH_COLUMNS, months)],
                   charts(months, targets, by_founder, as_of),
-                  refreshed_at=latest.finished_at if latest else None, scope_label=str(label))
+                  refreshed_at=rollup.refreshed_at(session), scope_label=str(label))

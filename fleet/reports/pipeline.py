@@ -144,7 +144,6 @@ def _deliveries(session: Session, counts: dict[str, int]) -> list[dict]:
 def build(session: Session, reach: Reach, params: Params) -> Report:
     school_ids, label = scope.narrow(session, reach, params)
     everything = reach.all_schools and school_ids is None
-    latest = rollup.latest(session)
     as_of = params.as_of or counting.today()
     statuses = rollup.sums(session, "devices_by_status", reach, school_ids)
     deliveries = _deliveries(session, rollup.sums(session, "deliveries_open", reach, school_ids))
@@ -179,4 +178,4 @@ def build(session: Session, reach: Reach, params: Params) -> Report:
               [Series(_l("Devices waiting"), [(str(r["label"]), r["devices"]) for r in stage_rows])], "stages"),
     ]
     return Report("pipeline", _l("Pipeline"), as_of, summary, tables, charts,
-                  refreshed_at=latest.finished_at if latest else None, scope_label=label)
+                  refreshed_at=rollup.refreshed_at(session), scope_label=label)

@@ -91,6 +91,12 @@ def latest(session: Session) -> RollupRun | None:
     return session.scalars(select(RollupRun).order_by(RollupRun.id.desc()).limit(1)).first()
 
 
+def refreshed_at(session: Session) -> datetime | None:
+    """When the figures were last made (None: never): a report's ``refreshed_at``."""
+    run = latest(session)
+    return run.finished_at if run else None
+
+
 def in_reach(query, column, reach: Reach, school_ids: frozenset[int] | None = None):
     """``query`` narrowed to the schools ``reach`` may see (and, when given, to ``school_ids`` of them).
     The warehouse's rows (school None) are seen only by readers of every school asking for no school."""
