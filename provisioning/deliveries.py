@@ -169,10 +169,11 @@ def reconciliation(session: Session, delivery: Delivery) -> Reconciliation:
     return reconcile(expected, [serial for _, serial in sorted(scans + elsewhere, key=lambda row: row[0])])
 
 
-def report(session: Session, delivery: Delivery) -> dict:
+def report(session: Session, delivery: Delivery, reconciled: Reconciliation | None = None) -> dict:
+    """The delivery's figures: frozen at closing, else the reconciliation now (``reconciled``: one made already)."""
     if delivery.summary is not None:
         return delivery.summary
-    r = reconciliation(session, delivery)
+    r = reconciled or reconciliation(session, delivery)
     return {
         "counts": {**r.counts(), "received": len(r.found) + len(r.unexpected)},
         "missing": list(r.missing),
@@ -181,20 +182,22 @@ def report(session: Session, delivery: Delivery) -> dict:
     }
 
 
-def report_rows(session: Session, delivery: Delivery) -> list[tuple[str, str, str, str, int]]:
+def report_rows(session: Session, delivery: Delivery,
+                reconciled: Reconciliation | None = None) -> list[tuple[str, str, str, str, int]]:
     """One row per serial: (serial, result, asset tag, status, scans) — the result found, missing or unexpected,
     the asset tag and status now ("" for a serial never registered), and how often it was scanned at intake
-    (above 1: scanned more than once). Codes; the export names them (``provisioning.api.deliveries``)."""
-    r = reconciliation(session, delivery)
+    (above 1: scanned more than once). Codes; the export names them (``provisioning.api.deliveries``).
+    ``reconciled``: the delivery's reconciliation, when the caller made it already."""
+    r = reconciled or reconciliation(session, delivery)
     serials = [*r.found, *r.missing, *r.unexpected]
-    found = session.scalars(select(Device).where(Device.serial.in_(serials))) if serials else ()
-    devices = {d.serial: d for d in found}
+    devices = {serial: (tag, status) for serial, tag, status in session.execute(
+        select(Device.serial, Device.asset_tag, Device.status).where(Device.serial.in_(serials)))} if serials else {}
     rows = []
     for result, group in (("found", r.found), ("missing", r.missing), ("unexpected", r.unexpected)):
         for serial in group:
-            d = devices.get(serial)
+            tag, status = devices.get(serial, ("", ""))
             scans = 0 if result == "missing" else r.repeated.get(serial, 1)
-            rows.append((serial, result, (d.asset_tag or "") if d else "", d.status if d else "", scans))
+            rows.append((serial, result, tag or "", status, scans))
     return rows
 
 

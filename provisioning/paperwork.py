@@ -30,8 +30,9 @@ def _day(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
-def delivery_report(session: Session, delivery: Delivery) -> documents.Reconciliation:
-    report = deliveries.report(session, delivery)
+def delivery_report(session: Session, delivery: Delivery, report: dict | None = None) -> documents.Reconciliation:
+    """What the delivery report says (``report``: ``deliveries.report``'s figures, when the caller has them)."""
+    report = report or deliveries.report(session, delivery)
     counts, contract = report["counts"], delivery.contract
     closed = both(_lp("delivery report", "Closed"))  # outside the f-string, where pybabel can read it
     status = (f"{closed} {_day(delivery.closed_at)}, {delivery.closed_by}"

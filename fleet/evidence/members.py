@@ -184,9 +184,12 @@ def write_procurement(session: Session, pack: Archive, contracts: Counter, deliv
     for delivery in session.scalars(select(Delivery).where(
             Delivery.id.in_(sorted(d for d in deliveries if d is not None))).order_by(Delivery.id)):
         name = f"procurement/deliveries/delivery-{delivery.id}"
-        pack.add(f"{name}.csv", _csv(RECONCILIATION_COLUMNS, delivery_reports.report_rows(session, delivery)))
-        pack.add(f"{name}.pdf", reconciliation_pdf(paperwork.delivery_report(session, delivery)), stored=True)
-        counts = delivery_reports.report(session, delivery)["counts"]
+        reconciled = delivery_reports.reconciliation(session, delivery)  # once: the CSV, the PDF and the counts
+        figures = delivery_reports.report(session, delivery, reconciled)
+        rows = delivery_reports.report_rows(session, delivery, reconciled)
+        pack.add(f"{name}.csv", _csv(RECONCILIATION_COLUMNS, rows))
+        pack.add(f"{name}.pdf", reconciliation_pdf(paperwork.delivery_report(session, delivery, figures)), stored=True)
+        counts = figures["counts"]
         summary.append((delivery.id, delivery.contract.number, counting.riga_day(delivery.created_at).isoformat(),
                         counting.riga_day(delivery.closed_at).isoformat() if delivery.closed_at else "",
                         counts.get("expected", ""), counts.get("found", ""), counts.get("missing", ""),
