@@ -166,8 +166,9 @@ MONTH_COLUMNS = (Column("month", _l("Month")), Column("provided", _l("Provided")
 
 def charts(months: list[dict], targets: list[dict], by_founder: list[dict], as_of: date) -> list[Chart]:
     line = Series(_l("Provided, cumulative"), [(month_end(m["month"], as_of), m["cumulative"]) for m in months])
-    marks = [Mark(t["date"], t["target"], _l("%(target)s by %(date)s", target=t["target"], date=t["date"]))
-             for t in targets]
+    marks = [Mark(t["date"], t["target"], _l("%(target)s by %(date)s", target=f"{t['target']:,}".replace(",", "\u00a0"),
+                                             date=date.fromisoformat(t["date"]).strftime("%d.%m.%Y")))
+             for t in targets]  # "13 310 līdz 31.12.2022": as the dashboard's cards write a target
     bars = Series(_l("Provided"), [(f["name"] or f["founder"] or "", f["provided"]) for f in by_founder])
     return [Chart("cumulative", _l("Devices provided to the target group, cumulative"), "line", [line], "monthly",
                   marks),

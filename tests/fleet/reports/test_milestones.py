@@ -66,6 +66,7 @@ def test_targets_are_counted_on_their_dates_and_by_founder(session, world):
     assert len(months) == 13
     line, bars = r.charts
     assert [(m.x, m.y) for m in line.marks] == [("2022-12-31", 3), ("2023-12-31", 10)]
+    assert line.marks[0].label.in_("lv") == "3 līdz 31.12.2022"  # as the dashboard's cards write a target
     assert line.series[0].points[-1] == ("2023-10-15", 4) and line.table == "monthly"
     assert sorted(bars.series[0].points) == sorted([(world["a"].name, 3), (world["b"].name, 1)])
     assert r.refreshed_at == rollup.latest(session).finished_at
