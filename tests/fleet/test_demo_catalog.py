@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from fleet.lending import agreements
 from fleet.models import Agreement
-from tests.fleet.test_demo import demo, fleet  # noqa: F401  (the fixtures)
+from tests.fleet.test_demo import demo  # noqa: F401  (the demo loaded; ``fleet`` is conftest's)
 
 
 def test_the_demo_founders_and_schools_have_their_details(demo, session):  # noqa: F811

@@ -2,7 +2,7 @@
 2022 and 2023 give the milestone chart a history, the contracts have their quantities, REACT-EU's register
 holds one lent serial (the double funding the funding report lists) and the roll-ups are fresh at once."""
 
-from tests.fleet.test_demo import demo, fleet  # noqa: F401  (the demo's fixtures)
+from tests.fleet.test_demo import demo  # noqa: F401  (the demo loaded; ``fleet`` is conftest's)
 
 
 def test_the_demo_milestones_have_a_history_by_founder(demo):  # noqa: F811
