@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from flask import current_app, g, render_template, request
 
-from fleet import db
+from fleet import db, paging
 from fleet.errors import FleetError, invalid
 from fleet.i18n import _l
-from fleet.reports import Params, Reach, scope
+from fleet.reports import Params, Reach, lists, scope
 from fleet.web import report_pages as rp
 from fleet.web.blueprint import bp
 from fleet.web.pages import page
@@ -50,19 +50,11 @@ def dashboard():
         days=DAYS)
 
 
-def _lists() -> dict:
-    try:
-        from fleet.reports.lists import LISTS
-    except ImportError:  # the lists are not built yet
-        return {}
-    return LISTS
-
-
 def _int_arg(name: str, default: int | None) -> int | None:
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > paging.MAX_ROW_ID:
         raise invalid(_l("%(field)s must be a whole number", field=name), [{"field": name}])
     return int(raw)
 
@@ -70,16 +62,14 @@ def _int_arg(name: str, default: int | None) -> int | None:
 @bp.get("/dashboard/lists/<name>", endpoint="dashboard_list")
 @page("reports:read")
 def dashboard_list(name: str):
-    lists = _lists()
-    if name not in lists:
+    spec = lists.LISTS.get(name)
+    if spec is None:
         raise FleetError("not_found", _l("no list is called %(name)s", name=name), {"field": "name"})
-    spec = lists[name]  # (title, columns, fn, the default of days)
-    title, columns, fn = spec[0], spec[1], spec[2]
     session, reach, params = db.session(), Reach.of(g.principal.scope), _params()
     school_ids, scope_label = scope.narrow(session, reach, params)
-    default = spec[3] if len(spec) > 3 else DAYS.get(name)
-    days, after = _int_arg("days", default), _int_arg("after", None)
-    rows, next_after = fn(session, reach, school_ids, days, PAGE_SIZE, after)
-    return render_template("dashboard/list.html", rp=rp, name=name, title=title, columns=columns, rows=rows,
+    days = lists.check_days(request.args.get("days", "").strip(), spec.default_days)
+    after = _int_arg("after", None)
+    rows, next_after = spec.fn(session, reach, school_ids, days, PAGE_SIZE, after)
+    return render_template("dashboard/list.html", rp=rp, name=name, title=spec.title, columns=spec.columns, rows=rows,
                            next_after=next_after, params=params, scope_label=scope_label, days=days,
                            first_page=after is None)

@@ -13,7 +13,7 @@ import pytest
 
 from fleet import reports
 from fleet.models import RollupRun
-from fleet.reports import rollup
+from fleet.reports import lists, rollup
 from fleet.web import dashboard
 from tests.factories import DeviceFactory, FounderFactory, PupilFactory, SchoolFactory, current_session
 from tests.fleet.web import test_dashboard_stubs as stubs
@@ -32,7 +32,7 @@ def world(app, monkeypatch):
     schools = [SchoolFactory(founder=riga), SchoolFactory(founder=riga), SchoolFactory(founder=liepaja)]
     reports._load()
     monkeypatch.setitem(reports.REPORTS, "milestones", stubs.milestones({"RIGA": 9100, "LIEP": 4402}))
-    monkeypatch.setattr(dashboard, "_lists", lambda: stubs.LISTS)
+    monkeypatch.setattr(lists, "LISTS", stubs.LISTS)
     return {"riga": riga, "liepaja": liepaja, "schools": schools}
 
 
@@ -131,6 +131,9 @@ def test_a_list_is_paged_by_keyset(app, world, monkeypatch):
     assert "after=" in path and "days=90" in path
     assert client.get("/dashboard/lists/no_such_list").status_code == 404
     assert client.get("/dashboard/lists/not_seen?after=x").status_code == 400
+    assert client.get(f"/dashboard/lists/not_seen?after={2**64}").status_code == 400  # past any row id
+    assert client.get("/dashboard/lists/not_seen?days=٣").status_code == 400  # digits, but not ASCII ones
+    assert client.get("/dashboard/lists/not_seen?days=9999").status_code == 400  # past ten years
 
 
 def test_a_founder_manager_lists_only_its_schools(app, world):
@@ -159,7 +162,7 @@ def test_no_pupil_name_on_the_dashboard_or_its_lists(app, monkeypatch):
     client = client_as(app, "ministry")
     html = client.get("/dashboard").get_data(as_text=True)
     assert re.search(r'id="waiting">1 \S', html)  # the real milestones report: one hand-over waits for a signature
-    pages = ["/dashboard"] + [f"/dashboard/lists/{name}" for name in dashboard._lists()]
+    pages = ["/dashboard"] + [f"/dashboard/lists/{name}" for name in lists.LISTS]
     for path in pages:
         html = client.get(path).get_data(as_text=True)
         for word in ("Zvaigznīte", "Ķirbjgalve", "Gvido", pupil.register_id):

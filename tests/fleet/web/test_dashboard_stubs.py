@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from fleet.models import Device, Founder, School
 from fleet.reports import Chart, Column, Mark, Report, Series, Table, scope
+from fleet.reports.lists import ListSpec
 
 TARGETS = [{"date": "2022-12-31", "target": 13310, "achieved": 13502, "wording": "13 310 devices by 31.12.2022"},
            {"date": "2023-12-31", "target": 26620, "achieved": 20011, "wording": "26 620 devices by 31.12.2023"}]
@@ -63,4 +64,4 @@ def not_seen(session, reach, school_ids, days, limit, after):
     return rows, (page[-1][0] if len(found) > limit else None)
 
 
-LISTS = {"not_seen": ("Devices not seen", COLUMNS, not_seen)}
+LISTS = {"not_seen": ListSpec("Devices not seen", COLUMNS, not_seen, 90)}
