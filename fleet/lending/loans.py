@@ -235,19 +235,6 @@ def active_loan(session: Session, device: Device) -> Loan | None:
     return session.scalar(select(Loan).where(Loan.device_id == device.id, Loan.status == "active"))
 
 
-def provided_to_target_group(session: Session, until: date | None = None) -> int:
-    """The milestone count: devices whose first hand-over went to a pupil eligible that day, with
-    the agreement signed; a device lent again counts once."""
-    first = (select(Loan.device_id, func.min(Loan.id).label("loan_id")).group_by(Loan.device_id).subquery())
-    query = (select(func.count()).select_from(first)
-             .join(Loan, Loan.id == first.c.loan_id)
-             .join(Agreement, and_(Agreement.loan_id == Loan.id, Agreement.status == "signed"))
-             .where(Loan.eligible.is_(True)))
-    if until is not None:
-        query = query.where(func.date(Loan.handed_over_at) <= until)
-    return session.scalar(query)
-
-
 def purge(session: Session, months: int, now: datetime | None = None, keep_evidence_until: date | None = None) -> int:
     """Anonymise pupils with no active loan whose last loan ended more than `months` ago (or who
     never had one and were added that long ago): names, guardian, codes go; the loans, the counts
