@@ -19,7 +19,7 @@ from fleet.db import make_engine
 
 # The migrations' own rows: configuration, not test data. Those a test may change (a budget, a target) are
 # put back as the migrations left them at every reset (RESTORED: deleted and inserted again, a few rows).
-RESTORED = ("funding_sources", "programme_targets")
+RESTORED = ("funding_sources", "programme_targets", "connectivity_prices", "connectivity_thresholds")
 KEPT = frozenset({"alembic_version", "eligibility_groups", *RESTORED})
 
 _TABLES = """

@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "access_log:read", "outbox:read", "administration",
         "accounts:write", "verify:read", "verify:run",  # the /admin pages' users and tokens, fleet verify
         "reports:read", "evidence:export", "funding:write",  # the programme's reports, evidence packs, other funds
+        "connectivity:read", "survey:answer", "connectivity:measure", "connectivity:plan",  # the connectivity survey
     }),
     "warehouse": frozenset({
         *READ, "contracts:write", "devices:write", "devices:act",
@@ -42,20 +43,26 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "shipments:read", "shipments:write", "shipments:arrive", "stocktakes",
         "pupils:read", "pupils:write", "loans:write", "agreements:read", "agreements:signed",
         "administration",  # /admin: its school's printers
+        "connectivity:read", "survey:answer", "connectivity:measure",  # its school's survey and speed tests
     }),
     "ministry": frozenset({  # read-only: counts and devices, never pupils
         *READ, "deliveries:read", "shipments:read",
         "reports:read",  # the programme's reports and the dashboard: counts only
+        "connectivity:read",  # every school's survey answers and measurements
+        "connectivity:plan",  # its one write: the survey's rounds, the plan's budget, prices and thresholds
     }),
     "founder_manager": frozenset({  # read-only, its municipality's schools only, never pupils
         *READ, "shipments:read",
         "reports:read",  # its schools' figures only
+        "connectivity:read",  # its schools' survey answers and measurements
+        "survey:answer",  # its one write: answers it collected from its schools (the form or an import)
     }),
     "auditor": frozenset({  # read-only, plus signed agreements (see DOCUMENTS) and the access log
         *READ, "deliveries:read", "shipments:read",
         "agreements:signed", "access_log:read",
         "administration", "verify:read",  # /admin: the access log, the latest fleet verify
         "reports:read", "evidence:export",  # the reports, and evidence packs with the signed agreements
+        "connectivity:read",
     }),
 }
 

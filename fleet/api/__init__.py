@@ -24,10 +24,13 @@ install_error_handlers(bp)
 from fleet.api import (  # noqa: E402,F401  (the routes)
     access,
     catalog,
+    connectivity,
+    connectivity_settings,
     devices,
     evidence,
     labels,
     loans,
+    measurements,
     openapi,
     outbox,
     pupils,

@@ -33,7 +33,7 @@ def _lists() -> dict:
 
 
 def _params(query: schemas.ReportQuery) -> Params:
-    return Params(as_of=query.as_of, founder=query.founder, school=query.school)
+    return Params(as_of=query.as_of, founder=query.founder, school=query.school, round=query.round)
 
 
 def _reach() -> Reach:

@@ -4,7 +4,8 @@ By area: ``base`` (Base, column types, the clock), ``catalog`` (founders, school
 ``devices`` (devices and their events), ``provisioning`` (deliveries, shipments, stocktakes, imaging),
 ``labelling`` (printers, pre-printed tags), ``lending`` (pupils, loans, agreements, documents),
 ``access`` (users, tokens, sessions, the access log), ``jobs`` (refused scans, the outbox), ``reports``
-(targets, funding sources, roll-ups, evidence packs). Every
+(targets, funding sources, roll-ups, evidence packs), ``connectivity`` (the survey, measurements, the plan's
+prices and thresholds). Every
 name is re-exported here: ``from fleet.models import Device`` is the way to import a model.
 """
 
@@ -24,6 +25,17 @@ from fleet.models.access import (
 )
 from fleet.models.base import NAMING_CONVENTION, Base, JSONType, UTCDateTime, clock, months_before, utcnow
 from fleet.models.catalog import FUNDING_SOURCES, Contract, Founder, School
+from fleet.models.connectivity import (
+    ANSWER_SOURCES,
+    ANSWER_STATUSES,
+    LINKS,
+    MEASUREMENT_SOURCES,
+    ConnectivityPrice,
+    ConnectivityThreshold,
+    Measurement,
+    SurveyAnswer,
+    SurveyRound,
+)
 from fleet.models.devices import Device, Event
 from fleet.models.jobs import FoundReport, OutboxMessage, RefusedScan, VerifyRun
 from fleet.models.labelling import LabelBatch, PreprintedTag, Printer
@@ -60,6 +72,8 @@ from fleet.models.reports import (
 )
 
 __all__ = [
+    "ANSWER_SOURCES", "ANSWER_STATUSES", "LINKS", "MEASUREMENT_SOURCES", "ConnectivityPrice", "ConnectivityThreshold",
+    "Measurement", "SurveyAnswer", "SurveyRound",
     "ACCESS_EVENTS", "ACCOUNT_EVENTS", "AGREEMENT_STATUSES", "EVIDENCE_STATUSES", "FUNDING_SOURCES",
     "LOAN_STATUSES", "NAMING_CONVENTION",
     "ROLES",

@@ -4,8 +4,9 @@ pupil), the registry of the reports by name, and who may read which figures (``R
 A report is built once (``build(name, session, reach, params)``) and rendered many ways by
 ``fleet.reports.render``: JSON for the API, CSV (one table), XLSX (a sheet per table), a PDF with charts,
 the dashboard's page. Builders live beside this module, one per report: ``milestones``, ``funding``,
-``health``, ``pipeline``; they read the roll-ups ``fleet worker`` refreshes (``rollup``) so that they
-answer in milliseconds at a national scale, and say how fresh the figures are (``refreshed_at``).
+``health``, ``pipeline`` read the roll-ups ``fleet worker`` refreshes (``rollup``) so that they
+answer in milliseconds at a national scale, and say how fresh the figures are (``refreshed_at``);
+``connectivity`` is computed live from the survey's answers and the measurements.
 """
 
 from __future__ import annotations
@@ -103,11 +104,13 @@ class Report:
 @dataclass(frozen=True)
 class Params:
     """What a reader asks of a report: the day (default today, Riga time), one founder (its code) or one
-    school (its registration number), and for lists a page (``limit``, ``after``)."""
+    school (its registration number), for the connectivity report one survey round (its code; default the
+    latest), and for lists a page (``limit``, ``after``)."""
 
     as_of: date | None = None
     founder: str | None = None
     school: str | None = None
+    round: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,4 +156,4 @@ def build(name: str, session: Session, reach: Reach, params: Params) -> Report:
 
 def _load() -> None:
     """Import the builders (each registers itself)."""
-    from fleet.reports import funding, health, milestones, pipeline  # noqa: F401
+    from fleet.reports import connectivity, funding, health, milestones, pipeline  # noqa: F401

@@ -12,6 +12,7 @@ deliveries, shipments, stocktakes — are ``provisioning.web``'s). Every staff p
 - ``pupils``: ``/pupils``, a school's pupils by class, added, changed, imported from the school register
 - ``desk``: ``/desk/…``, lending: a class's hand-out, the guardians' signing at the desk, the agreements, returns
 - ``dashboard``: ``/dashboard``, the programme's figures for managers and auditors (``fleet.reports``)
+- ``connectivity``: ``/connectivity/…``, the connectivity survey, the speed test, the plan's settings
 - ``admin``: ``/admin/…``, one module per section
 - ``errors``: refusals and Werkzeug's errors as a page in the visitor's language
 - ``language``: the language switch every page carries (``fleet.i18n``)
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from fleet.web import (  # noqa: F401  (each adds its routes to bp)
     admin,
+    connectivity,
     dashboard,
     desk,
     device_page,

@@ -88,6 +88,7 @@ NAVIGATION = (
     NavItem("provisioning_web.stocktakes", _l("Stocktakes"), "stocktakes", "provisioning_web.stocktake"),
     NavItem("web.pupils", _l("Pupils"), "pupils:read", "web.pupil"),
     NavItem("web.desk", _l("Desk"), "loans:write", "web.desk"),
+    NavItem("web.connectivity", _l("Connectivity"), "connectivity:read", "web.connectivity"),
     NavItem("web.labels", _l("Labels"), "labels:print", "web.label"),
     NavItem("web.admin", _l("Administration"), "administration", "web.admin"),
 )

@@ -10,13 +10,13 @@ from fleet.models import Base
 def test_migrations_match_the_models_and_run_down_and_up(database_url):
     engine = make_engine(database_url)
     try:
-        assert current(engine) == "0016"
+        assert current(engine) == "0017"
         tables = set(sa.inspect(engine).get_table_names())
         assert set(Base.metadata.tables) <= tables
         downgrade(engine, "base")
         assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
         upgrade(engine)
-        assert current(engine) == "0016"
+        assert current(engine) == "0017"
         assert set(Base.metadata.tables) <= set(sa.inspect(engine).get_table_names())
     finally:
         engine.dispose()

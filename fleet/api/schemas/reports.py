@@ -40,6 +40,8 @@ class ReportQuery(Query):
     as_of: Day | None = Field(None, description="the day the figures are for (default: today, Riga time)")
     founder: str | None = FounderCode
     school: str | None = SchoolReg
+    round: str | None = Field(None, min_length=1, max_length=20,
+                              description="connectivity: one survey round (its code; default: the latest)")
     lang: Lang | None = Field(None, description="the title's and the words' language (default: Accept-Language, "
                                                 "else English)")
 

@@ -122,7 +122,7 @@ def test_migration_0013_pins_the_words_of_agreements_issued_before_it(app, api_a
     assert all("words" not in snapshot["data"] for snapshot in session.scalars(select(Agreement.snapshot)))
     session.commit()
     upgrade(engine)
-    assert current(engine) == "0016"  # (the head; 0016 adds the reports' tables)
+    assert current(engine) == "0017"  # (the head; 0017 adds the connectivity survey)
     reworded()
     agreement = agreement_of(session, old)
     assert agreement.snapshot["data"]["words"] == WORDS_0013["lv"]
