@@ -3,7 +3,7 @@
 ``--format json`` (default) or ``csv`` (one ``--table``, ``;`` with a byte-order mark, or ``--sep comma``) go to
 standard output unless ``--output FILE``; ``xlsx`` and ``pdf`` need ``--output``, or a standard output that is
 not a terminal (a pipe, a redirect). ``fleet report --list`` names the reports. Bad input (an unknown report,
-table or founder, a bad date) ends with exit code 1 and the coded error on standard error."""
+table, founder or round, a bad date) ends with exit code 1 and the coded error on standard error."""
 
 from __future__ import annotations
 
@@ -41,13 +41,15 @@ def _day(text: str | None) -> date | None:
               show_default=True)
 @click.option("--founder", metavar="CODE", help="One founder's schools.")
 @click.option("--school", metavar="REG", help="One school (its registration number).")
+@click.option("--round", "survey_round", metavar="CODE",
+              help="connectivity: the survey round (its code; default the latest).")
 @click.option("--lang", type=click.Choice(["lv", "en"]), default="lv", show_default=True)
 @click.option("--table", metavar="NAME", help="csv: the table (default: the report's first).")
 @click.option("--sep", type=click.Choice(["semicolon", "comma"]), default="semicolon", show_default=True,
               help="csv: ';' with a byte-order mark (Excel), or ','.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to FILE.")
-def report(name, listing, as_of, fmt, founder, school, lang, table, sep, output) -> None:
-    """A programme report (milestones, funding, health, pipeline) as JSON, CSV, XLSX or PDF."""
+def report(name, listing, as_of, fmt, founder, school, survey_round, lang, table, sep, output) -> None:
+    """A programme report (milestones, funding, health, pipeline, connectivity) as JSON, CSV, XLSX or PDF."""
     app = make_app()
     with app.test_request_context(f"/?lang={lang}"), app.app_context():
         try:
@@ -60,7 +62,7 @@ def report(name, listing, as_of, fmt, founder, school, lang, table, sep, output)
             if fmt in ("xlsx", "pdf") and not output and sys.stdout.isatty():
                 raise invalid(_l("%(format)s is binary: give --output FILE, or redirect the output", format=fmt),
                               [{"field": "output"}])
-            made = build(name, db.session(), EVERY_SCHOOL, Params(_day(as_of), founder, school))
+            made = build(name, db.session(), EVERY_SCHOOL, Params(_day(as_of), founder, school, survey_round))
             data = _rendered(made, fmt, lang, table, sep)
         except FleetError as e:
             fail(e)

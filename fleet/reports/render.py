@@ -73,6 +73,13 @@ SUMMARY_LABELS: dict[str, Text] = {
     "imaging_mismatches": _l("Imaging mismatches"),
 }
 YES, NO = _l("yes"), _l("no")
+
+
+def add_labels(words: dict[str, Text]) -> None:
+    """A report module's own summary words, beside the shared ones (a key already named keeps its words)."""
+    for key, text in words.items():
+        SUMMARY_LABELS.setdefault(key, text)
+
 SCOPE, AS_OF, REFRESHED = _l("Covers"), _l("As of"), _l("Figures refreshed")
 NOT_REFRESHED = _l("computed now")
 PAGE = _l("Page")
@@ -189,6 +196,8 @@ def figures(report: Report, lang: str) -> list[tuple[str, Any]]:
 
 
 def listed(report: Report) -> list[tuple[str, list[dict]]]:
-    """The summary's lists of records (``targets``), each shown as a small table."""
+    """The summary's lists of flat records (``targets``), each shown as a small table; a list whose records nest
+    lists or records (the connectivity report's ``items``) is the JSON's alone, its tables show it."""
     return [(k, list(v)) for k, v in report.summary.items()
-            if isinstance(v, list | tuple) and v and all(isinstance(i, dict) for i in v)]
+            if isinstance(v, list | tuple) and v and all(isinstance(i, dict) and not any(
+                isinstance(x, list | tuple | dict) for x in i.values()) for i in v)]
