@@ -21,7 +21,7 @@ from typing import Any
 
 from fleet.connectivity import analysis, facts, plan, settings, survey
 from fleet.i18n import Joined, Text, _l
-from fleet.reports import Chart, Column, Params, Reach, Report, Series, Table, counting, render, report
+from fleet.reports import Chart, Column, Params, Reach, Report, Series, Table, counting, report
 from fleet.reports.scope import narrow
 
 TITLE = _l("Connectivity of schools")
@@ -34,7 +34,8 @@ MEASURE_WORDS: dict[str, Text] = {
     "access_point": _l("access points"), "switch": _l("switch upgrades"), "cabling": _l("cabling")}
 UNIT_WORDS: dict[str, Text] = {"school": _l("school"), "access_point": _l("access point"),
                                "switch": _l("switch"), "classroom": _l("classroom")}
-# The summary's words (render.label), beside the shared ones.
+# The summary's words (render.label), beside the shared ones (given to render when a report is built: render
+# imports the API's schemas, which this module, imported by pages for its words, must not pull in first).
 LABELS: dict[str, Text] = {
     "round": _l("Survey round"), "code": _l("Code"), "title": _l("Title"), "deadline": _l("Deadline"),
     "total_cost": _l("Cost of the improvement plan, EUR"), "funded": _l("Funded within the budget, EUR"),
@@ -50,8 +51,6 @@ LABELS: dict[str, Text] = {
     "min_samples": _l("fewest measurements"), "peak_from_hour": _l("busiest hours from"),
     "peak_to_hour": _l("busiest hours to"), "cabling_max_age_years": _l("oldest cabling kept, years"),
     **DIAGNOSIS_WORDS}
-render.add_labels(LABELS)
-
 SCHOOL_COLUMNS = (
     Column("school", _l("School")), Column("registration_number", _l("School (VIIS number)")),
     Column("founder", _l("Founder")), Column("diagnosis", _l("Diagnosis")),
@@ -156,6 +155,9 @@ def _founder_rows(known: list[analysis.Facts], findings: dict[int, analysis.Find
 
 @report("connectivity", TITLE)
 def build(session, reach: Reach, params: Params) -> Report:
+    from fleet.reports import render
+
+    render.add_labels(LABELS)
     school_ids, scope_label = narrow(session, reach, params)
     as_of = params.as_of or counting.today()
     chosen = _choose_round(session, params)
