@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from datetime import UTC, datetime
-from urllib.parse import urlencode
+from datetime import UTC
 
 from flask import current_app, g, request
 from pydantic import BaseModel
@@ -158,12 +157,5 @@ def connectivity_link(body: schemas.LinkIn):
     """A measurement link for a school laptop: the page with a key that lets whoever opens it measure for this
     school (and nothing else) until it expires."""
     school = _school(g.principal.scope, body.school)
-    return link_for(school, body.days, body.tag)
-
-
-def link_for(school: School, days: int, tag: str | None = None) -> dict:
-    """{url, key, expires} of a new measurement link for ``school``."""
-    key, expires = keys.issue(school.id, days)
-    params = {"key": key, **({"tag": tag.strip()} if tag and tag.strip() else {})}
-    url = f"{current_app.config['FLEET'].public_url}/connectivity/measure?{urlencode(params)}"
-    return {"url": url, "key": key, "expires": render.when(datetime.fromtimestamp(expires, UTC))}
+    made = keys.link(school.id, body.days, body.tag)
+    return {"url": made.url, "key": made.key, "expires": render.when(made.expires)}

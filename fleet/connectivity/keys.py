@@ -8,6 +8,9 @@ no other page or record. A key that does not verify is ``unauthorized``; one pas
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -46,3 +49,18 @@ def school_of(key: str, now: float | None = None) -> int:
         raise FleetError("gone", _l("the measurement link has expired: ask the school's IT for a new one"),
                          {"expired": True})
     return data["s"]
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str  # the measurement page with the key (and a laptop's tag), at FLEET_PUBLIC_URL
+    key: str
+    expires: datetime
+
+
+def link(school_id: int, days: int = DEFAULT_DAYS, tag: str | None = None) -> Link:
+    """A new measurement link for ``school_id``: ``/connectivity/measure?key=…[&tag=…]`` at the public URL."""
+    key, expires = issue(school_id, days)
+    params = {"key": key, **({"tag": tag.strip()} if tag and tag.strip() else {})}
+    url = f"{current_app.config['FLEET'].public_url}/connectivity/measure?{urlencode(params)}"
+    return Link(url, key, datetime.fromtimestamp(expires, UTC))
