@@ -8,7 +8,8 @@ school's answers None and no budget); computed live from the answers and the mea
 
 Summary: the round, the budget, the plan's total, what the budget funds and what remains, the schools, their
 count by diagnosis, the schools without data, the thresholds used and ``items`` (one per school: its
-diagnosis, the evidence, the figures and its plan). Tables ``schools``, ``plan`` (a row per measure),
+diagnosis, the evidence, the figures and its plan). Tables: ``schools`` (the diagnosis in words, its evidence,
+the plan's cost and rank), ``figures`` (measured against contracted), ``plan`` (a row per measure),
 ``by_founder``, ``by_diagnosis``; charts: schools by diagnosis, the plan's cost by founder. Counts only, never a
 pupil.
 """
@@ -34,6 +35,10 @@ MEASURE_WORDS: dict[str, Text] = {
     "access_point": _l("access points"), "switch": _l("switch upgrades"), "cabling": _l("cabling")}
 UNIT_WORDS: dict[str, Text] = {"school": _l("school"), "access_point": _l("access point"),
                                "switch": _l("switch"), "classroom": _l("classroom")}
+SHOWN_WHEN_FINE = ("recent", "compliance")
+SHORT_WORDS: dict[str, Text] = {  # the founders' table's headers
+    "uplink": _l("Connection"), "inside_network": _l("Inside network"), "congestion": _l("Congestion"),
+    "unstable": _l("Unstable"), "ok": _l("Fine"), "no_data": _l("No data")}
 # The summary's words (render.label), beside the shared ones (given to render when a report is built: render
 # imports the API's schemas, which this module, imported by pages for its words, must not pull in first).
 LABELS: dict[str, Text] = {
@@ -53,23 +58,23 @@ LABELS: dict[str, Text] = {
     **DIAGNOSIS_WORDS}
 SCHOOL_COLUMNS = (
     Column("school", _l("School")), Column("registration_number", _l("School (VIIS number)")),
-    Column("founder", _l("Founder")), Column("diagnosis", _l("Diagnosis")),
-    Column("download_mbps", _l("Download, Mbit/s"), "percent"), Column("upload_mbps", _l("Upload, Mbit/s"), "percent"),
-    Column("latency_ms", _l("Latency, ms"), "percent"),
-    Column("contracted_down_mbps", _l("Contracted download, Mbit/s"), "percent"),
-    Column("compliance", _l("Measured of contracted, %"), "percent"),
-    Column("per_pupil_mbps", _l("Mbit/s per pupil"), "percent"), Column("samples", _l("Measurements"), "int"),
-    Column("last_measured", _l("Last measured"), "date"), Column("evidence", _l("Evidence")),
+    Column("founder", _l("Founder")), Column("diagnosis", _l("Diagnosis")), Column("evidence", _l("Evidence")),
     Column("cost", _l("Plan cost, EUR"), "money"), Column("rank", _l("Rank"), "int"))
+FIGURE_COLUMNS = (
+    Column("school", _l("School")), Column("download_mbps", _l("Down, Mbit/s"), "percent"),
+    Column("upload_mbps", _l("Up, Mbit/s"), "percent"), Column("latency_ms", _l("Latency, ms"), "percent"),
+    Column("contracted_down_mbps", _l("Contract, Mbit/s"), "percent"),
+    Column("compliance", _l("% of contract"), "percent"), Column("per_pupil_mbps", _l("Per pupil, Mbit/s"), "percent"),
+    Column("samples", _l("Samples"), "int"), Column("last_measured", _l("Last measured"), "date"))
 PLAN_COLUMNS = (
     Column("rank", _l("Rank"), "int"), Column("school", _l("School")), Column("founder", _l("Founder")),
     Column("measure", _l("Measure")), Column("quantity", _l("Quantity"), "int"), Column("unit", _l("Unit")),
     Column("unit_price", _l("Unit price, EUR"), "money"), Column("cost", _l("Cost, EUR"), "money"),
     Column("pupils", _l("Pupils"), "int"), Column("pupils_per_euro", _l("Pupils per 1000 EUR"), "percent"),
-    Column("within_budget", _l("Within the budget")))
+    Column("within_budget", _l("Funded")))
 FOUNDER_COLUMNS = (
     Column("founder", _l("Founder (code)")), Column("name", _l("Founder")), Column("schools", _l("Schools"), "int"),
-    *(Column(d, DIAGNOSIS_WORDS[d], "int") for d in analysis.DIAGNOSES),
+    *(Column(d, SHORT_WORDS[d], "int") for d in analysis.DIAGNOSES),
     Column("cost", _l("Plan cost, EUR"), "money"), Column("within_budget", _l("Within the budget, EUR"), "money"))
 DIAGNOSIS_COLUMNS = (Column("diagnosis", _l("Diagnosis")), Column("code", _l("Code")),
                      Column("schools", _l("Schools"), "int"))
@@ -111,17 +116,23 @@ def _item(fact: analysis.Facts, finding: analysis.Finding, planned: plan.SchoolP
 
 
 def _school_row(item: dict[str, Any], finding: analysis.Finding) -> dict[str, Any]:
-    compliance = item["compliance"]
+    """The diagnosis in words with the evidence that led to it: the failed checks (a school found fine: its
+    measurements and the provider's compliance; ``items`` in the JSON hold every check)."""
     return {"school": item["school"], "registration_number": item["registration_number"],
             "founder": item["founder"], "diagnosis": DIAGNOSIS_WORDS[item["diagnosis"]],
-            "download_mbps": item["download_mbps"], "upload_mbps": item["upload_mbps"],
+            "evidence": Joined([e.words for e in finding.evidence if e.passed is False] or
+                               [e.words for e in finding.evidence if e.check in SHOWN_WHEN_FINE]),
+            "cost": item["plan"]["cost"], "rank": item["plan"]["rank"]}
+
+
+def _figure_row(item: dict[str, Any], finding: analysis.Finding) -> dict[str, Any]:
+    """The measured figures (medians of the recent measurements) beside the contract."""
+    compliance = item["compliance"]
+    return {"school": item["school"], "download_mbps": item["download_mbps"], "upload_mbps": item["upload_mbps"],
             "latency_ms": item["latency_ms"], "contracted_down_mbps": item["contracted_down_mbps"],
             "compliance": None if compliance is None else round(compliance * 100, 1),
             "per_pupil_mbps": item["per_pupil_mbps"], "samples": item["samples"],
-            "last_measured": counting.riga_day(finding.last_measured).isoformat() if finding.last_measured else None,
-            "evidence": Joined([e.words for e in finding.evidence if e.passed is False] or
-                               [e.words for e in finding.evidence]),
-            "cost": item["plan"]["cost"], "rank": item["plan"]["rank"]}
+            "last_measured": counting.riga_day(finding.last_measured).isoformat() if finding.last_measured else None}
 
 
 def _plan_rows(planned: plan.Plan) -> list[dict[str, Any]]:
@@ -182,6 +193,8 @@ def build(session, reach: Reach, params: Params) -> Report:
     founder_rows = _founder_rows(known, findings, planned)
     tables = [Table("schools", _l("Schools"), SCHOOL_COLUMNS,
                     [_school_row(item, findings[f.school_id]) for item, f in zip(items, known, strict=True)]),
+              Table("figures", _l("Measured against contracted"), FIGURE_COLUMNS,
+                    [_figure_row(item, findings[f.school_id]) for item, f in zip(items, known, strict=True)]),
               Table("plan", _l("Improvement plan"), PLAN_COLUMNS, _plan_rows(planned)),
               Table("by_founder", _l("By founder"), FOUNDER_COLUMNS, founder_rows),
               Table("by_diagnosis", _l("By diagnosis"), DIAGNOSIS_COLUMNS, diagnosis_rows)]

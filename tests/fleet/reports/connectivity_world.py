@@ -4,7 +4,12 @@ round with a budget and, on 2024-03-15 (a Friday), measurements that give each s
 - ``fine``: primary, 500/100 Mbit/s for 300 pupils, cable 450/95 and Wi-Fi 400 → ``ok``;
 - ``wifi``: the same answers, cable 450/95, Wi-Fi 50 → ``inside_network``;
 - ``slow``: (the other founder) the same answers, cable 100/20 → ``uplink`` (20% of the contract);
-- ``silent``: answers, no measurement → ``no_data``.
+- ``silent``: answers (250 pupils), no measurement → ``no_data``.
+
+Every school lacks a backup line; 24 access points for 30 classrooms (all covered). With the seeded prices the
+plan is: ``fine`` a backup line (600), ``silent`` the same (600), ``slow`` a faster line and a backup
+(2400 + 600), ``wifi`` a backup and 6 access points (600 + 6 × 450); by pupils per euro: fine (300/600), silent
+(250/600), slow (300/3000), wifi (300/3300).
 
 ``fine`` also has a later *draft* (contracted 10 Mbit/s) that must not count. Every measurement is taken at 18:00
 Riga time on a weekday or weekend day before ``AS_OF`` (outside the busiest lessons); one older than 30 days and
@@ -27,7 +32,7 @@ ANSWERS: dict[str, Any] = {
     "uplink_technology": "fibre", "provider": "Tet", "contracted_down_mbps": 500, "contracted_up_mbps": 100,
     "monthly_cost_eur": 85.5, "backup_line": False, "outages_last_year": 2, "switches": 6,
     "switch_uplink_mbps": "1000", "access_points": 24, "wifi_standard": "wifi6", "classrooms": 30,
-    "classrooms_covered": 28, "cabling_year": 2015, "maintained_by": "founder", "school_level": "primary",
+    "classrooms_covered": 30, "cabling_year": 2015, "maintained_by": "founder", "school_level": "primary",
     "pupils": 300, "staff": 40, "peak_devices": 250}
 
 
@@ -62,8 +67,8 @@ def build(session, budget: Decimal | None = Decimal("20000.00"), code: str = "20
                                deadline=date(2024, 2, 29), budget=budget)
     session.add(survey_round)
     session.flush()
-    for school in schools.values():
-        answer(session, survey_round, school, ANSWERS)
+    for name, school in schools.items():
+        answer(session, survey_round, school, {**ANSWERS, "pupils": 250} if name == "silent" else ANSWERS)
     answer(session, survey_round, schools["fine"], {**ANSWERS, "contracted_down_mbps": 10}, 2, "draft")
     for days in (1, 2, 3):
         measure(session, schools["fine"], 450, 95, "cable", days)
