@@ -194,6 +194,7 @@ def diagnose(facts: Facts, thresholds: Thresholds, as_of: date) -> Finding:
     before = sorted((s for s in facts.samples if s.taken_at < end), key=lambda s: s.taken_at)
     recent = [s for s in before if s.taken_at >= start]
     last = before[-1].taken_at if before else None
+    last_text = _utc_z(last)
     answers = facts.answers or None
     contract = contract_checks(answers, t)
     per_pupil = next((e.figures["per_pupil_mbps"] for e in contract if e.check == "per_pupil"), None)
@@ -203,10 +204,10 @@ def diagnose(facts: Facts, thresholds: Thresholds, as_of: date) -> Finding:
         words = (_l("no measurement in the last %(days)s days; the last was on %(day)s", days=_n(t.recent_days),
                     day=last.astimezone(RIGA).date().isoformat()) if last else
                  _l("no measurement in the last %(days)s days; never measured", days=_n(t.recent_days)))
-        evidence = (Evidence("recent", False, {"samples": 0, "last_measured": last, "recent_days": t.recent_days},
+        evidence = (Evidence("recent", False, {"samples": 0, "last_measured": last_text, "recent_days": t.recent_days},
                              words),) + contract
         return Finding("no_data", evidence, 0, last, None, None, None, contracted_down, None, per_pupil)
-    evidence = [Evidence("recent", True, {"samples": len(recent), "last_measured": last,
+    evidence = [Evidence("recent", True, {"samples": len(recent), "last_measured": last_text,
                                           "recent_days": t.recent_days},
                          _l("%(n)s measurements in the last %(days)s days; the last on %(day)s", n=len(recent),
                             days=_n(t.recent_days), day=last.astimezone(RIGA).date().isoformat()))]
@@ -330,6 +331,11 @@ def _stability(link: str, group: list[Sample], t: Thresholds) -> list[Evidence]:
                      _l("%(link)s: latency %(p90)s ms at the 90th percentile, median %(median)s ms; above %(limit)s ms "
                         "and three times the median is unstable", link=LINK_WORDS[link], p90=_n(p90),
                         median=_n(median_latency), limit=_n(t.unstable_latency_ms)))]
+
+
+def _utc_z(at: datetime | None) -> str | None:
+    """A timestamp for the figures (JSON): UTC with ``Z``."""
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z") if at else None
 
 
 def _median(values: list[float]) -> float | None:
