@@ -1,7 +1,8 @@
 """What the dashboard's page shows, worked out from the reports (``fleet.reports.build``) so that the view
 stays thin: each panel's report (or why it is missing), the targets in words (met, not met, what a month
 still needs), the founders' table sorted by ``?sort=``, the exceptions' counts, how fresh the figures are,
-values printed by their column's kind, and the charts as SVG (``fleet.reports.svg``).
+values printed by their column's kind, the charts as SVG (``fleet.reports.svg``), and the connectivity
+panel's figures (the round, its budget against the plan's total, the schools without data).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from fleet.i18n import Text, _l, current_locale
 from fleet.models import Founder
 from fleet.reports import Chart, Column, Params, Reach, Report, Series, Table, build, rollup, svg
 
-PANELS = ("milestones", "pipeline", "health", "funding")
+PANELS = ("milestones", "pipeline", "health", "funding", "connectivity")
 FORMATS = ("pdf", "xlsx", "csv")
 # The exceptions: the list behind each (``fleet.reports.lists``), the report whose summary counts it and the key.
 EXCEPTIONS = (("double_funding", "funding", "double_funding", _l("Devices under two contracts or funds")),
@@ -224,3 +225,30 @@ def chart_of(report: Report | None, name: str) -> Chart | None:
     if report is None:
         return None
     return next((c for c in report.charts if c.name == name), None)
+
+
+@dataclass
+class Connectivity:
+    """The connectivity panel's figures: the round (None: no round yet), its budget (None: not set), the
+    plan's total and what the budget funds, the schools and those without data."""
+
+    round: dict | None
+    budget: str | None
+    total: str | None
+    funded: str | None
+    remaining: str | None
+    schools: int
+    without_data: int
+
+
+def connectivity(report: Report | None) -> Connectivity | None:
+    if report is None:
+        return None
+    s = report.summary
+    return Connectivity(s.get("round"), s.get("budget"), s.get("total_cost"), s.get("funded"), s.get("remaining"),
+                        int(s.get("schools") or 0), int(s.get("without_data") or 0))
+
+
+def euros(value: Any) -> str:
+    """An amount in EUR as the page prints money (``—`` for none)."""
+    return cell(value, Column("amount", _l("Amount"), "money"))

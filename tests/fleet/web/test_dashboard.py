@@ -45,7 +45,8 @@ def test_readers_of_every_school_see_both_targets_by_founder_and_a_picker(app, w
     assert "26 620" in text and "31.12.2023" in text and 'data-state="open"' in html
     assert 'id="founder-picker"' in html
     assert 'data-founder="RIGA"' in html and 'data-founder="LIEP"' in html
-    assert html.count('role="img"') == 3  # the milestones over time, the founders' bars, the pipeline's stages
+    assert html.count('role="img"') == 5  # the milestones over time, the founders' bars, the pipeline's stages,
+    # the schools by diagnosis and the plan's cost by founder (the connectivity panel)
     assert 'aria-labelledby="chart-progress-title chart-progress-desc"' in html
     assert 'href="/dashboard/lists/not_seen"' in html
 
