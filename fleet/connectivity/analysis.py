@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from fleet.i18n import Joined, Text, _l
+from fleet.i18n import Joined, Text, _l, _lp
 
 Diagnosis = Literal["uplink", "inside_network", "congestion", "unstable", "ok", "no_data"]
 DIAGNOSES: tuple[str, ...] = ("uplink", "inside_network", "congestion", "unstable", "ok", "no_data")
@@ -182,7 +182,8 @@ def contract_checks(answers: dict[str, Any] | None, thresholds: Thresholds) -> t
     return tuple(out)
 
 
-LEVEL_WORDS: dict[str, Text] = {"primary": _l("primary"), "secondary": _l("secondary")}
+LEVEL_WORDS: dict[str, Text] = {"primary": _lp("school level", "primary"),
+                                "secondary": _lp("school level", "secondary")}
 LINK_WORDS: dict[str, Text] = {"cable": _l("on cable"), "wifi": _l("on Wi-Fi"), "all": _l("on Wi-Fi and cable")}
 
 

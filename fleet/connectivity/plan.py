@@ -34,6 +34,7 @@ from decimal import Decimal
 from typing import Any
 
 from fleet.connectivity.analysis import Facts, Finding, Thresholds, contract_checks, diagnose
+from fleet.connectivity.questionnaire import CHOICE_LABELS
 from fleet.i18n import Joined, Text, _l
 
 MEASURES: tuple[str, ...] = ("uplink_upgrade", "backup_line", "access_point", "switch", "cabling")
@@ -123,8 +124,9 @@ def measures_for(facts: Facts, finding: Finding, prices: dict[str, Price], thres
         wanted.append(("backup_line", 1, _l("there is no backup line; a backup of another type than the main line "
                                              "keeps the school online")))
     elif a.get("backup_technology") and a.get("backup_technology") == a.get("uplink_technology"):
+        tech = CHOICE_LABELS.get(a["backup_technology"], a["backup_technology"])
         wanted.append(("backup_line", 1, _l("the backup line is of the same technology as the main line (%(tech)s); "
-                                             "a backup of another type is needed", tech=a["backup_technology"])))
+                                             "a backup of another type is needed", tech=tech)))
     fault = finding.diagnosis in NETWORK_FAULTS
     rooms, aps = int(a.get("classrooms") or 0), int(a.get("access_points") or 0)
     covered = int(a.get("classrooms_covered") if a.get("classrooms_covered") is not None else rooms)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from fleet.connectivity.analysis import Thresholds
 from fleet.connectivity.plan import MEASURES, Price
 from fleet.errors import invalid
-from fleet.i18n import Text, _l
+from fleet.i18n import Text, _l, _lp
 from fleet.models.base import utcnow
 from fleet.models.connectivity import ConnectivityPrice, ConnectivityThreshold
 
@@ -38,7 +38,7 @@ class Limit:
     whole: bool = False
 
 
-RATIO, MBPS = _l("ratio"), _l("Mbit/s")
+RATIO, MBPS = _lp("unit", "ratio"), _l("Mbit/s")
 LIMITS: dict[str, Limit] = {
     "compliance_ratio": Limit(0, 1, RATIO), "wifi_ratio": Limit(0, 1, RATIO), "peak_ratio": Limit(0, 1, RATIO),
     "unstable_cv": Limit(0, 10, RATIO),
@@ -46,10 +46,11 @@ LIMITS: dict[str, Limit] = {
     "primary_down_mbps": Limit(0, 100_000, MBPS, above=True), "primary_up_mbps": Limit(0, 100_000, MBPS, above=True),
     "secondary_down_mbps": Limit(0, 100_000, MBPS, above=True),
     "secondary_up_mbps": Limit(0, 100_000, MBPS, above=True),
-    "unstable_latency_ms": Limit(0, 60_000, _l("ms"), above=True),
-    "recent_days": Limit(1, 365, _l("days"), whole=True), "min_samples": Limit(1, 1000, _l("measurements"), whole=True),
-    "peak_from_hour": Limit(0, 24, _l("hour")), "peak_to_hour": Limit(0, 24, _l("hour")),
-    "cabling_max_age_years": Limit(1, 100, _l("years")),
+    "unstable_latency_ms": Limit(0, 60_000, _lp("unit", "ms"), above=True),
+    "recent_days": Limit(1, 365, _lp("unit", "days"), whole=True),
+    "min_samples": Limit(1, 1000, _lp("unit", "measurements"), whole=True),
+    "peak_from_hour": Limit(0, 24, _lp("unit", "hour")), "peak_to_hour": Limit(0, 24, _lp("unit", "hour")),
+    "cabling_max_age_years": Limit(1, 100, _lp("unit", "years")),
 }
 KEYS: tuple[str, ...] = tuple(f.name for f in fields(Thresholds))
 # What each measure is priced per (a measure missing from the table gets this line when it is set).
