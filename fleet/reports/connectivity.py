@@ -27,12 +27,12 @@ from fleet.reports.scope import narrow
 
 TITLE = _l("Connectivity of schools")
 DIAGNOSIS_WORDS: dict[str, Text] = {
-    "uplink": _l("the connection (provider)"), "inside_network": _l("the inside network"),
-    "congestion": _l("congestion at the busiest lessons"), "unstable": _l("unstable"), "ok": _l("fine"),
-    "no_data": _l("no data")}
+    "uplink": _l("The connection (provider)"), "inside_network": _l("The network inside the school"),
+    "congestion": _l("Congestion at the busiest lessons"), "unstable": _l("Unstable"), "ok": _l("Fine"),
+    "no_data": _l("No data")}
 MEASURE_WORDS: dict[str, Text] = {
-    "uplink_upgrade": _l("a faster connection"), "backup_line": _l("a backup line"),
-    "access_point": _l("access points"), "switch": _l("switch upgrades"), "cabling": _l("cabling")}
+    "uplink_upgrade": _l("A faster connection"), "backup_line": _l("A backup line"),
+    "access_point": _l("Access points"), "switch": _l("Switch upgrades"), "cabling": _l("Cabling")}
 UNIT_WORDS: dict[str, Text] = {"school": _l("school"), "access_point": _l("access point"),
                                "switch": _l("switch"), "classroom": _l("classroom")}
 SHOWN_WHEN_FINE = ("recent", "compliance")

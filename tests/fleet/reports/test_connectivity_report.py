@@ -134,7 +134,7 @@ def test_csv_of_the_schools_and_the_plan(api_as, session, sep, delimiter, bom):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
     assert rows[0][:4] == ["School", "School (VIIS number)", "Founder", "Diagnosis"]
     slow = next(row for row in rows if row[0] == world.schools["slow"].name)
-    assert slow[3] == "the connection (provider)" and "compliant" in slow[4] and slow[5:] == ["3000.00", "3"]
+    assert slow[3] == "The connection (provider)" and "compliant" in slow[4] and slow[5:] == ["3000.00", "3"]
     figures = api.get(f"reports/connectivity.csv?as_of=2024-03-15&sep={sep}&table=figures&lang=en")
     lines = list(csv.reader(io.StringIO(figures.get_data(as_text=True).lstrip("\ufeff")), delimiter=delimiter))
     assert next(row for row in lines if row[0] == world.schools["slow"].name)[1:] == [
