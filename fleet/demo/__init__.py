@@ -4,7 +4,8 @@ one still arriving), printer profiles, shipments arrived and one in transit, a c
 with loans in every agreement state (awaiting, signed by link, at the desk, on paper), a return
 with a missing charger, a lost and a stolen laptop, a repair and a closed stocktake, a class (5.a at
 Purvciems) imported from the school register and waiting for its hand-out with its laptops at the
-school — and one user (with an API token and a password) per role.
+school, a connectivity survey round with one school of each diagnosis (``connectivity``) — and one user
+(with an API token and a password) per role.
 
 Everything goes through the domain's use cases (the functions the API calls), so the world is
 valid by construction and ``fleet verify`` passes. The people and places are in ``data``, the
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from fleet import catalog
 from fleet.access import auth
-from fleet.demo import data, world
+from fleet.demo import connectivity, data, world
 from fleet.errors import FleetError
 from fleet.models import Device, Founder
 from fleet.reports import rollup
@@ -53,10 +54,12 @@ def load(session: Session, public_url: str | None = None) -> list[str]:
     for c in data.CONTRACTS:
         catalog.create_contract(session, c)
     lent = world.story(session, public_url or _public_url())
+    measured = connectivity.survey_story(session, world._as(world.ACTOR))
     devices = session.scalar(select(func.count()).select_from(Device))
 
     lines = [f"Demo data loaded: {len(data.FOUNDERS)} founders, {len(data.SCHOOLS)} schools, "
-             f"{len(data.CONTRACTS)} contracts, {devices} devices, {lent['pupils']} pupils, {lent['loans']} loans.",
+             f"{len(data.CONTRACTS)} contracts, {devices} devices, {lent['pupils']} pupils, {lent['loans']} loans, "
+             f"a connectivity survey round with {measured} speed measurements.",
              "Users: name, role, API token, password for /login (shown once):"]
     for name, role, schools, founders in USERS:
         user = auth.add_user(session, name, role, schools, founders)
