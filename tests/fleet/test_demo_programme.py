@@ -21,3 +21,13 @@ def test_the_demo_has_a_planted_double_funding_and_contract_quantities(demo):  #
     contracts = demo("contracts")
     items = contracts["items"] if isinstance(contracts, dict) else contracts
     assert {c["number"]: c["quantity"] for c in items} == {"IZM-2022/2.3.2.3.i-01": 60, "IZM-2023/2.3.2.3.i-02": 40}
+
+
+def test_the_demo_survey_has_one_school_of_each_diagnosis_and_a_budget_that_funds_part_of_the_plan(demo):  # noqa: F811
+    body = demo("reports/connectivity")
+    assert body["round"]["code"] == "2026" and body["budget"] == "30000.00"
+    assert {i["school"]: i["diagnosis"] for i in body["items"]} == {
+        "Rīgas Purvciema vidusskola": "inside_network", "Rīgas 64. vidusskola": "uplink",
+        "Grobiņas vidusskola": "congestion", "Valmieras Pārgaujas ģimnāzija": "no_data"}
+    funded = [i["plan"]["within_budget"] for i in body["items"] if i["diagnosis"] != "no_data"]
+    assert True in funded and False in funded  # the budget pays for part of the plan, in rank order
