@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from fleet import asset_tags
 from fleet.errors import FleetError, invalid
-from fleet.i18n import _l
+from fleet.i18n import Joined, _l
 from fleet.models import Device, School
 from fleet.models.base import utcnow
 from fleet.models.connectivity import LINKS, MEASUREMENT_SOURCES, Measurement
@@ -112,8 +112,7 @@ def record(session: Session, school_id: int, download_mbps: Any, upload_mbps: An
     when, problem = _when(taken_at, utcnow())
     problems += [problem] if problem else []
     if problems:
-        raise invalid(_l("the measurement was not recorded: %(count)s field(s) to correct", count=len(problems)),
-                      problems)
+        raise invalid(Joined([p["message"] for p in problems]), problems)  # each reason, in the reader's language
     measurement = Measurement(school_id=school_id, taken_at=when, link=link, source=source,
                               device_id=device.id if device else None, recorded_by=recorded_by[:100], **checked)
     session.add(measurement)

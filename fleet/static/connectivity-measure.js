@@ -2,7 +2,8 @@
 // browser against Fleet's own endpoints, then recorded. Latency: sequential small probes (the median; jitter the
 // mean absolute difference of consecutive ones). Download: parallel streams for a few seconds, the body read with
 // a ReadableStream reader and its bytes counted (a finished stream is asked again). Upload: parallel POSTs of
-// random bytes (crypto.getRandomValues), growing while they finish quickly. Mbit/s = bits / the phase's seconds.
+// random bytes (crypto.getRandomValues, sent as a Blob), growing while they finish quickly.
+// Mbit/s = bits / the phase's seconds.
 // A measurement link's key goes in X-Fleet-Measure-Key; a signed-in page sends its CSRF token. No inline script.
 (function () {
   "use strict";
@@ -120,7 +121,7 @@
   }
 
   async function upload() {
-    const data = randomBytes(protocol.upload_bytes);
+    const data = new Blob([randomBytes(protocol.upload_bytes)]);  // a Blob: Chromium sends a typed array far slower
     let bytes = 0;
     const t0 = performance.now();
     const deadline = t0 + protocol.seconds * 1000;
@@ -129,7 +130,7 @@
       while (performance.now() < deadline) {
         const sent = performance.now();
         const r = await fetch(api + "/upload?r=" + Math.random(), {
-          method: "POST", cache: "no-store", body: data.subarray(0, size),
+          method: "POST", cache: "no-store", body: data.slice(0, size),
           headers: headers({ "Content-Type": "application/octet-stream" }),
         });
         if (!r.ok) throw new Error(await refusal(r));
@@ -196,20 +197,41 @@
       phase("upload", "done", mbps(result.upload) + " " + words.mbps);
       current = null;
       show(result);
-      await record(result, school, chosen.value, tag);
-      document.getElementById("recorded").textContent = words.recorded;
-      say(words.recorded + " " + document.getElementById("result-words").textContent);
-      root.dataset.state = "recorded";
+      unsaved = result;
+      await save();
     } catch (e) {
       if (current) phase(current, "failed");
-      const text = (current ? words.error : words.not_recorded) + " " + e.message;
-      document.getElementById("recorded").textContent = current ? "" : text;
-      say(text);
+      say(words.error + " " + e.message);
       root.dataset.state = "failed";
     } finally {
       start.disabled = false;
     }
   });
+
+  // Recording a measurement made: refused (a mistyped asset tag), it can be corrected and saved again.
+  let unsaved = null;
+  const retry = document.getElementById("record-again");
+  async function save() {
+    const school = form.elements.school ? form.elements.school.value : "";
+    const chosen = form.querySelector('input[name="link"]:checked');
+    const tag = document.getElementById("tag").value.trim();
+    retry.hidden = true;
+    try {
+      await record(unsaved, school, chosen.value, tag);
+    } catch (e) {
+      const text = words.not_recorded + " " + e.message;
+      document.getElementById("recorded").textContent = text;
+      say(text);
+      root.dataset.state = "unrecorded";
+      retry.hidden = false;
+      return;
+    }
+    unsaved = null;
+    document.getElementById("recorded").textContent = words.recorded;
+    say(words.recorded + " " + document.getElementById("result-words").textContent);
+    root.dataset.state = "recorded";
+  }
+  retry.addEventListener("click", () => { if (unsaved) save(); });
 
   const linkForm = document.getElementById("link-form");
   if (linkForm) {
