@@ -6,8 +6,9 @@ school's answers None and no budget); computed live from the answers and the mea
 (``fleet.connectivity.facts``), judged by ``fleet.connectivity.analysis`` and costed by
 ``fleet.connectivity.plan`` with the thresholds and prices the ministry set (``fleet.connectivity.settings``).
 
-Summary: the round, the budget, the plan's total, what the budget funds and what remains, the schools, their
-count by diagnosis, the schools without data, the thresholds used and ``items`` (one per school: its
+Summary (its keys apart from the tables' names, which the JSON also holds): ``round``, ``budget``, the plan's
+``total_cost``, what the budget ``funded`` and what ``remaining``, ``school_count``, ``diagnoses`` (the count
+of each), the schools without data, the thresholds used and ``items`` (one per school: its
 diagnosis, the evidence, the figures and its plan). Tables: ``schools`` (the diagnosis in words, its evidence,
 the plan's cost and rank), ``figures`` (measured against contracted), ``plan`` (a row per measure),
 ``by_founder``, ``by_diagnosis``; charts: schools by diagnosis, the plan's cost by founder. Counts only, never a
@@ -44,7 +45,8 @@ SHORT_WORDS: dict[str, Text] = {  # the founders' table's headers
 LABELS: dict[str, Text] = {
     "round": _l("Survey round"), "code": _l("Code"), "title": _l("Title"), "deadline": _l("Deadline"),
     "total_cost": _l("Cost of the improvement plan, EUR"), "funded": _l("Funded within the budget, EUR"),
-    "schools": _l("Schools"), "by_diagnosis": _l("Schools by diagnosis"), "without_data": _l("Schools without data"),
+    "school_count": _l("Schools"), "diagnoses": _l("Schools by diagnosis"),
+    "without_data": _l("Schools without data"),
     "thresholds": _l("Thresholds used"), "items": _l("Schools"),
     "compliance_ratio": _l("provider compliant at this share of the contracted speed"),
     "per_pupil_mbps": _l("Mbit/s per pupil"), "primary_down_mbps": _l("primary school, download Mbit/s"),
@@ -185,7 +187,7 @@ def build(session, reach: Reach, params: Params) -> Report:
         "round": None if chosen is None else {"code": chosen.code, "title": chosen.title,
                                               "deadline": chosen.deadline.isoformat()},
         "budget": money(planned.budget), "total_cost": money(planned.total), "funded": money(planned.funded),
-        "remaining": money(planned.remaining), "schools": len(known), "by_diagnosis": by_diagnosis,
+        "remaining": money(planned.remaining), "school_count": len(known), "diagnoses": by_diagnosis,
         "without_data": by_diagnosis["no_data"],
         "thresholds": {k: getattr(limits, k) for k in analysis.Thresholds.__dataclass_fields__},
         "items": items}

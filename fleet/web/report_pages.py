@@ -246,7 +246,7 @@ def connectivity(report: Report | None) -> Connectivity | None:
         return None
     s = report.summary
     return Connectivity(s.get("round"), s.get("budget"), s.get("total_cost"), s.get("funded"), s.get("remaining"),
-                        int(s.get("schools") or 0), int(s.get("without_data") or 0))
+                        int(s.get("school_count") or 0), int(s.get("without_data") or 0))
 
 
 def euros(value: Any) -> str:

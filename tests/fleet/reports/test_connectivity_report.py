@@ -48,9 +48,9 @@ def test_diagnoses_evidence_and_the_plan_all_within_the_budget(session):
     assert r.summary["round"] == {"code": "2024", "title": "Savienojamības aptauja 2024", "deadline": "2024-02-29"}
     assert (r.summary["budget"], r.summary["total_cost"], r.summary["funded"], r.summary["remaining"]) == (
         "20000.00", "7500.00", "7500.00", "12500.00")
-    assert r.summary["by_diagnosis"] == {"uplink": 1, "inside_network": 1, "congestion": 0, "unstable": 0, "ok": 1,
+    assert r.summary["diagnoses"] == {"uplink": 1, "inside_network": 1, "congestion": 0, "unstable": 0, "ok": 1,
                                          "no_data": 1}
-    assert (r.summary["schools"], r.summary["without_data"]) == (4, 1)
+    assert (r.summary["school_count"], r.summary["without_data"]) == (4, 1)
     assert r.summary["thresholds"]["compliance_ratio"] == 0.8
     plan = r.table("plan").rows
     assert sum(Decimal(row["cost"]) for row in plan) == Decimal("7500.00") and len(plan) == 6
@@ -113,7 +113,9 @@ def test_the_api_gives_items_with_their_diagnosis_in_both_languages(api_as, sess
         (world.schools["slow"].name, "uplink"), (world.schools["silent"].name, "no_data")}
     assert body["title"] == "Connectivity of schools" and body["scope"] == world.founders[1].name
     assert all(isinstance(e["words"], str) and e["words"] for i in body["items"] for e in i["evidence"])
-    assert {row["code"] for row in body["by_diagnosis"]} >= {"uplink", "no_data"}
+    assert {row["code"]: row["schools"] for row in body["by_diagnosis"]}["uplink"] == 1
+    assert body["diagnoses"]["no_data"] == 1 and body["school_count"] == 2 and body["without_data"] == 1
+    assert [row["school"] for row in body["schools"]] and body["plan"] and body["figures"] and body["by_founder"]
     assert api.get("reports/connectivity?round=1999").status_code == 404
     lv = api.get(f"reports/connectivity?founder={founder}&as_of=2024-03-15&lang=lv").get_json()
     assert [i["diagnosis"] for i in lv["items"]] == [i["diagnosis"] for i in body["items"]]
