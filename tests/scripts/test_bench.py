@@ -17,6 +17,7 @@ from scripts.bench import harness
 ENTRY_POINTS = [
     ("scripts.bench.__main__", "parse_args"),
     ("scripts.bench.auth", "parse_args"),
+    ("scripts.bench.connectivity", "main"),
     ("scripts.bench.hostile", "main"),
     ("scripts.bench.label_sheets", "main"),
     ("scripts.bench.loans", "main"),
