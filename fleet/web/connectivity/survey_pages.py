@@ -54,7 +54,7 @@ def school_by_reg(session, reg: str) -> School:
 def shown(q: Question, value: Any) -> str:
     """An answer as a person reads it: a choice by its label, yes/no, a number with its unit."""
     if value is None or value == "":
-        return "—"
+        return str(_l("not answered"))
     if q.kind == "bool":
         return str(_l("yes") if value is True else _l("no"))
     if q.kind == "choice":
