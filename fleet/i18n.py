@@ -140,6 +140,30 @@ class Joined(Text):
         return hash(tuple(map(str, self.parts)))
 
 
+class Figure(Text):
+    """A number inside a message, written as its reader writes numbers: ``33,3`` in Latvian, ``33.3`` in English
+    (``text`` as Python prints it, with a decimal point)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        super().__init__("")
+        self.text = text
+
+    def in_(self, locale: str | Translations) -> str:
+        language = locale if isinstance(locale, str) else locale.info().get("language", "")
+        return self.text.replace(".", ",") if language == "lv" else self.text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Figure) and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"Figure({self.text!r})"
+
+
 def _l(msgid: str, **params: Any) -> Text:
     """A message to translate when shown (extracted like ``_``)."""
     return Text(msgid, None, params)

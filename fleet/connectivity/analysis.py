@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from fleet.i18n import Joined, Text, _l, _lp
+from fleet.i18n import Figure, Joined, Text, _l, _lp
 
 Diagnosis = Literal["uplink", "inside_network", "congestion", "unstable", "ok", "no_data"]
 DIAGNOSES: tuple[str, ...] = ("uplink", "inside_network", "congestion", "unstable", "ok", "no_data")
@@ -347,12 +347,12 @@ def _at_least(value: float, limit: float) -> bool:
     return value >= limit - EPSILON
 
 
-def _n(value: float | None, places: int = 1) -> str:
-    """A figure for words: at most ``places`` decimals, no trailing zeros."""
+def _n(value: float | None, places: int = 1) -> Figure:
+    """A figure for words: at most ``places`` decimals, no trailing zeros, a decimal comma in Latvian."""
     if value is None:
-        return "–"
+        return Figure("–")
     text = f"{value:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return Figure("0" if text == "-0" else text)
 
 
 def _join(words: list[Text]) -> Text:

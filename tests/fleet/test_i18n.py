@@ -611,3 +611,10 @@ def test_a_pupil_list_s_bad_lines_in_each_language(api, accept, lines):
                         data={"file": (io.BytesIO(text.encode()), "skoleni.csv")}, content_type="multipart/form-data")
     assert r.status_code == 400
     assert [(d["line"], d["message"]) for d in r.get_json()["error"]["details"]] == lines
+
+
+def test_a_figure_in_a_message_is_written_as_its_reader_writes_numbers():
+    from fleet.i18n import Figure, Text
+
+    message = Text("measured %(x)s Mbit/s", None, {"x": Figure("33.3")})
+    assert message.in_("lv").endswith("33,3 Mbit/s") and message.in_("en") == "measured 33.3 Mbit/s"
