@@ -24,6 +24,7 @@ from fleet.web.connectivity.survey_pages import (
     STATUS_LABELS,
     days_left,
     is_closed,
+    not_open_yet,
     plain_number,
     school_by_reg,
     shown,
@@ -76,6 +77,7 @@ def _survey_page(survey_round: SurveyRound, school: School, values: dict[str, st
     scope = g.principal.scope
     latest = survey.current(session, scope, survey_round, school.id)
     closed = is_closed(survey_round)
+    later = not_open_yet(survey_round)
     may_answer = policy.allows(g.principal, "survey:answer")
     if values is None:
         values = {q.key: form_value((latest.answers or {}).get(q.key)) for q in QUESTIONS} if latest else {}
@@ -84,7 +86,8 @@ def _survey_page(survey_round: SurveyRound, school: School, values: dict[str, st
     answers = (latest.answers or {}) if latest is not None else {}
     return render_template("connectivity/survey.html", survey_round=survey_round, school=school, latest=latest,
                            sections=_sections(), values=values, errors=errors, refusal=other,
-                           editable=may_answer and not closed, closed=closed, days=days_left(survey_round),
+                           editable=may_answer and not closed and not later, closed=closed, later=later,
+                           days=days_left(survey_round),
                            laptops=survey.laptops_at(session, frozenset({school.id})).get(school.id, 0),
                            shown={q.key: shown(q, answers.get(q.key)) for q in QUESTIONS},
                            choice_labels=CHOICE_LABELS, opts=_options(), bounds=_bounds(), by_key=BY_KEY,

@@ -24,16 +24,22 @@ from fleet.connectivity.questionnaire import CHOICE_LABELS, QUESTIONS, Question
 from fleet.i18n import _l
 from fleet.lending import pupils
 from fleet.models import Founder, Measurement, School, SurveyAnswer, SurveyRound
+from fleet.reports import counting
 from fleet.web.blueprint import bp
-from fleet.web.pages import LOCAL, page
+from fleet.web.pages import page
 
 STATUS_LABELS = {"none": _l("not started"), "draft": _l("draft"), "submitted": _l("submitted")}
 SOURCE_LABELS = {"form": _l("the form"), "import": _l("an import")}
 
 
 def today() -> date:
-    """Today in Riga: a round's deadline is its last day there."""
-    return datetime.now(LOCAL).date()
+    """Today in Riga: a round's deadline is its last day there (as the survey's domain reads it)."""
+    return counting.today()
+
+
+def not_open_yet(survey_round: SurveyRound, on: date | None = None) -> bool:
+    """Whether the round opens later (answers are refused until then)."""
+    return (on or today()) < survey_round.opens_on
 
 
 def is_closed(survey_round: SurveyRound, on: date | None = None) -> bool:

@@ -117,6 +117,7 @@ def test_the_ministry_reads_the_answers_and_filters_by_founder(app, session, rou
     assert f'data-school="{a.registration_number}" data-status="submitted"' in index
     assert f'data-school="{b.registration_number}" data-status="none"' in index
     assert 'id="fill-in"' not in index and 'id="import-link"' not in index and 'id="settings-link"' in index
+    assert 'href="/dashboard#connectivity" id="diagnoses-link"' in index
     only = ministry.get(f"/connectivity?founder={south.code}").get_data(as_text=True)
     assert b.registration_number in only and a.registration_number not in only
     page = ministry.get(f"/connectivity/2024/{a.registration_number}?lang=en").get_data(as_text=True)
@@ -135,6 +136,11 @@ def test_after_the_deadline_the_form_is_read_only(app, session):
     r = post(client, path, {"action": "draft", "pupils": "5"})
     assert r.status_code == 409 and 'data-code="conflict"' in r.get_data(as_text=True)
     assert versions(school) == []
+
+    session.add(SurveyRound(code="2098", title="Aptauja 2098", opens_on=date(2098, 1, 6), deadline=date(2098, 6, 30)))
+    session.commit()
+    later = client.get(f"/connectivity/2098/{school.registration_number}?lang=en").get_data(as_text=True)
+    assert 'id="survey-form"' not in later and "The round opens on 2098-01-06" in later
 
 
 HEADER = ["school", *GOOD]
