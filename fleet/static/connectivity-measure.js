@@ -259,7 +259,7 @@
       }
       const made = await r.json();
       out.value = made.url;
-      linkStatus.textContent = fill(words.link_made, { date: new Date(made.expires).toLocaleDateString(lang) });
+      linkStatus.textContent = fill(words.link_made, { date: new Date(made.expires).toLocaleDateString(lang === "lv" ? "lv-LV" : "en-GB") });
     });
     document.getElementById("copy-link").addEventListener("click", async () => {
       out.select();

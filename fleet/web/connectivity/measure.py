@@ -40,7 +40,7 @@ def _words() -> dict[str, str]:
         "jitter": _("jitter"),
         "summary": _("Download %(down)s Mbit/s, upload %(up)s Mbit/s, latency %(lat)s ms."),
         "copied": _("Copied."), "copy_failed": _("Copy it by hand: select the address."),
-        "link_made": _("Link made; it works until %(date)s."),
+        "link_made": _("Link made; it works until %(date)s"),
     }
 
 
