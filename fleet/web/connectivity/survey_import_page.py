@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import ngettext
@@ -77,5 +78,6 @@ def connectivity_template(code: str):
     columns = _columns()
     writer.writerow(columns)
     writer.writerow([EXAMPLE.get(c, "") for c in columns])
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", survey_round.code)  # (a header carries no quote of a round's code)
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="survey-{survey_round.code}-template.csv"'})
+                    headers={"Content-Disposition": f'attachment; filename="survey-{name}-template.csv"'})
