@@ -148,9 +148,11 @@ def _prices(session, form) -> str:
     changed = 0
     for measure in plan.MEASURES:
         name = f"price_{measure}"
+        if not form.get(name, "").strip():
+            errors[name] = _l("an answer is needed")
+            continue
         value = _field(errors, name, decimal_of, form.get(name, ""))
         if value is None:
-            errors.setdefault(name, _l("an answer is needed"))
             continue
         if measure in current and current[measure].unit_price == value:
             continue
@@ -171,9 +173,11 @@ def _thresholds(session, form) -> str:
     changed = 0
     for key in current:
         name = f"t_{key}"
+        if not form.get(name, "").strip():
+            errors[name] = _l("an answer is needed")
+            continue
         value = _field(errors, name, lambda t: float(decimal_of(t)), form.get(name, ""))
         if value is None:
-            errors.setdefault(name, _l("an answer is needed"))
             continue
         if value == current[key]:
             continue
