@@ -2,7 +2,8 @@
 stays thin: each panel's report (or why it is missing), the targets in words (met, not met, what a month
 still needs), the founders' table sorted by ``?sort=``, the exceptions' counts, how fresh the figures are,
 values printed by their column's kind, the charts as SVG (``fleet.reports.svg``), and the connectivity
-panel's figures (the round, its budget against the plan's total, the schools without data).
+panel's figures (the round, its budget against the plan's total, the schools without data; that report is
+computed live, so the page keeps it for the roll-ups' period).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from math import ceil
+from time import monotonic
 from typing import Any
 
+from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +25,7 @@ from fleet.models import Founder
 from fleet.reports import Chart, Column, Params, Reach, Report, Series, Table, build, rollup, svg
 
 PANELS = ("milestones", "pipeline", "health", "funding", "connectivity")
+LIVE = ("connectivity",)  # computed from the rows on each build, not from the roll-ups
 FORMATS = ("pdf", "xlsx", "csv")
 # The exceptions: the list behind each (``fleet.reports.lists``), the report whose summary counts it and the key.
 EXCEPTIONS = (("double_funding", "funding", "double_funding", _l("Devices under two contracts or funds")),
@@ -43,10 +47,29 @@ def panels(session: Session, reach: Reach, params: Params) -> dict[str, Panel]:
     out = {}
     for name in PANELS:
         try:
-            out[name] = Panel(name, build(name, session, reach, params))
+            out[name] = Panel(name, _built(name, session, reach, params))
         except FleetError as refusal:
             out[name] = Panel(name, None, refusal)
     return out
+
+
+def _built(name: str, session: Session, reach: Reach, params: Params) -> Report:
+    """A panel's report. One computed live (``LIVE``: the connectivity report analyses every measurement, seconds
+    at a national scale) is kept for the roll-ups' period per reader, founder and language, so that the page stays
+    as quick as the roll-ups make the rest of it and its figures no older than the page says they are."""
+    if name not in LIVE:
+        return build(name, session, reach, params)
+    kept = current_app.extensions.setdefault("fleet.dashboard_live", {})
+    every, now = current_app.config["FLEET"].rollup_seconds, monotonic()
+    key = (name, reach, params, current_locale())
+    found = kept.get(key)
+    if found is not None and now - found[0] < every:
+        return found[1]
+    made = build(name, session, reach, params)
+    for old in [k for k, (at, _) in kept.items() if now - at >= every]:
+        kept.pop(old, None)
+    kept[key] = (now, made)
+    return made
 
 
 def founders(session: Session, reach: Reach) -> list[Founder]:

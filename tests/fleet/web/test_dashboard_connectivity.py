@@ -8,6 +8,7 @@ school is without data and the plan is the backup lines alone (4 × 600 EUR)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from tests.factories import SchoolFactory
 from tests.fleet.reports import connectivity_world as cw
@@ -64,3 +65,16 @@ def test_without_any_round(app, session):
     client.set_cookie("lang", "en")
     text = _text(_panel(client.get("/dashboard").get_data(as_text=True)))
     assert "No survey round yet" in text and "no budget set" in text and "of 1 school has no data" in text
+
+
+def test_the_panel_is_kept_for_the_roll_ups_period(app, session):
+    """Computed live, the report is kept per reader for the period the page says its figures are refreshed in."""
+    cw.build(session)
+    client = client_as(app, "ministry")
+    client.set_cookie("lang", "en")
+    assert "of 4 schools have no data" in _text(_panel(client.get("/dashboard").get_data(as_text=True)))
+    SchoolFactory()
+    assert "of 4 schools have no data" in _text(_panel(client.get("/dashboard").get_data(as_text=True)))
+    assert len(client.get("/api/v1/reports/connectivity").get_json()["items"]) == 5  # the API: always live
+    app.config["FLEET"] = replace(app.config["FLEET"], rollup_seconds=0)
+    assert "of 5 schools have no data" in _text(_panel(client.get("/dashboard").get_data(as_text=True)))
