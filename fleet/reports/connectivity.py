@@ -71,8 +71,8 @@ FIGURE_COLUMNS = (
 PLAN_COLUMNS = (
     Column("rank", _l("Rank"), "int"), Column("school", _l("School")), Column("founder", _l("Founder")),
     Column("measure", _l("Measure")), Column("quantity", _l("Quantity"), "int"), Column("unit", _l("Unit")),
-    Column("unit_price", _l("Unit price, EUR"), "money"), Column("cost", _l("Cost, EUR"), "money"),
-    Column("pupils", _l("Pupils"), "int"), Column("pupils_per_euro", _l("Pupils per 1000 EUR"), "percent"),
+    Column("unit_price", _l("Price, EUR"), "money"), Column("cost", _l("Cost, EUR"), "money"),
+    Column("pupils", _l("Pupils"), "int"), Column("pupils_per_euro", _l("Pupils/1000 EUR"), "percent"),
     Column("within_budget", _l("Funded")))
 FOUNDER_COLUMNS = (
     Column("founder", _l("Founder (code)")), Column("name", _l("Founder")), Column("schools", _l("Schools"), "int"),
