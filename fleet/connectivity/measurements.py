@@ -53,7 +53,7 @@ def _rate(field: str, value: Any, cap: float, unit: str, required: bool = True) 
         return None, _problem(field, "not_a_number", _l("%(field)s must be a number", field=field))
     if value < 0 or value > cap:
         return None, _problem(field, "out_of_range", _l("%(field)s must be between 0 and %(cap)s %(unit)s",
-                                                        field=field, cap=f"{cap:g}", unit=unit))
+                                                        field=field, cap=format(cap, "g"), unit=unit))
     return float(value), None
 
 
