@@ -1,6 +1,7 @@
 """``scripts/measure`` against the served app on loopback (the ``live`` fixture), on both databases: a
 measurement through a key and through a token, recorded with its link and laptop; a clear message and a non-zero
-exit for a bad key, an unreachable server and bad usage."""
+exit for a bad key, an unreachable server and bad usage; and once under the real ``fleet serve`` (SQLite), whose
+buffering worker must let the transfers through."""
 
 from __future__ import annotations
 
@@ -66,3 +67,31 @@ def test_the_script_fails_clearly(live, session):
     assert measure(live, "--link", "cable").returncode == 2  # neither a key nor a token
     session.commit()
     assert session.scalars(select(Measurement)).all() == []
+
+
+def test_the_script_measures_through_fleet_serve(tmp_path):
+    """Under ``fleet serve`` (gunicorn with the buffering worker of decision 0002): downloads stream, uploads
+    arrive whole with their Content-Length, and the measurement is recorded."""
+    import json
+    import urllib.request
+
+    from tests.fleet.test_serving import _database, _serve
+
+    database = _database(tmp_path)
+    with _serve(database) as served:
+        def post(path: str, body: dict) -> dict:
+            request = urllib.request.Request(f"{served.url}/api/v1/{path}", data=json.dumps(body).encode(),
+                                             headers={"Authorization": f"Bearer {served.token}",
+                                                      "Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return json.loads(answer.read())
+
+        post("founders", {"code": "VAL", "name": "Valmieras novada pašvaldība"})
+        post("schools", {"registration_number": "4113900111", "name": "Valmieras skola", "founder": "VAL"})
+        done = measure(served.url, "--token", served.token, "--school", "4113900111", "--link", "cable",
+                       "--seconds", "1")
+        assert done.returncode == 0, done.stderr + served.log.read_text()[-2000:]
+        assert "school 4113900111 cable: download " in done.stdout
+        link = post("connectivity/links", {"school": "4113900111", "days": 1})
+        done = measure(served.url, "--key", link["key"], "--link", "wifi", "--seconds", "1")
+        assert done.returncode == 0, done.stderr
