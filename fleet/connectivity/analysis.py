@@ -316,7 +316,8 @@ def _peak(links: dict[str, list[Sample]], t: Thresholds) -> Evidence:
 def _stability(link: str, group: list[Sample], t: Thresholds) -> list[Evidence]:
     downloads = [s.download_mbps for s in group]
     mean = statistics.fmean(downloads)
-    cv = statistics.pstdev(downloads) / mean if mean else 0.0
+    # the population standard deviation in floats (statistics.pstdev works in exact fractions: 10 times slower)
+    cv = math.sqrt(statistics.fmean([(x - mean) ** 2 for x in downloads])) / mean if mean else 0.0
     latencies = sorted(s.latency_ms for s in group)
     p90 = latencies[math.ceil(0.9 * len(latencies)) - 1]
     median_latency = _median(latencies)
