@@ -142,53 +142,40 @@ def _errors_of(e: FleetError, default_field: str) -> dict[str, Any]:
     return out or {default_field: e.text or e.message}
 
 
-def _prices(session, form) -> str:
+def _save_each(session, form, fields: list[tuple[str, str, Any]], parse, save) -> int:
+    """Each (key, form field, value in force) whose new value differs, saved in a savepoint of its own; every refusal
+    is gathered beside its field (``Refused``), and then nothing is kept. The number changed."""
     errors: dict[str, Any] = {}
-    current = settings.prices(session)
     changed = 0
-    for measure in plan.MEASURES:
-        name = f"price_{measure}"
+    for key, name, current in fields:
         if not form.get(name, "").strip():
             errors[name] = _l("an answer is needed")
             continue
-        value = _field(errors, name, decimal_of, form.get(name, ""))
-        if value is None:
-            continue
-        if measure in current and current[measure].unit_price == value:
+        value = _field(errors, name, parse, form.get(name, ""))
+        if value is None or value == current:
             continue
         try:
             with session.begin_nested():
-                settings.set_price(session, measure, value)
+                save(session, key, value)
             changed += 1
         except FleetError as e:
             errors[name] = e.text or e.message
     if errors:
         raise Refused(errors)
+    return changed
+
+
+def _prices(session, form) -> str:
+    current = settings.prices(session)
+    fields = [(m, f"price_{m}", current[m].unit_price if m in current else None) for m in plan.MEASURES]
+    changed = _save_each(session, form, fields, decimal_of, settings.set_price)
     return _("Prices saved (%(n)s changed).", n=changed)
 
 
 def _thresholds(session, form) -> str:
-    errors: dict[str, Any] = {}
     current = asdict(settings.thresholds(session))
-    changed = 0
-    for key in current:
-        name = f"t_{key}"
-        if not form.get(name, "").strip():
-            errors[name] = _l("an answer is needed")
-            continue
-        value = _field(errors, name, lambda t: float(decimal_of(t)), form.get(name, ""))
-        if value is None:
-            continue
-        if value == current[key]:
-            continue
-        try:
-            with session.begin_nested():
-                settings.set_threshold(session, key, value)
-            changed += 1
-        except FleetError as e:
-            errors[name] = e.text or e.message
-    if errors:
-        raise Refused(errors)
+    fields = [(key, f"t_{key}", value) for key, value in current.items()]
+    changed = _save_each(session, form, fields, lambda t: float(decimal_of(t)), settings.set_threshold)
     return _("Thresholds saved (%(n)s changed).", n=changed)
 
 

@@ -229,3 +229,21 @@ def test_the_ministry_changes_a_deadline_the_budget_and_a_price_and_opens_a_roun
     assert r.status_code == 400 and 'id="e-new_round-code"' in r.get_data(as_text=True)
     session.commit()
     assert sorted(session.scalars(select(SurveyRound.code))) == ["2024", "2025"]
+
+
+def test_the_ministry_changes_thresholds_all_or_nothing(app, session):
+    from fleet.models import ConnectivityThreshold
+
+    client = client_as(app, "ministry")
+    form = {f"t_{t.key}": str(t.value) for t in session.scalars(select(ConnectivityThreshold))}
+    r = post(client, "/connectivity/settings?lang=en", {"form": "thresholds", **form, "t_compliance_ratio": "0,75",
+                                                        "t_wifi_ratio": "1.5"})
+    assert r.status_code == 400 and 'id="e-thresholds-t_wifi_ratio"' in r.get_data(as_text=True)
+    session.commit()
+    session.expire_all()
+    assert session.get(ConnectivityThreshold, "compliance_ratio").value == 0.8  # nothing kept
+    r = post(client, "/connectivity/settings", {"form": "thresholds", **form, "t_compliance_ratio": "0,75"})
+    assert r.status_code == 303
+    session.commit()
+    session.expire_all()
+    assert session.get(ConnectivityThreshold, "compliance_ratio").value == 0.75
