@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from fleet.errors import FleetError, invalid
 from fleet.i18n import Text, _l
 
-Kind = Literal["text", "int", "money", "date", "percent", "days"]
+Kind = Literal["text", "int", "money", "date", "percent", "days", "decimal"]  # decimal: a figure, one decimal
 
 
 @dataclass(frozen=True)

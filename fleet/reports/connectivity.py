@@ -63,16 +63,16 @@ SCHOOL_COLUMNS = (
     Column("founder", _l("Founder")), Column("diagnosis", _l("Diagnosis")), Column("evidence", _l("Evidence")),
     Column("cost", _l("Plan cost, EUR"), "money"), Column("rank", _l("Rank"), "int"))
 FIGURE_COLUMNS = (
-    Column("school", _l("School")), Column("download_mbps", _l("Down, Mbit/s"), "percent"),
-    Column("upload_mbps", _l("Up, Mbit/s"), "percent"), Column("latency_ms", _l("Latency, ms"), "percent"),
-    Column("contracted_down_mbps", _l("Contract, Mbit/s"), "percent"),
-    Column("compliance", _l("% of contract"), "percent"), Column("per_pupil_mbps", _l("Per pupil, Mbit/s"), "percent"),
+    Column("school", _l("School")), Column("download_mbps", _l("Down, Mbit/s"), "decimal"),
+    Column("upload_mbps", _l("Up, Mbit/s"), "decimal"), Column("latency_ms", _l("Latency, ms"), "decimal"),
+    Column("contracted_down_mbps", _l("Contract, Mbit/s"), "decimal"),
+    Column("compliance", _l("% of contract"), "percent"), Column("per_pupil_mbps", _l("Per pupil, Mbit/s"), "decimal"),
     Column("samples", _l("Samples"), "int"), Column("last_measured", _l("Last measured"), "date"))
 PLAN_COLUMNS = (
     Column("rank", _l("Rank"), "int"), Column("school", _l("School")), Column("founder", _l("Founder")),
     Column("measure", _l("Measure")), Column("quantity", _l("Quantity"), "int"), Column("unit", _l("Unit")),
     Column("unit_price", _l("Price, EUR"), "money"), Column("cost", _l("Cost, EUR"), "money"),
-    Column("pupils", _l("Pupils"), "int"), Column("pupils_per_euro", _l("Pupils/1000 EUR"), "percent"),
+    Column("pupils", _l("Pupils"), "int"), Column("pupils_per_euro", _l("Pupils/1000 EUR"), "decimal"),
     Column("within_budget", _l("Funded")))
 FOUNDER_COLUMNS = (
     Column("founder", _l("Founder (code)")), Column("name", _l("Founder")), Column("schools", _l("Schools"), "int"),

@@ -32,7 +32,7 @@ PALETTE = [colors.HexColor(c) for c in ("#1f5fa8", "#c2571a", "#2e8540", "#8c2d7
 MARK = colors.HexColor("#b00020")
 CHART_HEIGHT = 70 * mm
 MAX_BARS = 40  # more categories than this: the first ones drawn, the table lists them all
-NUMERIC = ("int", "days", "money", "percent")
+NUMERIC = ("int", "days", "money", "percent", "decimal")
 MORE_BARS = "(%(shown)s / %(total)s)"
 
 
@@ -83,7 +83,7 @@ def number(value: Any, kind: str, lang: str) -> str:
             amount = Decimal(str(value))
         except InvalidOperation:
             return say(value, lang)
-        pattern = "#,##0.00" if kind == "money" else "#,##0.#" if kind == "percent" else "#,##0"
+        pattern = "#,##0.00" if kind == "money" else "#,##0.#" if kind in ("percent", "decimal") else "#,##0"
         return format_decimal(amount, format=pattern, locale=lang)
     if isinstance(value, date):
         return value.isoformat()

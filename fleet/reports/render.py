@@ -156,7 +156,9 @@ def cell(value: Any, column: Column, lang: str) -> Any:
     """A value in a CSV cell: numbers as they are, text made safe from spreadsheet formulas."""
     if value is None:
         return ""
-    if column.kind in ("int", "days", "percent", "money") and isinstance(value, int | float | Decimal):
+    if isinstance(value, bool):
+        return csv_export.cell(say(value, lang))
+    if column.kind in ("int", "days", "percent", "money", "decimal") and isinstance(value, int | float | Decimal):
         return plain(value, lang) if isinstance(value, Decimal) else value
     return csv_export.cell(str(plain(value, lang)))
 

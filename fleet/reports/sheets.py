@@ -17,7 +17,8 @@ from fleet.reports.render import figures, headline, label, listed, say
 
 MAX_SHEET_NAME = 31
 _NOT_IN_NAME = re.compile(r"[\[\]:*?/\\]")
-FORMATS = {"int": "#,##0", "days": "0", "money": "#,##0.00", "percent": "0.0", "date": "yyyy-mm-dd"}
+FORMATS = {"int": "#,##0", "days": "0", "money": "#,##0.00", "percent": "0.0", "decimal": "#,##0.0",
+           "date": "yyyy-mm-dd"}
 TEXT_WIDTH, NUMBER_WIDTH = 28, 14
 
 
@@ -77,7 +78,7 @@ def _value(value: Any, kind: str, lang: str) -> Any:
             return value
     if kind in ("int", "days") and isinstance(value, str) and value.lstrip("-").isdigit():
         return int(value)
-    if kind in ("money", "percent") and isinstance(value, str):
+    if kind in ("money", "percent", "decimal") and isinstance(value, str):
         try:
             return Decimal(value)
         except InvalidOperation:

@@ -24,6 +24,7 @@ from fleet.i18n import Text, _l, current_locale
 from fleet.models import Founder
 from fleet.reports import Chart, Column, Params, Reach, Report, Series, Table, build, rollup, svg
 
+YES, NO = _l("yes"), _l("no")  # a true or false value in a table, in words
 PANELS = ("milestones", "pipeline", "health", "funding", "connectivity")
 LIVE = ("connectivity",)  # computed from the rows on each build, not from the roll-ups
 FORMATS = ("pdf", "xlsx", "csv")
@@ -95,8 +96,12 @@ def cell(value: Any, column: Column) -> str:
     """A table's value printed by its column's kind."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, bool):
+        return (YES if value else NO).in_(current_locale())
     if column.kind in ("int", "days"):
         return number(value)
+    if column.kind == "decimal":
+        return f"{float(value):,.1f}".replace(",", "\u00a0").replace(".", "," if current_locale() == "lv" else ".")
     if column.kind == "money":
         whole, _, cents = f"{float(value):,.2f}".partition(".")
         sep, point = ("\u00a0", ",") if current_locale() == "lv" else (",", ".")
@@ -160,7 +165,7 @@ def sort_rows(table: Table, sort: str | None, default: str) -> tuple[list[dict],
         key, descending = default.lstrip("-"), default.startswith("-")
     if key not in keys:
         return list(table.rows), key, descending
-    numeric = keys[key].kind in ("int", "money", "percent", "days")
+    numeric = keys[key].kind in ("int", "money", "percent", "days", "decimal")
 
     def order(row):
         value = row.get(key)

@@ -44,6 +44,8 @@ PAGE_ROUTES = [
     SurveyRoute("GET", "/connectivity/<code>/import", "/connectivity/{round}/import", ANSWER),
     SurveyRoute("POST", "/connectivity/<code>/import", "/connectivity/{round}/import", ANSWER, ok=400),
     SurveyRoute("GET", "/connectivity/<code>/template.csv", "/connectivity/{round}/template.csv", ANSWER),
+    SurveyRoute("GET", "/connectivity/diagnoses", "/connectivity/diagnoses?round={round}", READ),
+    SurveyRoute("GET", "/connectivity/diagnoses", "/connectivity/diagnoses?founder={founder}", READ, elsewhere=404),
     SurveyRoute("GET", "/connectivity/settings", "/connectivity/settings", PLAN),
     SurveyRoute("POST", "/connectivity/settings", "/connectivity/settings", PLAN, ok=400, form={"form": "nothing"}),
 ]
