@@ -49,6 +49,7 @@ class World:
     pupil: int
     loan: int
     contract: str
+    round: str = "2024"  # a connectivity survey round, open
 
 
 @pytest.fixture
@@ -73,6 +74,8 @@ def world(app_500, api) -> World:
     stocktake = api.post("stocktakes", json={"school": reg}).get_json()["id"]
     loan = api.post("loans", json={"device": on_loan.serial, "pupil": lent_to.id, "accessories": []}).get_json()["id"]
     dotless = at_school.asset_tag.replace("I", "\u0131")
+    api.post("connectivity/rounds", json={"code": "2024", "title": "Aptauja", "opens_on": "2024-01-08",
+                                          "deadline": "2099-06-30"})
     return World(reg, at_school, dotless, delivery.id, shipment, stocktake, pupil.id, loan, delivery.contract.number)
 
 
@@ -176,7 +179,7 @@ REAL = {  # a path variable's real value, so that the hostile value elsewhere in
     "registration_number": lambda w: w.school, "number": lambda w: w.contract, "action": lambda w: "note",
     "fmt": lambda w: "pdf", "stock_id": lambda w: "avery-l7160", "delivery_id": lambda w: w.delivery,
     "shipment_id": lambda w: w.shipment, "stocktake_id": lambda w: w.stocktake, "pupil_id": lambda w: w.pupil,
-    "loan_id": lambda w: w.loan,
+    "loan_id": lambda w: w.loan, "code": lambda w: w.round,
 }
 QUERY = ("limit", "after", "skip", "box_size", "status", "school", "grade", "original", "event")
 
