@@ -117,7 +117,7 @@ def test_the_ministry_reads_the_answers_and_filters_by_founder(app, session, rou
     assert f'data-school="{a.registration_number}" data-status="submitted"' in index
     assert f'data-school="{b.registration_number}" data-status="none"' in index
     assert 'id="fill-in"' not in index and 'id="import-link"' not in index and 'id="settings-link"' in index
-    assert 'href="/dashboard#connectivity" id="diagnoses-link"' in index
+    assert 'href="/connectivity/diagnoses?round=2024" id="diagnoses-link"' in index
     only = ministry.get(f"/connectivity?founder={south.code}").get_data(as_text=True)
     assert b.registration_number in only and a.registration_number not in only
     page = ministry.get(f"/connectivity/2024/{a.registration_number}?lang=en").get_data(as_text=True)
