@@ -98,8 +98,8 @@ def test_a_guardian_signs_with_a_typed_signature_by_keyboard_alone(api_as, live,
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "submit"
     page.keyboard.press("Enter")  # without the consent tick: refused, said, and focus on what was said
-    page.wait_for_selector("#errors:not([hidden])")
-    assert page.evaluate("document.activeElement.id") == "errors"
+    page.wait_for_selector("#errors:not([hidden])")  # the server's answer; sign.js then puts the focus on it
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'errors'", timeout=5000)
     assert page.locator("#errors").get_attribute("role") == "alert"
     assert "Please tick that you have read the agreement and agree." in page.locator("#errors").inner_text()
     check_page(page)

@@ -79,8 +79,8 @@ def test_three_parents_sign_at_the_tablet_one_after_another_with_a_skip(staff, s
     page.check("#who-guardian")
     draw_signature(page)
     page.click("#submit")
-    page.wait_for_selector("#errors:not([hidden])")
-    assert page.evaluate("document.activeElement.id") == "errors"
+    page.wait_for_selector("#errors:not([hidden])")  # the server's answer; sign.js then puts the focus on it
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'errors'", timeout=5000)
     check_page(page)
     page.check("#who-guardian")
     draw_signature(page)
